@@ -1,0 +1,73 @@
+package dealgate
+
+import (
+	"context"
+	"time"
+)
+
+// AuditEvent is one append-only entry of the audit trail. Before and After are
+// JSON-encodable snapshots of the entity; secrets never go in them.
+type AuditEvent struct {
+	Seq        int64
+	OccurredAt time.Time
+	ActorID    *int64 // nil: the system
+	ActorLabel string
+	Action     string // dotted verb, e.g. "user.created"
+	EntityType string
+	EntityID   string
+	Before     any
+	After      any
+	RequestID  string
+	ClientIP   string
+	Hash       []byte
+	PrevHash   []byte
+}
+
+// Actor is whoever causes a change: a signed-in user or the system.
+type Actor struct {
+	UserID *int64
+	Label  string
+}
+
+// SystemActor is used by jobs, the seeder and the command line.
+var SystemActor = Actor{Label: "system"}
+
+// RequestMeta is where a change came from; it travels in the context so that
+// services can stamp audit events without handlers passing it by hand.
+type RequestMeta struct {
+	RequestID string
+	ClientIP  string
+	Actor     Actor
+}
+
+type requestMetaKey struct{}
+
+// WithRequestMeta returns a context carrying m.
+func WithRequestMeta(ctx context.Context, m RequestMeta) context.Context {
+	return context.WithValue(ctx, requestMetaKey{}, m)
+}
+
+// RequestMetaFrom returns the request metadata of ctx, or the system actor.
+func RequestMetaFrom(ctx context.Context) RequestMeta {
+	if m, ok := ctx.Value(requestMetaKey{}).(RequestMeta); ok {
+		if m.Actor.Label == "" {
+			m.Actor = SystemActor
+		}
+		return m
+	}
+	return RequestMeta{Actor: SystemActor}
+}
+
+// ChainReport is the outcome of walking the audit chain.
+type ChainReport struct {
+	Count    int64
+	HeadSeq  int64
+	HeadHash []byte
+	// BrokenAt is the sequence number of the first event that does not verify;
+	// zero when the chain is intact.
+	BrokenAt int64
+	Reason   string
+}
+
+// OK reports whether the chain verified.
+func (r ChainReport) OK() bool { return r.BrokenAt == 0 }

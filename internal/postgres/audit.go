@@ -1,0 +1,181 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
+)
+
+// Audit appends e to the audit trail inside tx: the one audit writer. The
+// actor, request ID and client IP come from ctx unless e sets them; the time
+// is the transaction's "now". The database chains the event (see migration
+// 000001) and refuses to change it afterwards.
+func (tx *Tx) Audit(ctx context.Context, e dealgate.AuditEvent) error {
+	meta := dealgate.RequestMetaFrom(ctx)
+	if e.ActorLabel == "" {
+		e.ActorID, e.ActorLabel = meta.Actor.UserID, meta.Actor.Label
+	}
+	if e.RequestID == "" {
+		e.RequestID = meta.RequestID
+	}
+	if e.ClientIP == "" {
+		e.ClientIP = meta.ClientIP
+	}
+	before, err := marshalSnapshot(e.Before)
+	if err != nil {
+		return dealgate.Internal(fmt.Errorf("audit %s: encode before: %w", e.Action, err))
+	}
+	after, err := marshalSnapshot(e.After)
+	if err != nil {
+		return dealgate.Internal(fmt.Errorf("audit %s: encode after: %w", e.Action, err))
+	}
+	_, err = tx.Q.InsertAuditEvent(ctx, sqlc.InsertAuditEventParams{
+		OccurredAt: tx.Now,
+		ActorID:    e.ActorID,
+		ActorLabel: e.ActorLabel,
+		Action:     e.Action,
+		EntityType: e.EntityType,
+		EntityID:   e.EntityID,
+		Before:     before,
+		After:      after,
+		RequestID:  e.RequestID,
+		ClientIP:   e.ClientIP,
+	})
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+func marshalSnapshot(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return nil, nil
+	case json.RawMessage:
+		return v, nil
+	default:
+		return json.Marshal(v)
+	}
+}
+
+// pgEpoch is PostgreSQL's timestamp origin; timestamptz_send counts
+// microseconds from it.
+var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// auditPayload mirrors the SQL function audit_payload byte for byte. It
+// reports false when the seal's event is missing.
+func auditPayload(r sqlc.ListAuditChainAfterRow) ([]byte, bool) {
+	if r.FoundID == nil || r.OccurredAt == nil || r.ActorLabel == nil || r.Action == nil ||
+		r.EntityType == nil || r.EntityID == nil || r.RequestID == nil || r.ClientIP == nil {
+		return nil, false
+	}
+	var buf bytes.Buffer
+	field := func(b []byte, null bool) {
+		if null {
+			buf.Write([]byte{0xff, 0xff, 0xff, 0xff})
+			return
+		}
+		buf.Write(binary.BigEndian.AppendUint32(nil, uint32(len(b))))
+		buf.Write(b)
+	}
+	int8 := func(v int64) { field(binary.BigEndian.AppendUint64(nil, uint64(v)), false) }
+	text := func(s string) { field([]byte(s), false) }
+	// jsonb_send prefixes the canonical text with format version 1.
+	jsonb := func(b []byte) { field(append([]byte{1}, b...), b == nil) }
+
+	int8(r.Seq)
+	int8(*r.FoundID)
+	int8(r.OccurredAt.Sub(pgEpoch).Microseconds())
+	if r.ActorID == nil {
+		field(nil, true)
+	} else {
+		int8(*r.ActorID)
+	}
+	text(*r.ActorLabel)
+	text(*r.Action)
+	text(*r.EntityType)
+	text(*r.EntityID)
+	jsonb(r.Before)
+	jsonb(r.After)
+	text(*r.RequestID)
+	text(*r.ClientIP)
+	return buf.Bytes(), true
+}
+
+// VerifyAuditChain walks the whole chain in order, recomputing every hash in
+// Go from the stored values, and reports the first link that does not
+// verify: an edited event (hash mismatch), a removed or reordered one (broken
+// sequence, link or missing event), events missing from the end (head
+// mismatch), or events written behind the chain's back (never sealed).
+func (db *DB) VerifyAuditChain(ctx context.Context) (dealgate.ChainReport, error) {
+	const pageSize = 5000
+	// One repeatable-read snapshot, so writers that commit meanwhile cannot
+	// make a consistent chain look broken.
+	tx, err := db.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return dealgate.ChainReport{}, translate(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	q := sqlc.New(tx)
+
+	var rep dealgate.ChainReport
+	prev := make([]byte, sha256.Size)
+	var lastSeq int64
+	for {
+		rows, err := q.ListAuditChainAfter(ctx, sqlc.ListAuditChainAfterParams{AfterSeq: lastSeq, PageSize: pageSize})
+		if err != nil {
+			return rep, translate(fmt.Errorf("read audit chain: %w", err))
+		}
+		for _, r := range rows {
+			payload, found := auditPayload(r)
+			h := sha256.New()
+			h.Write(prev)
+			h.Write(payload)
+			switch {
+			case r.Seq != lastSeq+1:
+				return broken(rep, lastSeq+1, fmt.Sprintf("event %d is missing (the next one found is %d): events were removed or reordered", lastSeq+1, r.Seq)), nil
+			case !bytes.Equal(r.PrevHash, prev):
+				return broken(rep, r.Seq, "its link to the previous event does not match: the chain was cut or reordered here"), nil
+			case !found:
+				return broken(rep, r.Seq, fmt.Sprintf("its event (id %d) has been deleted", r.EventID)), nil
+			case !bytes.Equal(r.Hash, h.Sum(nil)):
+				return broken(rep, r.Seq, "its contents do not match its hash: the event was edited"), nil
+			}
+			prev, lastSeq = r.Hash, r.Seq
+			rep.Count++
+			rep.HeadSeq, rep.HeadHash = r.Seq, r.Hash
+		}
+		if len(rows) < pageSize {
+			break
+		}
+	}
+	head, err := q.GetAuditChainHead(ctx)
+	if err != nil {
+		return rep, translate(fmt.Errorf("read audit chain head: %w", err))
+	}
+	if head.Seq != lastSeq || !bytes.Equal(head.Hash, prev) {
+		return broken(rep, lastSeq+1, fmt.Sprintf("the chain head records event %d but the trail ends at event %d: events were removed from the end", head.Seq, lastSeq)), nil
+	}
+	odd, err := q.FindUnsealedAuditEvents(ctx)
+	if err != nil {
+		return rep, translate(fmt.Errorf("read unsealed audit events: %w", err))
+	}
+	if len(odd) > 0 {
+		return broken(rep, lastSeq+1, fmt.Sprintf("event id %d is sealed %d times instead of once: it was written or copied behind the chain's back", odd[0].ID, odd[0].Seals)), nil
+	}
+	return rep, nil
+}
+
+func broken(rep dealgate.ChainReport, seq int64, reason string) dealgate.ChainReport {
+	rep.BrokenAt, rep.Reason = seq, reason
+	return rep
+}

@@ -1,0 +1,45 @@
+-- name: InsertAuditEvent :one
+-- The event is sealed into the chain by a deferred trigger when the
+-- transaction commits (migration 000001).
+INSERT INTO audit_event (
+    occurred_at, actor_id, actor_label, action, entity_type, entity_id,
+    before, after, request_id, client_ip
+) VALUES (
+    @occurred_at, @actor_id, @actor_label, @action, @entity_type, @entity_id,
+    @before, @after, @request_id, @client_ip
+)
+RETURNING id;
+
+-- name: ListAuditChainAfter :many
+-- Keyset page of the chain in order, for verification and export. The event
+-- columns are NULL when a seal's event has been removed.
+SELECT s.seq, s.event_id, s.prev_hash, s.hash,
+       e.id AS found_id, e.occurred_at, e.actor_id, e.actor_label, e.action,
+       e.entity_type, e.entity_id, e.before, e.after, e.request_id, e.client_ip
+FROM audit_seal s
+LEFT JOIN audit_event e ON e.id = s.event_id
+WHERE s.seq > @after_seq
+ORDER BY s.seq
+LIMIT @page_size;
+
+-- name: GetAuditChainHead :one
+SELECT seq, hash FROM audit_chain_head;
+
+-- name: FindUnsealedAuditEvents :many
+-- Events that no seal covers (written behind the chain's back), or covered
+-- twice. Both break the one-event-one-link rule.
+SELECT e.id, count(s.seq)::bigint AS seals
+FROM audit_event e
+LEFT JOIN audit_seal s ON s.event_id = e.id
+GROUP BY e.id
+HAVING count(s.seq) <> 1
+ORDER BY e.id
+LIMIT 10;
+
+-- name: ListAuditEventsForEntity :many
+SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id,
+       before, after, request_id, client_ip
+FROM audit_event
+WHERE entity_type = @entity_type AND entity_id = @entity_id
+ORDER BY id DESC
+LIMIT @page_size;
