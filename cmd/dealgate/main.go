@@ -1,0 +1,312 @@
+// Command dealgate is the Dealgate server and its administration commands.
+// main only wires the process to run, which tests call directly.
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/dealgate/dealgate/internal/config"
+	"github.com/dealgate/dealgate/internal/demo"
+	"github.com/dealgate/dealgate/internal/postgres"
+	"github.com/dealgate/dealgate/internal/server"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	var exit exitError
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+	case errors.As(err, &exit):
+		fmt.Fprintln(os.Stderr, "dealgate:", exit.msg)
+		os.Exit(exit.code)
+	default:
+		fmt.Fprintln(os.Stderr, "dealgate:", err)
+		os.Exit(1)
+	}
+}
+
+// exitError ends the program with a specific code and one line.
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+// Env bundles what a command may touch, so tests can supply their own.
+type Env struct {
+	Getenv func(string) string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Listening, when set, receives the server's address once it accepts
+	// connections (tests use it with DEALGATE_LISTEN_ADDR=127.0.0.1:0).
+	Listening func(addr string)
+}
+
+const usage = `Usage: dealgate COMMAND [ARGS]
+
+Commands:
+  serve               run the web server (applies pending migrations first unless DEALGATE_AUTO_MIGRATE=false)
+  migrate up          apply every pending migration
+  migrate down N      revert the newest N migrations (development only)
+  migrate status      show the schema version
+  seed demo           load the demo data set (idempotent; refused in production)
+  audit verify        check the audit trail's hash chain; exit 1 at the first broken link
+  version             print the version
+
+Configuration comes from the environment; see README.md. Run "dealgate COMMAND --help" for details.
+`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	return runEnv(ctx, args, Env{Getenv: getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr})
+}
+
+func runEnv(ctx context.Context, args []string, env Env) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(env.Stdout, usage)
+		if len(args) == 0 {
+			return exitError{2, "no command given"}
+		}
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, env)
+	case "migrate":
+		return cmdMigrate(ctx, rest, env)
+	case "seed":
+		return cmdSeed(ctx, rest, env)
+	case "audit":
+		return cmdAudit(ctx, rest, env)
+	case "version":
+		fmt.Fprintln(env.Stdout, "dealgate", version)
+		return nil
+	default:
+		fmt.Fprint(env.Stderr, usage)
+		return exitError{2, fmt.Sprintf("unknown command %q", cmd)}
+	}
+}
+
+// newFlags makes a flag set whose --help prints the command's own text.
+func newFlags(env Env, name, synopsis, help string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stdout, "Usage: dealgate %s\n\n%s\n", synopsis, help)
+		if hasFlags(fs) {
+			fmt.Fprintln(env.Stdout, "\nFlags:")
+			fs.SetOutput(env.Stdout)
+			fs.PrintDefaults()
+			fs.SetOutput(env.Stderr)
+		}
+	}
+	return fs
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
+}
+
+func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func openDB(ctx context.Context, cfg *config.Config) (*postgres.DB, error) {
+	return postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns, ApplicationName: "dealgate"})
+}
+
+func cmdServe(ctx context.Context, args []string, env Env) error {
+	fs := newFlags(env, "serve", "serve",
+		"Runs the web server until SIGINT or SIGTERM, then finishes in-flight requests and exits 0.\n"+
+			"Pending migrations are applied at start under an advisory lock, so instances starting\n"+
+			"together are safe; set DEALGATE_AUTO_MIGRATE=false to manage migrations yourself.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, env.Stderr)
+	if cfg.AutoMigrate {
+		if err := postgres.MigrateUp(cfg.DatabaseURL); err != nil {
+			return err
+		}
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := db.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if !st.Ready() {
+		log.Warn("schema is not current; /readyz reports unavailable until it is", "schema", st.String())
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.ListenAddr, err)
+	}
+	srv := server.New(cfg, db, log, version)
+	log.Info("listening", "addr", ln.Addr().String(), "env", cfg.Env, "version", version)
+	fmt.Fprintf(env.Stdout, "Dealgate on %s\n", publicURL(cfg, ln.Addr()))
+	if env.Listening != nil {
+		env.Listening(ln.Addr().String())
+	}
+	if err := srv.Serve(ctx, ln); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// publicURL is the base URL, with the real port when listening on port 0.
+func publicURL(cfg *config.Config, addr net.Addr) string {
+	u := *cfg.BaseURL
+	if tcp, ok := addr.(*net.TCPAddr); ok && strings.HasSuffix(cfg.ListenAddr, ":0") {
+		u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(tcp.Port))
+	}
+	return u.String()
+}
+
+func cmdMigrate(ctx context.Context, args []string, env Env) error {
+	fs := newFlags(env, "migrate", "migrate up | down N | status",
+		"Applies (up) or reverts (down N) the migrations embedded in this binary, or shows the\n"+
+			"schema version (status). golang-migrate holds an advisory lock while it works.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return err
+	}
+	switch sub := fs.Arg(0); {
+	case sub == "up" && fs.NArg() == 1:
+		if err := postgres.MigrateUp(cfg.DatabaseURL); err != nil {
+			return err
+		}
+	case sub == "down" && fs.NArg() == 2:
+		n, err := strconv.Atoi(fs.Arg(1))
+		if err != nil || n < 1 {
+			return exitError{2, "migrate down: N must be a whole number of migrations, at least 1"}
+		}
+		if cfg.Production() {
+			return exitError{1, "migrate down is refused when DEALGATE_ENV=production: migrations are forward-only there"}
+		}
+		if err := postgres.MigrateDown(cfg.DatabaseURL, n); err != nil {
+			return err
+		}
+	case sub == "status" && fs.NArg() == 1:
+	default:
+		fs.Usage()
+		return exitError{2, "migrate: expected up, down N or status"}
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := db.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, st.String())
+	return nil
+}
+
+func cmdSeed(ctx context.Context, args []string, env Env) error {
+	fs := newFlags(env, "seed", "seed demo",
+		"Loads the demo data set. Idempotent: steps already loaded are skipped, so running it\n"+
+			"twice changes nothing. Refused when DEALGATE_ENV=production.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "demo" {
+		fs.Usage()
+		return exitError{2, "seed: expected demo"}
+	}
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.Production() {
+		return exitError{1, demo.ErrProduction.Error()}
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := db.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if !st.Ready() {
+		return exitError{1, "seed: the database schema is not current (" + st.String() + "); run dealgate migrate up first"}
+	}
+	res, err := demo.Load(ctx, db, cfg.Production())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "demo data: %d step(s) loaded, %d already present\n", len(res.Applied), len(res.Skipped))
+	return nil
+}
+
+func cmdAudit(ctx context.Context, args []string, env Env) error {
+	fs := newFlags(env, "audit", "audit verify",
+		"Walks the audit trail's hash chain, recomputing every hash from the stored events.\n"+
+			"Exit 0 prints the event count and head hash; exit 1 names the first broken link.")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "verify" {
+		fs.Usage()
+		return exitError{2, "audit: expected verify"}
+	}
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := db.VerifyAuditChain(ctx)
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return exitError{1, fmt.Sprintf("audit chain BROKEN at event %d: %s (%d events verified before it)", rep.BrokenAt, rep.Reason, rep.Count)}
+	}
+	fmt.Fprintf(env.Stdout, "audit chain intact: %d events, head %d %s\n", rep.Count, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
+	return nil
+}

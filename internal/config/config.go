@@ -1,0 +1,169 @@
+// Package config reads Dealgate's settings from the environment, applies
+// documented defaults and validates them once at start, so a bad value stops
+// the program with one line naming the variable.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting the program reads. README.md documents each one.
+type Config struct {
+	DatabaseURL     string         // DATABASE_URL
+	ListenAddr      string         // DEALGATE_LISTEN_ADDR
+	BaseURL         *url.URL       // DEALGATE_BASE_URL
+	Env             string         // DEALGATE_ENV: development | production
+	LogLevel        slog.Level     // DEALGATE_LOG_LEVEL: debug | info | warn | error
+	LogFormat       string         // DEALGATE_LOG_FORMAT: text | json (default by Env)
+	DBMaxConns      int32          // DEALGATE_DB_MAX_CONNS
+	AutoMigrate     bool           // DEALGATE_AUTO_MIGRATE
+	TrustedProxies  []netip.Prefix // DEALGATE_TRUSTED_PROXIES: comma-separated CIDRs
+	MaxBodyBytes    int64          // DEALGATE_MAX_BODY_BYTES
+	ShutdownTimeout time.Duration  // DEALGATE_SHUTDOWN_TIMEOUT
+	ReadTimeout     time.Duration  // DEALGATE_READ_TIMEOUT
+	WriteTimeout    time.Duration  // DEALGATE_WRITE_TIMEOUT
+	IdleTimeout     time.Duration  // DEALGATE_IDLE_TIMEOUT
+}
+
+// Var documents one environment variable.
+type Var struct {
+	Name, Default, Help string
+}
+
+// Vars lists every variable with its default, in the order README shows them.
+var Vars = []Var{
+	{"DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dealgate?sslmode=disable", "PostgreSQL URL of the application database"},
+	{"DEALGATE_LISTEN_ADDR", ":8080", "host:port the HTTP server listens on"},
+	{"DEALGATE_BASE_URL", "http://localhost:8080", "public URL users reach the app at (links in mail; https enables HSTS and secure cookies)"},
+	{"DEALGATE_ENV", "development", "development or production"},
+	{"DEALGATE_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"DEALGATE_LOG_FORMAT", "text in development, json in production", "text or json"},
+	{"DEALGATE_DB_MAX_CONNS", "10", "maximum connections in this instance's pool (1-500)"},
+	{"DEALGATE_AUTO_MIGRATE", "true", "apply pending migrations when serve starts"},
+	{"DEALGATE_TRUSTED_PROXIES", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed"},
+	{"DEALGATE_MAX_BODY_BYTES", "1048576", "largest request body accepted, in bytes"},
+	{"DEALGATE_SHUTDOWN_TIMEOUT", "15s", "how long in-flight requests may finish after SIGTERM"},
+	{"DEALGATE_READ_TIMEOUT", "30s", "server read timeout (headers have 10s)"},
+	{"DEALGATE_WRITE_TIMEOUT", "60s", "server write timeout"},
+	{"DEALGATE_IDLE_TIMEOUT", "120s", "keep-alive idle timeout"},
+}
+
+// Load reads the configuration through getenv and validates it.
+func Load(getenv func(string) string) (*Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{
+		DatabaseURL: get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dealgate?sslmode=disable"),
+		ListenAddr:  get("DEALGATE_LISTEN_ADDR", ":8080"),
+		Env:         get("DEALGATE_ENV", "development"),
+	}
+	var errs []string
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, name+": "+fmt.Sprintf(format, args...))
+	}
+
+	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
+		bad("DATABASE_URL", "must be a postgres:// URL with a host, e.g. postgres://user@127.0.0.1:5432/dealgate")
+	}
+	if c.Env != "development" && c.Env != "production" {
+		bad("DEALGATE_ENV", "must be development or production, not %q", c.Env)
+	}
+	if _, port, ok := strings.Cut(c.ListenAddr, ":"); !ok || port == "" {
+		bad("DEALGATE_LISTEN_ADDR", "must be host:port or :port, not %q", c.ListenAddr)
+	} else if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		bad("DEALGATE_LISTEN_ADDR", "port must be a number from 0 to 65535, not %q", port)
+	}
+	base := get("DEALGATE_BASE_URL", "http://localhost:8080")
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		bad("DEALGATE_BASE_URL", "must be an http:// or https:// URL with no path, not %q", base)
+	} else {
+		u.Path = ""
+		c.BaseURL = u
+		if c.Env == "production" && u.Scheme != "https" {
+			bad("DEALGATE_BASE_URL", "must use https:// in production")
+		}
+	}
+	switch lvl := strings.ToLower(get("DEALGATE_LOG_LEVEL", "info")); lvl {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		bad("DEALGATE_LOG_LEVEL", "must be debug, info, warn or error, not %q", lvl)
+	}
+	defFormat := "text"
+	if c.Env == "production" {
+		defFormat = "json"
+	}
+	c.LogFormat = get("DEALGATE_LOG_FORMAT", defFormat)
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("DEALGATE_LOG_FORMAT", "must be text or json, not %q", c.LogFormat)
+	}
+	if n, err := strconv.Atoi(get("DEALGATE_DB_MAX_CONNS", "10")); err != nil || n < 1 || n > 500 {
+		bad("DEALGATE_DB_MAX_CONNS", "must be a whole number from 1 to 500")
+	} else {
+		c.DBMaxConns = int32(n)
+	}
+	if b, err := strconv.ParseBool(get("DEALGATE_AUTO_MIGRATE", "true")); err != nil {
+		bad("DEALGATE_AUTO_MIGRATE", "must be true or false")
+	} else {
+		c.AutoMigrate = b
+	}
+	if v := get("DEALGATE_TRUSTED_PROXIES", ""); v != "" {
+		for _, s := range strings.Split(v, ",") {
+			s = strings.TrimSpace(s)
+			p, err := netip.ParsePrefix(s)
+			if err != nil {
+				if a, aerr := netip.ParseAddr(s); aerr == nil {
+					p = netip.PrefixFrom(a, a.BitLen())
+				} else {
+					bad("DEALGATE_TRUSTED_PROXIES", "%q is not a CIDR such as 10.0.0.0/8", s)
+					continue
+				}
+			}
+			c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+		}
+	}
+	if n, err := strconv.ParseInt(get("DEALGATE_MAX_BODY_BYTES", "1048576"), 10, 64); err != nil || n < 1024 || n > 1<<30 {
+		bad("DEALGATE_MAX_BODY_BYTES", "must be a number of bytes from 1024 to 1073741824")
+	} else {
+		c.MaxBodyBytes = n
+	}
+	dur := func(name, def string, dst *time.Duration) {
+		d, err := time.ParseDuration(get(name, def))
+		if err != nil || d <= 0 || d > time.Hour {
+			bad(name, "must be a duration such as 15s or 2m, up to 1h")
+			return
+		}
+		*dst = d
+	}
+	dur("DEALGATE_SHUTDOWN_TIMEOUT", "15s", &c.ShutdownTimeout)
+	dur("DEALGATE_READ_TIMEOUT", "30s", &c.ReadTimeout)
+	dur("DEALGATE_WRITE_TIMEOUT", "60s", &c.WriteTimeout)
+	dur("DEALGATE_IDLE_TIMEOUT", "120s", &c.IdleTimeout)
+
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// Production reports whether the program runs in production.
+func (c *Config) Production() bool { return c.Env == "production" }
+
+// HTTPS reports whether users reach the app over HTTPS.
+func (c *Config) HTTPS() bool { return c.BaseURL != nil && c.BaseURL.Scheme == "https" }

@@ -1,0 +1,79 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ListenAddr != ":8080" || c.Env != "development" || c.LogFormat != "text" || !c.AutoMigrate ||
+		c.DBMaxConns != 10 || c.ShutdownTimeout != 15*time.Second || c.BaseURL.String() != "http://localhost:8080" {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if c.HTTPS() || c.Production() {
+		t.Fatal("defaults must be plain development")
+	}
+}
+
+func TestLoadProductionDefaultsToJSONLogs(t *testing.T) {
+	c, err := Load(env(map[string]string{"DEALGATE_ENV": "production", "DEALGATE_BASE_URL": "https://dealgate.example.com"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.LogFormat != "json" || !c.HTTPS() {
+		t.Fatalf("got %+v", c)
+	}
+}
+
+func TestLoadRejectsBadValuesNamingTheVariable(t *testing.T) {
+	cases := map[string]string{
+		"DATABASE_URL":              "mysql://x",
+		"DEALGATE_ENV":              "staging",
+		"DEALGATE_LISTEN_ADDR":      "8080",
+		"DEALGATE_BASE_URL":         "localhost:8080",
+		"DEALGATE_LOG_LEVEL":        "loud",
+		"DEALGATE_LOG_FORMAT":       "xml",
+		"DEALGATE_DB_MAX_CONNS":     "0",
+		"DEALGATE_AUTO_MIGRATE":     "maybe",
+		"DEALGATE_TRUSTED_PROXIES":  "10.0.0.0/8, not-a-cidr",
+		"DEALGATE_MAX_BODY_BYTES":   "12",
+		"DEALGATE_SHUTDOWN_TIMEOUT": "forever",
+	}
+	for name, value := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Load(env(map[string]string{name: value}))
+			if err == nil || !strings.Contains(err.Error(), name) {
+				t.Fatalf("got %v, want an error naming %s", err, name)
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error must be one line: %q", err)
+			}
+		})
+	}
+}
+
+func TestLoadProductionRequiresHTTPS(t *testing.T) {
+	_, err := Load(env(map[string]string{"DEALGATE_ENV": "production"}))
+	if err == nil || !strings.Contains(err.Error(), "DEALGATE_BASE_URL") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestLoadTrustedProxies(t *testing.T) {
+	c, err := Load(env(map[string]string{"DEALGATE_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.168.1.7/32" {
+		t.Fatalf("got %v", c.TrustedProxies)
+	}
+}

@@ -1,0 +1,17 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/web/pages"
+)
+
+func (s *Server) registerHomeRoutes(e *echo.Echo) {
+	getHead(e, "/", s.handleHome)
+}
+
+func (s *Server) handleHome(c echo.Context) error {
+	return s.render(c, http.StatusOK, pages.Home(s.page(c, "Home"), pages.HomeView{}))
+}

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"bytes"
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/web/layout"
+)
+
+// render is the one way a handler writes HTML: into a buffer with the
+// request's context first, so a template error becomes a clean 500 instead
+// of half a page, then the status and body.
+func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// page builds the shell's view model for a page handler: navigation, the
+// signed-in user, the CSRF token and the flashes waiting in the session.
+func (s *Server) page(c echo.Context, title string) layout.Page {
+	p := s.shell(c, title)
+	ctx := c.Request().Context()
+	for _, kind := range []string{"success", "important", "error"} {
+		if msg := s.sessions.PopString(ctx, "flash."+kind); msg != "" {
+			p.Flashes = append(p.Flashes, layout.Flash{Kind: kind, Message: msg})
+		}
+	}
+	return p
+}
+
+// shell is page without the session: error pages use it, since an error may
+// come before the session was loaded, and must not consume flashes.
+func (s *Server) shell(c echo.Context, title string) layout.Page {
+	return layout.Page{
+		Title:     title,
+		CSRFToken: csrfToken(c),
+		Env:       s.cfg.Env,
+		Nav:       []layout.NavItem{{Label: "Home", Href: "/", Current: c.Path() == "/"}},
+	}
+}
+
+// flash queues a one-off message for the next page this browser shows.
+func (s *Server) flash(c echo.Context, kind, msg string) {
+	s.sessions.Put(c.Request().Context(), "flash."+kind, msg)
+}
+
+// redirectSeeOther ends a successful form post (post/redirect/get).
+func redirectSeeOther(c echo.Context, to string) error {
+	return c.Redirect(http.StatusSeeOther, to)
+}

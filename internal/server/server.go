@@ -1,0 +1,124 @@
+// Package server is Dealgate's HTTP layer: echo setup, middleware, one file of
+// handlers per resource, the render helper and the single error handler.
+// Handlers bind and validate input, call services and build view models;
+// they never decide access or touch SQL themselves.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/dealgate/dealgate/internal/config"
+	"github.com/dealgate/dealgate/internal/postgres"
+)
+
+// Server wires the router to the configuration and the database.
+type Server struct {
+	cfg      *config.Config
+	db       *postgres.DB
+	log      *slog.Logger
+	echo     *echo.Echo
+	sessions *scs.SessionManager
+	metrics  *metrics
+	version  string
+}
+
+// New builds the router with every middleware and route.
+func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) *Server {
+	s := &Server{cfg: cfg, db: db, log: log, version: version}
+	s.sessions = newSessionManager(cfg, db)
+	s.metrics = newMetrics(db)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(cfg)
+	s.echo = e
+	s.registerMiddleware()
+	s.registerRoutes()
+	return s
+}
+
+func newSessionManager(cfg *config.Config, db *postgres.DB) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = time.Hour
+	sm.Cookie.Name = "dealgate_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Path = "/"
+	if cfg.HTTPS() {
+		// The __Host- prefix pins the cookie to this exact origin over HTTPS.
+		sm.Cookie.Name = "__Host-dealgate_session"
+		sm.Cookie.Secure = true
+	}
+	return sm
+}
+
+// ipExtractor believes X-Forwarded-For only from configured proxies.
+func ipExtractor(cfg *config.Config) echo.IPExtractor {
+	if len(cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range cfg.TrustedProxies {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+// Handler returns the root HTTP handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo exposes the router, for route-table tests.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// Serve accepts connections on ln until ctx is cancelled, then stops
+// accepting, lets in-flight requests finish within the shutdown timeout and
+// returns nil on a clean stop.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := hs.Shutdown(shutCtx)
+	if serveErr := <-errc; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", serveErr)
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: in-flight requests did not finish in %s: %w", s.cfg.ShutdownTimeout, err)
+	}
+	return nil
+}
+
+// PrometheusRegistry exposes the metrics registry, for tests.
+func (s *Server) PrometheusRegistry() *prometheus.Registry { return s.metrics.reg }

@@ -1,0 +1,71 @@
+// Dealgate progressive enhancement. Every page works without this file; it
+// only improves focus handling and guards against double submission.
+(function () {
+  'use strict';
+
+  // Move focus to the error summary so that screen reader and keyboard users
+  // land on the list of problems (GOV.UK pattern).
+  function focusErrorSummary(root) {
+    var summary = (root || document).querySelector('[data-error-summary]');
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  // An error summary link moves focus to its field and scrolls the field's
+  // label (or the group's legend) into view, rather than the bare input.
+  function onErrorSummaryClick(event) {
+    var link = event.target.closest && event.target.closest('[data-error-summary] a[href^="#"]');
+    if (!link) {
+      return;
+    }
+    var id = decodeURIComponent(link.hash.slice(1));
+    var input = document.getElementById(id);
+    if (!input) {
+      return;
+    }
+    event.preventDefault();
+    var fieldset = input.closest('fieldset');
+    var legend = fieldset && fieldset.querySelector('legend');
+    var label = legend || document.querySelector('label[for="' + CSS.escape(id) + '"]');
+    (label || input).scrollIntoView();
+    input.focus({ preventScroll: true });
+  }
+
+  // Ignore a second submit of the same POST form for a moment, so that a
+  // double click does not send the change twice. The server still guards
+  // against replays; this only spares the round trip.
+  function onSubmit(event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || (form.method || '').toLowerCase() !== 'post') {
+      return;
+    }
+    if (form.hasAttribute('data-submitting')) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      return;
+    }
+    form.setAttribute('data-submitting', '');
+    window.setTimeout(function () {
+      form.removeAttribute('data-submitting');
+    }, 1500);
+  }
+
+  document.addEventListener('click', onErrorSummaryClick);
+  // Capture phase: runs before htmx's own submit listener on the form.
+  document.addEventListener('submit', onSubmit, true);
+  // After htmx swaps in a re-rendered form, focus its error summary too.
+  document.addEventListener('htmx:afterSwap', function (event) {
+    focusErrorSummary(event.detail && event.detail.target);
+  });
+
+  // A page restored from the back/forward cache may still carry the flag.
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('form[data-submitting]').forEach(function (form) {
+      form.removeAttribute('data-submitting');
+    });
+  });
+
+  // The script is deferred, so the document has been parsed.
+  focusErrorSummary(document);
+})();
