@@ -1,0 +1,61 @@
+package dealgate
+
+// The one authorisation policy. Services call these functions before they
+// read or change anything; handlers never decide access on their own.
+//
+// Visibility, from PRODUCT.md: counsel see the register, their own deals and
+// deals shared with them; committee members and chairs see every submitted
+// deal but no one's drafts; auditors see everything and change nothing;
+// admins manage users, settings and exports, and vote only if they are also
+// members. Nobody votes on a deal they submitted.
+
+// Action is something a user may be allowed to do.
+type Action string
+
+const (
+	ActSignedIn        Action = "signed_in"        // any active user: home, own profile
+	ActUserManage      Action = "user.manage"      // list, create, edit, deactivate users
+	ActRegisterView    Action = "register.view"    // parties, taxonomy, agreements, clauses
+	ActRegisterEdit    Action = "register.edit"    // create, edit, retire register records
+	ActTaxonomyPublish Action = "taxonomy.publish" // publish a new taxonomy version
+	ActAuditView       Action = "audit.view"       // read the audit trail
+	ActExport          Action = "export"           // export reports and the register
+	ActSettingsManage  Action = "settings.manage"  // committee rules and other settings
+)
+
+// Allowed reports whether u may perform a. Deactivated or missing users may
+// do nothing.
+func Allowed(u *User, a Action) bool {
+	if !u.Active() {
+		return false
+	}
+	switch a {
+	case ActSignedIn:
+		return true
+	case ActUserManage, ActSettingsManage:
+		return u.Has(RoleAdmin)
+	case ActRegisterView:
+		return u.Has(RoleCounsel) || u.Has(RoleAdmin) || u.Has(RoleMember) || u.Has(RoleChair) || u.Has(RoleAuditor)
+	case ActRegisterEdit:
+		return u.Has(RoleCounsel) || u.Has(RoleAdmin)
+	case ActTaxonomyPublish:
+		return u.Has(RoleAdmin)
+	case ActAuditView:
+		return u.Has(RoleAdmin) || u.Has(RoleAuditor)
+	case ActExport:
+		return u.Has(RoleAdmin) || u.Has(RoleAuditor)
+	}
+	return false
+}
+
+// Authorize returns nil when u may perform a, EUNAUTHORIZED when nobody is
+// signed in, and EFORBIDDEN otherwise.
+func Authorize(u *User, a Action) error {
+	if u == nil {
+		return Errorf(EUNAUTHORIZED, "Sign in to continue.")
+	}
+	if Allowed(u, a) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Your account does not have permission to do this.")
+}

@@ -1,0 +1,98 @@
+package dealgate
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Role is a duty a person holds; a person may hold several.
+type Role string
+
+const (
+	RoleAdmin   Role = "admin"   // manages users, settings, taxonomy and exports
+	RoleChair   Role = "chair"   // a member who also opens reviews and records decisions
+	RoleMember  Role = "member"  // reviews, comments, declares conflicts, votes
+	RoleCounsel Role = "counsel" // keeps the register, submits deals
+	RoleAuditor Role = "auditor" // reads everything, changes nothing, exports
+)
+
+// AllRoles lists every role in the order screens show them.
+var AllRoles = []Role{RoleAdmin, RoleChair, RoleMember, RoleCounsel, RoleAuditor}
+
+// ParseRole returns the role named s, or EINVALID.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if slices.Contains(AllRoles, r) {
+		return r, nil
+	}
+	return "", Errorf(EINVALID, "%q is not a role; choose admin, chair, member, counsel or auditor", s)
+}
+
+// Label is the role as people read it.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "Admin"
+	case RoleChair:
+		return "Committee chair"
+	case RoleMember:
+		return "Committee member"
+	case RoleCounsel:
+		return "Counsel"
+	case RoleAuditor:
+		return "Auditor"
+	}
+	return string(r)
+}
+
+func (r Role) String() string { return string(r) }
+
+// UserStatus says whether an account may sign in.
+type UserStatus string
+
+const (
+	UserActive      UserStatus = "active"
+	UserDeactivated UserStatus = "deactivated"
+)
+
+// User is a person with an account.
+type User struct {
+	ID          int64
+	Email       string
+	Name        string
+	Roles       []Role
+	Status      UserStatus
+	TimeZone    string // IANA name, e.g. "Europe/London"
+	TOTPEnabled bool
+	// NotifyEmail and NotifyDigest are notification preferences used by
+	// later features (reminders, decisions).
+	NotifyEmail  bool
+	NotifyDigest bool
+	// SessionEpoch increases whenever every session of the user must end
+	// (deactivation, password change, second-factor reset).
+	SessionEpoch int64
+	CreatedAt    time.Time
+	LastSignInAt *time.Time
+	UpdatedAt    time.Time
+	Version      int64 // optimistic concurrency
+}
+
+// Has reports whether u holds role r. A nil user holds nothing.
+func (u *User) Has(r Role) bool {
+	return u != nil && slices.Contains(u.Roles, r)
+}
+
+// Active reports whether u may use Dealgate.
+func (u *User) Active() bool { return u != nil && u.Status == UserActive }
+
+// Location returns u's time zone, UTC when unset or unknown.
+func (u *User) Location() *time.Location {
+	if u == nil || u.TimeZone == "" {
+		return time.UTC
+	}
+	if loc, err := time.LoadLocation(u.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
