@@ -51,7 +51,8 @@ func (m *metrics) observe(c echo.Context, status int, elapsed time.Duration) {
 }
 
 func (m *metrics) handler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	// The gzip middleware compresses; promhttp must not do it a second time.
+	return echo.WrapHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{DisableCompression: true}))
 }
 
 // poolCollector reports the pgx pool's statistics at scrape time.

@@ -1,0 +1,154 @@
+package server_test
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/dealgate/dealgate/internal/config"
+	"github.com/dealgate/dealgate/internal/pgtest"
+	"github.com/dealgate/dealgate/internal/postgres"
+	"github.com/dealgate/dealgate/internal/server"
+)
+
+// testApp is the real router over a real database, behind httptest.
+type testApp struct {
+	t      testing.TB
+	srv    *server.Server
+	db     *postgres.DB
+	ts     *httptest.Server
+	logs   *syncBuffer
+	client *http.Client
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newTestApp(t testing.TB, env map[string]string, setup ...func(*server.Server)) *testApp {
+	t.Helper()
+	db := pgtest.New(t)
+	vars := map[string]string{"DATABASE_URL": pgtest.ServerURL()}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	srv := server.New(cfg, db, slog.New(slog.NewTextHandler(logs, nil)), "test")
+	for _, f := range setup {
+		f(srv)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	app := &testApp{t: t, srv: srv, db: db, ts: ts, logs: logs}
+	app.client = app.newClient()
+	return app
+}
+
+// newClient returns a browser-like client: a cookie jar, no redirects followed.
+func (a *testApp) newClient() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+type response struct {
+	*http.Response
+	body string
+}
+
+func (r response) doc(t testing.TB) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func (a *testApp) do(c *http.Client, req *http.Request) response {
+	a.t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return response{resp, string(b)}
+}
+
+func (a *testApp) get(path string, headers ...string) response {
+	a.t.Helper()
+	return a.getWith(a.client, path, headers...)
+}
+
+func (a *testApp) getWith(c *http.Client, path string, headers ...string) response {
+	a.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, a.ts.URL+path, nil)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	return a.do(c, req)
+}
+
+// csrf fetches page and returns the CSRF token its forms carry.
+func (a *testApp) csrf(c *http.Client, page string) string {
+	a.t.Helper()
+	r := a.getWith(c, page)
+	tok, ok := r.doc(a.t).Find(`input[name="_csrf"]`).First().Attr("value")
+	if !ok {
+		// A page without forms still issues the token cookie; a script
+		// (htmx) would send it back in the X-CSRF-Token header.
+		u, _ := url.Parse(a.ts.URL)
+		for _, ck := range c.Jar.Cookies(u) {
+			if strings.HasSuffix(ck.Name, "dealgate_csrf") {
+				tok, ok = ck.Value, true
+			}
+		}
+	}
+	if !ok || tok == "" {
+		a.t.Fatalf("no CSRF token on %s (status %d)", page, r.StatusCode)
+	}
+	return tok
+}
+
+// postForm posts form values with the CSRF token taken from tokenPage.
+func (a *testApp) postForm(c *http.Client, path string, values url.Values, tokenPage string) response {
+	a.t.Helper()
+	if values == nil {
+		values = url.Values{}
+	}
+	if tokenPage != "" {
+		values.Set("_csrf", a.csrf(c, tokenPage))
+	}
+	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+path, strings.NewReader(values.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return a.do(c, req)
+}
