@@ -1,0 +1,13 @@
+DROP TABLE IF EXISTS agreement_document_content;
+DROP TABLE IF EXISTS agreement_document;
+DROP TABLE IF EXISTS clause_party;
+DROP TABLE IF EXISTS clause_category;
+DROP TABLE IF EXISTS clause;
+DROP TABLE IF EXISTS agreement;
+DROP TABLE IF EXISTS category_revision;
+DROP TABLE IF EXISTS category;
+DROP TABLE IF EXISTS taxonomy_version;
+DROP FUNCTION IF EXISTS taxonomy_refuse_published_change();
+DROP TABLE IF EXISTS party_name;
+DROP TABLE IF EXISTS party;
+DROP EXTENSION IF EXISTS pg_trgm;
