@@ -25,6 +25,8 @@ CREATE TABLE audit_event (
 CREATE INDEX audit_event_entity_idx ON audit_event (entity_type, entity_id, id DESC);
 CREATE INDEX audit_event_actor_idx ON audit_event (actor_id, id DESC) WHERE actor_id IS NOT NULL;
 CREATE INDEX audit_event_occurred_idx ON audit_event (occurred_at DESC);
+CREATE INDEX audit_event_action_idx ON audit_event (action text_pattern_ops, id DESC);
+CREATE INDEX audit_event_actor_label_idx ON audit_event (lower(actor_label), id DESC);
 
 -- audit_seal is the chain: one row per event, gap-free in commit order.
 -- event_id carries no foreign key or unique index on purpose: both would be

@@ -8,7 +8,7 @@ import (
 // AuditEvent is one append-only entry of the audit trail. Before and After are
 // JSON-encodable snapshots of the entity; secrets never go in them.
 type AuditEvent struct {
-	Seq        int64
+	ID         int64 // order of writing; the chain's sequence is in audit_seal
 	OccurredAt time.Time
 	ActorID    *int64 // nil: the system
 	ActorLabel string
@@ -19,8 +19,6 @@ type AuditEvent struct {
 	After      any
 	RequestID  string
 	ClientIP   string
-	Hash       []byte
-	PrevHash   []byte
 }
 
 // Actor is whoever causes a change: a signed-in user or the system.
@@ -71,3 +69,13 @@ type ChainReport struct {
 
 // OK reports whether the chain verified.
 func (r ChainReport) OK() bool { return r.BrokenAt == 0 }
+
+// AuditFilter narrows the audit trail list. Empty fields do not filter.
+type AuditFilter struct {
+	ActionPrefix string // e.g. "user." or "auth.sign_in_failed"
+	EntityType   string
+	EntityID     string
+	Actor        string // the actor label (an email or "system"), any case
+	From, To     time.Time
+	PageRequest
+}

@@ -1,0 +1,97 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+)
+
+// ListAuditEvents returns a page of the audit trail, newest first.
+// Errors: EUNAUTHORIZED, EFORBIDDEN (not an admin or auditor), EINTERNAL.
+func (db *DB) ListAuditEvents(ctx context.Context, actor *dealgate.User, f dealgate.AuditFilter) (dealgate.Page[dealgate.AuditEvent], error) {
+	f.PageRequest = f.PageRequest.Normalize()
+	page := dealgate.Page[dealgate.AuditEvent]{Page: f.Page, PerPage: f.PerPage}
+	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
+		return page, err
+	}
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.ActionPrefix != "" {
+		add("action LIKE $%d", escapeLike(f.ActionPrefix)+"%")
+	}
+	if f.EntityType != "" {
+		add("entity_type = $%d", f.EntityType)
+	}
+	if f.EntityID != "" {
+		add("entity_id = $%d", f.EntityID)
+	}
+	if f.Actor != "" {
+		add("lower(actor_label) = lower($%d)", f.Actor)
+	}
+	if !f.From.IsZero() {
+		add("occurred_at >= $%d", f.From)
+	}
+	if !f.To.IsZero() {
+		add("occurred_at < $%d", f.To)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = "WHERE " + strings.Join(where, " AND ")
+	}
+	if err := db.Pool.QueryRow(ctx, "SELECT count(*) FROM audit_event "+cond, args...).Scan(&page.Total); err != nil {
+		return page, translate(fmt.Errorf("count audit events: %w", err))
+	}
+	args = append(args, f.PerPage, f.Offset())
+	rows, err := db.Pool.Query(ctx, fmt.Sprintf(`
+		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
+		FROM audit_event %s ORDER BY id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
+	if err != nil {
+		return page, translate(fmt.Errorf("list audit events: %w", err))
+	}
+	page.Items, err = pgx.CollectRows(rows, scanAuditEvent)
+	if err != nil {
+		return page, translate(fmt.Errorf("list audit events: %w", err))
+	}
+	return page, nil
+}
+
+// EntityHistory returns the newest events about one entity, for timelines.
+// The caller has already authorised reading the entity itself.
+func (db *DB) EntityHistory(ctx context.Context, entityType, entityID string, limit int) ([]dealgate.AuditEvent, error) {
+	rows, err := db.Pool.Query(ctx, `
+		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
+		FROM audit_event WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT $3`, entityType, entityID, limit)
+	if err != nil {
+		return nil, translate(fmt.Errorf("entity history: %w", err))
+	}
+	events, err := pgx.CollectRows(rows, scanAuditEvent)
+	return events, translate(err)
+}
+
+func scanAuditEvent(row pgx.CollectableRow) (dealgate.AuditEvent, error) {
+	var e dealgate.AuditEvent
+	var before, after []byte
+	err := row.Scan(&e.ID, &e.OccurredAt, &e.ActorID, &e.ActorLabel, &e.Action, &e.EntityType, &e.EntityID,
+		&before, &after, &e.RequestID, &e.ClientIP)
+	if before != nil {
+		e.Before = json.RawMessage(before)
+	}
+	if after != nil {
+		e.After = json.RawMessage(after)
+	}
+	return e, err
+}
+
+// escapeLike makes s match literally inside a LIKE pattern.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,36 @@
+package server
+
+import (
+	"testing"
+	"time"
+)
+
+func TestFormatDateInWords(t *testing.T) {
+	london, _ := time.LoadLocation("Europe/London")
+	now := time.Date(2027, 3, 3, 23, 30, 0, 0, time.UTC) // already 3 March in London (GMT)
+	cases := map[string]string{
+		"2027-03-12": "12 March 2027 (in 9 days)",
+		"2027-03-03": "3 March 2027 (today)",
+		"2027-03-04": "4 March 2027 (tomorrow)",
+		"2027-02-01": "1 February 2027 (30 days ago)",
+	}
+	for in, want := range cases {
+		d, _ := time.Parse("2006-01-02", in)
+		if got := formatDate(d, now, london); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+	tokyo, _ := time.LoadLocation("Asia/Tokyo") // already 4 March there
+	d, _ := time.Parse("2006-01-02", "2027-03-04")
+	if got := formatDate(d, now, tokyo); got != "4 March 2027 (today)" {
+		t.Errorf("tokyo: %q", got)
+	}
+}
+
+func TestFormatMomentUsesViewerZone(t *testing.T) {
+	ny, _ := time.LoadLocation("America/New_York")
+	got := formatMoment(time.Date(2027, 1, 5, 15, 4, 0, 0, time.UTC), ny)
+	if got != "5 January 2027, 10:04 EST" {
+		t.Fatalf("got %q", got)
+	}
+}

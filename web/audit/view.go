@@ -1,0 +1,23 @@
+// Package audit renders the audit trail screens.
+package audit
+
+import "github.com/dealgate/dealgate/web/components"
+
+// Row is one audit event as the list shows it; times are already in the
+// viewer's zone.
+type Row struct {
+	ID                   int64
+	When, Who, Action    string
+	Entity, Where, Ref   string
+	Change               string // a short before → after summary
+}
+
+// ListView is the audit trail page.
+type ListView struct {
+	Filters []components.Field // GET filter inputs, keeping what was typed
+	Errors  []components.FieldError
+	Rows    []Row
+	Pager   components.Pager
+	// Filtered says whether any filter is set, to word the empty state.
+	Filtered bool
+}
