@@ -301,3 +301,19 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 		t.Fatal("server still accepting after shutdown")
 	}
 }
+
+func TestRequestIDTakenOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
+	direct := newTestApp(t, nil)
+	if r := direct.get("/healthz", "X-Request-ID", "client-chosen-id-123"); r.Header.Get("X-Request-ID") == "client-chosen-id-123" {
+		t.Error("a client's request ID was believed")
+	}
+	other := newTestApp(t, map[string]string{"DEALGATE_TRUSTED_PROXIES": "10.0.0.0/8"})
+	if r := other.get("/healthz", "X-Request-ID", "client-chosen-id-123"); r.Header.Get("X-Request-ID") == "client-chosen-id-123" {
+		t.Error("a request ID from a peer outside the trusted range was believed")
+	}
+	proxied := newTestApp(t, map[string]string{"DEALGATE_TRUSTED_PROXIES": "127.0.0.1"})
+	if r := proxied.get("/healthz", "X-Request-ID", "proxy-chosen-id-123"); r.Header.Get("X-Request-ID") != "proxy-chosen-id-123" {
+		t.Errorf("the trusted proxy's request ID was dropped: %q", r.Header.Get("X-Request-ID"))
+	}
+}
