@@ -25,6 +25,7 @@ type Step struct {
 // shipped: the name is how a database remembers it was loaded.
 var Steps = []Step{
 	{Name: "0001_story", Load: loadStory},
+	{Name: "0002_users", Load: loadUsers},
 }
 
 // Result says what a load did.

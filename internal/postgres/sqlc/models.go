@@ -8,6 +8,43 @@ import (
 	"time"
 )
 
+type Agreement struct {
+	ID          int64
+	Title       string
+	PartyID     int64
+	Kind        string
+	Binding     bool
+	Status      string
+	SignedOn    *time.Time
+	EffectiveOn *time.Time
+	ExpiresOn   *time.Time
+	ValueMinor  *int64
+	Currency    *string
+	OwnerID     *int64
+	Summary     string
+	Notes       string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Version     int64
+	Search      interface{}
+}
+
+type AgreementDocument struct {
+	ID          int64
+	AgreementID int64
+	Filename    string
+	ContentType string
+	SizeBytes   int64
+	Sha256      []byte
+	UploadedAt  time.Time
+	UploadedBy  *int64
+}
+
+type AgreementDocumentContent struct {
+	DocumentID int64
+	Content    []byte
+}
+
 type AuditChainHead struct {
 	ID   bool
 	Seq  int64
@@ -33,4 +70,147 @@ type AuditSeal struct {
 	EventID  int64
 	PrevHash []byte
 	Hash     []byte
+}
+
+type Category struct {
+	ID        int64
+	Key       string
+	CreatedAt time.Time
+}
+
+type CategoryRevision struct {
+	TaxonomyVersionID int64
+	CategoryID        int64
+	ParentID          *int64
+	Name              string
+	Definition        string
+	InclusionExamples []string
+	ExclusionExamples []string
+	Position          int32
+	Retired           bool
+	Version           int64
+}
+
+type Clause struct {
+	ID               int64
+	AgreementID      int64
+	Kind             string
+	BeneficiaryID    int64
+	RestrictionScope string
+	RestrictedKind   *string
+	Worldwide        bool
+	Regions          []string
+	ValidFrom        *time.Time
+	ValidUntil       *time.Time
+	NoticeDays       *int32
+	Section          string
+	Text             string
+	RetiredAt        *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Version          int64
+	Search           interface{}
+}
+
+type ClauseCategory struct {
+	ClauseID   int64
+	CategoryID int64
+	Excluded   bool
+}
+
+type ClauseParty struct {
+	ClauseID int64
+	PartyID  int64
+	Role     string
+}
+
+type DemoSeedStep struct {
+	Name      string
+	AppliedAt time.Time
+}
+
+type Party struct {
+	ID        int64
+	Name      string
+	Kind      string
+	ParentID  *int64
+	Website   string
+	Notes     string
+	RetiredAt *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Version   int64
+}
+
+type PartyName struct {
+	Norm    string
+	PartyID int64
+	Name    string
+	IsAlias bool
+}
+
+type PasswordResetToken struct {
+	ID        int64
+	UserID    int64
+	TokenHash []byte
+	Purpose   string
+	CreatedBy *int64
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	UsedAt    *time.Time
+}
+
+type Session struct {
+	Token  string
+	Data   []byte
+	Expiry time.Time
+}
+
+type SignInThrottle struct {
+	Key         string
+	Failures    int32
+	WindowStart time.Time
+	LockedUntil *time.Time
+	ExpiresAt   time.Time
+}
+
+type TaxonomyVersion struct {
+	ID          int64
+	Number      *int32
+	Status      string
+	ChangeNote  string
+	BasedOnID   *int64
+	CreatedAt   time.Time
+	CreatedBy   *int64
+	PublishedAt *time.Time
+	PublishedBy *int64
+	Version     int64
+}
+
+type User struct {
+	ID           int64
+	Email        string
+	Name         string
+	Roles        []string
+	Status       string
+	TimeZone     string
+	PasswordHash string
+	TotpSecret   *string
+	TotpEnabled  bool
+	TotpLastStep int64
+	NotifyEmail  bool
+	NotifyDigest bool
+	SessionEpoch int64
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+	LastSignInAt *time.Time
+	Version      int64
+}
+
+type UserRecoveryCode struct {
+	ID        int64
+	UserID    int64
+	CodeHash  []byte
+	CreatedAt time.Time
+	UsedAt    *time.Time
 }
