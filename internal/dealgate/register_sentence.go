@@ -1,0 +1,152 @@
+package dealgate
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Sentence reads the clause back as one plain sentence, for lists, findings
+// and confirmation pages, e.g.
+//
+//	Exclusive: Azurine Cloud is the exclusive host of Stateless model APIs
+//	worldwide until 2032-12-31; restricts any cloud provider except Azurine Cloud.
+//
+// Retired categories are marked "(retired)" so the reader knows the clause
+// points at a category the current taxonomy no longer offers.
+func (c Clause) Sentence() string {
+	b := c.Beneficiary.Name
+	if b == "" {
+		b = "the beneficiary"
+	}
+	role := "provider"
+	if c.Beneficiary.Kind == PartyCloudProvider {
+		role = "host"
+	}
+	cats := categoryList(c.Categories)
+	if len(c.ExcludedCategories) > 0 {
+		cats += " (excluding " + categoryList(c.ExcludedCategories) + ")"
+	}
+	var s string
+	switch c.Kind {
+	case ClauseExclusivity:
+		s = fmt.Sprintf("Exclusive: %s is the exclusive %s of %s", b, role, cats)
+	case ClauseRightOfFirstRefusal:
+		s = fmt.Sprintf("First refusal: %s may match any offer for %s before it is accepted", b, cats)
+	case ClauseRightOfFirstNegotiation:
+		s = fmt.Sprintf("First negotiation: %s must be offered negotiations for %s before anyone else", b, cats)
+	case ClausePreferredProvider:
+		s = fmt.Sprintf("Preferred provider: %s is the preferred %s of %s", b, role, cats)
+	case ClauseNonCompete:
+		s = fmt.Sprintf("Non-compete: in favour of %s, no deals for %s", b, cats)
+	case ClauseMostFavouredNation:
+		s = fmt.Sprintf("Most-favoured nation: %s is entitled to terms no worse than anyone else's for %s", b, cats)
+	case ClauseNoticeRequired:
+		s = fmt.Sprintf("Notice required: %s must be given %s notice before any deal for %s", b, noticePeriod(c.NoticeDays), cats)
+	case ClauseConsentRequired:
+		s = fmt.Sprintf("Consent required: %s must consent before any deal for %s", b, cats)
+	default:
+		s = fmt.Sprintf("%s: in favour of %s, covering %s", c.Kind.Label(), b, cats)
+	}
+	s += " " + c.territory()
+	if w := c.window(); w != "" {
+		s += " " + w
+	}
+	s += "; restricts " + c.restricts()
+	if c.NoticeDays != nil && *c.NoticeDays > 0 && c.Kind != ClauseNoticeRequired {
+		s += "; " + noticePeriod(c.NoticeDays) + " notice"
+	}
+	return s + "."
+}
+
+func noticePeriod(days *int) string {
+	switch {
+	case days == nil:
+		return "prior"
+	case *days == 1:
+		return "1 day's"
+	default:
+		return fmt.Sprintf("%d days'", *days)
+	}
+}
+
+func (c Clause) territory() string {
+	if c.Worldwide || len(c.Regions) == 0 {
+		return "worldwide"
+	}
+	names := make([]string, len(c.Regions))
+	for i, r := range c.Regions {
+		names[i] = r
+		if reg, ok := LookupRegion(r); ok {
+			names[i] = reg.Name
+		}
+	}
+	return "in " + joinAnd(names)
+}
+
+func (c Clause) window() string {
+	from, until := c.From(), c.Until()
+	switch {
+	case from != nil && until != nil:
+		return "from " + FormatDate(from) + " until " + FormatDate(until)
+	case until != nil:
+		return "until " + FormatDate(until)
+	case from != nil:
+		return "from " + FormatDate(from) + " with no end date"
+	}
+	return ""
+}
+
+func (c Clause) restricts() string {
+	var s string
+	switch c.Scope {
+	case RestrictNamed:
+		if len(c.RestrictedParties) == 0 {
+			return "no one named"
+		}
+		return joinAnd(partyNames(c.RestrictedParties))
+	case RestrictKind:
+		s = "any " + c.RestrictedKind.Noun()
+	default:
+		s = "any party"
+	}
+	if len(c.Exceptions) > 0 {
+		s += " except " + joinAnd(partyNames(c.Exceptions))
+	}
+	return s
+}
+
+func partyNames(refs []PartyRef) []string {
+	out := make([]string, len(refs))
+	for i, r := range refs {
+		out[i] = r.Name
+	}
+	return out
+}
+
+func categoryList(refs []CategoryRef) string {
+	if len(refs) == 0 {
+		return "no category"
+	}
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = r.Name
+		if names[i] == "" {
+			names[i] = r.Key
+		}
+		if r.Retired {
+			names[i] += " (retired)"
+		}
+	}
+	return joinAnd(names)
+}
+
+// joinAnd writes "a", "a and b", "a, b and c".
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}

@@ -1,0 +1,684 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
+)
+
+// ---------------------------------------------------------------------------
+// Agreements
+
+// CreateAgreement adds an agreement.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (fields).
+func (s *Register) CreateAgreement(ctx context.Context, actor *dealgate.User, in dealgate.AgreementInput) (dealgate.Agreement, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Agreement, error) {
+		return tx.CreateAgreement(ctx, actor, in)
+	})
+}
+
+// UpdateAgreement changes an agreement the user opened at version. On a
+// stale version it returns the current agreement with ECONFLICT, so the
+// form can show what changed.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
+func (s *Register) UpdateAgreement(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.AgreementInput) (dealgate.Agreement, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Agreement, error) {
+		return tx.UpdateAgreement(ctx, actor, id, version, in)
+	})
+}
+
+// Agreement returns one agreement (without clauses; see Clauses).
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Register) Agreement(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Agreement, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Agreement, error) {
+		return tx.agreement(ctx, id)
+	})
+}
+
+// ExpireLapsedAgreements records as expired every active agreement whose
+// expiry date has passed, one audit event each; reads already show them
+// expired (dealgate.EffectiveStatus), this makes the record follow. Run it
+// daily from a job; it acts as the system.
+// Errors: EINTERNAL.
+func (s *Register) ExpireLapsedAgreements(ctx context.Context) (int, error) {
+	return inTx(ctx, s.DB, func(tx *Tx) (int, error) {
+		ids, err := tx.Q.LapsedAgreementIDs(ctx, tx.today())
+		if err != nil {
+			return 0, err
+		}
+		for _, id := range ids {
+			before, err := tx.agreement(ctx, id)
+			if err != nil {
+				return 0, err
+			}
+			if err := tx.Q.MarkAgreementExpired(ctx, sqlc.MarkAgreementExpiredParams{ID: id, Now: tx.Now}); err != nil {
+				return 0, err
+			}
+			after, err := tx.agreement(ctx, id)
+			if err != nil {
+				return 0, err
+			}
+			if err := tx.Audit(ctx, dealgate.AuditEvent{
+				Action: "agreement.expired", EntityType: dealgate.EntityAgreement, EntityID: idString(id), Before: before, After: after,
+			}); err != nil {
+				return 0, err
+			}
+		}
+		return len(ids), nil
+	})
+}
+
+// CreateAgreement adds an agreement; the caller has authorised actor.
+func (tx *Tx) CreateAgreement(ctx context.Context, actor *dealgate.User, in dealgate.AgreementInput) (dealgate.Agreement, error) {
+	var v dealgate.Validation
+	in.ValidateInto(&v, tx.today())
+	if err := tx.checkAgreementRefs(ctx, in, &v); err != nil {
+		return dealgate.Agreement{}, err
+	}
+	if err := v.Err(); err != nil {
+		return dealgate.Agreement{}, err
+	}
+	p := agreementParams(in)
+	id, err := tx.Q.InsertAgreement(ctx, sqlc.InsertAgreementParams{
+		Title: p.Title, PartyID: p.PartyID, Kind: p.Kind, Binding: p.Binding, Status: p.Status, SignedOn: p.SignedOn,
+		EffectiveOn: p.EffectiveOn, ExpiresOn: p.ExpiresOn, ValueMinor: p.ValueMinor, Currency: p.Currency,
+		OwnerID: p.OwnerID, Summary: p.Summary, Notes: p.Notes, Now: tx.Now,
+	})
+	if err != nil {
+		return dealgate.Agreement{}, fmt.Errorf("insert agreement: %w", err)
+	}
+	a, err := tx.agreement(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	return a, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: "agreement.created", EntityType: dealgate.EntityAgreement, EntityID: idString(id), After: a,
+	})
+}
+
+// UpdateAgreement changes an agreement; the caller has authorised actor.
+func (tx *Tx) UpdateAgreement(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.AgreementInput) (dealgate.Agreement, error) {
+	current, err := tx.Q.LockAgreement(ctx, id)
+	if err != nil {
+		return dealgate.Agreement{}, orNotFound(err, "agreement")
+	}
+	before, err := tx.agreement(ctx, id)
+	if err != nil {
+		return before, err
+	}
+	if current != version {
+		return before, dealgate.StaleError("agreement", current)
+	}
+	var v dealgate.Validation
+	in.ValidateInto(&v, tx.today())
+	if err := tx.checkAgreementRefs(ctx, in, &v); err != nil {
+		return dealgate.Agreement{}, err
+	}
+	if err := v.Err(); err != nil {
+		return dealgate.Agreement{}, err
+	}
+	p := agreementParams(in)
+	p.ID, p.Now = id, tx.Now
+	if err := tx.Q.UpdateAgreement(ctx, p); err != nil {
+		return dealgate.Agreement{}, fmt.Errorf("update agreement: %w", err)
+	}
+	after, err := tx.agreement(ctx, id)
+	if err != nil {
+		return after, err
+	}
+	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: "agreement.updated", EntityType: dealgate.EntityAgreement, EntityID: idString(id), Before: before, After: after,
+	})
+}
+
+func agreementParams(in dealgate.AgreementInput) sqlc.UpdateAgreementParams {
+	p := sqlc.UpdateAgreementParams{
+		Title: in.Title, PartyID: in.PartyID, Kind: string(in.Kind), Binding: in.Binding, Status: string(in.Status),
+		SignedOn: in.SignedOn, EffectiveOn: in.EffectiveOn, ExpiresOn: in.ExpiresOn, OwnerID: in.OwnerID,
+		Summary: in.Summary, Notes: in.Notes,
+	}
+	if in.Value != nil {
+		p.ValueMinor, p.Currency = &in.Value.Minor, &in.Value.Currency
+	}
+	return p
+}
+
+func (tx *Tx) checkAgreementRefs(ctx context.Context, in dealgate.AgreementInput, v *dealgate.Validation) error {
+	if in.PartyID > 0 {
+		if _, err := tx.Q.GetParty(ctx, in.PartyID); err != nil {
+			if !isNotFound(err) {
+				return err
+			}
+			v.Add("party_id", "Choose a party from the register")
+		}
+	}
+	if in.OwnerID != nil {
+		ok, err := tx.Q.UserExists(ctx, *in.OwnerID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			v.Add("owner_id", "Choose the owner from the list of users")
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) agreement(ctx context.Context, id int64) (dealgate.Agreement, error) {
+	r, err := tx.Q.GetAgreement(ctx, id)
+	if err != nil {
+		return dealgate.Agreement{}, orNotFound(err, "agreement")
+	}
+	a := dealgate.Agreement{
+		ID: r.ID, Title: r.Title, Party: dealgate.PartyRef{ID: r.PartyID, Name: r.PartyName, Kind: dealgate.PartyKind(r.PartyKind)},
+		Kind: dealgate.AgreementKind(r.Kind), Binding: r.Binding, RecordedStatus: dealgate.AgreementStatus(r.Status),
+		SignedOn: r.SignedOn, EffectiveOn: r.EffectiveOn, ExpiresOn: r.ExpiresOn, OwnerID: r.OwnerID, OwnerName: r.OwnerName,
+		Summary: r.Summary, Notes: r.Notes, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+	}
+	a.Status = dealgate.EffectiveStatus(a.RecordedStatus, a.ExpiresOn, tx.Now)
+	if r.ValueMinor != nil && r.Currency != nil {
+		a.Value = &dealgate.Money{Minor: *r.ValueMinor, Currency: *r.Currency}
+	}
+	return a, nil
+}
+
+// ---------------------------------------------------------------------------
+// Clauses
+
+// CreateClause adds a clause to an agreement.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND (agreement), EINVALID (fields).
+func (s *Register) CreateClause(ctx context.Context, actor *dealgate.User, agreementID int64, in dealgate.ClauseInput) (dealgate.Clause, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Clause, error) {
+		return tx.CreateClause(ctx, actor, agreementID, in)
+	})
+}
+
+// UpdateClause changes a clause the user opened at version. Categories the
+// clause already covers stay acceptable even if retired since. On a stale
+// version it returns the current clause with ECONFLICT.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
+func (s *Register) UpdateClause(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.ClauseInput) (dealgate.Clause, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Clause, error) {
+		return tx.UpdateClause(ctx, actor, id, version, in)
+	})
+}
+
+// RetireClause takes a clause out of force (it stays on record and in the
+// audit trail). On a stale version it returns the current clause with ECONFLICT.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT.
+func (s *Register) RetireClause(ctx context.Context, actor *dealgate.User, id, version int64) (dealgate.Clause, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Clause, error) {
+		return tx.setClauseRetired(ctx, actor, id, version, true)
+	})
+}
+
+// RestoreClause undoes RetireClause.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT.
+func (s *Register) RestoreClause(ctx context.Context, actor *dealgate.User, id, version int64) (dealgate.Clause, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Clause, error) {
+		return tx.setClauseRetired(ctx, actor, id, version, false)
+	})
+}
+
+// Clause returns one clause.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Register) Clause(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Clause, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Clause, error) {
+		return tx.clause(ctx, id)
+	})
+}
+
+// Clauses returns an agreement's clauses in the order they were added.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Register) Clauses(ctx context.Context, actor *dealgate.User, agreementID int64, includeRetired bool) ([]dealgate.Clause, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
+		if _, err := tx.Q.GetAgreement(ctx, agreementID); err != nil {
+			return nil, orNotFound(err, "agreement")
+		}
+		ids, err := tx.Q.ClauseIDsForAgreement(ctx, sqlc.ClauseIDsForAgreementParams{AgreementID: agreementID, IncludeRetired: includeRetired})
+		if err != nil {
+			return nil, err
+		}
+		return tx.clauses(ctx, ids)
+	})
+}
+
+// ClausesInForce returns every live clause of an active agreement whose
+// window includes day: what a deal negotiated from day is screened against.
+// Errors: EUNAUTHORIZED, EFORBIDDEN.
+func (s *Register) ClausesInForce(ctx context.Context, actor *dealgate.User, day time.Time) ([]dealgate.Clause, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
+		ids, err := tx.Q.ClauseIDsInForce(ctx, dealgate.DateOf(day))
+		if err != nil {
+			return nil, err
+		}
+		return tx.clauses(ctx, ids)
+	})
+}
+
+// CreateClause adds a clause; the caller has authorised actor.
+func (tx *Tx) CreateClause(ctx context.Context, actor *dealgate.User, agreementID int64, in dealgate.ClauseInput) (dealgate.Clause, error) {
+	// A share lock keeps the agreement's window stable while we check against it.
+	if _, err := tx.Q.ShareLockAgreement(ctx, agreementID); err != nil {
+		return dealgate.Clause{}, orNotFound(err, "agreement")
+	}
+	a, err := tx.agreement(ctx, agreementID)
+	if err != nil {
+		return dealgate.Clause{}, err
+	}
+	var v dealgate.Validation
+	in.ValidateInto(&v, a)
+	if err := tx.checkClauseRefs(ctx, in, nil, &v); err != nil {
+		return dealgate.Clause{}, err
+	}
+	if err := v.Err(); err != nil {
+		return dealgate.Clause{}, err
+	}
+	p := clauseParams(in)
+	id, err := tx.Q.InsertClause(ctx, sqlc.InsertClauseParams{
+		AgreementID: agreementID, Kind: p.Kind, BeneficiaryID: p.BeneficiaryID, RestrictionScope: p.RestrictionScope,
+		RestrictedKind: p.RestrictedKind, Worldwide: p.Worldwide, Regions: p.Regions, ValidFrom: p.ValidFrom,
+		ValidUntil: p.ValidUntil, NoticeDays: p.NoticeDays, Section: p.Section, Text: p.Text, Now: tx.Now,
+	})
+	if err != nil {
+		return dealgate.Clause{}, fmt.Errorf("insert clause: %w", err)
+	}
+	if err := tx.writeClauseLinks(ctx, id, in); err != nil {
+		return dealgate.Clause{}, err
+	}
+	c, err := tx.clause(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	return c, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: "clause.created", EntityType: dealgate.EntityClause, EntityID: idString(id), After: c,
+	})
+}
+
+// UpdateClause changes a clause; the caller has authorised actor.
+func (tx *Tx) UpdateClause(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.ClauseInput) (dealgate.Clause, error) {
+	before, err := tx.lockClause(ctx, id, version)
+	if err != nil {
+		return before, err
+	}
+	if _, err := tx.Q.ShareLockAgreement(ctx, before.AgreementID); err != nil {
+		return dealgate.Clause{}, err
+	}
+	a, err := tx.agreement(ctx, before.AgreementID)
+	if err != nil {
+		return dealgate.Clause{}, err
+	}
+	var v dealgate.Validation
+	in.ValidateInto(&v, a)
+	if err := tx.checkClauseRefs(ctx, in, &before, &v); err != nil {
+		return dealgate.Clause{}, err
+	}
+	if err := v.Err(); err != nil {
+		return dealgate.Clause{}, err
+	}
+	p := clauseParams(in)
+	p.ID, p.Now = id, tx.Now
+	if err := tx.Q.UpdateClause(ctx, p); err != nil {
+		return dealgate.Clause{}, fmt.Errorf("update clause: %w", err)
+	}
+	if err := tx.Q.DeleteClauseLinks(ctx, id); err != nil {
+		return dealgate.Clause{}, err
+	}
+	if err := tx.writeClauseLinks(ctx, id, in); err != nil {
+		return dealgate.Clause{}, err
+	}
+	after, err := tx.clause(ctx, id)
+	if err != nil {
+		return after, err
+	}
+	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: "clause.updated", EntityType: dealgate.EntityClause, EntityID: idString(id), Before: before, After: after,
+	})
+}
+
+func (tx *Tx) setClauseRetired(ctx context.Context, actor *dealgate.User, id, version int64, retire bool) (dealgate.Clause, error) {
+	before, err := tx.lockClause(ctx, id, version)
+	if err != nil {
+		return before, err
+	}
+	if (before.RetiredAt != nil) == retire {
+		return before, nil
+	}
+	var at *time.Time
+	action := "clause.restored"
+	if retire {
+		at, action = &tx.Now, "clause.retired"
+	}
+	if err := tx.Q.SetClauseRetired(ctx, sqlc.SetClauseRetiredParams{ID: id, RetiredAt: at, Now: tx.Now}); err != nil {
+		return dealgate.Clause{}, err
+	}
+	after, err := tx.clause(ctx, id)
+	if err != nil {
+		return after, err
+	}
+	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: action, EntityType: dealgate.EntityClause, EntityID: idString(id), Before: before, After: after,
+	})
+}
+
+func (tx *Tx) lockClause(ctx context.Context, id, version int64) (dealgate.Clause, error) {
+	l, err := tx.Q.LockClause(ctx, id)
+	if err != nil {
+		return dealgate.Clause{}, orNotFound(err, "clause")
+	}
+	c, err := tx.clause(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if l.Version != version {
+		return c, dealgate.StaleError("clause", l.Version)
+	}
+	return c, nil
+}
+
+func clauseParams(in dealgate.ClauseInput) sqlc.UpdateClauseParams {
+	regions := in.Regions
+	if regions == nil {
+		regions = []string{}
+	}
+	return sqlc.UpdateClauseParams{
+		Kind: string(in.Kind), BeneficiaryID: in.BeneficiaryID, RestrictionScope: string(in.Scope),
+		RestrictedKind: strPtr(string(in.RestrictedKind)), Worldwide: in.Worldwide, Regions: regions,
+		ValidFrom: in.ValidFrom, ValidUntil: in.ValidUntil, NoticeDays: int32Ptr(in.NoticeDays),
+		Section: in.Section, Text: in.Text,
+	}
+}
+
+// checkClauseRefs checks that the parties exist and that the categories are
+// live in the current published taxonomy (or, when editing, already on the
+// clause: retiring a category never forces an edit of the clauses on it).
+func (tx *Tx) checkClauseRefs(ctx context.Context, in dealgate.ClauseInput, existing *dealgate.Clause, v *dealgate.Validation) error {
+	var parties []int64
+	if in.BeneficiaryID > 0 {
+		parties = append(parties, in.BeneficiaryID)
+	}
+	parties = append(append(parties, in.RestrictedPartyIDs...), in.ExceptionPartyIDs...)
+	found, err := tx.Q.ExistingPartyIDs(ctx, parties)
+	if err != nil {
+		return err
+	}
+	missing := func(ids []int64) bool {
+		return slices.ContainsFunc(ids, func(id int64) bool { return !slices.Contains(found, id) })
+	}
+	if in.BeneficiaryID > 0 && missing([]int64{in.BeneficiaryID}) {
+		v.Add("beneficiary_id", "Choose the beneficiary from the register")
+	}
+	if missing(in.RestrictedPartyIDs) {
+		v.Add("restricted_party_ids", "Choose restricted parties from the register")
+	}
+	if missing(in.ExceptionPartyIDs) {
+		v.Add("exception_party_ids", "Choose exceptions from the register")
+	}
+	live, err := tx.Q.LiveCategoryIDs(ctx, append(slices.Clone(in.CategoryIDs), in.ExcludedCategoryIDs...))
+	if err != nil {
+		return err
+	}
+	var had []int64
+	if existing != nil {
+		for _, c := range append(slices.Clone(existing.Categories), existing.ExcludedCategories...) {
+			had = append(had, c.ID)
+		}
+	}
+	usable := func(ids []int64) bool {
+		return !slices.ContainsFunc(ids, func(id int64) bool { return !slices.Contains(live, id) && !slices.Contains(had, id) })
+	}
+	if !usable(in.CategoryIDs) {
+		v.Add("category_ids", "Choose categories from the current published taxonomy")
+	}
+	if !usable(in.ExcludedCategoryIDs) {
+		v.Add("excluded_category_ids", "Choose excluded categories from the current published taxonomy")
+	}
+	return nil
+}
+
+func (tx *Tx) writeClauseLinks(ctx context.Context, id int64, in dealgate.ClauseInput) error {
+	links := []struct {
+		ids      []int64
+		excluded bool
+	}{{in.CategoryIDs, false}, {in.ExcludedCategoryIDs, true}}
+	for _, l := range links {
+		if len(l.ids) == 0 {
+			continue
+		}
+		if err := tx.Q.InsertClauseCategories(ctx, sqlc.InsertClauseCategoriesParams{ClauseID: id, CategoryIds: l.ids, Excluded: l.excluded}); err != nil {
+			return fmt.Errorf("link clause categories: %w", err)
+		}
+	}
+	roles := []struct {
+		ids  []int64
+		role string
+	}{{in.RestrictedPartyIDs, "restricted"}, {in.ExceptionPartyIDs, "exception"}}
+	for _, r := range roles {
+		if len(r.ids) == 0 {
+			continue
+		}
+		if err := tx.Q.InsertClauseParties(ctx, sqlc.InsertClausePartiesParams{ClauseID: id, PartyIds: r.ids, Role: r.role}); err != nil {
+			return fmt.Errorf("link clause parties: %w", err)
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) clause(ctx context.Context, id int64) (dealgate.Clause, error) {
+	cs, err := tx.clauses(ctx, []int64{id})
+	if err != nil {
+		return dealgate.Clause{}, err
+	}
+	if len(cs) == 0 {
+		return dealgate.Clause{}, notFound("clause")
+	}
+	return cs[0], nil
+}
+
+// clauses loads clauses with their categories and parties, ordered by
+// agreement and then clause ID.
+func (tx *Tx) clauses(ctx context.Context, ids []int64) ([]dealgate.Clause, error) {
+	if len(ids) == 0 {
+		return []dealgate.Clause{}, nil
+	}
+	rows, err := tx.Q.GetClauses(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load clauses: %w", err)
+	}
+	cats, err := tx.Q.ClauseCategories(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load clause categories: %w", err)
+	}
+	parties, err := tx.Q.ClauseParties(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load clause parties: %w", err)
+	}
+	out := make([]dealgate.Clause, len(rows))
+	index := make(map[int64]int, len(rows))
+	for i, r := range rows {
+		index[r.ID] = i
+		c := dealgate.Clause{
+			ID: r.ID, AgreementID: r.AgreementID, Kind: dealgate.ClauseKind(r.Kind),
+			Beneficiary: dealgate.PartyRef{ID: r.BeneficiaryID, Name: r.BeneficiaryName, Kind: dealgate.PartyKind(r.BeneficiaryKind)},
+			Categories:  []dealgate.CategoryRef{}, ExcludedCategories: []dealgate.CategoryRef{},
+			Scope:             dealgate.RestrictionScope(r.RestrictionScope),
+			RestrictedParties: []dealgate.PartyRef{}, Exceptions: []dealgate.PartyRef{},
+			Worldwide: r.Worldwide, Regions: r.Regions, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
+			NoticeDays: intPtr(r.NoticeDays), Section: r.Section, Text: r.Text, RetiredAt: r.RetiredAt,
+			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+			AgreementTitle: r.AgreementTitle, AgreementBinding: r.AgreementBinding,
+			AgreementEffectiveOn: r.AgreementEffectiveOn, AgreementExpiresOn: r.AgreementExpiresOn,
+		}
+		if r.RestrictedKind != nil {
+			c.RestrictedKind = dealgate.PartyKind(*r.RestrictedKind)
+		}
+		c.AgreementStatus = dealgate.EffectiveStatus(dealgate.AgreementStatus(r.AgreementStatus), r.AgreementExpiresOn, tx.Now)
+		out[i] = c
+	}
+	for _, r := range cats {
+		i, ok := index[r.ClauseID]
+		if !ok {
+			continue
+		}
+		ref := dealgate.CategoryRef{ID: r.CategoryID, Key: r.Key, Name: r.Name, Retired: r.Retired}
+		if r.Excluded {
+			out[i].ExcludedCategories = append(out[i].ExcludedCategories, ref)
+		} else {
+			out[i].Categories = append(out[i].Categories, ref)
+		}
+	}
+	for _, r := range parties {
+		i, ok := index[r.ClauseID]
+		if !ok {
+			continue
+		}
+		ref := dealgate.PartyRef{ID: r.PartyID, Name: r.Name, Kind: dealgate.PartyKind(r.Kind)}
+		if r.Role == "exception" {
+			out[i].Exceptions = append(out[i].Exceptions, ref)
+		} else {
+			out[i].RestrictedParties = append(out[i].RestrictedParties, ref)
+		}
+	}
+	return out, nil
+}
+
+// ---------------------------------------------------------------------------
+// Documents
+
+// AddDocument stores a document for an agreement. The content is read (up
+// to the size limit) before the transaction starts; its type is sniffed
+// from the bytes and its SHA-256 recorded.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND (agreement), EINVALID
+// ("file": empty, too large, not PDF/DOCX/text).
+func (s *Register) AddDocument(ctx context.Context, actor *dealgate.User, agreementID int64, filename string, r io.Reader) (dealgate.Document, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActRegisterEdit); err != nil {
+		return dealgate.Document{}, err
+	}
+	limit := s.maxDocumentBytes()
+	content, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return dealgate.Document{}, dealgate.Internal(fmt.Errorf("read upload: %w", err))
+	}
+	contentType, err := dealgate.ValidateDocument(filename, content, limit)
+	if err != nil {
+		return dealgate.Document{}, err
+	}
+	sum := sha256.Sum256(content)
+	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Document, error) {
+		if _, err := tx.Q.ShareLockAgreement(ctx, agreementID); err != nil {
+			return dealgate.Document{}, orNotFound(err, "agreement")
+		}
+		id, err := tx.Q.InsertDocument(ctx, sqlc.InsertDocumentParams{
+			AgreementID: agreementID, Filename: dealgate.CleanText(filename), ContentType: contentType,
+			SizeBytes: int64(len(content)), Sha256: sum[:], Now: tx.Now, UploadedBy: actorID(actor),
+		})
+		if err != nil {
+			return dealgate.Document{}, fmt.Errorf("insert document: %w", err)
+		}
+		if err := tx.Q.InsertDocumentContent(ctx, sqlc.InsertDocumentContentParams{DocumentID: id, Content: content}); err != nil {
+			return dealgate.Document{}, fmt.Errorf("insert document content: %w", err)
+		}
+		d, err := tx.document(ctx, id)
+		if err != nil {
+			return d, err
+		}
+		return d, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+			Action: "agreement_document.added", EntityType: dealgate.EntityDocument, EntityID: idString(id), After: documentSnapshot(d),
+		})
+	})
+}
+
+// Documents lists an agreement's documents (metadata only).
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Register) Documents(ctx context.Context, actor *dealgate.User, agreementID int64) ([]dealgate.Document, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Document, error) {
+		if _, err := tx.Q.GetAgreement(ctx, agreementID); err != nil {
+			return nil, orNotFound(err, "agreement")
+		}
+		rows, err := tx.Q.ListDocuments(ctx, agreementID)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]dealgate.Document, len(rows))
+		for i, r := range rows {
+			out[i] = documentFromRow(r)
+		}
+		return out, nil
+	})
+}
+
+// DownloadDocument returns a document and its content, and records the
+// download as an audit event in the same transaction. Serve it with
+// Document.DownloadName as an attachment and the stored content type.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Register) DownloadDocument(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Document, []byte, error) {
+	type result struct {
+		doc     dealgate.Document
+		content []byte
+	}
+	res, err := authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (result, error) {
+		d, err := tx.document(ctx, id)
+		if err != nil {
+			return result{}, err
+		}
+		content, err := tx.Q.GetDocumentContent(ctx, id)
+		if err != nil {
+			return result{}, orNotFound(err, "document")
+		}
+		return result{d, content}, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+			Action: "agreement_document.downloaded", EntityType: dealgate.EntityDocument, EntityID: idString(id),
+			After: documentSnapshot(d),
+		})
+	})
+	return res.doc, res.content, err
+}
+
+// RemoveDocument deletes a document and its content; the audit event keeps
+// its name and SHA-256.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Register) RemoveDocument(ctx context.Context, actor *dealgate.User, id int64) error {
+	_, err := authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (struct{}, error) {
+		d, err := tx.document(ctx, id)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if err := tx.Q.DeleteDocument(ctx, id); err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+			Action: "agreement_document.removed", EntityType: dealgate.EntityDocument, EntityID: idString(id),
+			Before: documentSnapshot(d),
+		})
+	})
+	return err
+}
+
+func (tx *Tx) document(ctx context.Context, id int64) (dealgate.Document, error) {
+	r, err := tx.Q.GetDocument(ctx, id)
+	if err != nil {
+		return dealgate.Document{}, orNotFound(err, "document")
+	}
+	return documentFromRow(r), nil
+}
+
+func documentFromRow(r sqlc.AgreementDocument) dealgate.Document {
+	return dealgate.Document{
+		ID: r.ID, AgreementID: r.AgreementID, Filename: r.Filename, ContentType: r.ContentType,
+		SizeBytes: r.SizeBytes, SHA256: r.Sha256, UploadedAt: r.UploadedAt, UploadedBy: r.UploadedBy,
+	}
+}
+
+// documentSnapshot is a document for the audit trail, its hash in hex.
+func documentSnapshot(d dealgate.Document) map[string]any {
+	return map[string]any{
+		"id": d.ID, "agreement_id": d.AgreementID, "filename": d.Filename, "content_type": d.ContentType,
+		"size_bytes": d.SizeBytes, "sha256": hex.EncodeToString(d.SHA256),
+	}
+}
