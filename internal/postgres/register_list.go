@@ -20,6 +20,21 @@ import (
 type query struct {
 	where []string
 	args  []any
+	named map[string]string
+}
+
+// once adds a parameter the first time name is asked for and returns the
+// same placeholder afterwards, so a statement only carries the parameters
+// it uses.
+func (q *query) once(name string, v any) string {
+	if ph, ok := q.named[name]; ok {
+		return ph
+	}
+	if q.named == nil {
+		q.named = map[string]string{}
+	}
+	q.named[name] = q.arg(v)
+	return q.named[name]
 }
 
 // arg adds a parameter and returns its placeholder.
@@ -154,8 +169,8 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 		}
 	}
 	var q query
-	todayArg := q.arg(tx.today())
-	agreementConditions(&q, f, todayArg, catIDs)
+	today := func() string { return q.once("today", tx.today()) }
+	agreementConditions(&q, f, today, catIDs)
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"
@@ -164,7 +179,9 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 	if f.Sort == "relevance" {
 		order = "rank DESC, a.id ASC" // best first, whatever the direction
 	}
-	effStatus := "CASE WHEN a.status = 'active' AND a.expires_on < " + todayArg + " THEN 'expired' ELSE a.status END"
+	effStatus := func() string {
+		return "CASE WHEN a.status = 'active' AND a.expires_on < " + today() + "::date THEN 'expired' ELSE a.status END"
+	}
 
 	if f.Query == "" {
 		count := "SELECT count(*) FROM agreement a" + q.whereSQL()
@@ -174,7 +191,7 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 		if page.Total == 0 {
 			return page, nil
 		}
-		sql := `SELECT a.id, a.title, a.party_id, p.name, p.kind, a.kind, a.binding, a.status, ` + effStatus + ` AS eff_status,
+		sql := `SELECT a.id, a.title, a.party_id, p.name, p.kind, a.kind, a.binding, a.status, ` + effStatus() + ` AS eff_status,
 			       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, a.owner_id,
 			       coalesce(u.name, ''), a.created_at, a.updated_at, a.version,
 			       (SELECT count(*) FROM clause c WHERE c.agreement_id = a.id AND c.retired_at IS NULL),
@@ -203,7 +220,7 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 		), best AS (
 			SELECT agreement_id, max(rank) AS rank FROM hits GROUP BY agreement_id
 		), matched AS (
-			SELECT a.id, best.rank, ` + effStatus + ` AS eff_status, count(*) OVER () AS total
+			SELECT a.id, best.rank, ` + effStatus() + ` AS eff_status, count(*) OVER () AS total
 			FROM best
 			JOIN agreement a ON a.id = best.agreement_id
 			JOIN party p ON p.id = a.party_id` + q.whereSQL() + `
@@ -248,8 +265,7 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 	if len(items) == 0 && f.Page > 1 {
 		// Past the last page: the window count came back with no rows.
 		var cq query
-		todayArg := cq.arg(tx.today())
-		agreementConditions(&cq, f, todayArg, catIDs)
+		agreementConditions(&cq, f, func() string { return cq.once("today", tx.today()) }, catIDs)
 		tsq := "websearch_to_tsquery('english', " + cq.arg(f.Query) + ")"
 		countSQL := `SELECT count(*) FROM (
 			SELECT a.id FROM agreement a WHERE a.search @@ ` + tsq + `
@@ -263,14 +279,14 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 	return page, nil
 }
 
-// agreementConditions adds f's filters to q. todayArg is today's
+// agreementConditions adds f's filters to q. today returns today's
 // placeholder; catIDs are the category filter and the categories below it.
-func agreementConditions(q *query, f dealgate.AgreementFilter, todayArg string, catIDs []int64) {
+func agreementConditions(q *query, f dealgate.AgreementFilter, today func() string, catIDs []int64) {
 	switch f.Status {
 	case dealgate.StatusActive:
-		q.where = append(q.where, "a.status = 'active' AND (a.expires_on IS NULL OR a.expires_on >= "+todayArg+")")
+		q.where = append(q.where, "a.status = 'active' AND (a.expires_on IS NULL OR a.expires_on >= "+today()+"::date)")
 	case dealgate.StatusExpired:
-		q.where = append(q.where, "(a.status = 'expired' OR (a.status = 'active' AND a.expires_on < "+todayArg+"))")
+		q.where = append(q.where, "(a.status = 'expired' OR (a.status = 'active' AND a.expires_on < "+today()+"::date))")
 	case dealgate.StatusDraft, dealgate.StatusTerminated:
 		q.cond("a.status = %s", string(f.Status))
 	}
@@ -284,8 +300,8 @@ func agreementConditions(q *query, f dealgate.AgreementFilter, todayArg string, 
 		q.cond("a.binding = %s", *f.Binding)
 	}
 	if f.ExpiringWithinDays > 0 {
-		q.where = append(q.where, "a.status = 'active' AND a.expires_on >= "+todayArg+
-			" AND a.expires_on <= "+todayArg+"::date + "+q.arg(f.ExpiringWithinDays)+"::integer")
+		q.where = append(q.where, "a.status = 'active' AND a.expires_on >= "+today()+"::date"+
+			" AND a.expires_on <= "+today()+"::date + "+q.arg(f.ExpiringWithinDays)+"::integer")
 	}
 	if len(catIDs) > 0 {
 		q.cond(`EXISTS (SELECT 1 FROM clause_category cc JOIN clause c ON c.id = cc.clause_id
