@@ -378,7 +378,7 @@ func PasswordProblem(pw, email, name string) string {
 	for _, r := range lower {
 		distinct[r] = true
 	}
-	if len(distinct) < 5 || repeatedUnit(lower) != "" {
+	if len(distinct) < 5 || repeatedUnit(lower) != "" || repeatedUnit(flat) != "" {
 		return "Avoid repeating the same characters or words: repetition is easy to guess."
 	}
 	for _, s := range sequences {
@@ -598,10 +598,10 @@ var UserSorts = []string{"name", "email", "created_at", "last_sign_in_at", "stat
 
 // UserFilter selects a page of users.
 type UserFilter struct {
-	Query   string     // part of the name or email, any case
-	Role    Role       // "" for any role
-	Status  UserStatus // "" for any status
-	Sort    string     // one of UserSorts, optionally prefixed by "-"; "" is "name"
+	Query  string     // part of the name or email, any case
+	Role   Role       // "" for any role
+	Status UserStatus // "" for any status
+	Sort   string     // one of UserSorts, optionally prefixed by "-"; "" is "name"
 	PageRequest
 }
 
@@ -630,4 +630,3 @@ func (f *UserFilter) Normalize() error {
 	f.PageRequest = f.PageRequest.Normalize()
 	return v.Err()
 }
-
