@@ -115,7 +115,7 @@ func parsePHC(s string) (phc, bool) {
 		return phc{}, false
 	}
 	// Bounds keep a corrupted row from costing unbounded memory or time.
-	if h.params.Memory < 8 || h.params.Memory > 1<<21 || h.params.Time < 1 || h.params.Time > 16 ||
+	if h.params.Memory < 8 || h.params.Memory > 1<<20 || h.params.Time < 1 || h.params.Time > 16 ||
 		h.params.Threads < 1 || len(h.salt) < 8 || len(h.key) < 16 || len(h.key) > 64 {
 		return phc{}, false
 	}

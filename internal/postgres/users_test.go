@@ -760,3 +760,36 @@ func walkKeys(v any, fn func(string)) {
 		}
 	}
 }
+
+// TestUsersTableRefusesWhatTheDomainRefuses writes behind the services' back:
+// the CHECKs hold the same line as the validation.
+func TestUsersTableRefusesWhatTheDomainRefuses(t *testing.T) {
+	t.Parallel()
+	e := newIdentity(t)
+	ctx := context.Background()
+	insert := func(email, name, roles, hash string) error {
+		_, err := e.db.Pool.Exec(ctx, `INSERT INTO users (email, name, roles, password_hash, created_at, updated_at)
+			VALUES ($1, $2, $3::text[], $4, now(), now())`, email, name, roles, hash)
+		return err
+	}
+	if err := insert("ok@example.org", "Okay", "{member}", ""); err != nil {
+		t.Fatalf("a valid row was refused: %v", err)
+	}
+	for _, bad := range [][4]string{
+		{"no-at.example.org", "Name", "{member}", ""},
+		{"a@nodot", "Name", "{member}", ""},
+		{" pad@example.org", "Name", "{member}", ""},
+		{"b@example.org", " Padded", "{member}", ""},
+		{"c@example.org", "Name", "{}", ""},
+		{"d@example.org", "Name", "{emperor}", ""},
+		{"e@example.org", "Name", "{member}", "plaintext-password"},
+		{"OK@example.org", "Name", "{member}", ""}, // unique regardless of case
+	} {
+		if err := insert(bad[0], bad[1], bad[2], bad[3]); err == nil {
+			t.Errorf("stored %q", bad)
+		}
+	}
+	if _, err := e.db.Pool.Exec(ctx, `UPDATE users SET totp_enabled = true WHERE totp_secret IS NULL`); err == nil {
+		t.Error("enabled a second factor without a secret")
+	}
+}
