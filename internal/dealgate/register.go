@@ -266,7 +266,7 @@ func parseEnum[T enum](s string, all []T, what string) (T, error) {
 		names[i] = string(v)
 	}
 	var zero T
-	return zero, Errorf(EINVALID, "%q is not a %s; choose one of %s", s, what, strings.Join(names, ", "))
+	return zero, Errorf(EINVALID, "%q is not a valid %s; choose one of %s", s, what, strings.Join(names, ", "))
 }
 
 // ---------------------------------------------------------------------------
@@ -666,6 +666,9 @@ func (in *PartyInput) ValidateInto(v *Validation) {
 		v.Add("name", "Name must be 200 characters or fewer")
 	case NormalizePartyName(in.Name) == "":
 		v.Add("name", "Enter a name with letters or digits")
+	case strings.Contains(in.Name, ";"):
+		// Lists of parties (aliases, CSV cells) are separated by semicolons.
+		v.Add("name", "A name cannot contain a semicolon")
 	}
 	if !slices.Contains(AllPartyKinds, in.Kind) {
 		v.Add("kind", "Choose what kind of party this is")

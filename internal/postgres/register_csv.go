@@ -1,0 +1,783 @@
+package postgres
+
+// Bulk import and export of the register as CSV. Both use one flat
+// template, one row per clause, so that an export can be edited in a
+// spreadsheet and imported again (docs/register-import.md has the details):
+//
+//	agreement_ref        required; rows with the same ref are one agreement
+//	title                the agreement's title
+//	party                name or alias of a party in the register
+//	agreement_kind       partnership, investment, cloud_services, licence, mou, other (or their labels)
+//	binding              yes/no (true/false, binding/non-binding)
+//	status               draft, active, expired, terminated
+//	signed_on            YYYY-MM-DD, optional (so are effective_on and expires_on)
+//	effective_on
+//	expires_on
+//	value                amount in major units, e.g. 11000000000.00; optional
+//	currency             ISO 4217 code, required with a value
+//	owner_email          email of a Dealgate user, optional
+//	summary, notes       free text, optional
+//	clause_kind          blank: the row adds no clause; else exclusivity, right_of_first_refusal, …
+//	section              section reference, e.g. 4.2
+//	beneficiary          party name or alias; blank: the agreement's party
+//	categories           category keys (or exact names) of the current taxonomy, separated by ";"
+//	excluded_categories  the same, for categories the clause explicitly excludes
+//	restricts            "named", "any" or a party kind (e.g. cloud_provider); blank: named if
+//	                     restricted_parties is filled in, else any
+//	restricted_parties   party names or aliases separated by ";" (with restricts = named)
+//	exceptions           party names or aliases separated by ";" (with a kind or any)
+//	territory            "worldwide" (or blank) or region codes separated by ";", e.g. EU;UK
+//	valid_from           YYYY-MM-DD, optional: blank inherits the agreement's dates
+//	valid_until
+//	notice_days          whole days, optional (required for notice_required)
+//	clause_text          the clause as written
+//
+// agreement_id and clause_id (written by the export) are ignored on import.
+// The first row of an agreement carries its fields; later rows of the same
+// agreement may repeat them exactly or leave them blank. Cells the export
+// writes with a leading apostrophe (those starting with = + - @, which
+// spreadsheets would run as formulas) lose it on import.
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+)
+
+// ImportColumns are the template's columns in the order the export writes them.
+var ImportColumns = []string{
+	"agreement_ref", "title", "party", "agreement_kind", "binding", "status", "signed_on", "effective_on",
+	"expires_on", "value", "currency", "owner_email", "summary", "notes",
+	"clause_kind", "section", "beneficiary", "categories", "excluded_categories", "restricts",
+	"restricted_parties", "exceptions", "territory", "valid_from", "valid_until", "notice_days", "clause_text",
+}
+
+// agreementColumns are the columns that describe the agreement itself.
+var agreementColumns = ImportColumns[1:14]
+
+// exportOnlyColumns are written by the export for reference and ignored on import.
+var exportOnlyColumns = []string{"agreement_id", "clause_id"}
+
+// MaxImportRows bounds one import.
+const MaxImportRows = 50000
+
+// ImportProblem is one reason a row cannot be imported. Line is the line of
+// the file the row starts on (the header is line 1); Column is "" when the
+// problem is the whole row.
+type ImportProblem struct {
+	Line    int
+	Column  string
+	Message string
+}
+
+func (p ImportProblem) String() string {
+	if p.Column == "" {
+		return fmt.Sprintf("line %d: %s", p.Line, p.Message)
+	}
+	return fmt.Sprintf("line %d, %s: %s", p.Line, p.Column, p.Message)
+}
+
+// ImportReport says what an import did, or would do in a dry run.
+type ImportReport struct {
+	DryRun     bool
+	Rows       int // data rows read
+	Agreements int // created (or that would be)
+	Clauses    int
+	Problems   []ImportProblem // every bad row; nothing is imported when any
+}
+
+var errDryRun = errors.New("dry run: roll back")
+
+// ImportCSV reads the register template from r. It checks every row and
+// reports every problem with its line number; only when there are none,
+// and dryRun is false, does it create the agreements and clauses, all in
+// one transaction with their audit events, so an import is all or nothing.
+// A dry run does the same work and rolls it back.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (the report lists the problems).
+func (s *Register) ImportCSV(ctx context.Context, actor *dealgate.User, r io.Reader, dryRun bool) (ImportReport, error) {
+	rep := ImportReport{DryRun: dryRun}
+	if err := dealgate.Authorize(actor, dealgate.ActRegisterEdit); err != nil {
+		return rep, err
+	}
+	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		var err error
+		rep, err = tx.importCSV(ctx, actor, r, dryRun)
+		if err != nil {
+			return err
+		}
+		if len(rep.Problems) > 0 {
+			return &dealgate.Error{Code: dealgate.EINVALID, Message: fmt.Sprintf(
+				"%d problem(s) found; nothing was imported. Fix the rows listed and try again.", len(rep.Problems))}
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+	}
+	return rep, err
+}
+
+type importRow struct {
+	line  int
+	cells map[string]string
+}
+
+type importAgreement struct {
+	ref     string
+	line    int
+	cells   map[string]string
+	input   dealgate.AgreementInput
+	clauses []importClause
+}
+
+type importClause struct {
+	line  int
+	input dealgate.ClauseInput
+}
+
+// importCSV parses, resolves and validates every row, then creates the
+// records; it returns the report, and an error only for failures that are
+// not the file's fault.
+func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, dryRun bool) (rep ImportReport, err error) {
+	rep.DryRun = dryRun
+	var probs problems
+	problem := probs.add
+	defer func() { rep.Problems = probs.list }()
+	rows, ok := readImportRows(r, &probs)
+	rep.Rows = len(rows)
+	if !ok {
+		return rep, nil
+	}
+	res := newResolver(tx)
+	if err := res.load(ctx); err != nil {
+		return rep, err
+	}
+
+	// Group rows into agreements, in file order.
+	var order []*importAgreement
+	byRef := map[string]*importAgreement{}
+	for _, row := range rows {
+		ref := row.cells["agreement_ref"]
+		if ref == "" {
+			problem(row.line, "agreement_ref", "Give every row an agreement_ref; rows with the same ref are one agreement")
+			continue
+		}
+		a, seen := byRef[ref]
+		if !seen {
+			a = &importAgreement{ref: ref, line: row.line, cells: row.cells}
+			byRef[ref] = a
+			order = append(order, a)
+			if err := res.agreement(ctx, a, func(col, msg string) { problem(row.line, col, "%s", msg) }); err != nil {
+				return rep, err
+			}
+		} else {
+			for _, col := range agreementColumns {
+				if v := row.cells[col]; v != "" && v != a.cells[col] {
+					problem(row.line, col, "differs from line %d of agreement %s; leave it blank or repeat it exactly", a.line, ref)
+				}
+			}
+		}
+		if row.cells["clause_kind"] == "" {
+			if hasClauseCells(row.cells) {
+				problem(row.line, "clause_kind", "Give the clause kind, or leave every clause column blank")
+			}
+			continue
+		}
+		c, err := res.clause(ctx, a, row.cells, func(col, msg string) { problem(row.line, col, "%s", msg) })
+		if err != nil {
+			return rep, err
+		}
+		c.line = row.line
+		a.clauses = append(a.clauses, c)
+	}
+	if probs.any() {
+		return rep, nil
+	}
+
+	// Create: the tx methods validate again against the database and write
+	// the audit events. A problem here is still reported by line.
+	for _, a := range order {
+		created, err := tx.CreateAgreement(ctx, actor, a.input)
+		if err != nil {
+			if !reportable(err) {
+				return rep, err
+			}
+			reportError(problem, a.line, err)
+			return rep, nil
+		}
+		rep.Agreements++
+		for _, c := range a.clauses {
+			if _, err := tx.CreateClause(ctx, actor, created.ID, c.input); err != nil {
+				if !reportable(err) {
+					return rep, err
+				}
+				reportError(problem, c.line, err)
+				return rep, nil
+			}
+			rep.Clauses++
+		}
+	}
+	if dryRun {
+		return rep, nil
+	}
+	return rep, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: "register.imported", EntityType: dealgate.EntityRegister, EntityID: "import",
+		After: map[string]int{"rows": rep.Rows, "agreements": rep.Agreements, "clauses": rep.Clauses},
+	})
+}
+
+func reportable(err error) bool {
+	c := dealgate.ErrorCode(err)
+	return c == dealgate.EINVALID || c == dealgate.ENOTFOUND
+}
+
+// problems collects import problems, at most 1,000.
+type problems struct{ list []ImportProblem }
+
+func (p *problems) add(line int, col, format string, args ...any) {
+	if len(p.list) < 1000 {
+		p.list = append(p.list, ImportProblem{Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+	}
+}
+
+func (p *problems) any() bool { return len(p.list) > 0 }
+
+func reportError(problem func(int, string, string, ...any), line int, err error) {
+	fields := dealgate.ErrorFields(err)
+	if len(fields) == 0 {
+		problem(line, "", "%s", dealgate.ErrorMessage(err))
+		return
+	}
+	for f, m := range fields {
+		problem(line, formField(f), "%s", m)
+	}
+}
+
+// formField maps a form field name to its CSV column.
+func formField(f string) string {
+	switch f {
+	case "party_id":
+		return "party"
+	case "kind":
+		return "agreement_kind"
+	case "owner_id":
+		return "owner_email"
+	case "beneficiary_id":
+		return "beneficiary"
+	case "category_ids":
+		return "categories"
+	case "excluded_category_ids":
+		return "excluded_categories"
+	case "restriction_scope", "restricted_kind":
+		return "restricts"
+	case "restricted_party_ids":
+		return "restricted_parties"
+	case "exception_party_ids":
+		return "exceptions"
+	case "regions":
+		return "territory"
+	case "text":
+		return "clause_text"
+	}
+	return f
+}
+
+func hasClauseCells(cells map[string]string) bool {
+	for _, c := range ImportColumns[15:] {
+		if cells[c] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// readImportRows reads the header and every row. ok is false when the file
+// cannot be read as the template at all (problems say why); rows that
+// cannot be read are reported and left out.
+func readImportRows(r io.Reader, probs *problems) ([]importRow, bool) {
+	problem := probs.add
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = false
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			problem(1, "", "The file is empty; it needs a header row and at least one agreement")
+		} else {
+			problem(1, "", "The header row cannot be read as CSV: %v", err)
+		}
+		return nil, false
+	}
+	index := map[string]int{}
+	known := map[string]bool{}
+	for _, c := range append(append([]string{}, ImportColumns...), exportOnlyColumns...) {
+		known[c] = true
+	}
+	for i, h := range header {
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\uFEFF") // spreadsheets add a byte order mark
+		}
+		h = strings.ToLower(strings.TrimSpace(h))
+		switch {
+		case !known[h]:
+			problem(1, h, "Unknown column %q; the template's columns are listed in docs/register-import.md", h)
+		case index[h] != 0:
+			problem(1, h, "Column %q appears twice", h)
+		default:
+			index[h] = i + 1
+		}
+	}
+	for _, c := range []string{"agreement_ref", "title", "party"} {
+		if index[c] == 0 {
+			problem(1, c, "The required column %q is missing", c)
+		}
+	}
+	if probs.any() {
+		return nil, false
+	}
+	var rows []importRow
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				problem(pe.StartLine, "", "This row cannot be read as CSV: %v", pe.Err)
+				continue
+			}
+			problem(line, "", "This row cannot be read: %v", err)
+			return rows, false
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue // blank line
+		}
+		if len(rec) != len(header) {
+			problem(line, "", "This row has %d cells but the header has %d", len(rec), len(header))
+			continue
+		}
+		if len(rows) >= MaxImportRows {
+			problem(line, "", "An import may have at most %d rows; split the file", MaxImportRows)
+			return rows, false
+		}
+		cells := make(map[string]string, len(index))
+		for col, i := range index {
+			cells[col] = unescapeCell(strings.TrimSpace(rec[i-1]))
+		}
+		rows = append(rows, importRow{line: line, cells: cells})
+	}
+	if len(rows) == 0 && !probs.any() {
+		problem(2, "", "The file has a header but no rows")
+	}
+	// Rows that could not be read are reported; the rest are still checked
+	// so that one pass reports every problem.
+	return rows, true
+}
+
+// resolver turns names in the file into IDs, with caches.
+type resolver struct {
+	tx      *Tx
+	parties map[string]*int64
+	owners  map[string]*int64
+	tax     *dealgate.Taxonomy
+}
+
+func newResolver(tx *Tx) *resolver {
+	return &resolver{tx: tx, parties: map[string]*int64{}, owners: map[string]*int64{}}
+}
+
+func (r *resolver) load(ctx context.Context) error {
+	t, err := r.tx.CurrentTaxonomy(ctx)
+	if err != nil && !isNotFound(err) {
+		return err
+	}
+	if t == nil {
+		t = dealgate.NewTaxonomy(dealgate.TaxonomyVersion{}, nil)
+	}
+	r.tax = t
+	return nil
+}
+
+func (r *resolver) party(ctx context.Context, name string) (int64, bool, error) {
+	n := dealgate.NormalizePartyName(name)
+	if id, ok := r.parties[n]; ok {
+		return derefID(id), id != nil, nil
+	}
+	id, err := r.tx.Q.PartyIDByNorm(ctx, n)
+	if err != nil {
+		if isNotFound(err) {
+			r.parties[n] = nil
+			return 0, false, nil
+		}
+		return 0, false, err
+	}
+	r.parties[n] = &id
+	return id, true, nil
+}
+
+func derefID(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+func (r *resolver) partyList(ctx context.Context, cell string, col string, bad func(string, string)) ([]int64, error) {
+	var ids []int64
+	for _, name := range dealgate.SplitList(cell) {
+		id, ok, err := r.party(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			bad(col, fmt.Sprintf("%q is not a party in the register (names and aliases are matched); add it first", name))
+			continue
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+func (r *resolver) categories(cell, col string, bad func(string, string)) []int64 {
+	var ids []int64
+	for _, ref := range dealgate.SplitList(cell) {
+		c, ok := r.tax.ByKey(strings.ToLower(ref))
+		if !ok {
+			var matches []dealgate.Category
+			for _, cand := range r.tax.Categories {
+				if strings.EqualFold(cand.Name, ref) && !cand.Retired {
+					matches = append(matches, cand)
+				}
+			}
+			switch len(matches) {
+			case 1:
+				c, ok = matches[0], true
+			case 0:
+				bad(col, fmt.Sprintf("%q is not a category key or name in the current taxonomy", ref))
+				continue
+			default:
+				bad(col, fmt.Sprintf("%q names %d categories; use the key instead", ref, len(matches)))
+				continue
+			}
+		}
+		if c.Retired {
+			bad(col, fmt.Sprintf("%s is retired in the current taxonomy", c.Name))
+			continue
+		}
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// agreement builds a's input from its first row.
+func (r *resolver) agreement(ctx context.Context, a *importAgreement, bad func(col, msg string)) error {
+	c := a.cells
+	in := dealgate.AgreementInput{Title: c["title"], Summary: c["summary"], Notes: c["notes"]}
+	if c["party"] == "" {
+		bad("party", "Give the party the agreement is with")
+	} else if id, ok, err := r.party(ctx, c["party"]); err != nil {
+		return err
+	} else if !ok {
+		bad("party", fmt.Sprintf("%q is not a party in the register (names and aliases are matched); add it first", c["party"]))
+	} else {
+		in.PartyID = id
+	}
+	if c["agreement_kind"] == "" {
+		bad("agreement_kind", "Give the agreement's kind")
+	} else if k, err := dealgate.ParseAgreementKind(c["agreement_kind"]); err != nil {
+		bad("agreement_kind", dealgate.ErrorMessage(err))
+	} else {
+		in.Kind = k
+	}
+	if b, ok := parseYesNo(c["binding"]); !ok {
+		bad("binding", "Write yes or no")
+	} else {
+		in.Binding = b
+	}
+	if c["status"] == "" {
+		bad("status", "Give the agreement's status")
+	} else if st, err := dealgate.ParseAgreementStatus(c["status"]); err != nil {
+		bad("status", dealgate.ErrorMessage(err))
+	} else {
+		in.Status = st
+	}
+	for col, dst := range map[string]**time.Time{"signed_on": &in.SignedOn, "effective_on": &in.EffectiveOn, "expires_on": &in.ExpiresOn} {
+		d, err := dealgate.ParseDate(c[col])
+		if err != nil {
+			bad(col, dealgate.ErrorMessage(err))
+		}
+		*dst = d
+	}
+	m, err := dealgate.ParseMoney(c["value"], c["currency"])
+	if err != nil {
+		for f, msg := range dealgate.ErrorFields(err) {
+			bad(f, msg)
+		}
+	}
+	in.Value = m
+	if email := strings.TrimSpace(c["owner_email"]); email != "" {
+		id, cached := r.owners[strings.ToLower(email)]
+		if !cached {
+			uid, err := r.tx.Q.UserIDByEmail(ctx, email)
+			switch {
+			case err == nil:
+				id = &uid
+			case !isNotFound(err):
+				return err
+			}
+			r.owners[strings.ToLower(email)] = id
+		}
+		if id == nil {
+			bad("owner_email", fmt.Sprintf("No Dealgate user has the email %s", email))
+		}
+		in.OwnerID = id
+	}
+	var v dealgate.Validation
+	in.ValidateInto(&v, r.tx.today())
+	for _, f := range v.Order() {
+		if f == "party_id" && in.PartyID == 0 || f == "kind" && in.Kind == "" || f == "status" && in.Status == "" {
+			continue // already reported
+		}
+		bad(formField(f), dealgate.ErrorFields(v.Err())[f])
+	}
+	a.input = in
+	return nil
+}
+
+func (r *resolver) clause(ctx context.Context, a *importAgreement, c map[string]string, bad func(col, msg string)) (importClause, error) {
+	var in dealgate.ClauseInput
+	if k, err := dealgate.ParseClauseKind(c["clause_kind"]); err != nil {
+		bad("clause_kind", dealgate.ErrorMessage(err))
+	} else {
+		in.Kind = k
+	}
+	in.Section, in.Text = c["section"], c["clause_text"]
+	if c["beneficiary"] == "" {
+		in.BeneficiaryID = a.input.PartyID
+	} else if id, ok, err := r.party(ctx, c["beneficiary"]); err != nil {
+		return importClause{}, err
+	} else if !ok {
+		bad("beneficiary", fmt.Sprintf("%q is not a party in the register", c["beneficiary"]))
+	} else {
+		in.BeneficiaryID = id
+	}
+	in.CategoryIDs = r.categories(c["categories"], "categories", bad)
+	in.ExcludedCategoryIDs = r.categories(c["excluded_categories"], "excluded_categories", bad)
+	var err error
+	if in.RestrictedPartyIDs, err = r.partyList(ctx, c["restricted_parties"], "restricted_parties", bad); err != nil {
+		return importClause{}, err
+	}
+	if in.ExceptionPartyIDs, err = r.partyList(ctx, c["exceptions"], "exceptions", bad); err != nil {
+		return importClause{}, err
+	}
+	switch restricts := strings.TrimSpace(c["restricts"]); {
+	case restricts == "" && c["restricted_parties"] != "":
+		in.Scope = dealgate.RestrictNamed
+	case restricts == "":
+		in.Scope = dealgate.RestrictAny
+	default:
+		if sc, err := dealgate.ParseRestrictionScope(restricts); err == nil {
+			in.Scope = sc
+		} else if k, err := dealgate.ParsePartyKind(restricts); err == nil {
+			in.Scope, in.RestrictedKind = dealgate.RestrictKind, k
+		} else {
+			bad("restricts", fmt.Sprintf("Write named, any or a party kind (cloud_provider, model_developer, reseller, investor, other), not %q", restricts))
+		}
+	}
+	if t := strings.TrimSpace(c["territory"]); t == "" || strings.EqualFold(t, "worldwide") {
+		in.Worldwide = true
+	} else {
+		in.Regions = dealgate.SplitList(strings.ToUpper(t))
+	}
+	for col, dst := range map[string]**time.Time{"valid_from": &in.ValidFrom, "valid_until": &in.ValidUntil} {
+		d, err := dealgate.ParseDate(c[col])
+		if err != nil {
+			bad(col, dealgate.ErrorMessage(err))
+		}
+		*dst = d
+	}
+	if s := strings.TrimSpace(c["notice_days"]); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			bad("notice_days", "Write the notice period as a whole number of days")
+		} else {
+			in.NoticeDays = &n
+		}
+	}
+	agr := dealgate.Agreement{EffectiveOn: a.input.EffectiveOn, ExpiresOn: a.input.ExpiresOn}
+	var v dealgate.Validation
+	in.ValidateInto(&v, agr)
+	reported := map[string]bool{
+		"kind": in.Kind == "", "beneficiary_id": in.BeneficiaryID == 0 && c["beneficiary"] != "",
+		"category_ids": c["categories"] != "" && len(in.CategoryIDs) == 0, "restriction_scope": in.Scope == "",
+	}
+	for _, f := range v.Order() {
+		if !reported[f] {
+			bad(formField(f), dealgate.ErrorFields(v.Err())[f])
+		}
+	}
+	return importClause{input: in}, nil
+}
+
+func parseYesNo(s string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes", "y", "true", "1", "binding":
+		return true, true
+	case "no", "n", "false", "0", "non-binding", "nonbinding", "not binding":
+		return false, true
+	}
+	return false, false
+}
+
+// escapeCell defuses spreadsheet formulas: a cell starting with = + - @ (or
+// a tab or carriage return) gets a leading apostrophe, which import removes.
+func escapeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func unescapeCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
+// ExportCSV writes the whole register in the import template, one row per
+// live clause (an agreement without clauses gets one row), ordered by
+// agreement and clause. Status is the effective status. The export is an
+// audit event.
+// Errors: EUNAUTHORIZED, EFORBIDDEN.
+func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Writer) error {
+	if err := dealgate.Authorize(actor, dealgate.ActExport); err != nil {
+		return err
+	}
+	return s.DB.InTx(ctx, func(tx *Tx) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(append(append([]string{}, exportOnlyColumns...), ImportColumns...)); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT a.id, a.title, p.name, a.kind, a.binding,
+			       CASE WHEN a.status = 'active' AND a.expires_on < $1::date THEN 'expired' ELSE a.status END,
+			       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, coalesce(u.email, ''),
+			       a.summary, a.notes,
+			       c.id, c.kind, c.section, b.name,
+			       (SELECT string_agg(cat.key, ';' ORDER BY cat.key) FROM clause_category cc JOIN category cat ON cat.id = cc.category_id
+			         WHERE cc.clause_id = c.id AND NOT cc.excluded),
+			       (SELECT string_agg(cat.key, ';' ORDER BY cat.key) FROM clause_category cc JOIN category cat ON cat.id = cc.category_id
+			         WHERE cc.clause_id = c.id AND cc.excluded),
+			       c.restriction_scope, c.restricted_kind,
+			       (SELECT string_agg(rp.name, ';' ORDER BY rp.name) FROM clause_party cp JOIN party rp ON rp.id = cp.party_id
+			         WHERE cp.clause_id = c.id AND cp.role = 'restricted'),
+			       (SELECT string_agg(rp.name, ';' ORDER BY rp.name) FROM clause_party cp JOIN party rp ON rp.id = cp.party_id
+			         WHERE cp.clause_id = c.id AND cp.role = 'exception'),
+			       c.worldwide, c.regions, c.valid_from, c.valid_until, c.notice_days, c.text
+			FROM agreement a
+			JOIN party p ON p.id = a.party_id
+			LEFT JOIN users u ON u.id = a.owner_id
+			LEFT JOIN clause c ON c.agreement_id = a.id AND c.retired_at IS NULL
+			LEFT JOIN party b ON b.id = c.beneficiary_id
+			ORDER BY a.id, c.id`, tx.today())
+		if err != nil {
+			return fmt.Errorf("export register: %w", err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			var (
+				aid                                              int64
+				title, party, kind, status, owner, summary, note string
+				binding                                          bool
+				signed, effective, expires                       *time.Time
+				value                                            *int64
+				currency                                         *string
+				cid                                              *int64
+				ckind, section, beneficiary, cats, excl          *string
+				scope, rkind, restricted, exceptions             *string
+				worldwide                                        *bool
+				regions                                          []string
+				from, until                                      *time.Time
+				notice                                           *int32
+				text                                             *string
+			)
+			if err := rows.Scan(&aid, &title, &party, &kind, &binding, &status, &signed, &effective, &expires, &value, &currency,
+				&owner, &summary, &note, &cid, &ckind, &section, &beneficiary, &cats, &excl, &scope, &rkind, &restricted,
+				&exceptions, &worldwide, &regions, &from, &until, &notice, &text); err != nil {
+				return fmt.Errorf("export register: %w", err)
+			}
+			val := ""
+			cur := ""
+			if value != nil && currency != nil {
+				m := dealgate.Money{Minor: *value, Currency: *currency}
+				val, cur = m.Amount(), m.Currency
+			}
+			yes := "no"
+			if binding {
+				yes = "yes"
+			}
+			rec := []string{
+				strconv.FormatInt(aid, 10), "", "A" + strconv.FormatInt(aid, 10), title, party, kind, yes, status,
+				dealgate.FormatDate(signed), dealgate.FormatDate(effective), dealgate.FormatDate(expires), val, cur, owner, summary, note,
+			}
+			clauseCells := make([]string, 13)
+			if cid != nil {
+				rec[1] = strconv.FormatInt(*cid, 10)
+				restricts := deref(scope)
+				if restricts == string(dealgate.RestrictKind) {
+					restricts = deref(rkind)
+				}
+				territory := "worldwide"
+				if worldwide != nil && !*worldwide {
+					territory = strings.Join(regions, ";")
+				}
+				nd := ""
+				if notice != nil {
+					nd = strconv.Itoa(int(*notice))
+				}
+				clauseCells = []string{deref(ckind), deref(section), deref(beneficiary), deref(cats), deref(excl), restricts,
+					deref(restricted), deref(exceptions), territory, dealgate.FormatDate(from), dealgate.FormatDate(until), nd, deref(text)}
+			}
+			rec = append(rec, clauseCells...)
+			for i := range rec {
+				rec[i] = escapeCell(rec[i])
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("export register: %w", err)
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return tx.auditAs(ctx, actor, dealgate.AuditEvent{
+			Action: "register.exported", EntityType: dealgate.EntityRegister, EntityID: "export",
+			After: map[string]any{"format": "csv", "rows": n},
+		})
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
