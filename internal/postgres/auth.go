@@ -131,15 +131,18 @@ func (s *Users) SignIn(ctx context.Context, email, password string) (*dealgate.S
 
 // SignInSecondFactor finishes a sign-in whose password step returned
 // SecondFactorPending, with a code from the authenticator app or an unused
-// recovery code (field "code"). A TOTP code is accepted once: a code
-// already used, or one from an earlier time step, is refused. A wrong code
-// is audited (auth.sign_in_failed, stage second_factor) and counts toward the
-// same throttles as a wrong password.
+// recovery code (field "code"). userID and epoch are the pending user's ID
+// and SessionEpoch as that step returned them (keep both in the session): if
+// the epoch has moved on since — a password reset, a deactivation, a
+// second-factor reset — the person must sign in again. A TOTP code is
+// accepted once: a code already used, or one from an earlier time step, is
+// refused. A wrong code is audited (auth.sign_in_failed, stage
+// second_factor) and counts toward the same throttles as a wrong password.
 // Errors: EUNAUTHORIZED (wrong or used code, with field "code"; or the
-// account can no longer sign in), ETOOMANY, EINTERNAL.
-func (s *Users) SignInSecondFactor(ctx context.Context, userID int64, code string) (*dealgate.SignInResult, error) {
+// account can no longer sign in: no field), ETOOMANY, EINTERNAL.
+func (s *Users) SignInSecondFactor(ctx context.Context, userID, epoch int64, code string) (*dealgate.SignInResult, error) {
 	row, err := s.db.Queries().GetUserByID(ctx, userID)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (row.Status != string(dealgate.UserActive) || !row.TotpEnabled)) {
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (row.Status != string(dealgate.UserActive) || !row.TotpEnabled || row.SessionEpoch != epoch)) {
 		return nil, dealgate.Errorf(dealgate.EUNAUTHORIZED, "Sign in again to continue.")
 	}
 	if err != nil {
@@ -162,11 +165,12 @@ func (s *Users) SignInSecondFactor(ctx context.Context, userID int64, code strin
 		if err != nil {
 			return userNoRows(err, "Sign in again to continue.")
 		}
-		method := ""
-		if locked.Status == string(dealgate.UserActive) && locked.TotpEnabled {
-			if method, err = tx.consumeSecondFactor(ctx, &locked, code); err != nil {
-				return err
-			}
+		if locked.Status != string(dealgate.UserActive) || !locked.TotpEnabled || locked.SessionEpoch != epoch {
+			return dealgate.Errorf(dealgate.EUNAUTHORIZED, "Sign in again to continue.")
+		}
+		method, err := tx.consumeSecondFactor(ctx, &locked, code)
+		if err != nil {
+			return err
 		}
 		if method == "" {
 			failed = true

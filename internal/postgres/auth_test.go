@@ -328,33 +328,33 @@ func TestTOTPEnrolConfirmAndSignIn(t *testing.T) {
 	if n := len(auditActions(t, e.db, "auth.signed_in")); n != 1 {
 		t.Fatalf("the password alone counted as a sign-in (%d events)", n)
 	}
-	_, err = e.users.SignInSecondFactor(ctx, m.ID, "123456")
+	_, err = e.users.SignInSecondFactor(ctx, m2.ID, m2.SessionEpoch, "123456")
 	wantField(t, err, dealgate.EUNAUTHORIZED, "code")
 	// The code used to confirm cannot be used again in the same step.
 	code, _ := totp.GenerateCode(enr.Secret, e.clock.Now())
-	_, err = e.users.SignInSecondFactor(ctx, m.ID, code)
+	_, err = e.users.SignInSecondFactor(ctx, m2.ID, m2.SessionEpoch, code)
 	wantField(t, err, dealgate.EUNAUTHORIZED, "code")
 	e.clock.Advance(30 * time.Second)
 	code, _ = totp.GenerateCode(enr.Secret, e.clock.Now())
-	done, err := e.users.SignInSecondFactor(ctx, m.ID, code[:3]+" "+code[3:])
+	done, err := e.users.SignInSecondFactor(ctx, m2.ID, m2.SessionEpoch, code[:3]+" "+code[3:])
 	if err != nil || done.User.ID != m.ID || done.User.LastSignInAt == nil {
 		t.Fatalf("code step: %+v %v", done, err)
 	}
 	// Replay of the accepted code is refused.
-	_, err = e.users.SignInSecondFactor(ctx, m.ID, code)
+	_, err = e.users.SignInSecondFactor(ctx, m2.ID, m2.SessionEpoch, code)
 	wantField(t, err, dealgate.EUNAUTHORIZED, "code")
 	// So is the previous step's code, though still within the clock skew.
 	e.clock.Advance(30 * time.Second)
 	prev, _ := totp.GenerateCode(enr.Secret, e.clock.Now().Add(-30*time.Second))
-	_, err = e.users.SignInSecondFactor(ctx, m.ID, prev)
+	_, err = e.users.SignInSecondFactor(ctx, m2.ID, m2.SessionEpoch, prev)
 	wantField(t, err, dealgate.EUNAUTHORIZED, "code")
 
 	// A recovery code works once, in any case and spacing.
 	rc := strings.ToUpper(strings.ReplaceAll(codes[3], "-", " "))
-	if _, err := e.users.SignInSecondFactor(ctx, m.ID, rc); err != nil {
+	if _, err := e.users.SignInSecondFactor(ctx, m2.ID, m2.SessionEpoch, rc); err != nil {
 		t.Fatalf("recovery code: %v", err)
 	}
-	_, err = e.users.SignInSecondFactor(ctx, m.ID, codes[3])
+	_, err = e.users.SignInSecondFactor(ctx, m2.ID, m2.SessionEpoch, codes[3])
 	wantField(t, err, dealgate.EUNAUTHORIZED, "code")
 	if n, _ := e.users.RecoveryCodesLeft(ctx, m2); n != 9 {
 		t.Fatalf("%d recovery codes left", n)
@@ -381,21 +381,50 @@ func TestSecondFactorGuessesAreThrottled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	confirmTOTP(t, e, m, enr.Secret)
+	m, _ = confirmTOTP(t, e, m, enr.Secret)
 	// The right password each time does not reset the count of wrong codes.
 	for i := range 5 {
 		if res, err := e.users.SignIn(ctx, "mina@example.org", testPassword); err != nil || !res.SecondFactorPending {
 			t.Fatalf("password step %d: %v", i, err)
 		}
-		_, err := e.users.SignInSecondFactor(ctx, m.ID, fmt.Sprintf("%06d", i))
+		_, err := e.users.SignInSecondFactor(ctx, m.ID, m.SessionEpoch, fmt.Sprintf("%06d", i))
 		wantCode(t, err, dealgate.EUNAUTHORIZED)
 	}
 	e.clock.Advance(30 * time.Second)
 	code, _ := totp.GenerateCode(enr.Secret, e.clock.Now())
-	_, err = e.users.SignInSecondFactor(ctx, m.ID, code)
+	_, err = e.users.SignInSecondFactor(ctx, m.ID, m.SessionEpoch, code)
 	wantCode(t, err, dealgate.ETOOMANY)
 	_, err = e.users.SignIn(ctx, "mina@example.org", testPassword)
 	wantCode(t, err, dealgate.ETOOMANY)
+}
+
+func TestSecondFactorStepEndsWhenTheEpochMoves(t *testing.T) {
+	t.Parallel()
+	e := newIdentity(t)
+	ctx := context.Background()
+	m := e.mustCreate(t, "Mina Member", "mina@example.org", dealgate.RoleMember)
+	enr, err := e.users.BeginTOTP(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmTOTP(t, e, m, enr.Secret)
+	res, err := e.users.SignIn(ctx, "mina@example.org", testPassword)
+	if err != nil || !res.SecondFactorPending {
+		t.Fatalf("password step: %+v %v", res, err)
+	}
+	// Meanwhile the user signs out everywhere (or an admin deactivates them).
+	if _, err := e.users.SignOutEverywhere(ctx, res.User); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(30 * time.Second)
+	code, _ := totp.GenerateCode(enr.Secret, e.clock.Now())
+	_, err = e.users.SignInSecondFactor(ctx, res.User.ID, res.User.SessionEpoch, code)
+	wantCode(t, err, dealgate.EUNAUTHORIZED)
+	if dealgate.ErrorFields(err) != nil {
+		t.Fatalf("a stale pending sign-in blamed the code: %v", err)
+	}
+	_, err = e.users.SignInSecondFactor(ctx, 987654, 0, code)
+	wantCode(t, err, dealgate.EUNAUTHORIZED)
 }
 
 func TestRemoveAndResetSecondFactor(t *testing.T) {

@@ -674,7 +674,7 @@ func TestAuditHasNoSecrets(t *testing.T) {
 	m, codes := confirmTOTP(t, e, m, enr.Secret)
 	keep(codes...)
 	e.clock.Advance(time.Minute)
-	if _, err := e.users.SignInSecondFactor(ctx, m.ID, codes[0]); err != nil {
+	if _, err := e.users.SignInSecondFactor(ctx, m.ID, m.SessionEpoch, codes[0]); err != nil {
 		t.Fatal(err)
 	}
 	newCodes, err := e.users.RegenerateRecoveryCodes(ctx, m, testPassword)
