@@ -238,3 +238,20 @@ func TestUserFilterNormalize(t *testing.T) {
 		t.Errorf("bad filters: %v", err)
 	}
 }
+
+func TestParseRoles(t *testing.T) {
+	t.Parallel()
+	got, err := dealgate.ParseRoles([]string{" Chair", "admin", "", "chair"})
+	if err != nil || len(got) != 2 || got[0] != dealgate.RoleChair || got[1] != dealgate.RoleAdmin {
+		t.Fatalf("got %v %v", got, err)
+	}
+	_, err = dealgate.ParseRoles([]string{"admin", "root"})
+	wantFieldCode(t, err, "roles")
+}
+
+func wantFieldCode(t *testing.T, err error, field string) {
+	t.Helper()
+	if dealgate.ErrorCode(err) != dealgate.EINVALID || dealgate.ErrorFields(err)[field] == "" {
+		t.Fatalf("got %v, want EINVALID on %q", err, field)
+	}
+}
