@@ -24,8 +24,8 @@ type Argon2Params struct {
 }
 
 // DefaultPasswordParams: 64 MiB, one pass, two lanes (RFC 9106's
-// memory-constrained choice, above OWASP's 46 MiB/1/1). One hash takes about
-// 80 ms on the two-core servers Dealgate runs on.
+// memory-constrained choice, above OWASP's 46 MiB/1/1). One hash takes
+// 55-80 ms on the two-core machines Dealgate is built and tested on.
 var DefaultPasswordParams = Argon2Params{Memory: 64 * 1024, Time: 1, Threads: 2, SaltLen: 16, KeyLen: 32}
 
 // TestPasswordParams are cheap parameters for tests only: never in production.
