@@ -26,6 +26,7 @@ type Step struct {
 var Steps = []Step{
 	{Name: "0001_story", Load: loadStory},
 	{Name: "0002_users", Load: loadUsers},
+	{Name: "0003_register", Load: loadRegister},
 }
 
 // Result says what a load did.
