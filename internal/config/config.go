@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
 )
 
 // Config is every setting the program reads. README.md documents each one.
@@ -29,6 +31,11 @@ type Config struct {
 	ReadTimeout     time.Duration  // DEALGATE_READ_TIMEOUT
 	WriteTimeout    time.Duration  // DEALGATE_WRITE_TIMEOUT
 	IdleTimeout     time.Duration  // DEALGATE_IDLE_TIMEOUT
+	// SessionIdleTimeout ends a session nobody used for this long;
+	// SessionLifetime ends any session this long after sign-in.
+	SessionIdleTimeout time.Duration   // DEALGATE_SESSION_IDLE_TIMEOUT
+	SessionLifetime    time.Duration   // DEALGATE_SESSION_LIFETIME
+	SecondFactorRoles  []dealgate.Role // DEALGATE_SECOND_FACTOR_ROLES
 }
 
 // Var documents one environment variable.
@@ -52,6 +59,9 @@ var Vars = []Var{
 	{"DEALGATE_READ_TIMEOUT", "30s", "server read timeout (headers have 10s)"},
 	{"DEALGATE_WRITE_TIMEOUT", "60s", "server write timeout"},
 	{"DEALGATE_IDLE_TIMEOUT", "120s", "keep-alive idle timeout"},
+	{"DEALGATE_SESSION_IDLE_TIMEOUT", "1h", "a session unused for this long ends"},
+	{"DEALGATE_SESSION_LIFETIME", "12h", "any session ends this long after sign-in"},
+	{"DEALGATE_SECOND_FACTOR_ROLES", "admin,chair in production, none in development", "comma-separated roles that must use two-step verification; \"none\" for nobody"},
 }
 
 // Load reads the configuration through getenv and validates it.
@@ -155,6 +165,35 @@ func Load(getenv func(string) string) (*Config, error) {
 	dur("DEALGATE_READ_TIMEOUT", "30s", &c.ReadTimeout)
 	dur("DEALGATE_WRITE_TIMEOUT", "60s", &c.WriteTimeout)
 	dur("DEALGATE_IDLE_TIMEOUT", "120s", &c.IdleTimeout)
+	dur("DEALGATE_SESSION_IDLE_TIMEOUT", "1h", &c.SessionIdleTimeout)
+	longDur := func(name, def string, dst *time.Duration) {
+		d, err := time.ParseDuration(get(name, def))
+		if err != nil || d < time.Minute || d > 30*24*time.Hour {
+			bad(name, "must be a duration such as 12h, from 1m to 720h")
+			return
+		}
+		*dst = d
+	}
+	longDur("DEALGATE_SESSION_LIFETIME", "12h", &c.SessionLifetime)
+	if c.SessionIdleTimeout > c.SessionLifetime && c.SessionLifetime > 0 {
+		bad("DEALGATE_SESSION_IDLE_TIMEOUT", "must not be longer than DEALGATE_SESSION_LIFETIME")
+	}
+	defRoles := ""
+	if c.Env == "production" {
+		defRoles = "admin,chair"
+	}
+	switch v := strings.ToLower(get("DEALGATE_SECOND_FACTOR_ROLES", defRoles)); v {
+	case "", "none":
+	default:
+		for _, name := range strings.Split(v, ",") {
+			r, err := dealgate.ParseRole(name)
+			if err != nil {
+				bad("DEALGATE_SECOND_FACTOR_ROLES", "%q is not a role (admin, chair, member, counsel, auditor)", strings.TrimSpace(name))
+				continue
+			}
+			c.SecondFactorRoles = append(c.SecondFactorRoles, r)
+		}
+	}
 
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))

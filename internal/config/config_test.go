@@ -36,17 +36,19 @@ func TestLoadProductionDefaultsToJSONLogs(t *testing.T) {
 
 func TestLoadRejectsBadValuesNamingTheVariable(t *testing.T) {
 	cases := map[string]string{
-		"DATABASE_URL":              "mysql://x",
-		"DEALGATE_ENV":              "staging",
-		"DEALGATE_LISTEN_ADDR":      "8080",
-		"DEALGATE_BASE_URL":         "localhost:8080",
-		"DEALGATE_LOG_LEVEL":        "loud",
-		"DEALGATE_LOG_FORMAT":       "xml",
-		"DEALGATE_DB_MAX_CONNS":     "0",
-		"DEALGATE_AUTO_MIGRATE":     "maybe",
-		"DEALGATE_TRUSTED_PROXIES":  "10.0.0.0/8, not-a-cidr",
-		"DEALGATE_MAX_BODY_BYTES":   "12",
-		"DEALGATE_SHUTDOWN_TIMEOUT": "forever",
+		"DATABASE_URL":                 "mysql://x",
+		"DEALGATE_ENV":                 "staging",
+		"DEALGATE_LISTEN_ADDR":         "8080",
+		"DEALGATE_BASE_URL":            "localhost:8080",
+		"DEALGATE_LOG_LEVEL":           "loud",
+		"DEALGATE_LOG_FORMAT":          "xml",
+		"DEALGATE_DB_MAX_CONNS":        "0",
+		"DEALGATE_AUTO_MIGRATE":        "maybe",
+		"DEALGATE_TRUSTED_PROXIES":     "10.0.0.0/8, not-a-cidr",
+		"DEALGATE_MAX_BODY_BYTES":      "12",
+		"DEALGATE_SHUTDOWN_TIMEOUT":    "forever",
+		"DEALGATE_SESSION_LIFETIME":    "5s",
+		"DEALGATE_SECOND_FACTOR_ROLES": "admin,wizard",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -75,5 +77,20 @@ func TestLoadTrustedProxies(t *testing.T) {
 	}
 	if len(c.TrustedProxies) != 2 || c.TrustedProxies[1].String() != "192.168.1.7/32" {
 		t.Fatalf("got %v", c.TrustedProxies)
+	}
+}
+
+func TestSecondFactorRolesDefaultByEnvironment(t *testing.T) {
+	dev, err := Load(env(nil))
+	if err != nil || len(dev.SecondFactorRoles) != 0 {
+		t.Fatalf("development: %v %v", dev.SecondFactorRoles, err)
+	}
+	prod, err := Load(env(map[string]string{"DEALGATE_ENV": "production", "DEALGATE_BASE_URL": "https://x.example"}))
+	if err != nil || len(prod.SecondFactorRoles) != 2 || prod.SecondFactorRoles[0] != "admin" || prod.SecondFactorRoles[1] != "chair" {
+		t.Fatalf("production: %v %v", prod.SecondFactorRoles, err)
+	}
+	none, err := Load(env(map[string]string{"DEALGATE_ENV": "production", "DEALGATE_BASE_URL": "https://x.example", "DEALGATE_SECOND_FACTOR_ROLES": "none"}))
+	if err != nil || len(none.SecondFactorRoles) != 0 {
+		t.Fatalf("none: %v %v", none.SecondFactorRoles, err)
 	}
 }

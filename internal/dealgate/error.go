@@ -113,3 +113,9 @@ func (v *Validation) Err() error {
 
 // Order lists the fields with problems in the order they were found.
 func (v *Validation) Order() []string { return v.order }
+
+// AddErr records one problem and returns the resulting EINVALID error.
+func (v *Validation) AddErr(field, msg string) error {
+	v.Add(field, msg)
+	return v.Err()
+}

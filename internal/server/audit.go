@@ -15,8 +15,8 @@ import (
 	"github.com/dealgate/dealgate/web/components"
 )
 
-func (s *Server) registerAuditRoutes(g *echo.Group) {
-	getHead(g, "/audit", s.handleAuditIndex)
+func (s *Server) registerAuditRoutes() {
+	s.get("/audit", need(dealgate.ActAuditView), s.handleAuditIndex)
 }
 
 func (s *Server) handleAuditIndex(c echo.Context) error {

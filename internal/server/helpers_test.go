@@ -20,6 +20,10 @@ import (
 	"github.com/dealgate/dealgate/internal/server"
 )
 
+// Accounts made in these tests hash passwords cheaply; production
+// parameters are measured in internal/postgres.
+func init() { postgres.PasswordParams = postgres.TestPasswordParams }
+
 // testApp is the real router over a real database, behind httptest.
 type testApp struct {
 	t      testing.TB

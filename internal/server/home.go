@@ -8,8 +8,8 @@ import (
 	"github.com/dealgate/dealgate/web/pages"
 )
 
-func (s *Server) registerHomeRoutes(e *echo.Echo) {
-	getHead(e, "/", s.handleHome)
+func (s *Server) registerHomeRoutes() {
+	s.get("/", signedIn, s.handleHome)
 }
 
 func (s *Server) handleHome(c echo.Context) error {

@@ -14,11 +14,11 @@ import (
 	"github.com/dealgate/dealgate/web"
 )
 
-func (s *Server) registerInfraRoutes(e *echo.Echo) {
-	getHead(e, "/healthz", s.handleHealthz)
-	getHead(e, "/readyz", s.handleReadyz)
-	getHead(e, "/metrics", s.metrics.handler())
-	getHead(e, "/static/*", s.handleStatic)
+func (s *Server) registerInfraRoutes() {
+	s.get("/healthz", publicAccess, s.handleHealthz)
+	s.get("/readyz", publicAccess, s.handleReadyz)
+	s.get("/metrics", publicAccess, s.metrics.handler())
+	s.get("/static/*", publicAccess, s.handleStatic)
 }
 
 // handleHealthz says the process is up; it touches nothing else.

@@ -43,6 +43,7 @@ func (s *Server) registerMiddleware() {
 		s.loadSession(),
 		s.csrf(),
 		s.requestMeta,
+		s.authenticate,
 	)
 }
 

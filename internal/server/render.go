@@ -3,10 +3,13 @@ package server
 import (
 	"bytes"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
+	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/web/layout"
 )
 
@@ -37,12 +40,41 @@ func (s *Server) page(c echo.Context, title string) layout.Page {
 // shell is page without the session: error pages use it, since an error may
 // come before the session was loaded, and must not consume flashes.
 func (s *Server) shell(c echo.Context, title string) layout.Page {
-	return layout.Page{
+	p := layout.Page{
 		Title:     title,
 		CSRFToken: csrfToken(c),
 		Env:       s.cfg.Env,
-		Nav:       []layout.NavItem{{Label: "Home", Href: "/", Current: c.Path() == "/"}},
 	}
+	u := currentUser(c)
+	if u == nil {
+		p.SignInURL = "/sign-in"
+		return p
+	}
+	p.UserName = u.Name
+	p.SignOutURL = "/sign-out"
+	if dealgate.MustSetUpSecondFactor(u, s.cfg.SecondFactorRoles) {
+		return p // nothing else is reachable until the second factor is set up
+	}
+	path := c.Request().URL.Path
+	for _, item := range navigation {
+		if dealgate.Allowed(u, item.action) {
+			current := path == item.href || (item.href != "/" && strings.HasPrefix(path, item.href+"/"))
+			p.Nav = append(p.Nav, layout.NavItem{Label: item.label, Href: item.href, Current: current})
+		}
+	}
+	return p
+}
+
+// navigation is the main menu; each entry shows only to users the policy
+// lets through, so every role sees exactly what it may use.
+var navigation = []struct {
+	label, href string
+	action      dealgate.Action
+}{
+	{"Home", "/", dealgate.ActSignedIn},
+	{"Users", "/admin/users", dealgate.ActUserManage},
+	{"Audit trail", "/audit", dealgate.ActAuditView},
+	{"Your account", "/account", dealgate.ActSignedIn},
 }
 
 // flash queues a one-off message for the next page this browser shows.
@@ -54,3 +86,5 @@ func (s *Server) flash(c echo.Context, kind, msg string) {
 func redirectSeeOther(c echo.Context, to string) error {
 	return c.Redirect(http.StatusSeeOther, to)
 }
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }

@@ -2,20 +2,106 @@ package server
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
 )
+
+// access says who may reach a route at all. Services then authorise the
+// specific record with the same policy; this is the first gate, applied
+// before any handler runs, so no route can forget it.
+type access struct {
+	public bool            // no sign-in needed: sign-in flows, health, metrics, assets
+	action dealgate.Action // the policy action a signed-in user needs
+	// setup marks routes reachable while a second factor the user's roles
+	// require is not yet set up (so they can set it up, or sign out).
+	setup bool
+}
+
+var (
+	publicAccess = access{public: true}
+	signedIn     = access{action: dealgate.ActSignedIn}
+	setupAccess  = access{action: dealgate.ActSignedIn, setup: true}
+)
+
+func need(a dealgate.Action) access { return access{action: a} }
 
 // registerRoutes lists every route, grouped by resource.
 func (s *Server) registerRoutes() {
-	e := s.echo
-	s.registerInfraRoutes(e)
-	s.registerHomeRoutes(e)
+	s.access = map[string]access{}
+	s.registerInfraRoutes()
+	s.registerAuthRoutes()
+	s.registerHomeRoutes()
+	s.registerAccountRoutes()
+	s.registerUserRoutes()
+	s.registerAuditRoutes()
 }
 
-// getHead registers a GET route that also answers HEAD.
-func getHead(g interface {
-	Match([]string, string, echo.HandlerFunc, ...echo.MiddlewareFunc) []*echo.Route
-}, path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) {
-	g.Match([]string{http.MethodGet, http.MethodHead}, path, h, m...)
+// route registers h for methods on path behind the access gate and records
+// the access, so the route-inventory test can prove every route has one.
+func (s *Server) route(methods []string, path string, acc access, h echo.HandlerFunc) {
+	for _, r := range s.echo.Match(methods, path, h, s.guard(acc)) {
+		s.access[r.Method+" "+r.Path] = acc
+	}
+}
+
+var getHeadMethods = []string{http.MethodGet, http.MethodHead}
+
+func (s *Server) get(path string, acc access, h echo.HandlerFunc) {
+	s.route(getHeadMethods, path, acc, h)
+}
+
+func (s *Server) post(path string, acc access, h echo.HandlerFunc) {
+	s.route([]string{http.MethodPost}, path, acc, h)
+}
+
+// RouteAccess reports the access rule of a registered route ("GET /path"),
+// for the route-inventory test. public is false when the route has no rule.
+func (s *Server) RouteAccess(methodPath string) (public bool, action dealgate.Action, ok bool) {
+	a, ok := s.access[methodPath]
+	return a.public, a.action, ok
+}
+
+// guard enforces acc: sign-in first, then a required second factor, then the
+// policy. Anonymous page requests are sent to sign in and brought back.
+func (s *Server) guard(acc access) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if acc.public {
+				return next(c)
+			}
+			req := c.Request()
+			pageRequest := (req.Method == http.MethodGet || req.Method == http.MethodHead) && req.Header.Get("HX-Request") == ""
+			u := currentUser(c)
+			if u == nil {
+				if pageRequest {
+					return redirectSeeOther(c, "/sign-in?next="+url.QueryEscape(req.URL.RequestURI()))
+				}
+				return dealgate.Errorf(dealgate.EUNAUTHORIZED, "Your session has ended. Sign in again to continue.")
+			}
+			if !acc.setup && dealgate.MustSetUpSecondFactor(u, s.cfg.SecondFactorRoles) {
+				if pageRequest {
+					return redirectSeeOther(c, "/account/two-factor")
+				}
+				return dealgate.Errorf(dealgate.EFORBIDDEN, "Set up two-step verification before you continue.")
+			}
+			if err := dealgate.Authorize(u, acc.action); err != nil {
+				return err
+			}
+			return next(c)
+		}
+	}
+}
+
+// safeNext keeps a post-sign-in destination only when it is a path on this
+// site, so a crafted link cannot send someone elsewhere.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/sign-in") || strings.HasPrefix(next, "/sign-out") {
+		return "/"
+	}
+	return next
 }

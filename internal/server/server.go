@@ -31,11 +31,16 @@ type Server struct {
 	sessions *scs.SessionManager
 	metrics  *metrics
 	version  string
+	users    *postgres.Users
+	// access records each route's gate (see routes.go).
+	access map[string]access
 }
 
 // New builds the router with every middleware and route.
 func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) *Server {
 	s := &Server{cfg: cfg, db: db, log: log, version: version}
+	s.users = postgres.NewUsers(db)
+	s.users.SecondFactorRoles = cfg.SecondFactorRoles
 	s.sessions = newSessionManager(cfg, db)
 	s.metrics = newMetrics(db)
 	e := echo.New()
@@ -51,8 +56,8 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 func newSessionManager(cfg *config.Config, db *postgres.DB) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
-	sm.Lifetime = 12 * time.Hour
-	sm.IdleTimeout = time.Hour
+	sm.Lifetime = cfg.SessionLifetime
+	sm.IdleTimeout = cfg.SessionIdleTimeout
 	sm.Cookie.Name = "dealgate_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

@@ -19,7 +19,7 @@ import (
 func TestSecureHeadersOnPages(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)
-	r := app.get("/")
+	r := app.get("/sign-in")
 	if r.StatusCode != http.StatusOK {
 		t.Fatalf("status %d", r.StatusCode)
 	}
@@ -56,7 +56,7 @@ func TestSecureHeadersOnPages(t *testing.T) {
 func TestHSTSWhenServedOverHTTPS(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, map[string]string{"DEALGATE_BASE_URL": "https://dealgate.example.com"})
-	r := app.get("/")
+	r := app.get("/sign-in")
 	if !strings.Contains(r.Header.Get("Strict-Transport-Security"), "max-age=") {
 		t.Fatalf("no HSTS: %v", r.Header)
 	}
@@ -154,7 +154,7 @@ func TestUnsafeMethodsNeedCSRFToken(t *testing.T) {
 	if forged.StatusCode != http.StatusForbidden {
 		t.Fatalf("forged token: %d", forged.StatusCode)
 	}
-	ok := app.postForm(c, "/test/echo", nil, "/")
+	ok := app.postForm(c, "/test/echo", nil, "/sign-in")
 	if ok.StatusCode != http.StatusOK || ok.body != "accepted" {
 		t.Fatalf("with token: %d %s", ok.StatusCode, ok.body)
 	}
@@ -174,7 +174,7 @@ func TestBodyLimit(t *testing.T) {
 func TestGzip(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)
-	req, _ := http.NewRequest(http.MethodGet, app.ts.URL+"/", nil)
+	req, _ := http.NewRequest(http.MethodGet, app.ts.URL+"/sign-in", nil)
 	req.Header.Set("Accept-Encoding", "gzip")
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
@@ -222,13 +222,13 @@ func TestHealthAndReadiness(t *testing.T) {
 func TestMetricsCountRequestsByRoute(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)
-	app.get("/")
+	app.get("/sign-in")
 	app.get("/nowhere")
 	r := app.get("/metrics")
 	for _, want := range []string{
-		`dealgate_http_requests_total{method="GET",route="/",status="200"} 1`,
+		`dealgate_http_requests_total{method="GET",route="/sign-in",status="200"} 1`,
 		`dealgate_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
-		`dealgate_http_request_duration_seconds_bucket{method="GET",route="/"`,
+		`dealgate_http_request_duration_seconds_bucket{method="GET",route="/sign-in"`,
 		`dealgate_db_pool_max_conns`,
 	} {
 		if !strings.Contains(r.body, want) {
@@ -240,7 +240,7 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 func TestStaticAssetsAreCachedByVersion(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)
-	href, _ := app.get("/").doc(t).Find(`link[rel="stylesheet"]`).Attr("href")
+	href, _ := app.get("/sign-in").doc(t).Find(`link[rel="stylesheet"]`).Attr("href")
 	if !strings.Contains(href, "?v=") {
 		t.Fatalf("stylesheet URL %q is not versioned", href)
 	}
@@ -262,7 +262,7 @@ func TestStaticAssetsAreCachedByVersion(t *testing.T) {
 func TestHeadRequestsAnswerWithoutBody(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t, nil)
-	req, _ := http.NewRequest(http.MethodHead, app.ts.URL+"/", nil)
+	req, _ := http.NewRequest(http.MethodHead, app.ts.URL+"/sign-in", nil)
 	r := app.do(app.client, req)
 	if r.StatusCode != http.StatusOK || r.body != "" {
 		t.Fatalf("HEAD: %d body %q", r.StatusCode, r.body)

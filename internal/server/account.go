@@ -1,0 +1,304 @@
+package server
+
+import (
+	"encoding/base64"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/account"
+	"github.com/dealgate/dealgate/web/components"
+	"github.com/dealgate/dealgate/web/pages"
+)
+
+func (s *Server) registerAccountRoutes() {
+	s.get("/account", signedIn, s.handleAccount)
+	s.post("/account", signedIn, s.handleAccountUpdate)
+	s.post("/account/sign-out-everywhere", signedIn, s.handleSignOutEverywhere)
+	s.get("/account/password", signedIn, s.handlePasswordForm)
+	s.post("/account/password", signedIn, s.handlePasswordChange)
+	s.get("/account/two-factor", setupAccess, s.handleTwoFactor)
+	s.post("/account/two-factor", setupAccess, s.handleTwoFactorConfirm)
+	s.post("/account/two-factor/remove", signedIn, s.handleTwoFactorRemove)
+	s.post("/account/two-factor/recovery-codes", signedIn, s.handleRecoveryCodes)
+}
+
+// commonTimeZones are offered first; any other IANA zone a user already
+// has stays selectable.
+var commonTimeZones = []string{
+	"Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Europe/Zurich",
+	"Europe/Stockholm", "Europe/Warsaw", "Europe/Athens", "Europe/Istanbul", "Africa/Johannesburg", "Africa/Lagos",
+	"Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Tokyo", "Asia/Seoul",
+	"Australia/Sydney", "Pacific/Auckland", "America/Sao_Paulo", "America/New_York", "America/Toronto",
+	"America/Chicago", "America/Denver", "America/Los_Angeles", "America/Mexico_City", "UTC",
+}
+
+func timeZoneField(value, errMsg string) components.Field {
+	zones := commonTimeZones
+	if value != "" && !slices.Contains(zones, value) {
+		zones = append([]string{value}, zones...)
+	}
+	f := components.Field{ID: "time_zone", Name: "time_zone", Label: "Time zone", Hint: "Dates and times are shown in this zone.", Value: value, Error: errMsg}
+	for _, z := range zones {
+		f.Options = append(f.Options, components.Option{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == value})
+	}
+	return f
+}
+
+type profileInput struct {
+	Name, TimeZone            string
+	NotifyEmail, NotifyDigest bool
+}
+
+func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in profileInput, err error) error {
+	errs, summary := formErrors(err, "name", "time_zone")
+	if err == nil {
+		errs, summary = nil, nil
+	}
+	roles := make([]string, len(u.Roles))
+	for i, r := range u.Roles {
+		roles[i] = r.Label()
+	}
+	twoFactor := "Off"
+	if u.TOTPEnabled {
+		twoFactor = "On"
+	}
+	lastSignIn := "Never"
+	if u.LastSignInAt != nil {
+		lastSignIn = formatMoment(*u.LastSignInAt, u.Location())
+	}
+	v := account.ProfileView{
+		CSRFToken: csrfToken(c),
+		Version:   u.Version,
+		Errors:    summary,
+		Details: []components.SummaryRow{
+			{Key: "Email", Value: u.Email},
+			{Key: "Roles", Value: strings.Join(roles, ", ")},
+			{Key: "Password", Value: "Set", ActionHref: "/account/password", ActionLabel: "Change"},
+			{Key: "Two-step verification", Value: twoFactor, ActionHref: "/account/two-factor", ActionLabel: "Manage"},
+			{Key: "Last sign-in", Value: lastSignIn},
+		},
+		Fields: []templ.Component{
+			components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Value: in.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "name"}),
+			components.SelectField(timeZoneField(in.TimeZone, errs["time_zone"])),
+			components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email me about deals I am involved in", Value: boolValue(in.NotifyEmail)}),
+			components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Send me a weekly digest", Value: boolValue(in.NotifyDigest)}),
+		},
+	}
+	return s.render(c, status, account.Profile(s.page(c, "Your account"), v))
+}
+
+func (s *Server) handleAccount(c echo.Context) error {
+	u := currentUser(c)
+	return s.renderAccount(c, http.StatusOK, u, profileInput{u.Name, u.TimeZone, u.NotifyEmail, u.NotifyDigest}, nil)
+}
+
+func (s *Server) handleAccountUpdate(c echo.Context) error {
+	u := currentUser(c)
+	in := profileInput{c.FormValue("name"), c.FormValue("time_zone"), checked(c, "notify_email"), checked(c, "notify_digest")}
+	version, err := formVersion(c)
+	if err == nil {
+		_, err = s.users.UpdateProfile(c.Request().Context(), u, dealgate.ProfileUpdate{
+			Version: version, Name: in.Name, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+		})
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+			// Show the current record; keep what they typed in the form.
+			if fresh, ferr := s.users.ByID(c.Request().Context(), u.ID); ferr == nil {
+				u = fresh
+			}
+		}
+		return s.renderAccount(c, status, u, in, err)
+	}
+	s.flash(c, "success", "Your profile is saved.")
+	return redirectSeeOther(c, "/account")
+}
+
+func (s *Server) handleSignOutEverywhere(c echo.Context) error {
+	u, err := s.users.SignOutEverywhere(c.Request().Context(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	if err := s.keepSession(c, u); err != nil {
+		return err
+	}
+	s.flash(c, "success", "Every other session has ended. You are still signed in here.")
+	return redirectSeeOther(c, "/account")
+}
+
+func (s *Server) passwordView(c echo.Context, errs map[string]string, summary []components.FieldError) pages.FormView {
+	return pages.FormView{
+		Caption:   "Your account",
+		Title:     "Change your password",
+		Intro:     "Changing your password signs you out everywhere else.",
+		Action:    "/account/password",
+		Submit:    "Change password",
+		Cancel:    "/account",
+		CSRFToken: csrfToken(c),
+		Errors:    summary,
+		Fields: []templ.Component{
+			components.PasswordField(components.Field{ID: "current_password", Name: "current_password", Label: "Current password", Autocomplete: "current-password", Error: errs["current_password"]}),
+			components.PasswordField(components.Field{ID: "new_password", Name: "new_password", Label: "New password", Hint: "At least 12 characters. Avoid common passwords and your name or email.", Autocomplete: "new-password", Error: errs["new_password"]}),
+			components.PasswordField(components.Field{ID: "confirm_password", Name: "confirm_password", Label: "Confirm new password", Autocomplete: "new-password", Error: errs["confirm_password"]}),
+		},
+	}
+}
+
+func (s *Server) handlePasswordForm(c echo.Context) error {
+	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Change your password"), s.passwordView(c, nil, nil)))
+}
+
+func (s *Server) handlePasswordChange(c echo.Context) error {
+	var err error
+	var u *dealgate.User
+	if c.FormValue("new_password") != c.FormValue("confirm_password") {
+		err = (&dealgate.Validation{}).AddErr("confirm_password", "The two new passwords do not match")
+	} else {
+		u, err = s.users.ChangePassword(c.Request().Context(), currentUser(c), c.FormValue("current_password"), c.FormValue("new_password"))
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		setRetryAfter(c, err)
+		errs, summary := formErrors(err, "current_password", "new_password", "confirm_password")
+		return s.render(c, status, pages.Form(s.page(c, "Change your password"), s.passwordView(c, errs, summary)))
+	}
+	if err := s.keepSession(c, u); err != nil {
+		return err
+	}
+	s.flash(c, "success", "Your password is changed. Any other sessions have been signed out.")
+	return redirectSeeOther(c, "/account")
+}
+
+func (s *Server) handleTwoFactor(c echo.Context) error {
+	u := currentUser(c)
+	if u.TOTPEnabled {
+		return s.renderTwoFactorStatus(c, http.StatusOK, u, nil)
+	}
+	return s.renderTwoFactorSetup(c, http.StatusOK, nil)
+}
+
+func (s *Server) renderTwoFactorSetup(c echo.Context, status int, formErr error) error {
+	enrol, err := s.users.BeginTOTP(c.Request().Context(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	errs, summary := formErrors(formErr, "code")
+	if formErr == nil {
+		errs, summary = nil, nil
+	}
+	qr := "data:image/png;base64," + base64.StdEncoding.EncodeToString(enrol.QRPNG)
+	v := pages.FormView{
+		Caption:   "Your account",
+		Title:     "Set up two-step verification",
+		Intro:     "Signing in will ask for a code from an app on your phone as well as your password.",
+		Before:    account.SetupIntro(qr, enrol.Secret),
+		Action:    "/account/two-factor",
+		Submit:    "Turn on two-step verification",
+		CSRFToken: csrfToken(c),
+		Errors:    summary,
+		Fields: []templ.Component{
+			components.TextField(components.Field{ID: "code", Name: "code", Label: "Code from the app", Autocomplete: "one-time-code", Inputmode: "numeric", MaxLength: 10, Error: errs["code"]}),
+		},
+	}
+	if !dealgate.MustSetUpSecondFactor(currentUser(c), s.cfg.SecondFactorRoles) {
+		v.Cancel = "/account"
+	}
+	return s.render(c, status, pages.Form(s.page(c, "Set up two-step verification"), v))
+}
+
+func (s *Server) renderTwoFactorStatus(c echo.Context, status int, u *dealgate.User, formErr error) error {
+	left, err := s.users.RecoveryCodesLeft(c.Request().Context(), u)
+	if err != nil {
+		return err
+	}
+	errs, summary := formErrors(formErr, "current_password", "code")
+	if formErr == nil {
+		errs, summary = nil, nil
+	}
+	required := dealgate.SecondFactorRequired(u, s.cfg.SecondFactorRoles)
+	v := account.TwoFactorView{
+		RecoveryLeft: left, CanRemove: !required, Required: required, Errors: summary, CSRFToken: csrfToken(c),
+		RemoveFields: []templ.Component{
+			components.PasswordField(components.Field{ID: "current_password", Name: "current_password", Label: "Your password", Autocomplete: "current-password", Error: errs["current_password"]}),
+			components.TextField(components.Field{ID: "code", Name: "code", Label: "Or a code from your app", Autocomplete: "one-time-code", MaxLength: 32, Error: errs["code"]}),
+		},
+		CodesFields: []templ.Component{
+			components.PasswordField(components.Field{ID: "codes_password", Name: "current_password", Label: "Your password", Autocomplete: "current-password", Error: errs["codes_password"]}),
+		},
+	}
+	return s.render(c, status, account.TwoFactor(s.page(c, "Two-step verification"), v))
+}
+
+func (s *Server) handleTwoFactorConfirm(c echo.Context) error {
+	code := strings.TrimSpace(c.FormValue("code"))
+	var err error
+	var u *dealgate.User
+	var codes []string
+	if code == "" {
+		err = (&dealgate.Validation{}).AddErr("code", "Enter the 6-digit code from your authenticator app")
+	} else {
+		u, codes, err = s.users.ConfirmTOTP(c.Request().Context(), currentUser(c), code)
+	}
+	if err != nil {
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+			s.flash(c, "important", dealgate.ErrorMessage(err))
+			return redirectSeeOther(c, "/account/two-factor")
+		}
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		return s.renderTwoFactorSetup(c, status, err)
+	}
+	if err := s.keepSession(c, u); err != nil {
+		return err
+	}
+	// The codes are rendered straight into this response, never stored.
+	return s.render(c, http.StatusOK, account.RecoveryCodes(s.page(c, "Save your recovery codes"), codes))
+}
+
+func (s *Server) handleTwoFactorRemove(c echo.Context) error {
+	u, err := s.users.RemoveTOTP(c.Request().Context(), currentUser(c), c.FormValue("current_password"), c.FormValue("code"))
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok || dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+			return err
+		}
+		setRetryAfter(c, err)
+		return s.renderTwoFactorStatus(c, status, currentUser(c), err)
+	}
+	if err := s.keepSession(c, u); err != nil {
+		return err
+	}
+	s.flash(c, "success", "Two-step verification is off. Any other sessions have been signed out.")
+	return redirectSeeOther(c, "/account")
+}
+
+func (s *Server) handleRecoveryCodes(c echo.Context) error {
+	codes, err := s.users.RegenerateRecoveryCodes(c.Request().Context(), currentUser(c), c.FormValue("current_password"))
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok || dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+			return err
+		}
+		setRetryAfter(c, err)
+		// This form's password input has its own id.
+		if msg, found := dealgate.ErrorFields(err)["current_password"]; found {
+			err = &dealgate.Error{Code: dealgate.ErrorCode(err), Message: dealgate.ErrorMessage(err), Fields: map[string]string{"codes_password": msg}}
+		}
+		return s.renderTwoFactorStatus(c, status, currentUser(c), err)
+	}
+	return s.render(c, http.StatusOK, account.RecoveryCodes(s.page(c, "Save your recovery codes"), codes))
+}

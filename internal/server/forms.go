@@ -1,0 +1,104 @@
+package server
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/components"
+)
+
+// formErrors turns a domain error into the messages a form shows: one per
+// field (beside the input) and the summary in the order fields appear. A
+// message without a field lands on the first field so it is never lost.
+func formErrors(err error, order ...string) (map[string]string, []components.FieldError) {
+	fields := map[string]string{}
+	for k, v := range dealgate.ErrorFields(err) {
+		fields[k] = v
+	}
+	if len(fields) == 0 && len(order) > 0 {
+		fields[order[0]] = dealgate.ErrorMessage(err)
+	}
+	var summary []components.FieldError
+	seen := map[string]bool{}
+	for _, f := range order {
+		if msg, ok := fields[f]; ok {
+			summary = append(summary, components.FieldError{Field: f, Message: msg})
+			seen[f] = true
+		}
+	}
+	for f, msg := range fields {
+		if !seen[f] {
+			summary = append(summary, components.FieldError{Field: f, Message: msg})
+		}
+	}
+	return fields, summary
+}
+
+// formStatus is the status a re-rendered form answers with, for the errors
+// a form handles itself; other errors go to the error handler.
+func formStatus(err error) (int, bool) {
+	switch dealgate.ErrorCode(err) {
+	case dealgate.EINVALID:
+		return http.StatusUnprocessableEntity, true
+	case dealgate.EUNAUTHORIZED:
+		return http.StatusUnauthorized, true
+	case dealgate.ECONFLICT:
+		return http.StatusConflict, true
+	case dealgate.ETOOMANY:
+		return http.StatusTooManyRequests, true
+	}
+	return 0, false
+}
+
+// setRetryAfter tells a throttled client when to come back.
+func setRetryAfter(c echo.Context, err error) {
+	if d := dealgate.RetryAfter(err); d > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+	}
+}
+
+// formVersion reads the hidden version field of an edit form.
+func formVersion(c echo.Context) (int64, error) {
+	v, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	if err != nil || v < 1 {
+		return 0, dealgate.Errorf(dealgate.EINVALID, "This form is missing its version. Reload the page and try again.")
+	}
+	return v, nil
+}
+
+// idParam reads a positive numeric path parameter; anything else is a 404.
+func idParam(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id < 1 {
+		return 0, dealgate.Errorf(dealgate.ENOTFOUND, "There is nothing at this address.")
+	}
+	return id, nil
+}
+
+// checked reads a checkbox that sends "true" when ticked.
+func checked(c echo.Context, name string) bool { return c.FormValue(name) == "true" }
+
+func boolValue(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
+}
+
+// waitWords says how long to wait, in words.
+func waitWords(d time.Duration) string {
+	switch m := int(math.Ceil(d.Minutes())); {
+	case d < time.Minute:
+		return fmt.Sprintf("%d seconds", int(math.Ceil(d.Seconds())))
+	case m == 1:
+		return "1 minute"
+	default:
+		return fmt.Sprintf("%d minutes", m)
+	}
+}

@@ -1,0 +1,423 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/components"
+	"github.com/dealgate/dealgate/web/pages"
+	"github.com/dealgate/dealgate/web/users"
+)
+
+func (s *Server) registerUserRoutes() {
+	admin := need(dealgate.ActUserManage)
+	s.get("/admin/users", admin, s.handleUserIndex)
+	s.get("/admin/users/new", admin, s.handleUserNew)
+	s.post("/admin/users", admin, s.handleUserCreate)
+	s.get("/admin/users/:id", admin, s.handleUserView)
+	s.get("/admin/users/:id/edit", admin, s.handleUserEdit)
+	s.post("/admin/users/:id/edit", admin, s.handleUserUpdate)
+	for _, a := range userActions {
+		s.get("/admin/users/:id/"+a.slug, admin, s.handleUserActionConfirm(a))
+		s.post("/admin/users/:id/"+a.slug, admin, s.handleUserAction(a))
+	}
+}
+
+func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
+
+func statusTag(u *dealgate.User) (text, kind string) {
+	if u.Active() {
+		return "Active", "active"
+	}
+	return "Deactivated", "withdrawn"
+}
+
+func roleLabels(roles []dealgate.Role) string {
+	names := make([]string, len(roles))
+	for i, r := range roles {
+		names[i] = r.Label()
+	}
+	return strings.Join(names, ", ")
+}
+
+func (s *Server) handleUserIndex(c echo.Context) error {
+	actor := currentUser(c)
+	sortKey, desc := c.QueryParam("sort"), c.QueryParam("dir") == "desc"
+	f := dealgate.UserFilter{
+		Query:       c.QueryParam("q"),
+		Role:        dealgate.Role(c.QueryParam("role")),
+		Status:      dealgate.UserStatus(c.QueryParam("status")),
+		Sort:        sortKey,
+		PageRequest: pageRequest(c),
+	}
+	if desc && sortKey != "" {
+		f.Sort = "-" + sortKey
+	}
+	status := http.StatusOK
+	view := users.ListView{CanCreate: true}
+	var errs map[string]string
+	if err := f.Normalize(); err != nil {
+		status = http.StatusUnprocessableEntity
+		errs, _ = formErrors(err, "q", "role", "status")
+	}
+	sortKey = strings.TrimPrefix(f.Sort, "-")
+	view.Filtered = f.Query != "" || f.Role != "" || f.Status != ""
+	view.Query = components.Field{ID: "q", Name: "q", Label: "Name or email", Type: "search", Value: c.QueryParam("q"), Error: errs["q"], MaxLength: 200}
+	view.Role = components.Field{ID: "role", Name: "role", Label: "Role", Value: string(f.Role), Error: errs["role"],
+		Options: []components.Option{{Value: "", Label: "Any role"}}}
+	for _, r := range dealgate.AllRoles {
+		view.Role.Options = append(view.Role.Options, components.Option{Value: string(r), Label: r.Label()})
+	}
+	view.Status = components.Field{ID: "status", Name: "status", Label: "Status", Value: string(f.Status), Error: errs["status"],
+		Options: []components.Option{{Value: "", Label: "Any status"}, {Value: "active", Label: "Active"}, {Value: "deactivated", Label: "Deactivated"}}}
+	view.Headers = []components.SortHeader{
+		sortHeader(c, "Name", "name", sortKey, desc),
+		sortHeader(c, "Email", "email", sortKey, desc),
+		sortHeader(c, "Last sign-in", "last_sign_in_at", sortKey, desc),
+	}
+	if status == http.StatusOK {
+		page, err := s.users.List(c.Request().Context(), actor, f)
+		if err != nil {
+			return err
+		}
+		loc := actor.Location()
+		for _, u := range page.Items {
+			text, kind := statusTag(u)
+			last := "Never"
+			if u.LastSignInAt != nil {
+				last = formatMoment(*u.LastSignInAt, loc)
+			}
+			twoFactor := "Off"
+			if u.TOTPEnabled {
+				twoFactor = "On"
+			}
+			view.Rows = append(view.Rows, users.Row{Href: userPath(u.ID), Name: u.Name, Email: u.Email, Roles: roleLabels(u.Roles),
+				Status: text, StatusKind: kind, LastSignIn: last, TwoFactor: twoFactor})
+		}
+		view.Pager = pager(c, page)
+	} else if err := dealgate.Authorize(actor, dealgate.ActUserManage); err != nil {
+		return err
+	}
+	return s.render(c, status, users.List(s.page(c, "Users"), view))
+}
+
+// userForm is what the new and edit forms carry.
+type userForm struct {
+	Name, Email, TimeZone     string
+	Roles                     []string
+	NotifyEmail, NotifyDigest bool
+}
+
+func readUserForm(c echo.Context) (userForm, []dealgate.Role, error) {
+	params, _ := c.FormParams()
+	in := userForm{
+		Name: c.FormValue("name"), Email: c.FormValue("email"), TimeZone: c.FormValue("time_zone"),
+		Roles: params["roles"], NotifyEmail: checked(c, "notify_email"), NotifyDigest: checked(c, "notify_digest"),
+	}
+	roles, err := dealgate.ParseRoles(in.Roles)
+	return in, roles, err
+}
+
+func (s *Server) userFormView(c echo.Context, title, action, cancel string, in userForm, version int64, err error) pages.FormView {
+	errs, summary := formErrors(err, "name", "email", components.GroupID("roles"), "time_zone")
+	if err == nil {
+		errs, summary = nil, nil
+	}
+	if msg, ok := errs["roles"]; ok {
+		// The roles message belongs to the checkbox group.
+		errs[components.GroupID("roles")] = msg
+		for i := range summary {
+			if summary[i].Field == "roles" {
+				summary[i].Field = components.GroupID("roles")
+			}
+		}
+	}
+	var roleOpts []components.Option
+	for _, r := range dealgate.AllRoles {
+		sel := false
+		for _, have := range in.Roles {
+			sel = sel || have == string(r)
+		}
+		roleOpts = append(roleOpts, components.Option{Value: string(r), Label: r.Label(), Selected: sel})
+	}
+	fields := []templ.Component{
+		components.TextField(components.Field{ID: "name", Name: "name", Label: "Full name", Value: in.Name, Error: errs["name"], MaxLength: 200}),
+		components.TextField(components.Field{ID: "email", Name: "email", Label: "Email address", Type: "email", Value: in.Email, Error: errs["email"], MaxLength: 254, Autocomplete: "off"}),
+		components.CheckboxGroup("Roles", "roles", "Choose every role this person holds. A person never votes on a deal they submitted.", errs[components.GroupID("roles")], roleOpts),
+		components.SelectField(timeZoneField(in.TimeZone, errs["time_zone"])),
+		components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email notifications", Value: boolValue(in.NotifyEmail)}),
+		components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Weekly digest", Value: boolValue(in.NotifyDigest)}),
+	}
+	if version > 0 {
+		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
+	}
+	return pages.FormView{
+		Caption: "Users", Title: title, Action: action, Submit: "Save", Cancel: cancel,
+		CSRFToken: csrfToken(c), Errors: summary, Fields: fields,
+	}
+}
+
+func (s *Server) handleUserNew(c echo.Context) error {
+	in := userForm{TimeZone: dealgate.DefaultTimeZone, NotifyEmail: true}
+	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add a user"),
+		s.userFormView(c, "Add a user", "/admin/users", "/admin/users", in, 0, nil)))
+}
+
+func (s *Server) handleUserCreate(c echo.Context) error {
+	in, roles, err := readUserForm(c)
+	var link dealgate.PasswordResetLink
+	var u *dealgate.User
+	if err == nil {
+		u, link, err = s.users.Invite(c.Request().Context(), currentUser(c), dealgate.NewUser{
+			Name: in.Name, Email: in.Email, Roles: roles, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+		})
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		return s.render(c, status, pages.Form(s.page(c, "Add a user"),
+			s.userFormView(c, "Add a user", "/admin/users", "/admin/users", in, 0, err)))
+	}
+	return s.renderLink(c, u, link, "User added", fmt.Sprintf("%s can now set a password with this link.", u.Name))
+}
+
+// renderLink shows a one-time password link to the admin, once. It is not
+// kept anywhere it could be read again: only its hash is stored.
+func (s *Server) renderLink(c echo.Context, u *dealgate.User, link dealgate.PasswordResetLink, title, lead string) error {
+	url := strings.TrimSuffix(s.cfg.BaseURL.String(), "/") + "/password/" + link.Token
+	return s.render(c, http.StatusOK, pages.Message(s.page(c, title), pages.MessageView{
+		Title: title,
+		Body: []string{lead,
+			"Send it to " + u.Email + " yourself: it is shown only now, works once and expires " + formatMoment(link.ExpiresAt, currentUser(c).Location()) + "."},
+		Highlight: url,
+		LinkHref:  userPath(u.ID), LinkLabel: "Go to " + u.Name,
+	}))
+}
+
+func (s *Server) loadUserParam(c echo.Context) (*dealgate.User, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.users.Get(c.Request().Context(), currentUser(c), id)
+}
+
+func (s *Server) handleUserView(c echo.Context) error {
+	u, err := s.loadUserParam(c)
+	if err != nil {
+		return err
+	}
+	actor := currentUser(c)
+	loc := actor.Location()
+	text, kind := statusTag(u)
+	last := "Never"
+	if u.LastSignInAt != nil {
+		last = formatMoment(*u.LastSignInAt, loc)
+	}
+	twoFactor := "Off"
+	if u.TOTPEnabled {
+		twoFactor = "On"
+	}
+	edit := userPath(u.ID) + "/edit"
+	v := users.ShowView{
+		Name: u.Name, StatusText: text, StatusKind: kind,
+		Details: []components.SummaryRow{
+			{Key: "Email", Value: u.Email, ActionHref: edit},
+			{Key: "Roles", Value: roleLabels(u.Roles), ActionHref: edit},
+			{Key: "Time zone", Value: u.TimeZone, ActionHref: edit},
+			{Key: "Two-step verification", Value: twoFactor},
+			{Key: "Last sign-in", Value: last},
+			{Key: "Added", Value: formatMoment(u.CreatedAt, loc)},
+		},
+	}
+	for _, a := range userActions {
+		if a.applies(u) {
+			v.Actions = append(v.Actions, users.Action{Label: a.button, Href: userPath(u.ID) + "/" + a.slug, Variant: a.variant})
+		}
+	}
+	events, err := s.db.EntityHistory(c.Request().Context(), "user", strconv.FormatInt(u.ID, 10), 50)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		v.History = append(v.History, components.TimelineEvent{
+			Who: e.ActorLabel, What: e.Action, When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
+			Detail: summariseChange(e.Before, e.After),
+		})
+	}
+	return s.render(c, http.StatusOK, users.Show(s.page(c, u.Name), v))
+}
+
+func formOf(u *dealgate.User) userForm {
+	in := userForm{Name: u.Name, Email: u.Email, TimeZone: u.TimeZone, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
+	for _, r := range u.Roles {
+		in.Roles = append(in.Roles, string(r))
+	}
+	return in
+}
+
+func (s *Server) handleUserEdit(c echo.Context) error {
+	u, err := s.loadUserParam(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Edit "+u.Name),
+		s.userFormView(c, "Edit "+u.Name, userPath(u.ID)+"/edit", userPath(u.ID), formOf(u), u.Version, nil)))
+}
+
+func (s *Server) handleUserUpdate(c echo.Context) error {
+	u, err := s.loadUserParam(c)
+	if err != nil {
+		return err
+	}
+	in, roles, err := readUserForm(c)
+	version := u.Version
+	if err == nil {
+		version, err = formVersion(c)
+	}
+	if err == nil {
+		_, err = s.users.Update(c.Request().Context(), currentUser(c), dealgate.UserUpdate{
+			ID: u.ID, Version: version, Name: in.Name, Email: in.Email, Roles: roles, TimeZone: in.TimeZone,
+			NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+		})
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+			// Someone changed the account meanwhile: say what it is now, keep
+			// what this admin typed, and let them save again knowingly.
+			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"name": conflictMessage(u)}}
+			version = u.Version
+		}
+		return s.render(c, status, pages.Form(s.page(c, "Edit "+u.Name),
+			s.userFormView(c, "Edit "+u.Name, userPath(u.ID)+"/edit", userPath(u.ID), in, version, err)))
+	}
+	s.flash(c, "success", "Changes to "+in.Name+" are saved.")
+	return redirectSeeOther(c, userPath(u.ID))
+}
+
+func conflictMessage(now *dealgate.User) string {
+	return fmt.Sprintf("Someone else changed this account while you were editing. It now reads: name %q, email %s, roles %s, time zone %s. Check your changes and save again.",
+		now.Name, now.Email, roleLabels(now.Roles), now.TimeZone)
+}
+
+// userAction is one confirmable admin action on an account.
+type userAction struct {
+	slug, button, variant string
+	title                 string
+	body                  func(u *dealgate.User) []string
+	applies               func(u *dealgate.User) bool
+	do                    func(s *Server, c echo.Context, u *dealgate.User, version int64) error
+}
+
+var userActions = []userAction{
+	{
+		slug: "deactivate", button: "Deactivate", variant: "warning", title: "Deactivate this account?",
+		body: func(u *dealgate.User) []string {
+			return []string{u.Name + " (" + u.Email + ") will be signed out everywhere at once and will not be able to sign in.",
+				"Their records and history stay. You can reactivate the account later."}
+		},
+		applies: func(u *dealgate.User) bool { return u.Active() },
+		do: func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
+			if _, err := s.users.Deactivate(c.Request().Context(), currentUser(c), u.ID, version); err != nil {
+				return err
+			}
+			s.flash(c, "success", u.Name+" is deactivated and has been signed out.")
+			return redirectSeeOther(c, userPath(u.ID))
+		},
+	},
+	{
+		slug: "reactivate", button: "Reactivate", variant: "secondary", title: "Reactivate this account?",
+		body: func(u *dealgate.User) []string {
+			return []string{u.Name + " (" + u.Email + ") will be able to sign in again with their roles: " + roleLabels(u.Roles) + "."}
+		},
+		applies: func(u *dealgate.User) bool { return !u.Active() },
+		do: func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
+			if _, err := s.users.Reactivate(c.Request().Context(), currentUser(c), u.ID, version); err != nil {
+				return err
+			}
+			s.flash(c, "success", u.Name+" can sign in again.")
+			return redirectSeeOther(c, userPath(u.ID))
+		},
+	},
+	{
+		slug: "reset-password", button: "Reset password", variant: "secondary", title: "Send a password link?",
+		body: func(u *dealgate.User) []string {
+			return []string{"You will get a one-time link for " + u.Name + " to set a new password. It expires after 24 hours.",
+				"Their current password keeps working until they use the link; using it signs them out everywhere."}
+		},
+		applies: func(u *dealgate.User) bool { return u.Active() },
+		do: func(s *Server, c echo.Context, u *dealgate.User, _ int64) error {
+			link, err := s.users.IssuePasswordReset(c.Request().Context(), currentUser(c), u.ID)
+			if err != nil {
+				return err
+			}
+			return s.renderLink(c, u, link, "Password link made", "Give "+u.Name+" this link to set a new password.")
+		},
+	},
+	{
+		slug: "reset-two-factor", button: "Reset two-step verification", variant: "secondary", title: "Reset two-step verification?",
+		body: func(u *dealgate.User) []string {
+			return []string{u.Name + "'s authenticator app and recovery codes will stop working, and they will be signed out everywhere.",
+				"If their role requires two-step verification, they will set it up again when they next sign in."}
+		},
+		applies: func(u *dealgate.User) bool { return u.TOTPEnabled },
+		do: func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
+			if _, err := s.users.ResetSecondFactor(c.Request().Context(), currentUser(c), u.ID, version); err != nil {
+				return err
+			}
+			s.flash(c, "success", "Two-step verification for "+u.Name+" is reset.")
+			return redirectSeeOther(c, userPath(u.ID))
+		},
+	},
+}
+
+func (s *Server) handleUserActionConfirm(a userAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := s.loadUserParam(c)
+		if err != nil {
+			return err
+		}
+		if !a.applies(u) {
+			s.flash(c, "important", "That action does not apply to "+u.Name+" now.")
+			return redirectSeeOther(c, userPath(u.ID))
+		}
+		return s.render(c, http.StatusOK, pages.Confirm(s.page(c, a.title), pages.ConfirmView{
+			Caption: u.Name, Title: a.title, Body: a.body(u), Action: userPath(u.ID) + "/" + a.slug,
+			Button: a.button, Cancel: userPath(u.ID), CSRFToken: csrfToken(c), Version: strconv.FormatInt(u.Version, 10),
+		}))
+	}
+}
+
+func (s *Server) handleUserAction(a userAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u, err := s.loadUserParam(c)
+		if err != nil {
+			return err
+		}
+		version, err := formVersion(c)
+		if err == nil && !a.applies(u) {
+			err = dealgate.Errorf(dealgate.ECONFLICT, "That action no longer applies: the account changed.")
+		}
+		if err == nil {
+			err = a.do(s, c, u, version)
+		}
+		if code := dealgate.ErrorCode(err); code == dealgate.ECONFLICT || code == dealgate.EINVALID {
+			// A double submit or a stale page: nothing was done twice.
+			s.flash(c, "important", dealgate.ErrorMessage(err))
+			return redirectSeeOther(c, userPath(u.ID))
+		}
+		return err
+	}
+}
