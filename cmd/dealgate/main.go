@@ -18,6 +18,7 @@ import (
 	"syscall"
 
 	"github.com/dealgate/dealgate/internal/config"
+	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/demo"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/internal/server"
@@ -71,6 +72,7 @@ Commands:
   migrate status      show the schema version
   seed demo           load the demo data set (idempotent; refused in production)
   audit verify        check the audit trail's hash chain; exit 1 at the first broken link
+  user create         create an account with a password (bootstrap the first admin)
   version             print the version
 
 Configuration comes from the environment; see README.md. Run "dealgate COMMAND --help" for details.
@@ -98,6 +100,8 @@ func runEnv(ctx context.Context, args []string, env Env) error {
 		return cmdSeed(ctx, rest, env)
 	case "audit":
 		return cmdAudit(ctx, rest, env)
+	case "user":
+		return cmdUser(ctx, rest, env)
 	case "version":
 		fmt.Fprintln(env.Stdout, "dealgate", version)
 		return nil
@@ -178,6 +182,14 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	srv := server.New(cfg, db, log, version)
 	log.Info("listening", "addr", ln.Addr().String(), "env", cfg.Env, "version", version)
 	fmt.Fprintf(env.Stdout, "Dealgate on %s\n", publicURL(cfg, ln.Addr()))
+	if !cfg.Production() && demo.UsersLoaded(ctx, db) {
+		fmt.Fprintf(env.Stdout, "Demo sign-ins (password %q):\n", demo.DemoPassword)
+		for _, u := range demo.DemoUsers {
+			if u.Status == dealgate.UserActive {
+				fmt.Fprintf(env.Stdout, "  %-28s %s\n", u.Email, u.Note)
+			}
+		}
+	}
 	if env.Listening != nil {
 		env.Listening(ln.Addr().String())
 	}
@@ -243,15 +255,32 @@ func cmdMigrate(ctx context.Context, args []string, env Env) error {
 }
 
 func cmdSeed(ctx context.Context, args []string, env Env) error {
-	fs := newFlags(env, "seed", "seed demo",
-		"Loads the demo data set. Idempotent: steps already loaded are skipped, so running it\n"+
-			"twice changes nothing. Refused when DEALGATE_ENV=production.")
+	fs := newFlags(env, "seed", "seed demo | seed scale [--parties N] [--agreements N] [--clauses N] [--categories N]",
+		"seed demo loads the demo data set. Idempotent: steps already loaded are skipped, so running it\n"+
+			"twice changes nothing.\n"+
+			"seed scale adds a large generated register (COPY, then ANALYZE) for load tests and\n"+
+			"benchmarks: by default 5,000 parties, 20,000 agreements, 100,000 clauses and a\n"+
+			"2,000-category taxonomy version. It adds to what is there each time it runs.\n"+
+			"Both are refused when DEALGATE_ENV=production.")
+	scale := len(args) > 0 && args[0] == "scale"
+	opts := demo.DefaultScale
+	if scale {
+		// Flags follow the subcommand: seed scale --parties 100.
+		fs.IntVar(&opts.Parties, "parties", opts.Parties, "parties to add")
+		fs.IntVar(&opts.Agreements, "agreements", opts.Agreements, "agreements to add")
+		fs.IntVar(&opts.Clauses, "clauses", opts.Clauses, "clauses to add")
+		fs.IntVar(&opts.Categories, "categories", opts.Categories, "categories in the new taxonomy version")
+		args = args[1:]
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "demo" {
+	if scale && fs.NArg() != 0 || !scale && (fs.NArg() != 1 || fs.Arg(0) != "demo") {
 		fs.Usage()
-		return exitError{2, "seed: expected demo"}
+		return exitError{2, "seed: expected demo or scale"}
+	}
+	if scale && (opts.Parties < 2 || opts.Agreements < 1 || opts.Clauses < 0 || opts.Categories < 1) {
+		return exitError{2, "seed scale: need at least 2 parties, 1 agreement, 0 clauses and 1 category"}
 	}
 	cfg, err := config.Load(env.Getenv)
 	if err != nil {
@@ -271,6 +300,15 @@ func cmdSeed(ctx context.Context, args []string, env Env) error {
 	}
 	if !st.Ready() {
 		return exitError{1, "seed: the database schema is not current (" + st.String() + "); run dealgate migrate up first"}
+	}
+	if scale {
+		res, err := demo.LoadScale(ctx, db, opts)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "scale data: %d parties, %d agreements, %d clauses, %d categories (taxonomy version %d) in %s\n",
+			res.Parties, res.Agreements, res.Clauses, res.Categories, res.TaxonomyVersion, res.Elapsed.Round(1e6)) // to the millisecond
+		return nil
 	}
 	res, err := demo.Load(ctx, db, cfg.Production())
 	if err != nil {

@@ -163,3 +163,31 @@ func TestServeRunsAndShutsDownCleanly(t *testing.T) {
 		t.Fatal("serve did not stop")
 	}
 }
+
+func TestUserCreate(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": pgtest.NewURL(t)}
+	run := func(stdin string, args ...string) (string, error) {
+		var out, errb bytes.Buffer
+		err := runEnv(context.Background(), args, Env{
+			Getenv: func(k string) string { return env[k] }, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		})
+		return out.String(), err
+	}
+	_, err := run("password123\n", "user", "create", "--email", "root@example.com", "--name", "Root Admin", "--role", "admin")
+	if err == nil || !strings.Contains(err.Error(), "password") {
+		t.Fatalf("weak password accepted: %v", err)
+	}
+	_, err = run("a long and unusual passphrase\n", "user", "create", "--email", "root@example.com", "--name", "Root Admin", "--role", "wizard")
+	if err == nil || !strings.Contains(err.Error(), "role") {
+		t.Fatalf("unknown role accepted: %v", err)
+	}
+	out, err := run("a long and unusual passphrase\n", "user", "create", "--email", "root@example.com", "--name", "Root Admin", "--role", "admin")
+	if err != nil || !strings.Contains(out, "created user") {
+		t.Fatalf("create: %q %v", out, err)
+	}
+	_, err = run("a long and unusual passphrase\n", "user", "create", "--email", "ROOT@example.com", "--name", "Root Again", "--role", "admin")
+	if err == nil {
+		t.Fatal("duplicate email (other case) accepted")
+	}
+}

@@ -175,9 +175,6 @@ func Load(getenv func(string) string) (*Config, error) {
 		*dst = d
 	}
 	longDur("DEALGATE_SESSION_LIFETIME", "12h", &c.SessionLifetime)
-	if c.SessionIdleTimeout > c.SessionLifetime && c.SessionLifetime > 0 {
-		bad("DEALGATE_SESSION_IDLE_TIMEOUT", "must not be longer than DEALGATE_SESSION_LIFETIME")
-	}
 	defRoles := ""
 	if c.Env == "production" {
 		defRoles = "admin,chair"

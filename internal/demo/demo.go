@@ -89,3 +89,11 @@ func loadStory(ctx context.Context, tx *postgres.Tx) error {
 		},
 	})
 }
+
+// UsersLoaded reports whether the demo accounts are in this database, so
+// `serve` can print the demo sign-ins.
+func UsersLoaded(ctx context.Context, db *postgres.DB) bool {
+	var ok bool
+	err := db.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM demo_seed_step WHERE name = '0002_users')`).Scan(&ok)
+	return err == nil && ok
+}

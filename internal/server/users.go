@@ -121,7 +121,16 @@ func readUserForm(c echo.Context) (userForm, []dealgate.Role, error) {
 		Roles: params["roles"], NotifyEmail: checked(c, "notify_email"), NotifyDigest: checked(c, "notify_digest"),
 	}
 	roles, err := dealgate.ParseRoles(in.Roles)
-	return in, roles, err
+	if err != nil {
+		// Report the other fields' problems too, not only the roles.
+		all := dealgate.NewUser{Name: in.Name, Email: in.Email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: in.TimeZone}
+		fields := map[string]string{"roles": "Choose roles from the list"}
+		for k, v := range dealgate.ErrorFields(all.Validate()) {
+			fields[k] = v
+		}
+		return in, nil, &dealgate.Error{Code: dealgate.EINVALID, Message: "Check the highlighted fields.", Fields: fields}
+	}
+	return in, roles, nil
 }
 
 func (s *Server) userFormView(c echo.Context, title, action, cancel string, in userForm, version int64, err error) pages.FormView {

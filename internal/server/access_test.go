@@ -1,0 +1,277 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres"
+)
+
+const testPassword = "correct horse battery staple 42"
+
+// people creates one account per role (and a target to act on) and signs
+// each in on its own client.
+type people struct {
+	app     *testApp
+	clients map[string]*http.Client
+	ids     map[string]int64
+}
+
+var matrixRoles = map[string][]dealgate.Role{
+	"admin":   {dealgate.RoleAdmin},
+	"chair":   {dealgate.RoleChair, dealgate.RoleMember},
+	"member":  {dealgate.RoleMember},
+	"counsel": {dealgate.RoleCounsel},
+	"auditor": {dealgate.RoleAuditor},
+	"target":  {dealgate.RoleMember},
+}
+
+func newPeople(t *testing.T, app *testApp) *people {
+	t.Helper()
+	p := &people{app: app, clients: map[string]*http.Client{}, ids: map[string]int64{}}
+	users := postgres.NewUsers(app.db)
+	for name, roles := range matrixRoles {
+		u, err := users.CreateUserWithPassword(context.Background(), dealgate.NewUser{
+			Name: strings.ToUpper(name[:1]) + name[1:] + " Person", Email: name + "@example.com", Roles: roles, TimeZone: "Europe/London",
+		}, testPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.ids[name] = u.ID
+		if name != "target" {
+			p.clients[name] = p.signIn(t, name+"@example.com", testPassword)
+		}
+	}
+	p.clients["anonymous"] = app.newClient()
+	return p
+}
+
+func (p *people) signIn(t *testing.T, email, password string) *http.Client {
+	t.Helper()
+	c := p.app.newClient()
+	r := p.app.postForm(c, "/sign-in", url.Values{"email": {email}, "password": {password}}, "/sign-in")
+	if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/" {
+		t.Fatalf("sign in %s: %d %s", email, r.StatusCode, r.Header.Get("Location"))
+	}
+	return c
+}
+
+// publicRoutes are the only routes anyone may reach without signing in.
+var publicRoutes = map[string]bool{
+	"GET /sign-in": true, "POST /sign-in": true, "GET /sign-in/two-factor": true, "POST /sign-in/two-factor": true,
+	"GET /password/:token": true, "POST /password/:token": true,
+	"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /static/*": true,
+}
+
+func routeKey(method, path string) string {
+	if method == http.MethodHead {
+		method = http.MethodGet // HEAD mirrors GET
+	}
+	return method + " " + path
+}
+
+// TestRouteInventory walks the router's route table: every route has an
+// access rule, only the sign-in, health, readiness, metrics and static
+// routes are public, every other route turns anonymous visitors away, and
+// every route that changes state refuses a request without a CSRF token.
+// A route added later is covered without touching this test.
+func TestRouteInventory(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	anon := app.newClient()
+	token := app.csrf(anon, "/sign-in")
+	routes := app.srv.Echo().Routes()
+	if len(routes) < 20 {
+		t.Fatalf("only %d routes: is the table being read?", len(routes))
+	}
+	for _, r := range routes {
+		key := routeKey(r.Method, r.Path)
+		public, _, ok := app.srv.RouteAccess(r.Method + " " + r.Path)
+		if !ok {
+			t.Errorf("%s %s has no access rule: register it with Server.route", r.Method, r.Path)
+			continue
+		}
+		if public != publicRoutes[key] {
+			t.Errorf("%s: public=%v, but only sign-in, health, readiness, metrics and static files may be public", key, public)
+		}
+		path := strings.ReplaceAll(strings.ReplaceAll(r.Path, ":id", "1"), ":token", "x")
+		path = strings.ReplaceAll(path, "*", "css/app.css")
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			// No token: refused before anything else happens.
+			req, _ := http.NewRequest(r.Method, app.ts.URL+path, strings.NewReader("a=1"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if resp := app.do(anon, req); resp.StatusCode != http.StatusForbidden || !strings.Contains(resp.body, "expired") {
+				t.Errorf("%s without a CSRF token: %d, want 403", key, resp.StatusCode)
+			}
+		}
+		if public {
+			continue
+		}
+		req, _ := http.NewRequest(r.Method, app.ts.URL+path, strings.NewReader(url.Values{"_csrf": {token}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp := app.do(anon, req)
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/sign-in?next=") {
+				t.Errorf("anonymous %s %s: %d %s, want a redirect to sign in", r.Method, path, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		default:
+			if resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("anonymous %s %s: %d, want 401", r.Method, path, resp.StatusCode)
+			}
+		}
+	}
+}
+
+// expect is the status for a route on the acting user's own record, someone
+// else's and one that does not exist. Routes without a record use own.
+type expect struct{ own, other, none int }
+
+func same(status int) expect { return expect{status, status, status} }
+
+// grant lists, per role, what a route answers; roles not listed are refused
+// with 403 and anonymous visitors are sent to sign in (GET) or get 401.
+type grant map[string]expect
+
+func everyone(e expect) grant {
+	return grant{"admin": e, "chair": e, "member": e, "counsel": e, "auditor": e}
+}
+
+const (
+	ok       = http.StatusOK
+	redirect = http.StatusSeeOther
+	invalid  = http.StatusUnprocessableEntity
+	notFound = http.StatusNotFound
+)
+
+// matrix is every non-public route of the router. TestAccessMatrix fails
+// when a route is missing, so a new route must state who may use it.
+// Record routes act on /admin/users/:id. POSTs send an empty form: the
+// allowed answer is the form's validation error or the post/redirect/get
+// of a refused or harmless action, never a change.
+var matrix = map[string]grant{
+	"GET /":                                   everyone(same(ok)),
+	"GET /account":                            everyone(same(ok)),
+	"POST /account":                           everyone(same(invalid)),
+	"POST /account/sign-out-everywhere":       everyone(same(redirect)),
+	"GET /account/password":                   everyone(same(ok)),
+	"POST /account/password":                  everyone(same(invalid)),
+	"GET /account/two-factor":                 everyone(same(ok)),
+	"POST /account/two-factor":                everyone(same(invalid)),
+	"POST /account/two-factor/remove":         everyone(same(invalid)),
+	"POST /account/two-factor/recovery-codes": everyone(same(invalid)),
+	"POST /sign-out":                          everyone(same(redirect)),
+	"GET /audit":                              {"admin": same(ok), "auditor": same(ok)},
+	"GET /admin/users":                        {"admin": same(ok)},
+	"GET /admin/users/new":                    {"admin": same(ok)},
+	"POST /admin/users":                       {"admin": same(invalid)},
+	"GET /admin/users/:id":                    {"admin": {ok, ok, notFound}},
+	"GET /admin/users/:id/edit":               {"admin": {ok, ok, notFound}},
+	"POST /admin/users/:id/edit":              {"admin": {invalid, invalid, notFound}},
+	"GET /admin/users/:id/deactivate":         {"admin": {ok, ok, notFound}},
+	"POST /admin/users/:id/deactivate":        {"admin": {redirect, redirect, notFound}},
+	"GET /admin/users/:id/reactivate":         {"admin": {redirect, redirect, notFound}},
+	"POST /admin/users/:id/reactivate":        {"admin": {redirect, redirect, notFound}},
+	"GET /admin/users/:id/reset-password":     {"admin": {ok, ok, notFound}},
+	"POST /admin/users/:id/reset-password":    {"admin": {redirect, redirect, notFound}},
+	"GET /admin/users/:id/reset-two-factor":   {"admin": {redirect, redirect, notFound}},
+	"POST /admin/users/:id/reset-two-factor":  {"admin": {redirect, redirect, notFound}},
+}
+
+func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := newPeople(t, app)
+
+	var keys []string
+	seen := map[string]bool{}
+	for _, r := range app.srv.Echo().Routes() {
+		key := routeKey(r.Method, r.Path)
+		if publicRoutes[key] || seen[key] {
+			continue
+		}
+		seen[key] = true
+		if _, ok := matrix[key]; !ok {
+			t.Errorf("%s is not in the access matrix: add who may use it", key)
+		}
+		keys = append(keys, key)
+	}
+	for key := range matrix {
+		if !seen[key] {
+			t.Errorf("matrix lists %s, which the router does not have", key)
+		}
+	}
+	// Sign-out ends the session, so it runs last.
+	sort.Slice(keys, func(i, j int) bool {
+		if (keys[i] == "POST /sign-out") != (keys[j] == "POST /sign-out") {
+			return keys[j] == "POST /sign-out"
+		}
+		return keys[i] < keys[j]
+	})
+
+	roles := []string{"anonymous", "admin", "chair", "member", "counsel", "auditor"}
+	for _, key := range keys {
+		method, path, _ := strings.Cut(key, " ")
+		for _, role := range roles {
+			records := map[string]string{"own": "", "other": "", "none": ""}
+			if strings.Contains(path, ":id") {
+				own := p.ids[role]
+				if role == "anonymous" {
+					own = p.ids["member"]
+				}
+				records = map[string]string{
+					"own":   strconv.FormatInt(own, 10),
+					"other": strconv.FormatInt(p.ids["target"], 10),
+					"none":  "987654321",
+				}
+			}
+			for _, record := range []string{"own", "other", "none"} {
+				id, isRecord := records[record]
+				if !strings.Contains(path, ":id") && record != "own" {
+					continue
+				}
+				want := wantStatus(matrix[key], role, method, record)
+				got := p.call(t, role, method, strings.ReplaceAll(path, ":id", id))
+				if got != want {
+					t.Errorf("%s as %s on %s record (%v): %d, want %d", key, role, record, isRecord, got, want)
+				}
+			}
+		}
+	}
+}
+
+func wantStatus(g grant, role, method, record string) int {
+	e, allowed := g[role]
+	switch {
+	case role == "anonymous" && method == http.MethodGet:
+		return http.StatusSeeOther
+	case role == "anonymous":
+		return http.StatusUnauthorized
+	case !allowed:
+		return http.StatusForbidden
+	case record == "other":
+		return e.other
+	case record == "none":
+		return e.none
+	}
+	return e.own
+}
+
+func (p *people) call(t *testing.T, role, method, path string) int {
+	t.Helper()
+	c := p.clients[role]
+	if method == http.MethodGet {
+		return p.app.getWith(c, path).StatusCode
+	}
+	tokenPage := "/account"
+	if role == "anonymous" {
+		tokenPage = "/sign-in"
+	}
+	return p.app.postForm(c, path, url.Values{}, tokenPage).StatusCode
+}
