@@ -103,7 +103,10 @@ func TestAgreementValidation(t *testing.T) {
 	}{
 		{"valid", func(*dealgate.AgreementInput) {}, nil},
 		{"required", func(in *dealgate.AgreementInput) { *in = dealgate.AgreementInput{} }, []string{"title", "party_id", "kind", "status"}},
-		{"expiry before effective", func(in *dealgate.AgreementInput) { in.ExpiresOn = ptr(dealgate.Day(2018, 1, 1)); in.Status = dealgate.StatusExpired }, []string{"expires_on"}},
+		{"expiry before effective", func(in *dealgate.AgreementInput) {
+			in.ExpiresOn = ptr(dealgate.Day(2018, 1, 1))
+			in.Status = dealgate.StatusExpired
+		}, []string{"expires_on"}},
 		{"active but expired", func(in *dealgate.AgreementInput) { in.ExpiresOn = ptr(dealgate.Day(2025, 1, 1)) }, []string{"status"}},
 		{"expired without date", func(in *dealgate.AgreementInput) { in.Status = dealgate.StatusExpired; in.ExpiresOn = nil }, []string{"expires_on"}},
 		{"expired in future", func(in *dealgate.AgreementInput) { in.Status = dealgate.StatusExpired }, []string{"status"}},

@@ -163,7 +163,7 @@ var demoAgreements = []demoAgreement{
 				text: "Lumen may explore collaborations with third parties, including other cloud providers, for products and services outside the scope of Section 4.2 of the Strategic Partnership, provided that Lumen gives Azurine not less than thirty (30) days' written notice before entering into negotiations."},
 			{kind: dealgate.ClauseRightOfFirstNegotiation, section: "3", beneficiary: "Azurine Cloud", categories: []string{"agentic-platforms"}, scope: dealgate.RestrictAny,
 				exceptions: []string{"Azurine Cloud"},
-				text: "Before negotiating with a third party for the hosting or distribution of an agentic platform, Lumen will first discuss in good faith with Azurine whether Azurine can meet Lumen's requirements."},
+				text:       "Before negotiating with a third party for the hosting or distribution of an agentic platform, Lumen will first discuss in good faith with Azurine whether Azurine can meet Lumen's requirements."},
 		},
 	},
 	{
@@ -232,7 +232,7 @@ var demoAgreements = []demoAgreement{
 		clauses: []demoClause{
 			{kind: dealgate.ClauseConsentRequired, section: "4", categories: []string{"ai-services"}, scope: dealgate.RestrictKind,
 				kindOf: dealgate.PartyCloudProvider,
-				text: "Lumen shall obtain Meridian's prior written consent before granting any cloud provider exclusive rights over a Lumen product line."},
+				text:   "Lumen shall obtain Meridian's prior written consent before granting any cloud provider exclusive rights over a Lumen product line."},
 		},
 	},
 	{
@@ -257,7 +257,7 @@ var demoAgreements = []demoAgreement{
 	},
 	{
 		title: "Orbital GPU evaluation agreement", party: "Orbital GPU", kind: dealgate.AgreementCloudServices, binding: false,
-		status: dealgate.StatusDraft,
+		status:  dealgate.StatusDraft,
 		summary: "Draft terms for a three-month evaluation of Orbital's inference hosting.",
 	},
 	{
@@ -267,7 +267,7 @@ var demoAgreements = []demoAgreement{
 		clauses: []demoClause{
 			{kind: dealgate.ClauseRightOfFirstNegotiation, section: "5", categories: []string{"ai-applications"}, scope: dealgate.RestrictKind,
 				kindOf: dealgate.PartyReseller,
-				text: "Lumen shall negotiate first with Northwind before engaging another integrator for enterprise copilot deployments."},
+				text:   "Lumen shall negotiate first with Northwind before engaging another integrator for enterprise copilot deployments."},
 		},
 	},
 }

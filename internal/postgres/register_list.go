@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -159,18 +160,85 @@ func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f d
 func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (dealgate.Page[dealgate.AgreementListItem], error) {
 	f = f.Normalize()
 	page := dealgate.Page[dealgate.AgreementListItem]{Items: []dealgate.AgreementListItem{}, Page: f.Page, PerPage: f.PerPage}
+	st, err := tx.agreementStatements(ctx, f)
+	if err != nil {
+		return page, err
+	}
+	if !st.search {
+		if err := tx.QueryRow(ctx, st.count, st.countArgs...).Scan(&page.Total); err != nil {
+			return page, fmt.Errorf("count agreements: %w", err)
+		}
+		if page.Total == 0 {
+			return page, nil
+		}
+		items, err := tx.scanAgreementItems(ctx, st.page, st.pageArgs)
+		page.Items = items
+		return page, err
+	}
+	items, total, err := tx.scanSearchItems(ctx, st.page, st.pageArgs)
+	if err != nil {
+		return page, err
+	}
+	page.Items, page.Total = items, total
+	if len(items) == 0 && f.Page > 1 {
+		// Past the last page: the window count came back with no rows.
+		if err := tx.QueryRow(ctx, st.count, st.countArgs...).Scan(&page.Total); err != nil {
+			return page, fmt.Errorf("count search: %w", err)
+		}
+	}
+	return page, nil
+}
+
+// ExplainListAgreements returns the plans of the statements ListAgreements
+// runs for f (EXPLAIN, with ANALYZE when analyze is set), for performance
+// checks. The caller has authorised.
+func (tx *Tx) ExplainListAgreements(ctx context.Context, f dealgate.AgreementFilter, analyze bool) (string, error) {
+	f = f.Normalize()
+	st, err := tx.agreementStatements(ctx, f)
+	if err != nil {
+		return "", err
+	}
+	opts := "(FORMAT TEXT)"
+	if analyze {
+		opts = "(ANALYZE, BUFFERS, FORMAT TEXT)"
+	}
+	var out strings.Builder
+	for _, s := range []struct {
+		sql  string
+		args []any
+	}{{st.page, st.pageArgs}, {st.count, st.countArgs}} {
+		rows, err := tx.Query(ctx, "EXPLAIN "+opts+" "+s.sql, s.args...)
+		if err != nil {
+			return "", err
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return "", err
+		}
+		out.WriteString(strings.Join(lines, "\n") + "\n\n")
+	}
+	return out.String(), nil
+}
+
+// agreementStatements are the SQL statements of one agreement list request.
+type agreementStatements struct {
+	search    bool
+	page      string // the page's rows (for a search, with the total in each row)
+	pageArgs  []any
+	count     string // the total (for a search, used only past the last page)
+	countArgs []any
+}
+
+func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilter) (agreementStatements, error) {
 	var catIDs []int64
 	if f.CategoryID > 0 {
 		catIDs = []int64{f.CategoryID}
 		if t, err := tx.CurrentTaxonomy(ctx); err == nil {
 			catIDs = append(catIDs, t.Descendants(f.CategoryID)...)
 		} else if !isNotFound(err) {
-			return page, err
+			return agreementStatements{}, err
 		}
 	}
-	var q query
-	today := func() string { return q.once("today", tx.today()) }
-	agreementConditions(&q, f, today, catIDs)
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"
@@ -179,19 +247,14 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 	if f.Sort == "relevance" {
 		order = "rank DESC, a.id ASC" // best first, whatever the direction
 	}
-	effStatus := func() string {
-		return "CASE WHEN a.status = 'active' AND a.expires_on < " + today() + "::date THEN 'expired' ELSE a.status END"
-	}
 
 	if f.Query == "" {
-		count := "SELECT count(*) FROM agreement a" + q.whereSQL()
-		if err := tx.QueryRow(ctx, count, q.args...).Scan(&page.Total); err != nil {
-			return page, fmt.Errorf("count agreements: %w", err)
-		}
-		if page.Total == 0 {
-			return page, nil
-		}
-		sql := `SELECT a.id, a.title, a.party_id, p.name, p.kind, a.kind, a.binding, a.status, ` + effStatus() + ` AS eff_status,
+		var q query
+		today := func() string { return q.once("today", tx.today()) }
+		agreementConditions(&q, f, today, catIDs)
+		st := agreementStatements{count: "SELECT count(*) FROM agreement a" + q.whereSQL(), countArgs: slices.Clone(q.args)}
+		effStatus := "CASE WHEN a.status = 'active' AND a.expires_on < " + today() + "::date THEN 'expired' ELSE a.status END"
+		st.page = `SELECT a.id, a.title, a.party_id, p.name, p.kind, a.kind, a.binding, a.status, ` + effStatus + ` AS eff_status,
 			       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, a.owner_id,
 			       coalesce(u.name, ''), a.created_at, a.updated_at, a.version,
 			       (SELECT count(*) FROM clause c WHERE c.agreement_id = a.id AND c.retired_at IS NULL),
@@ -201,17 +264,32 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 			LEFT JOIN users u ON u.id = a.owner_id` + q.whereSQL() + `
 			ORDER BY ` + order + `
 			LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage)
-		items, err := tx.scanAgreementItems(ctx, sql, q.args)
-		page.Items = items
-		return page, err
+		st.pageArgs = q.args
+		return st, nil
 	}
 
 	// Search: rank every hit (agreement title/summary or live clause text),
 	// keep each agreement's best, filter, sort, page; only then build the
 	// highlights, which are costly, for the page's rows.
+	st := agreementStatements{search: true}
+	{
+		var cq query
+		agreementConditions(&cq, f, func() string { return cq.once("today", tx.today()) }, catIDs)
+		tsq := "websearch_to_tsquery('english', " + cq.arg(f.Query) + ")"
+		st.count = `SELECT count(*) FROM (
+			SELECT a.id FROM agreement a WHERE a.search @@ ` + tsq + `
+			UNION
+			SELECT c.agreement_id FROM clause c WHERE c.search @@ ` + tsq + ` AND c.retired_at IS NULL
+		) best JOIN agreement a ON a.id = best.id` + cq.whereSQL()
+		st.countArgs = cq.args
+	}
+	var q query
+	today := func() string { return q.once("today", tx.today()) }
+	agreementConditions(&q, f, today, catIDs)
+	effStatus := "CASE WHEN a.status = 'active' AND a.expires_on < " + today() + "::date THEN 'expired' ELSE a.status END"
 	tsq := "websearch_to_tsquery('english', " + q.arg(f.Query) + ")"
 	snippetOpts, wholeOpts := q.arg(headlineSnippet), q.arg(headlineWhole)
-	sql := `WITH hits AS (
+	st.page = `WITH hits AS (
 			SELECT a.id AS agreement_id, ts_rank(a.search, ` + tsq + `) AS rank
 			FROM agreement a WHERE a.search @@ ` + tsq + `
 			UNION ALL
@@ -220,7 +298,7 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 		), best AS (
 			SELECT agreement_id, max(rank) AS rank FROM hits GROUP BY agreement_id
 		), matched AS (
-			SELECT a.id, best.rank, ` + effStatus() + ` AS eff_status, count(*) OVER () AS total
+			SELECT a.id, best.rank, ` + effStatus + ` AS eff_status, count(*) OVER () AS total
 			FROM best
 			JOIN agreement a ON a.id = best.agreement_id
 			JOIN party p ON p.id = a.party_id` + q.whereSQL() + `
@@ -232,18 +310,11 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 		       coalesce(u.name, ''), a.created_at, a.updated_at, a.version,
 		       (SELECT count(*) FROM clause c WHERE c.agreement_id = a.id AND c.retired_at IS NULL),
 		       m.rank, ts_headline('english', a.title, ` + tsq + `, ` + wholeOpts + `),
-		       CASE
-		           WHEN to_tsvector('english', a.summary) @@ ` + tsq + `
-		                AND (bc.id IS NULL OR ts_rank(to_tsvector('english', a.summary), ` + tsq + `) >= bc.rank)
-		           THEN ts_headline('english', a.summary, ` + tsq + `, ` + snippetOpts + `)
-		           WHEN bc.id IS NOT NULL THEN ts_headline('english', bc.text, ` + tsq + `, ` + snippetOpts + `)
-		           ELSE ''
+		       CASE WHEN sm.summary_wins THEN ts_headline('english', a.summary, ` + tsq + `, ` + snippetOpts + `)
+		            WHEN bc.id IS NOT NULL THEN ts_headline('english', bc.text, ` + tsq + `, ` + snippetOpts + `)
+		            ELSE ''
 		       END,
-		       CASE
-		           WHEN to_tsvector('english', a.summary) @@ ` + tsq + `
-		                AND (bc.id IS NULL OR ts_rank(to_tsvector('english', a.summary), ` + tsq + `) >= bc.rank)
-		           THEN 0 ELSE coalesce(bc.id, 0)
-		       END,
+		       CASE WHEN sm.summary_wins THEN 0 ELSE coalesce(bc.id, 0) END,
 		       m.total
 		FROM matched m
 		JOIN agreement a ON a.id = m.id
@@ -256,27 +327,13 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 			ORDER BY rank DESC, c.id
 			LIMIT 1
 		) bc ON true
+		CROSS JOIN LATERAL (
+			SELECT to_tsvector('english', a.summary) @@ ` + tsq + `
+			       AND (bc.id IS NULL OR ts_rank(to_tsvector('english', a.summary), ` + tsq + `) >= bc.rank) AS summary_wins
+		) sm
 		ORDER BY ` + strings.ReplaceAll(order, "rank", "m.rank")
-	items, total, err := tx.scanSearchItems(ctx, sql, q.args)
-	if err != nil {
-		return page, err
-	}
-	page.Items, page.Total = items, total
-	if len(items) == 0 && f.Page > 1 {
-		// Past the last page: the window count came back with no rows.
-		var cq query
-		agreementConditions(&cq, f, func() string { return cq.once("today", tx.today()) }, catIDs)
-		tsq := "websearch_to_tsquery('english', " + cq.arg(f.Query) + ")"
-		countSQL := `SELECT count(*) FROM (
-			SELECT a.id FROM agreement a WHERE a.search @@ ` + tsq + `
-			UNION
-			SELECT c.agreement_id FROM clause c WHERE c.search @@ ` + tsq + ` AND c.retired_at IS NULL
-		) best JOIN agreement a ON a.id = best.id` + cq.whereSQL()
-		if err := tx.QueryRow(ctx, countSQL, cq.args...).Scan(&page.Total); err != nil {
-			return page, fmt.Errorf("count search: %w", err)
-		}
-	}
-	return page, nil
+	st.pageArgs = q.args
+	return st, nil
 }
 
 // agreementConditions adds f's filters to q. today returns today's
