@@ -132,7 +132,7 @@ func Profile(p layout.Page, v ProfileView) templ.Component {
 }
 
 // SetupIntro shows the QR code and the secret for manual entry.
-func SetupIntro(qrDataURI, secret string) templ.Component {
+func SetupIntro(qrDataURI templ.SafeURL, secret string) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
