@@ -1,11 +1,9 @@
 package server
 
 import (
-	"fmt"
 	"math"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -89,16 +87,4 @@ func boolValue(b bool) string {
 		return "true"
 	}
 	return ""
-}
-
-// waitWords says how long to wait, in words.
-func waitWords(d time.Duration) string {
-	switch m := int(math.Ceil(d.Minutes())); {
-	case d < time.Minute:
-		return fmt.Sprintf("%d seconds", int(math.Ceil(d.Seconds())))
-	case m == 1:
-		return "1 minute"
-	default:
-		return fmt.Sprintf("%d minutes", m)
-	}
 }

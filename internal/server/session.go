@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 
@@ -95,10 +94,4 @@ func (s *Server) keepSession(c echo.Context, u *dealgate.User) error {
 // endSession destroys this browser's session on the server.
 func (s *Server) endSession(c echo.Context) error {
 	return s.sessions.Destroy(c.Request().Context())
-}
-
-// isPageRequest reports whether the client navigates (rather than htmx or
-// an API client), so a redirect is the right answer.
-func isPageRequest(r *http.Request) bool {
-	return r.Header.Get("HX-Request") == "" && !wantsJSON(r)
 }

@@ -6,10 +6,10 @@ import "github.com/dealgate/dealgate/web/components"
 // Row is one audit event as the list shows it; times are already in the
 // viewer's zone.
 type Row struct {
-	ID                   int64
-	When, Who, Action    string
-	Entity, Where, Ref   string
-	Change               string // a short before → after summary
+	ID                 int64
+	When, Who, Action  string
+	Entity, Where, Ref string
+	Change             string // a short before → after summary
 }
 
 // ListView is the audit trail page.
