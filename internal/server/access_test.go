@@ -221,15 +221,8 @@ func TestAccessMatrix(t *testing.T) {
 		for _, role := range roles {
 			records := map[string]string{"own": "", "other": "", "none": ""}
 			if strings.Contains(path, ":id") {
-				own := p.ids[role]
-				if role == "anonymous" {
-					own = p.ids["member"]
-				}
-				records = map[string]string{
-					"own":   strconv.FormatInt(own, 10),
-					"other": strconv.FormatInt(p.ids["target"], 10),
-					"none":  "987654321",
-				}
+				own, other := p.recordIDs(t, path, role)
+				records = map[string]string{"own": own, "other": other, "none": "987654321"}
 			}
 			for _, record := range []string{"own", "other", "none"} {
 				id, isRecord := records[record]
@@ -244,6 +237,24 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		}
 	}
+}
+
+// recordIDs returns the IDs a route's ":id" takes for the acting role's own
+// record and someone else's. Each resource with record routes adds its
+// fixture here.
+func (p *people) recordIDs(t *testing.T, path, role string) (own, other string) {
+	t.Helper()
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+	switch {
+	case strings.HasPrefix(path, "/admin/users/"):
+		self := p.ids[role]
+		if role == "anonymous" {
+			self = p.ids["member"]
+		}
+		return id(self), id(p.ids["target"])
+	}
+	t.Fatalf("no record fixture for %s: add one to people.recordIDs", path)
+	return "", ""
 }
 
 func wantStatus(g grant, role, method, record string) int {
