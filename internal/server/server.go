@@ -32,6 +32,7 @@ type Server struct {
 	metrics  *metrics
 	version  string
 	users    *postgres.Users
+	register *postgres.Register
 	// access records each route's gate (see routes.go).
 	access map[string]access
 }
@@ -41,6 +42,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s := &Server{cfg: cfg, db: db, log: log, version: version}
 	s.users = postgres.NewUsers(db)
 	s.users.SecondFactorRoles = cfg.SecondFactorRoles
+	s.register = postgres.NewRegister(db)
 	s.sessions = newSessionManager(cfg, db)
 	s.metrics = newMetrics(db)
 	e := echo.New()
