@@ -67,11 +67,30 @@ func (db *DB) ListAuditEvents(ctx context.Context, actor *dealgate.User, f dealg
 // EntityHistory returns the newest events about one entity, for timelines.
 // The caller has already authorised reading the entity itself.
 func (db *DB) EntityHistory(ctx context.Context, entityType, entityID string, limit int) ([]dealgate.AuditEvent, error) {
+	return db.HistoryOf(ctx, []EntityRef{{Type: entityType, ID: entityID}}, limit)
+}
+
+// EntityRef names one audited record.
+type EntityRef struct{ Type, ID string }
+
+// HistoryOf returns the newest events about any of refs, newest first, for a
+// timeline that gathers a record and its parts (an agreement, its clauses
+// and documents). The caller has already authorised reading them.
+func (db *DB) HistoryOf(ctx context.Context, refs []EntityRef, limit int) ([]dealgate.AuditEvent, error) {
+	types, ids := make([]string, len(refs)), make([]string, len(refs))
+	for i, r := range refs {
+		types[i], ids[i] = r.Type, r.ID
+	}
 	rows, err := db.Pool.Query(ctx, `
-		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
-		FROM audit_event WHERE entity_type = $1 AND entity_id = $2 ORDER BY id DESC LIMIT $3`, entityType, entityID, limit)
+		SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id, e.before, e.after, e.request_id, e.client_ip
+		FROM unnest($1::text[], $2::text[]) AS r(entity_type, entity_id)
+		CROSS JOIN LATERAL (
+			SELECT * FROM audit_event a WHERE a.entity_type = r.entity_type AND a.entity_id = r.entity_id
+			ORDER BY a.id DESC LIMIT $3
+		) e
+		ORDER BY e.id DESC LIMIT $3`, types, ids, limit)
 	if err != nil {
-		return nil, translate(fmt.Errorf("entity history: %w", err))
+		return nil, translate(fmt.Errorf("history: %w", err))
 	}
 	events, err := pgx.CollectRows(rows, scanAuditEvent)
 	return events, translate(err)

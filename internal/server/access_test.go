@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -18,9 +19,10 @@ const testPassword = "correct horse battery staple 42"
 // people creates one account per role (and a target to act on) and signs
 // each in on its own client.
 type people struct {
-	app     *testApp
-	clients map[string]*http.Client
-	ids     map[string]int64
+	app      *testApp
+	clients  map[string]*http.Client
+	ids      map[string]int64
+	register *registerRecords
 }
 
 var matrixRoles = map[string][]dealgate.Role{
@@ -139,6 +141,9 @@ func same(status int) expect { return expect{status, status, status} }
 // with 403 and anonymous visitors are sent to sign in (GET) or get 401.
 type grant map[string]expect
 
+// editors are the roles that change the agreement register.
+func editors(e expect) grant { return grant{"admin": e, "counsel": e} }
+
 func everyone(e expect) grant {
 	return grant{"admin": e, "chair": e, "member": e, "counsel": e, "auditor": e}
 }
@@ -182,6 +187,25 @@ var matrix = map[string]grant{
 	"POST /admin/users/:id/reset-password":    {"admin": {redirect, redirect, notFound}},
 	"GET /admin/users/:id/reset-two-factor":   {"admin": {redirect, redirect, notFound}},
 	"POST /admin/users/:id/reset-two-factor":  {"admin": {redirect, redirect, notFound}},
+	// The agreement register: everyone signed in reads it; counsel and admins change it.
+	"GET /agreements":                 everyone(same(ok)),
+	"GET /agreements/new":             editors(same(ok)),
+	"POST /agreements":                editors(same(invalid)),
+	"GET /agreements/:id":             everyone(expect{ok, ok, notFound}),
+	"GET /agreements/:id/edit":        editors(expect{ok, ok, notFound}),
+	"POST /agreements/:id/edit":       editors(expect{invalid, invalid, notFound}),
+	"GET /agreements/:id/clauses/new": editors(expect{ok, ok, notFound}),
+	"POST /agreements/:id/clauses":    editors(expect{invalid, invalid, notFound}),
+	"POST /agreements/:id/documents":  editors(expect{invalid, invalid, notFound}),
+	"GET /clauses/:id/edit":           editors(expect{ok, ok, notFound}),
+	"POST /clauses/:id/edit":          editors(expect{invalid, invalid, notFound}),
+	"GET /clauses/:id/retire":         editors(expect{ok, ok, notFound}),
+	"POST /clauses/:id/retire":        editors(expect{redirect, redirect, notFound}),
+	"GET /clauses/:id/restore":        editors(expect{ok, ok, notFound}),
+	"POST /clauses/:id/restore":       editors(expect{redirect, redirect, notFound}),
+	"GET /documents/:id":              everyone(expect{ok, ok, notFound}),
+	"GET /documents/:id/remove":       editors(expect{ok, ok, notFound}),
+	"POST /documents/:id/remove":      editors(expect{redirect, redirect, notFound}),
 }
 
 func TestAccessMatrix(t *testing.T) {
@@ -252,9 +276,91 @@ func (p *people) recordIDs(t *testing.T, path, role string) (own, other string) 
 			self = p.ids["member"]
 		}
 		return id(self), id(p.ids["target"])
+	case strings.HasPrefix(path, "/agreements/"):
+		f := p.registerFixture(t)
+		return id(f.agreements[0]), id(f.agreements[1])
+	case strings.HasPrefix(path, "/clauses/"):
+		f := p.registerFixture(t)
+		return id(f.clauses[0]), id(f.clauses[1])
+	case strings.HasPrefix(path, "/documents/"):
+		// Removing a document is not undone, so each call gets fresh ones.
+		f := p.registerFixture(t)
+		return id(p.newDocument(t, f.agreements[0])), id(p.newDocument(t, f.agreements[1]))
 	}
 	t.Fatalf("no record fixture for %s: add one to people.recordIDs", path)
 	return "", ""
+}
+
+// registerRecords are register records the matrix acts on: two of each, so
+// "own" and "other" differ (register records have no owner: both behave alike).
+type registerRecords struct {
+	agreements, clauses []int64
+}
+
+func (p *people) admin(t *testing.T) *dealgate.User {
+	t.Helper()
+	u, err := postgres.NewUsers(p.app.db).ByID(context.Background(), p.ids["admin"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func (p *people) registerFixture(t *testing.T) registerRecords {
+	t.Helper()
+	if p.register != nil {
+		return *p.register
+	}
+	ctx, reg, admin := context.Background(), postgres.NewRegister(p.app.db), p.admin(t)
+	party, err := reg.CreateParty(ctx, admin, dealgate.PartyInput{Name: "Fixture Cloud", Kind: dealgate.PartyCloudProvider})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft, err := reg.StartTaxonomyDraft(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := reg.CreateCategory(ctx, admin, dealgate.CategoryInput{Key: "fixture-apis", Name: "Fixture APIs", Definition: "APIs used by the access matrix test."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft, err = reg.StartTaxonomyDraft(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.PublishTaxonomy(ctx, admin, draft.Version, "Fixture taxonomy"); err != nil {
+		t.Fatal(err)
+	}
+	f := registerRecords{}
+	for i := range 2 {
+		a, err := reg.CreateAgreement(ctx, admin, dealgate.AgreementInput{
+			Title: fmt.Sprintf("Fixture agreement %d", i), PartyID: party.ID, Kind: dealgate.AgreementPartnership,
+			Binding: true, Status: dealgate.StatusActive,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := reg.CreateClause(ctx, admin, a.ID, dealgate.ClauseInput{
+			Kind: dealgate.ClauseExclusivity, BeneficiaryID: party.ID, CategoryIDs: []int64{cat.ID},
+			Scope: dealgate.RestrictAny, Worldwide: true, Section: "4.2", Text: "Fixture exclusivity.",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.agreements = append(f.agreements, a.ID)
+		f.clauses = append(f.clauses, cl.ID)
+	}
+	p.register = &f
+	return f
+}
+
+func (p *people) newDocument(t *testing.T, agreementID int64) int64 {
+	t.Helper()
+	d, err := postgres.NewRegister(p.app.db).AddDocument(context.Background(), p.admin(t), agreementID, "terms.txt", strings.NewReader("Plain text terms."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.ID
 }
 
 func wantStatus(g grant, role, method, record string) int {

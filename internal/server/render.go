@@ -72,6 +72,7 @@ var navigation = []struct {
 	action      dealgate.Action
 }{
 	{"Home", "/", dealgate.ActSignedIn},
+	{"Agreements", "/agreements", dealgate.ActRegisterView},
 	{"Users", "/admin/users", dealgate.ActUserManage},
 	{"Audit trail", "/audit", dealgate.ActAuditView},
 	{"Your account", "/account", dealgate.ActSignedIn},

@@ -38,6 +38,7 @@ func (s *Server) registerRoutes() {
 	s.registerAccountRoutes()
 	s.registerUserRoutes()
 	s.registerAuditRoutes()
+	s.registerAgreementRoutes()
 }
 
 // route registers h for methods on path behind the access gate and records

@@ -1,0 +1,85 @@
+// Package agreements renders the agreement register: the searchable list,
+// an agreement with its clauses, documents and history, and their forms.
+package agreements
+
+import (
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/components"
+)
+
+// Row is one agreement in the list. Title and Snippet are highlight
+// segments, rendered escaped with <mark> around hits.
+type Row struct {
+	Href        string
+	Title       dealgate.Highlight
+	Party       string
+	PartyHref   string
+	Kind        string
+	Status      string
+	StatusKind  string
+	Binding     string
+	Expires     string
+	Value       string
+	ClauseCount int
+	Snippet     dealgate.Highlight
+	SnippetFrom string // "Summary" or "Clause §4.2"
+}
+
+// ListView is the agreement list with its filters.
+type ListView struct {
+	Filters   []components.Field
+	Category  components.Field
+	Errors    []components.FieldError
+	Headers   []components.SortHeader
+	Rows      []Row
+	Pager     components.Pager
+	Filtered  bool
+	Searching bool
+	CanEdit   bool
+	CanExport bool
+	// PartyFilter names the party a link filtered by, with a URL that drops it.
+	PartyFilter, PartyFilterClear string
+}
+
+// ClauseCard is one clause on an agreement page.
+type ClauseCard struct {
+	ID         int64
+	Anchor     string
+	Kind       string
+	Sentence   string
+	Section    string
+	Text       string
+	Window     string
+	Retired    bool
+	InForce    bool
+	EditHref   string
+	RetireHref string
+	RestoreHref string
+}
+
+// DocumentRow is one document of an agreement.
+type DocumentRow struct {
+	Name, Type, Size, Uploaded, SHA256 string
+	DownloadHref, RemoveHref           string
+}
+
+// ShowView is one agreement.
+type ShowView struct {
+	Title      string
+	StatusText string
+	StatusKind string
+	Binding    string
+	Details    []components.SummaryRow
+	Summary    string
+	Notes      string
+	Clauses    []ClauseCard
+	Documents  []DocumentRow
+	History    []components.TimelineEvent
+	CanEdit    bool
+	EditHref   string
+	NewClause  string
+	UploadHref string
+	CSRFToken  string
+	UploadErr  string
+	MaxUpload  string
+}
