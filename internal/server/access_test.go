@@ -206,6 +206,14 @@ var matrix = map[string]grant{
 	"GET /documents/:id":              everyone(expect{ok, ok, notFound}),
 	"GET /documents/:id/remove":       editors(expect{ok, ok, notFound}),
 	"POST /documents/:id/remove":      editors(expect{redirect, redirect, notFound}),
+	// The register's bulk screens: every role watches expiries and may take
+	// the import template; counsel and admins import; admins and auditors
+	// export (policy ActExport).
+	"GET /register/expiring":            {"admin": same(ok), "chair": same(ok), "member": same(ok), "counsel": same(ok), "auditor": same(ok)},
+	"GET /register/import/template.csv": {"admin": same(ok), "chair": same(ok), "member": same(ok), "counsel": same(ok), "auditor": same(ok)},
+	"GET /register/import":              {"admin": same(ok), "counsel": same(ok)},
+	"POST /register/import":             {"admin": same(invalid), "counsel": same(invalid)},
+	"GET /register/export.csv":          {"admin": same(ok), "auditor": same(ok)},
 }
 
 func TestAccessMatrix(t *testing.T) {

@@ -39,6 +39,7 @@ func (s *Server) registerRoutes() {
 	s.registerUserRoutes()
 	s.registerAuditRoutes()
 	s.registerAgreementRoutes()
+	s.registerRegisterIORoutes()
 }
 
 // route registers h for methods on path behind the access gate and records
