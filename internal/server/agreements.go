@@ -483,11 +483,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 	if err != nil {
 		return err
 	}
-	for _, e := range events {
-		v.History = append(v.History, components.TimelineEvent{
-			Who: e.ActorLabel, What: e.Action, When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP, Detail: summariseChange(e.Before, e.After),
-		})
-	}
+	v.History = timeline(events, loc)
 	return s.render(c, status, agreements.Show(s.page(c, a.Title), v))
 }
 

@@ -123,7 +123,10 @@ func summariseChange(before, after any) string {
 		bv, av := brief(b[k]), brief(a[k])
 		switch {
 		case b == nil:
-			parts = append(parts, fmt.Sprintf("%s: %s", k, av))
+			// A creation: name the record, not every field.
+			if createdKeys[k] {
+				parts = append(parts, fmt.Sprintf("%s: %s", k, av))
+			}
 		case a == nil:
 			parts = append(parts, fmt.Sprintf("%s was %s", k, bv))
 		case bv != av:
@@ -135,6 +138,30 @@ func summariseChange(before, after any) string {
 		out = out[:297] + "…"
 	}
 	return out
+}
+
+// timeline turns audit events into the history a record page shows.
+func timeline(events []dealgate.AuditEvent, loc *time.Location) []components.TimelineEvent {
+	out := make([]components.TimelineEvent, 0, len(events))
+	for _, e := range events {
+		out = append(out, components.TimelineEvent{
+			Who: e.ActorLabel, What: actionText(e.Action), When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
+			Detail: summariseChange(e.Before, e.After),
+		})
+	}
+	return out
+}
+
+// createdKeys are the fields that identify a newly created record.
+var createdKeys = map[string]bool{"name": true, "title": true, "email": true, "roles": true, "kind": true, "status": true, "section": true, "filename": true, "key": true}
+
+// actionText turns "user.password_reset_issued" into "User password reset issued".
+func actionText(action string) string {
+	s := strings.NewReplacer(".", " ", "_", " ").Replace(action)
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func asMap(v any) map[string]any {

@@ -256,12 +256,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, e := range events {
-		v.History = append(v.History, components.TimelineEvent{
-			Who: e.ActorLabel, What: e.Action, When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
-			Detail: summariseChange(e.Before, e.After),
-		})
-	}
+	v.History = timeline(events, loc)
 	return s.render(c, http.StatusOK, users.Show(s.page(c, u.Name), v))
 }
 
