@@ -16,10 +16,12 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/dealgate/dealgate/internal/config"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/demo"
+	"github.com/dealgate/dealgate/internal/jobs"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/internal/server"
 )
@@ -193,6 +195,12 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if env.Listening != nil {
 		env.Listening(ln.Addr().String())
 	}
+	// Background upkeep on every instance; it stops with the server.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go (&jobs.Maintenance{
+		Users: postgres.NewUsers(db), Register: postgres.NewRegister(db), Log: log, Interval: 10 * time.Minute,
+	}).Run(jobsCtx)
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}
