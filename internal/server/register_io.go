@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -337,11 +338,22 @@ func importReport(rep postgres.ImportReport, name string) registerio.Report {
 	for _, p := range rep.Problems {
 		r.Problems = append(r.Problems, registerio.Problem{Line: p.Line, Column: p.Column, Message: p.Message})
 	}
-	sort.SliceStable(r.Problems, func(i, j int) bool {
-		if r.Problems[i].Line != r.Problems[j].Line {
-			return r.Problems[i].Line < r.Problems[j].Line
+	// By line, then in the template's column order (whole-row problems first).
+	col := func(name string) int {
+		if name == "" {
+			return -1
 		}
-		return r.Problems[i].Column < r.Problems[j].Column
+		if i := slices.Index(postgres.ImportColumns, name); i >= 0 {
+			return i
+		}
+		return len(postgres.ImportColumns)
+	}
+	sort.SliceStable(r.Problems, func(i, j int) bool {
+		a, b := r.Problems[i], r.Problems[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return col(a.Column) < col(b.Column)
 	})
 	return r
 }
