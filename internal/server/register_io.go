@@ -154,6 +154,9 @@ func (s *Server) handleExpiring(c echo.Context) error {
 			})
 		}
 		v.Pager = pager(c, page)
+		if len(page.Items) == 0 && page.Page > 1 {
+			v.FirstHref = withQuery(c, "page", "")
+		}
 	}
 	return s.render(c, status, registerio.Expiring(s.page(c, "Expiring agreements and clauses"), v))
 }

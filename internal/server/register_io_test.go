@@ -232,6 +232,9 @@ func TestRegisterImportGoodFileThenExportContainsIt(t *testing.T) {
 	if auditCount(t, e.app, "register.imported") != 1 {
 		t.Error("the import is not audited")
 	}
+	if banner := e.app.getWith(e.asCounsel, "/agreements").doc(t).Find(`[data-testid="notification-banner"]`).Text(); !strings.Contains(banner, "Imported 2 agreements and 3 clauses") {
+		t.Errorf("flash after import: %q", banner)
+	}
 	// The same form again (a replay, or a back-button resubmit) imports nothing.
 	r = e.app.postMultipart(e.asCounsel, "/register/import", fields, "good.csv", "text/csv", []byte(rioGoodFile))
 	if r.StatusCode != http.StatusConflict || r.doc(t).Find(`[data-testid="file-error"]`).Length() != 1 {
@@ -458,6 +461,11 @@ func TestExpiryWatch(t *testing.T) {
 	}
 	if r := e.app.getWith(e.asMember, "/register/expiring?days=365&per_page=1&page=2"); !strings.Contains(r.doc(t).Find(`[data-testid="expiry-row"]`).Text(), "Later deal") {
 		t.Error("page 2 lacks the later agreement")
+	}
+
+	if r := e.app.getWith(e.asMember, "/register/expiring?days=365&page=9"); r.doc(t).Find(`[data-testid="empty-state"]`).Text() == "" ||
+		!strings.Contains(r.doc(t).Find(`[data-testid="empty-state"]`).Text(), "first page") {
+		t.Error("a page past the end does not lead back")
 	}
 
 	// Nothing in a short window: an empty state that says what to do.

@@ -31,6 +31,8 @@ type ExpiryView struct {
 	WiderHref string
 	Rows      []ExpiryRow
 	Pager     components.Pager
+	// FirstHref is set when a page past the end of the list was asked for.
+	FirstHref string
 }
 
 // Column is one column of the import template as the import page explains it.
