@@ -64,11 +64,11 @@ func TestEachRoleSeesItsNavigation(t *testing.T) {
 		role dealgate.Role
 		nav  []string
 	}{
-		{dealgate.RoleAdmin, []string{"Home", "Users", "Audit trail", "Your account"}},
-		{dealgate.RoleChair, []string{"Home", "Your account"}},
-		{dealgate.RoleMember, []string{"Home", "Your account"}},
-		{dealgate.RoleCounsel, []string{"Home", "Your account"}},
-		{dealgate.RoleAuditor, []string{"Home", "Audit trail", "Your account"}},
+		{dealgate.RoleAdmin, []string{"Home", "Agreements", "Parties", "Taxonomy", "Users", "Audit trail", "Your account"}},
+		{dealgate.RoleChair, []string{"Home", "Agreements", "Parties", "Taxonomy", "Your account"}},
+		{dealgate.RoleMember, []string{"Home", "Agreements", "Parties", "Taxonomy", "Your account"}},
+		{dealgate.RoleCounsel, []string{"Home", "Agreements", "Parties", "Taxonomy", "Your account"}},
+		{dealgate.RoleAuditor, []string{"Home", "Agreements", "Parties", "Taxonomy", "Audit trail", "Your account"}},
 	}
 	for _, tc := range cases {
 		mustUser(t, app, string(tc.role)+"@example.com", tc.role)
@@ -85,7 +85,7 @@ func TestEachRoleSeesItsNavigation(t *testing.T) {
 				t.Errorf("current page marked %q", got)
 			}
 			// The pages behind the links open for this role.
-			for _, href := range []string{"/account"} {
+			for _, href := range []string{"/account", "/parties", "/taxonomy"} {
 				b.Do(t, chromedp.Navigate(app.URL+href))
 				b.waitFor(t, "h1")
 			}

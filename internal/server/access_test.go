@@ -23,6 +23,7 @@ type people struct {
 	clients  map[string]*http.Client
 	ids      map[string]int64
 	register *registerRecords
+	partyTax *partyTaxonomyRecords
 }
 
 var matrixRoles = map[string][]dealgate.Role{
@@ -214,6 +215,39 @@ var matrix = map[string]grant{
 	"GET /register/import":              {"admin": same(ok), "counsel": same(ok)},
 	"POST /register/import":             {"admin": same(invalid), "counsel": same(invalid)},
 	"GET /register/export.csv":          {"admin": same(ok), "auditor": same(ok)},
+	// Parties: everyone signed in reads them; counsel and admins change
+	// them. Restore on a live party and retire/restore POSTs without a
+	// version send the user back to the party page, changing nothing.
+	"GET /parties":              everyone(same(ok)),
+	"GET /parties/new":          editors(same(ok)),
+	"POST /parties":             editors(same(invalid)),
+	"GET /parties/:id":          everyone(expect{ok, ok, notFound}),
+	"GET /parties/:id/edit":     editors(expect{ok, ok, notFound}),
+	"POST /parties/:id/edit":    editors(expect{invalid, invalid, notFound}),
+	"GET /parties/:id/retire":   editors(expect{ok, ok, notFound}),
+	"POST /parties/:id/retire":  editors(expect{redirect, redirect, notFound}),
+	"GET /parties/:id/restore":  editors(expect{redirect, redirect, notFound}),
+	"POST /parties/:id/restore": editors(expect{redirect, redirect, notFound}),
+	// The taxonomy: everyone reads every version, the draft and the diffs;
+	// counsel and admins edit the draft; only admins publish or discard it.
+	"GET /taxonomy":                               everyone(same(ok)),
+	"GET /taxonomy/versions":                      everyone(same(ok)),
+	"GET /taxonomy/diff":                          everyone(same(ok)),
+	"GET /taxonomy/categories/:id":                everyone(expect{ok, ok, notFound}),
+	"GET /taxonomy/draft":                         everyone(same(ok)),
+	"POST /taxonomy/draft":                        editors(same(redirect)),
+	"GET /taxonomy/draft/categories/new":          editors(same(ok)),
+	"POST /taxonomy/draft/categories":             editors(same(invalid)),
+	"GET /taxonomy/draft/categories/:id/edit":     editors(expect{ok, ok, notFound}),
+	"POST /taxonomy/draft/categories/:id/edit":    editors(expect{invalid, invalid, notFound}),
+	"GET /taxonomy/draft/categories/:id/retire":   editors(expect{ok, ok, notFound}),
+	"POST /taxonomy/draft/categories/:id/retire":  editors(expect{redirect, redirect, notFound}),
+	"GET /taxonomy/draft/categories/:id/restore":  editors(expect{redirect, redirect, notFound}),
+	"POST /taxonomy/draft/categories/:id/restore": editors(expect{redirect, redirect, notFound}),
+	"GET /taxonomy/draft/publish":                 {"admin": same(ok)},
+	"POST /taxonomy/draft/publish":                {"admin": same(invalid)},
+	"GET /taxonomy/draft/discard":                 {"admin": same(ok)},
+	"POST /taxonomy/draft/discard":                {"admin": same(redirect)},
 }
 
 func TestAccessMatrix(t *testing.T) {
@@ -290,6 +324,12 @@ func (p *people) recordIDs(t *testing.T, path, role string) (own, other string) 
 	case strings.HasPrefix(path, "/clauses/"):
 		f := p.registerFixture(t)
 		return id(f.clauses[0]), id(f.clauses[1])
+	case strings.HasPrefix(path, "/parties/"):
+		f := p.partyTaxonomyFixture(t)
+		return id(f.parties[0]), id(f.parties[1])
+	case strings.HasPrefix(path, "/taxonomy/"):
+		f := p.partyTaxonomyFixture(t)
+		return id(f.categories[0]), id(f.categories[1])
 	case strings.HasPrefix(path, "/documents/"):
 		// Removing a document is not undone, so each call gets fresh ones.
 		f := p.registerFixture(t)
@@ -360,6 +400,46 @@ func (p *people) registerFixture(t *testing.T) registerRecords {
 	}
 	p.register = &f
 	return f
+}
+
+// partyTaxonomyRecords are two parties and two leaf categories of an open
+// taxonomy draft, made once after the register fixture (whose published
+// version the draft starts from).
+type partyTaxonomyRecords struct {
+	parties, categories []int64
+}
+
+func (p *people) partyTaxonomyFixture(t *testing.T) partyTaxonomyRecords {
+	t.Helper()
+	if p.partyTax != nil {
+		return *p.partyTax
+	}
+	p.registerFixture(t)
+	ctx, reg, counsel := context.Background(), postgres.NewRegister(p.app.db), p.user(t, "counsel")
+	f := partyTaxonomyRecords{}
+	for i := range 2 {
+		party, err := reg.CreateParty(ctx, counsel, dealgate.PartyInput{Name: fmt.Sprintf("Matrix Party %d", i), Kind: dealgate.PartyReseller})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cat, err := reg.CreateCategory(ctx, counsel, dealgate.CategoryInput{Name: fmt.Sprintf("Matrix category %d", i), Definition: "A leaf category the access matrix acts on."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.parties = append(f.parties, party.ID)
+		f.categories = append(f.categories, cat.ID)
+	}
+	p.partyTax = &f
+	return f
+}
+
+func (p *people) user(t *testing.T, role string) *dealgate.User {
+	t.Helper()
+	u, err := postgres.NewUsers(p.app.db).ByID(context.Background(), p.ids[role])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }
 
 func (p *people) newDocument(t *testing.T, agreementID int64) int64 {

@@ -73,6 +73,8 @@ var navigation = []struct {
 }{
 	{"Home", "/", dealgate.ActSignedIn},
 	{"Agreements", "/agreements", dealgate.ActRegisterView},
+	{"Parties", "/parties", dealgate.ActRegisterView},
+	{"Taxonomy", "/taxonomy", dealgate.ActRegisterView},
 	{"Users", "/admin/users", dealgate.ActUserManage},
 	{"Audit trail", "/audit", dealgate.ActAuditView},
 	{"Your account", "/account", dealgate.ActSignedIn},

@@ -1,0 +1,462 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/components"
+	"github.com/dealgate/dealgate/web/pages"
+	"github.com/dealgate/dealgate/web/parties"
+)
+
+func (s *Server) registerPartyRoutes() {
+	view, edit := need(dealgate.ActRegisterView), need(dealgate.ActRegisterEdit)
+	s.get("/parties", view, s.handlePartyIndex)
+	s.get("/parties/new", edit, s.handlePartyNew)
+	s.post("/parties", edit, s.handlePartyCreate)
+	s.get("/parties/:id", view, s.handlePartyView)
+	s.get("/parties/:id/edit", edit, s.handlePartyEdit)
+	s.post("/parties/:id/edit", edit, s.handlePartyUpdate)
+	for _, a := range partyActions {
+		s.get("/parties/:id/"+a.slug, edit, s.handlePartyActionConfirm(a))
+		s.post("/parties/:id/"+a.slug, edit, s.handlePartyAction(a))
+	}
+}
+
+func partyPath(id int64) string { return "/parties/" + strconv.FormatInt(id, 10) }
+
+func (s *Server) handlePartyIndex(c echo.Context) error {
+	actor := currentUser(c)
+	sortKey, desc := c.QueryParam("sort"), c.QueryParam("dir") == "desc"
+	pr := pageRequest(c)
+	f := dealgate.PartyFilter{
+		Query:          c.QueryParam("q"),
+		Kind:           dealgate.PartyKind(c.QueryParam("kind")),
+		IncludeRetired: checked(c, "retired"),
+		Sort:           sortKey,
+		Desc:           desc,
+		Page:           pr.Page, PerPage: pr.PerPage,
+	}
+	f = f.Normalize()
+	if f.Sort != sortKey {
+		desc = false // an unknown sort falls back to name, ascending
+	}
+	f.Desc = desc
+	view := parties.ListView{CanCreate: dealgate.Allowed(actor, dealgate.ActRegisterEdit)}
+	view.Filtered = f.Query != "" || f.Kind != "" || f.IncludeRetired
+	view.Query = components.Field{ID: "q", Name: "q", Label: "Name or alias", Hint: "Part of a name or any other name it is known by", Type: "search", Value: c.QueryParam("q"), MaxLength: 200}
+	view.Kind = components.Field{ID: "kind", Name: "kind", Label: "Kind", Value: string(f.Kind), Options: []components.Option{{Value: "", Label: "Any kind"}}}
+	for _, k := range dealgate.AllPartyKinds {
+		view.Kind.Options = append(view.Kind.Options, components.Option{Value: string(k), Label: k.Label()})
+	}
+	view.IncludeRetired = components.Field{ID: "retired", Name: "retired", Label: "Include retired parties", Value: boolValue(f.IncludeRetired)}
+	view.NameHeader = sortHeader(c, "Name", "name", f.Sort, desc)
+	view.KindHeader = sortHeader(c, "Kind", "kind", f.Sort, desc)
+	view.UpdatedHeader = sortHeader(c, "Last changed", "updated_at", f.Sort, desc)
+	page, err := s.register.ListParties(c.Request().Context(), actor, f)
+	if err != nil {
+		return err
+	}
+	loc := actor.Location()
+	for _, p := range page.Items {
+		r := parties.Row{Href: partyPath(p.ID), Name: p.Name, Aliases: strings.Join(p.Aliases, ", "), Kind: p.Kind.Label(),
+			Parent: p.ParentName, Updated: formatMoment(p.UpdatedAt, loc), Retired: p.Retired()}
+		if p.ParentID != nil {
+			r.ParentHref = partyPath(*p.ParentID)
+		}
+		view.Rows = append(view.Rows, r)
+	}
+	view.Pager = pager(c, page)
+	return s.render(c, http.StatusOK, parties.List(s.page(c, "Parties"), view))
+}
+
+// partyForm is what the new and edit forms carry, exactly as typed.
+type partyForm struct {
+	Name, Kind, Aliases, Parent, Website, Notes string
+}
+
+func readPartyForm(c echo.Context) partyForm {
+	return partyForm{
+		Name: c.FormValue("name"), Kind: c.FormValue("kind"), Aliases: c.FormValue("aliases"),
+		Parent: c.FormValue("parent"), Website: c.FormValue("website"), Notes: c.FormValue("notes"),
+	}
+}
+
+func partyFormOf(p dealgate.Party) partyForm {
+	return partyForm{Name: p.Name, Kind: string(p.Kind), Aliases: strings.Join(p.Aliases, "\n"), Parent: p.ParentName, Website: p.Website, Notes: p.Notes}
+}
+
+// partyInput turns the form into the service's input. The parent company is
+// typed by name or alias and looked up here; when it is not found, the
+// other fields are checked too so every problem shows at once.
+func (s *Server) partyInput(c echo.Context, f partyForm) (dealgate.PartyInput, error) {
+	in := dealgate.PartyInput{
+		Name: f.Name, Kind: dealgate.PartyKind(f.Kind), Aliases: dealgate.SplitList(f.Aliases),
+		Website: f.Website, Notes: f.Notes,
+	}
+	if name := strings.TrimSpace(f.Parent); name != "" {
+		parent, err := s.register.FindPartyByName(c.Request().Context(), currentUser(c), name)
+		switch dealgate.ErrorCode(err) {
+		case "":
+			in.ParentID = &parent.ID
+		case dealgate.ENOTFOUND:
+			var v dealgate.Validation
+			v.Add("parent", fmt.Sprintf("No party called %q is in the register. Check the spelling, or add the parent company first", name))
+			check := in
+			check.ValidateInto(&v)
+			return in, v.Err()
+		default:
+			return in, err
+		}
+	}
+	return in, nil
+}
+
+func (s *Server) partyFormView(c echo.Context, title, action, cancel string, f partyForm, version int64, err error) pages.FormView {
+	order := []string{"name", components.GroupID("kind"), "aliases", "parent", "website", "notes"}
+	errs, summary := formErrors(remapPartyErr(err), order...)
+	if err == nil {
+		errs, summary = nil, nil
+	}
+	var kinds []components.Option
+	for _, k := range dealgate.AllPartyKinds {
+		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label(), Selected: f.Kind == string(k)})
+	}
+	fields := []templ.Component{
+		components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Hint: "The company's full legal or trading name, for example Nimbus Web Services", Value: f.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "off"}),
+		components.RadioGroup("Kind", "kind", "What the company is to us.", errs[components.GroupID("kind")], kinds),
+		components.TextArea(components.Field{ID: "aliases", Name: "aliases", Label: "Other names (optional)", Hint: "One per line: abbreviations and former or trading names, for example NWS. A name or alias belongs to one party only.", Value: f.Aliases, Error: errs["aliases"], Rows: 4}),
+		components.TextField(components.Field{ID: "parent", Name: "parent", Label: "Parent company (optional)", Hint: "The name or alias of a party already in the register. A clause naming the parent covers its affiliates.", Value: f.Parent, Error: errs["parent"], MaxLength: 200, Autocomplete: "off"}),
+		components.TextField(components.Field{ID: "website", Name: "website", Label: "Website (optional)", Type: "url", Value: f.Website, Error: errs["website"], MaxLength: 500, Autocomplete: "off"}),
+		components.TextArea(components.Field{ID: "notes", Name: "notes", Label: "Notes (optional)", Value: f.Notes, Error: errs["notes"], Rows: 5}),
+	}
+	if version > 0 {
+		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
+	}
+	return pages.FormView{
+		Caption: "Parties", Title: title, Action: action, Submit: "Save", Cancel: cancel,
+		CSRFToken: csrfToken(c), Errors: summary, Fields: fields,
+	}
+}
+
+// remapPartyErr moves the service's parent_id problem onto the parent
+// input, which holds a name rather than an ID.
+func remapPartyErr(err error) error {
+	fields := dealgate.ErrorFields(err)
+	msg, ok := fields["parent_id"]
+	if !ok {
+		return err
+	}
+	out := map[string]string{}
+	for k, v := range fields {
+		if k != "parent_id" {
+			out[k] = v
+		}
+	}
+	if _, taken := out["parent"]; !taken {
+		out["parent"] = msg
+	}
+	return &dealgate.Error{Code: dealgate.ErrorCode(err), Message: dealgate.ErrorMessage(err), Fields: out}
+}
+
+func (s *Server) handlePartyNew(c echo.Context) error {
+	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add a party"),
+		s.partyFormView(c, "Add a party", "/parties", "/parties", partyForm{}, 0, nil)))
+}
+
+func (s *Server) handlePartyCreate(c echo.Context) error {
+	f := readPartyForm(c)
+	in, err := s.partyInput(c, f)
+	var p dealgate.Party
+	if err == nil {
+		p, err = s.register.CreateParty(c.Request().Context(), currentUser(c), in)
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		return s.render(c, status, pages.Form(s.page(c, "Add a party"),
+			s.partyFormView(c, "Add a party", "/parties", "/parties", f, 0, err)))
+	}
+	s.flash(c, "success", p.Name+" is added to the register.")
+	return redirectSeeOther(c, partyPath(p.ID))
+}
+
+func (s *Server) loadPartyParam(c echo.Context) (dealgate.Party, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return dealgate.Party{}, err
+	}
+	return s.register.Party(c.Request().Context(), currentUser(c), id)
+}
+
+// partyDetails are a party's summary rows, as its page and a conflict
+// notice show them.
+func partyDetails(p dealgate.Party, loc *time.Location) []parties.Detail {
+	rows := []parties.Detail{
+		{Key: "Name", Value: p.Name},
+		{Key: "Kind", Value: p.Kind.Label()},
+		{Key: "Other names", Value: strings.Join(p.Aliases, "\n")},
+		{Key: "Parent company", Value: p.ParentName},
+		{Key: "Website", Value: p.Website, Href: p.Website},
+		{Key: "Notes", Value: p.Notes},
+		{Key: "Last changed", Value: formatMoment(p.UpdatedAt, loc)},
+	}
+	if p.ParentID != nil {
+		rows[3].Href = partyPath(*p.ParentID)
+	}
+	return rows
+}
+
+func (s *Server) handlePartyView(c echo.Context) error {
+	p, err := s.loadPartyParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	actor := currentUser(c)
+	loc := actor.Location()
+	v := parties.ShowView{
+		Name: p.Name, Retired: p.Retired(), Details: partyDetails(p, loc),
+		AgreementsHref: "/agreements?party=" + strconv.FormatInt(p.ID, 10),
+	}
+	v.Details = append(v.Details, parties.Detail{Key: "Added", Value: formatMoment(p.CreatedAt, loc)})
+	if p.RetiredAt != nil {
+		v.RetiredNote = "Retired on " + formatMoment(*p.RetiredAt, loc) + ". It is no longer offered when choosing a party; agreements, clauses and deals that name it still do."
+	}
+	family, err := s.register.CorporateFamily(ctx, actor, p.ID)
+	if err != nil {
+		return err
+	}
+	if len(family) > 1 {
+		v.Family = familyTree(family, p.ID)
+	}
+	if dealgate.Allowed(actor, dealgate.ActRegisterEdit) {
+		v.Actions = append(v.Actions, parties.Action{Label: "Edit", Href: partyPath(p.ID) + "/edit", Variant: "secondary"})
+		for _, a := range partyActions {
+			if a.applies(p) {
+				v.Actions = append(v.Actions, parties.Action{Label: a.button, Href: partyPath(p.ID) + "/" + a.slug, Variant: a.variant})
+			}
+		}
+	}
+	v.History, err = s.recordTimeline(ctx, dealgate.EntityParty, p.ID, loc)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, parties.Show(s.page(c, p.Name), v))
+}
+
+// familyTree nests a corporate family (topmost parent first) by parent.
+func familyTree(family []dealgate.Party, current int64) []parties.FamilyNode {
+	children := map[int64][]dealgate.Party{}
+	for _, p := range family[1:] {
+		if p.ParentID != nil {
+			children[*p.ParentID] = append(children[*p.ParentID], p)
+		}
+	}
+	seen := map[int64]bool{}
+	var build func(p dealgate.Party) parties.FamilyNode
+	build = func(p dealgate.Party) parties.FamilyNode {
+		seen[p.ID] = true
+		n := parties.FamilyNode{Name: p.Name, Href: partyPath(p.ID), Kind: p.Kind.Label(), Current: p.ID == current, Retired: p.Retired()}
+		for _, ch := range children[p.ID] {
+			if !seen[ch.ID] {
+				n.Children = append(n.Children, build(ch))
+			}
+		}
+		return n
+	}
+	return []parties.FamilyNode{build(family[0])}
+}
+
+func (s *Server) handlePartyEdit(c echo.Context) error {
+	p, err := s.loadPartyParam(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Edit "+p.Name),
+		s.partyFormView(c, "Edit "+p.Name, partyPath(p.ID)+"/edit", partyPath(p.ID), partyFormOf(p), p.Version, nil)))
+}
+
+func (s *Server) handlePartyUpdate(c echo.Context) error {
+	p, err := s.loadPartyParam(c)
+	if err != nil {
+		return err
+	}
+	f := readPartyForm(c)
+	in, err := s.partyInput(c, f)
+	version := p.Version
+	if err == nil {
+		version, err = formVersion(c)
+	}
+	var current dealgate.Party
+	if err == nil {
+		current, err = s.register.UpdateParty(c.Request().Context(), currentUser(c), p.ID, version, in)
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		title := "Edit " + p.Name
+		var before templ.Component
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT && current.ID != 0 {
+			// Someone saved meanwhile: show the party as it is now, keep what
+			// this person typed, and let them save again knowingly.
+			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"name": partyConflictMessage(current, f)}}
+			version = current.Version
+			before = parties.Conflict(partyDetails(current, currentUser(c).Location()))
+		}
+		v := s.partyFormView(c, title, partyPath(p.ID)+"/edit", partyPath(p.ID), f, version, err)
+		v.Before = before
+		return s.render(c, status, pages.Form(s.page(c, title), v))
+	}
+	s.flash(c, "success", "Changes to "+current.Name+" are saved.")
+	return redirectSeeOther(c, partyPath(p.ID))
+}
+
+// partyConflictMessage says that the party changed and which of the saved
+// values differ from what the editor typed.
+func partyConflictMessage(now dealgate.Party, typed partyForm) string {
+	var differ []string
+	saved := partyFormOf(now)
+	norm := func(s string) string { return strings.Join(dealgate.SplitList(s), "\n") }
+	for _, d := range []struct{ label, a, b string }{
+		{"name", saved.Name, typed.Name}, {"kind", saved.Kind, typed.Kind}, {"other names", norm(saved.Aliases), norm(typed.Aliases)},
+		{"parent company", saved.Parent, typed.Parent}, {"website", saved.Website, typed.Website}, {"notes", saved.Notes, typed.Notes},
+	} {
+		if strings.TrimSpace(d.a) != strings.TrimSpace(d.b) {
+			differ = append(differ, d.label)
+		}
+	}
+	msg := "Someone else changed this party while you were editing, so your changes were not saved. The party as saved now is shown above; your changes are kept in the form."
+	if len(differ) > 0 {
+		msg += " The saved " + strings.Join(differ, ", ") + " differ from what you entered."
+	}
+	return msg + " Check them and save again."
+}
+
+// partyAction is one confirmable change of a party's standing.
+type partyAction struct {
+	slug, button, variant, title string
+	body                         func(p dealgate.Party) []string
+	applies                      func(p dealgate.Party) bool
+	do                           func(s *Server, c echo.Context, p dealgate.Party, version int64) (dealgate.Party, error)
+	done                         string // the flash, after the party's name
+}
+
+var partyActions = []partyAction{
+	{
+		slug: "retire", button: "Retire", variant: "warning", title: "Retire this party?",
+		body: func(p dealgate.Party) []string {
+			return []string{
+				p.Name + " will no longer be offered when someone chooses a party for an agreement, clause or deal, and will be hidden from the party list unless retired parties are included.",
+				"Agreements, clauses and deals that already name it keep doing so, and screening still treats it as part of its corporate family. Its history stays. You can restore it later.",
+			}
+		},
+		applies: func(p dealgate.Party) bool { return !p.Retired() },
+		do: func(s *Server, c echo.Context, p dealgate.Party, version int64) (dealgate.Party, error) {
+			return s.register.RetireParty(c.Request().Context(), currentUser(c), p.ID, version)
+		},
+		done: " is retired.",
+	},
+	{
+		slug: "restore", button: "Restore", variant: "secondary", title: "Restore this party?",
+		body: func(p dealgate.Party) []string {
+			return []string{p.Name + " will be offered again when someone chooses a party, and will show in the party list."}
+		},
+		applies: func(p dealgate.Party) bool { return p.Retired() },
+		do: func(s *Server, c echo.Context, p dealgate.Party, version int64) (dealgate.Party, error) {
+			return s.register.RestoreParty(c.Request().Context(), currentUser(c), p.ID, version)
+		},
+		done: " is restored.",
+	},
+}
+
+func (s *Server) handlePartyActionConfirm(a partyAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p, err := s.loadPartyParam(c)
+		if err != nil {
+			return err
+		}
+		if !a.applies(p) {
+			s.flash(c, "important", "That action does not apply to "+p.Name+" now.")
+			return redirectSeeOther(c, partyPath(p.ID))
+		}
+		return s.render(c, http.StatusOK, pages.Confirm(s.page(c, a.title), pages.ConfirmView{
+			Caption: p.Name, Title: a.title, Body: a.body(p), Action: partyPath(p.ID) + "/" + a.slug,
+			Button: a.button, Cancel: partyPath(p.ID), CSRFToken: csrfToken(c), Version: strconv.FormatInt(p.Version, 10),
+		}))
+	}
+}
+
+func (s *Server) handlePartyAction(a partyAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p, err := s.loadPartyParam(c)
+		if err != nil {
+			return err
+		}
+		version, err := formVersion(c)
+		if err == nil && !a.applies(p) {
+			err = dealgate.Errorf(dealgate.ECONFLICT, "That action no longer applies: the party changed.")
+		}
+		if err == nil {
+			_, err = a.do(s, c, p, version)
+		}
+		if code := dealgate.ErrorCode(err); code == dealgate.ECONFLICT || code == dealgate.EINVALID {
+			// A double submit or a stale page: nothing was done twice.
+			s.flash(c, "important", dealgate.ErrorMessage(err))
+			return redirectSeeOther(c, partyPath(p.ID))
+		}
+		if err != nil {
+			return err
+		}
+		s.flash(c, "success", p.Name+a.done)
+		return redirectSeeOther(c, partyPath(p.ID))
+	}
+}
+
+// recordTimeline is a register record's audit history, newest first, for
+// its page. Bookkeeping fields every change touches are left out of the
+// summaries so each entry says what actually changed.
+func (s *Server) recordTimeline(ctx context.Context, entityType string, id int64, loc *time.Location) ([]components.TimelineEvent, error) {
+	events, err := s.db.EntityHistory(ctx, entityType, strconv.FormatInt(id, 10), 50)
+	if err != nil {
+		return nil, err
+	}
+	for i := range events {
+		events[i].Before, events[i].After = withoutBookkeeping(events[i].Before), withoutBookkeeping(events[i].After)
+	}
+	return timeline(events, loc), nil
+}
+
+// withoutBookkeeping drops the version counters and timestamps from an
+// audit snapshot.
+func withoutBookkeeping(v any) any {
+	raw, ok := v.(json.RawMessage)
+	if !ok || raw == nil {
+		return v
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return v
+	}
+	for _, k := range []string{"version", "updated_at", "created_at", "taxonomy_version_id"} {
+		delete(m, k)
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return v
+	}
+	return json.RawMessage(b)
+}
