@@ -161,7 +161,10 @@ CREATE INDEX agreement_party_idx ON agreement (party_id, id);
 CREATE INDEX agreement_owner_idx ON agreement (owner_id) WHERE owner_id IS NOT NULL;
 CREATE INDEX agreement_title_idx ON agreement (lower(title), id);
 CREATE INDEX agreement_kind_idx ON agreement (kind, lower(title), id);
-CREATE INDEX agreement_status_idx ON agreement (status, expires_on, id);
+-- Status (with the expiry that decides the effective status) first, then
+-- the other filters, so that counting a filtered list is an index-only scan
+-- instead of a pass over the wide heap rows.
+CREATE INDEX agreement_filters_idx ON agreement (status, expires_on, kind, binding, party_id, id);
 CREATE INDEX agreement_binding_idx ON agreement (binding, lower(title), id);
 CREATE INDEX agreement_effective_idx ON agreement (effective_on, id);
 CREATE INDEX agreement_expires_idx ON agreement (expires_on, id);
@@ -199,6 +202,10 @@ CREATE TABLE clause (
     CHECK (valid_until IS NULL OR valid_from IS NULL OR valid_until >= valid_from)
 );
 CREATE INDEX clause_agreement_idx ON clause (agreement_id, id);
+-- Live clauses only: clause counts per agreement, and the category filter's
+-- clause-to-agreement step, both as index-only scans.
+CREATE INDEX clause_live_agreement_idx ON clause (agreement_id) WHERE retired_at IS NULL;
+CREATE INDEX clause_live_idx ON clause (id) INCLUDE (agreement_id) WHERE retired_at IS NULL;
 CREATE INDEX clause_beneficiary_idx ON clause (beneficiary_id);
 CREATE INDEX clause_kind_idx ON clause (kind, agreement_id);
 CREATE INDEX clause_valid_until_idx ON clause (valid_until, id) WHERE valid_until IS NOT NULL AND retired_at IS NULL;

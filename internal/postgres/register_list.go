@@ -121,7 +121,7 @@ func likeLiteral(s string) string {
 // Agreements
 
 // agreementSorts maps the whitelisted sort keys to SQL; "status" sorts by
-// the effective status.
+// the effective status (see sortExpr).
 var agreementSorts = map[string]string{
 	"title":        "lower(a.title)",
 	"party":        "lower(p.name)",
@@ -138,7 +138,7 @@ var agreementSorts = map[string]string{
 // dealgate.ParseHighlight splits on (see dealgate.HighlightStart), never in
 // HTML, so the snippet is plain text the templates escape like any other.
 const (
-	headlineSnippet = "StartSel=\uE000, StopSel=\uE001, MaxWords=35, MinWords=12, ShortWord=3, MaxFragments=2, FragmentDelimiter=\" … \""
+	headlineSnippet = "StartSel=\uE000, StopSel=\uE001, MaxWords=35, MinWords=15, ShortWord=3"
 	headlineWhole   = "StartSel=\uE000, StopSel=\uE001, HighlightAll=true"
 )
 
@@ -157,36 +157,63 @@ func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f d
 }
 
 // ListAgreements is the list query; the caller has authorised.
+//
+// It runs in three steps. The first finds the page: the IDs in order (and,
+// for a search, their rank and the total) under a plan made for this
+// request's values. The second counts, for a plain list. The last loads
+// the page's rows and, for a search, their highlights, by ID. The first two
+// are sent unprepared (pgx.QueryExecModeExec): they differ with every
+// filter, and a cached generic plan cannot see the search terms or dates and
+// is several times slower. The last is the same for every request and is
+// prepared once per connection.
 func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (dealgate.Page[dealgate.AgreementListItem], error) {
 	f = f.Normalize()
 	page := dealgate.Page[dealgate.AgreementListItem]{Items: []dealgate.AgreementListItem{}, Page: f.Page, PerPage: f.PerPage}
 	st, err := tx.agreementStatements(ctx, f)
-	if err != nil {
+	if err != nil || st.empty {
 		return page, err
 	}
 	if !st.search {
-		if err := tx.QueryRow(ctx, st.count, st.countArgs...).Scan(&page.Total); err != nil {
+		if err := tx.QueryRow(ctx, st.count, append([]any{pgx.QueryExecModeExec}, st.countArgs...)...).Scan(&page.Total); err != nil {
 			return page, fmt.Errorf("count agreements: %w", err)
 		}
 		if page.Total == 0 {
 			return page, nil
 		}
-		items, err := tx.scanAgreementItems(ctx, st.page, st.pageArgs)
-		page.Items = items
-		return page, err
 	}
-	items, total, err := tx.scanSearchItems(ctx, st.page, st.pageArgs)
+	rows, err := tx.Query(ctx, st.page, append([]any{pgx.QueryExecModeExec}, st.pageArgs...)...)
 	if err != nil {
-		return page, err
+		return page, fmt.Errorf("list agreements: %w", err)
 	}
-	page.Items, page.Total = items, total
-	if len(items) == 0 && f.Page > 1 {
+	var ids []int64
+	var ranks []float32
+	for rows.Next() {
+		var id, total int64
+		var rank float32
+		if err := rows.Scan(&id, &rank, &total); err != nil {
+			rows.Close()
+			return page, fmt.Errorf("list agreements: %w", err)
+		}
+		ids, ranks = append(ids, id), append(ranks, rank)
+		if st.search {
+			page.Total = int(total)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("list agreements: %w", err)
+	}
+	if st.search && len(ids) == 0 && f.Page > 1 {
 		// Past the last page: the window count came back with no rows.
-		if err := tx.QueryRow(ctx, st.count, st.countArgs...).Scan(&page.Total); err != nil {
+		if err := tx.QueryRow(ctx, st.count, append([]any{pgx.QueryExecModeExec}, st.countArgs...)...).Scan(&page.Total); err != nil {
 			return page, fmt.Errorf("count search: %w", err)
 		}
 	}
-	return page, nil
+	if len(ids) == 0 {
+		return page, nil
+	}
+	page.Items, err = tx.agreementItems(ctx, ids, ranks, st.tsquery)
+	return page, err
 }
 
 // ExplainListAgreements returns the plans of the statements ListAgreements
@@ -195,8 +222,16 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 func (tx *Tx) ExplainListAgreements(ctx context.Context, f dealgate.AgreementFilter, analyze bool) (string, error) {
 	f = f.Normalize()
 	st, err := tx.agreementStatements(ctx, f)
+	if err != nil || st.empty {
+		return "", err
+	}
+	page, err := tx.ListAgreements(ctx, f)
 	if err != nil {
 		return "", err
+	}
+	ids := make([]int64, len(page.Items))
+	for i, it := range page.Items {
+		ids[i] = it.ID
 	}
 	opts := "(FORMAT TEXT)"
 	if analyze {
@@ -206,8 +241,12 @@ func (tx *Tx) ExplainListAgreements(ctx context.Context, f dealgate.AgreementFil
 	for _, s := range []struct {
 		sql  string
 		args []any
-	}{{st.page, st.pageArgs}, {st.count, st.countArgs}} {
-		rows, err := tx.Query(ctx, "EXPLAIN "+opts+" "+s.sql, s.args...)
+	}{
+		{st.page, st.pageArgs},
+		{st.count, st.countArgs},
+		{agreementItemsSQL, []any{ids, st.tsquery, headlineWhole, headlineSnippet}},
+	} {
+		rows, err := tx.Query(ctx, "EXPLAIN "+opts+" "+s.sql, append([]any{pgx.QueryExecModeExec}, s.args...)...)
 		if err != nil {
 			return "", err
 		}
@@ -223,7 +262,9 @@ func (tx *Tx) ExplainListAgreements(ctx context.Context, f dealgate.AgreementFil
 // agreementStatements are the SQL statements of one agreement list request.
 type agreementStatements struct {
 	search    bool
-	page      string // the page's rows (for a search, with the total in each row)
+	empty     bool   // a search that cannot match anything
+	tsquery   string // the parsed search, as tsquery text
+	page      string // id, rank, total of the page's rows (total only for a search)
 	pageArgs  []any
 	count     string // the total (for a search, used only past the last page)
 	countArgs []any
@@ -232,20 +273,21 @@ type agreementStatements struct {
 func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilter) (agreementStatements, error) {
 	var catIDs []int64
 	if f.CategoryID > 0 {
-		catIDs = []int64{f.CategoryID}
-		if t, err := tx.CurrentTaxonomy(ctx); err == nil {
-			catIDs = append(catIDs, t.Descendants(f.CategoryID)...)
-		} else if !isNotFound(err) {
-			return agreementStatements{}, err
+		ids, err := tx.Q.CurrentCategorySubtreeIDs(ctx, f.CategoryID)
+		if err != nil {
+			return agreementStatements{}, fmt.Errorf("category filter: %w", err)
 		}
+		catIDs = ids
 	}
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"
 	}
-	order := agreementSorts[f.Sort] + dir + ", a.id" + dir
-	if f.Sort == "relevance" {
-		order = "rank DESC, a.id ASC" // best first, whatever the direction
+	sortExpr := func(today func() string) string {
+		if f.Sort == "status" { // the effective status
+			return "CASE WHEN a.status = 'active' AND a.expires_on < " + today() + "::date THEN 'expired' ELSE a.status END"
+		}
+		return agreementSorts[f.Sort]
 	}
 
 	if f.Query == "" {
@@ -253,29 +295,34 @@ func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilte
 		today := func() string { return q.once("today", tx.today()) }
 		agreementConditions(&q, f, today, catIDs)
 		st := agreementStatements{count: "SELECT count(*) FROM agreement a" + q.whereSQL(), countArgs: slices.Clone(q.args)}
-		effStatus := "CASE WHEN a.status = 'active' AND a.expires_on < " + today() + "::date THEN 'expired' ELSE a.status END"
-		st.page = `SELECT a.id, a.title, a.party_id, p.name, p.kind, a.kind, a.binding, a.status, ` + effStatus + ` AS eff_status,
-			       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, a.owner_id,
-			       coalesce(u.name, ''), a.created_at, a.updated_at, a.version,
-			       (SELECT count(*) FROM clause c WHERE c.agreement_id = a.id AND c.retired_at IS NULL),
-			       0::real, '', '', 0::bigint
-			FROM agreement a
-			JOIN party p ON p.id = a.party_id
-			LEFT JOIN users u ON u.id = a.owner_id` + q.whereSQL() + `
-			ORDER BY ` + order + `
+		join := ""
+		if f.Sort == "party" {
+			join = " JOIN party p ON p.id = a.party_id"
+		}
+		st.page = `SELECT a.id, 0::real, 0::bigint FROM agreement a` + join + q.whereSQL() + `
+			ORDER BY ` + sortExpr(today) + dir + `, a.id` + dir + `
 			LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage)
 		st.pageArgs = q.args
 		return st, nil
 	}
 
 	// Search: rank every hit (agreement title/summary or live clause text),
-	// keep each agreement's best, filter, sort, page; only then build the
-	// highlights, which are costly, for the page's rows.
+	// keep each agreement's best, filter, sort and page. Agreements and
+	// parties are joined before paging only when a filter or sort needs them.
 	st := agreementStatements{search: true}
+	// Parse the query once: as a constant the planner sees its terms, and
+	// ts_rank does not re-parse it for every row it ranks.
+	if err := tx.QueryRow(ctx, `SELECT websearch_to_tsquery('english', $1)::text`, f.Query).Scan(&st.tsquery); err != nil {
+		return st, fmt.Errorf("parse search: %w", err)
+	}
+	if strings.TrimSpace(st.tsquery) == "" {
+		st.empty = true // only stop words or punctuation: nothing can match
+		return st, nil
+	}
 	{
 		var cq query
 		agreementConditions(&cq, f, func() string { return cq.once("today", tx.today()) }, catIDs)
-		tsq := "websearch_to_tsquery('english', " + cq.arg(f.Query) + ")"
+		tsq := cq.arg(st.tsquery) + "::tsquery"
 		st.count = `SELECT count(*) FROM (
 			SELECT a.id FROM agreement a WHERE a.search @@ ` + tsq + `
 			UNION
@@ -286,9 +333,17 @@ func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilte
 	var q query
 	today := func() string { return q.once("today", tx.today()) }
 	agreementConditions(&q, f, today, catIDs)
-	effStatus := "CASE WHEN a.status = 'active' AND a.expires_on < " + today() + "::date THEN 'expired' ELSE a.status END"
-	tsq := "websearch_to_tsquery('english', " + q.arg(f.Query) + ")"
-	snippetOpts, wholeOpts := q.arg(headlineSnippet), q.arg(headlineWhole)
+	tsq := q.arg(st.tsquery) + "::tsquery"
+	join, order := "", "best.rank DESC, best.id ASC" // best first, whatever the direction
+	if f.Sort != "relevance" {
+		order = sortExpr(today) + dir + ", a.id" + dir
+	}
+	if len(q.where) > 0 || f.Sort != "relevance" {
+		join = " JOIN agreement a ON a.id = best.id"
+	}
+	if f.Sort == "party" {
+		join += " JOIN party p ON p.id = a.party_id"
+	}
 	st.page = `WITH hits AS (
 			SELECT a.id AS agreement_id, ts_rank(a.search, ` + tsq + `) AS rank
 			FROM agreement a WHERE a.search @@ ` + tsq + `
@@ -296,44 +351,87 @@ func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilte
 			SELECT c.agreement_id, ts_rank(c.search, ` + tsq + `) * 0.9
 			FROM clause c WHERE c.search @@ ` + tsq + ` AND c.retired_at IS NULL
 		), best AS (
-			SELECT agreement_id, max(rank) AS rank FROM hits GROUP BY agreement_id
-		), matched AS (
-			SELECT a.id, best.rank, ` + effStatus + ` AS eff_status, count(*) OVER () AS total
-			FROM best
-			JOIN agreement a ON a.id = best.agreement_id
-			JOIN party p ON p.id = a.party_id` + q.whereSQL() + `
-			ORDER BY ` + order + `
-			LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage) + `
+			SELECT agreement_id AS id, max(rank) AS rank FROM hits GROUP BY agreement_id
 		)
-		SELECT a.id, a.title, a.party_id, p.name, p.kind, a.kind, a.binding, a.status, m.eff_status,
-		       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, a.owner_id,
-		       coalesce(u.name, ''), a.created_at, a.updated_at, a.version,
-		       (SELECT count(*) FROM clause c WHERE c.agreement_id = a.id AND c.retired_at IS NULL),
-		       m.rank, ts_headline('english', a.title, ` + tsq + `, ` + wholeOpts + `),
-		       CASE WHEN sm.summary_wins THEN ts_headline('english', a.summary, ` + tsq + `, ` + snippetOpts + `)
-		            WHEN bc.id IS NOT NULL THEN ts_headline('english', bc.text, ` + tsq + `, ` + snippetOpts + `)
-		            ELSE ''
-		       END,
-		       CASE WHEN sm.summary_wins THEN 0 ELSE coalesce(bc.id, 0) END,
-		       m.total
-		FROM matched m
-		JOIN agreement a ON a.id = m.id
-		JOIN party p ON p.id = a.party_id
-		LEFT JOIN users u ON u.id = a.owner_id
-		LEFT JOIN LATERAL (
-			SELECT c.id, c.text, ts_rank(c.search, ` + tsq + `) AS rank
-			FROM clause c
-			WHERE c.agreement_id = a.id AND c.retired_at IS NULL AND c.search @@ ` + tsq + `
-			ORDER BY rank DESC, c.id
-			LIMIT 1
-		) bc ON true
-		CROSS JOIN LATERAL (
-			SELECT to_tsvector('english', a.summary) @@ ` + tsq + `
-			       AND (bc.id IS NULL OR ts_rank(to_tsvector('english', a.summary), ` + tsq + `) >= bc.rank) AS summary_wins
-		) sm
-		ORDER BY ` + strings.ReplaceAll(order, "rank", "m.rank")
+		SELECT best.id, best.rank, count(*) OVER ()
+		FROM best` + join + q.whereSQL() + `
+		ORDER BY ` + order + `
+		LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage)
 	st.pageArgs = q.args
 	return st, nil
+}
+
+// agreementItemsSQL loads a page's rows by ID, in the order given. With a
+// search ($2 is its tsquery text) it adds the highlighted title and the
+// snippet: the summary when it matches at least as well as the best
+// matching live clause, else that clause.
+const agreementItemsSQL = `
+	SELECT a.id, a.title, a.party_id, p.name, p.kind, a.kind, a.binding, a.status,
+	       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, a.owner_id,
+	       coalesce(u.name, ''), a.created_at, a.updated_at, a.version,
+	       (SELECT count(*) FROM clause c WHERE c.agreement_id = a.id AND c.retired_at IS NULL),
+	       CASE WHEN q.q IS NULL THEN '' ELSE ts_headline('english', a.title, q.q, $3) END,
+	       CASE WHEN q.q IS NULL THEN ''
+	            WHEN sm.summary_wins THEN ts_headline('english', a.summary, q.q, $4)
+	            WHEN bc.id IS NOT NULL THEN ts_headline('english', bc.text, q.q, $4)
+	            ELSE ''
+	       END,
+	       CASE WHEN q.q IS NULL OR sm.summary_wins THEN 0 ELSE coalesce(bc.id, 0) END
+	FROM (SELECT CASE WHEN $2::text = '' THEN NULL ELSE $2::tsquery END AS q) q
+	CROSS JOIN unnest($1::bigint[]) WITH ORDINALITY AS m(id, ord)
+	JOIN agreement a ON a.id = m.id
+	JOIN party p ON p.id = a.party_id
+	LEFT JOIN users u ON u.id = a.owner_id
+	LEFT JOIN LATERAL (
+		SELECT c.id, c.text, ts_rank(c.search, q.q) AS rank
+		FROM clause c
+		WHERE q.q IS NOT NULL AND c.agreement_id = a.id AND c.retired_at IS NULL AND c.search @@ q.q
+		ORDER BY rank DESC, c.id
+		LIMIT 1
+	) bc ON true
+	-- The summary is weight B of a.search: rank it alone, without re-parsing it.
+	CROSS JOIN LATERAL (SELECT ts_rank('{0, 0, 1, 0}', a.search, q.q) AS rank) sr
+	CROSS JOIN LATERAL (SELECT q.q IS NOT NULL AND sr.rank > 0 AND (bc.id IS NULL OR sr.rank >= bc.rank) AS summary_wins) sm
+	ORDER BY m.ord`
+
+func (tx *Tx) agreementItems(ctx context.Context, ids []int64, ranks []float32, tsquery string) ([]dealgate.AgreementListItem, error) {
+	rows, err := tx.Query(ctx, agreementItemsSQL, ids, tsquery, headlineWhole, headlineSnippet)
+	if err != nil {
+		return nil, fmt.Errorf("load agreements: %w", err)
+	}
+	defer rows.Close()
+	today := tx.today()
+	items := make([]dealgate.AgreementListItem, 0, len(ids))
+	for rows.Next() {
+		var it dealgate.AgreementListItem
+		var partyKind, kind, recorded, title, snippet string
+		var value *int64
+		var currency *string
+		if err := rows.Scan(&it.ID, &it.Title, &it.Party.ID, &it.Party.Name, &partyKind, &kind, &it.Binding, &recorded,
+			&it.SignedOn, &it.EffectiveOn, &it.ExpiresOn, &value, &currency, &it.OwnerID,
+			&it.OwnerName, &it.CreatedAt, &it.UpdatedAt, &it.Version, &it.ClauseCount,
+			&title, &snippet, &it.SnippetClauseID); err != nil {
+			return nil, fmt.Errorf("load agreements: %w", err)
+		}
+		it.Party.Kind = dealgate.PartyKind(partyKind)
+		it.Kind = dealgate.AgreementKind(kind)
+		it.RecordedStatus = dealgate.AgreementStatus(recorded)
+		it.Status = dealgate.EffectiveStatus(it.RecordedStatus, it.ExpiresOn, today)
+		if value != nil && currency != nil {
+			it.Value = &dealgate.Money{Minor: *value, Currency: *currency}
+		}
+		if title != "" {
+			it.TitleHighlight = dealgate.ParseHighlight(title)
+		}
+		if snippet != "" {
+			it.Snippet = dealgate.ParseHighlight(snippet)
+		}
+		if i := len(items); i < len(ranks) {
+			it.Rank = ranks[i]
+		}
+		items = append(items, it)
+	}
+	return items, rows.Err()
 }
 
 // agreementConditions adds f's filters to q. today returns today's
@@ -364,60 +462,6 @@ func agreementConditions(q *query, f dealgate.AgreementFilter, today func() stri
 		q.cond(`EXISTS (SELECT 1 FROM clause_category cc JOIN clause c ON c.id = cc.clause_id
 			WHERE cc.category_id = ANY(%s) AND NOT cc.excluded AND c.agreement_id = a.id AND c.retired_at IS NULL)`, catIDs)
 	}
-}
-
-func (tx *Tx) scanAgreementItems(ctx context.Context, sql string, args []any) ([]dealgate.AgreementListItem, error) {
-	items, _, err := tx.scanItems(ctx, sql, args, false)
-	return items, err
-}
-
-func (tx *Tx) scanSearchItems(ctx context.Context, sql string, args []any) ([]dealgate.AgreementListItem, int, error) {
-	return tx.scanItems(ctx, sql, args, true)
-}
-
-func (tx *Tx) scanItems(ctx context.Context, sql string, args []any, withTotal bool) ([]dealgate.AgreementListItem, int, error) {
-	rows, err := tx.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list agreements: %w", err)
-	}
-	defer rows.Close()
-	items := []dealgate.AgreementListItem{}
-	total := 0
-	for rows.Next() {
-		var it dealgate.AgreementListItem
-		var partyKind, kind, recorded, eff, title, snippet string
-		var value *int64
-		var currency *string
-		var total64 int64
-		dest := []any{&it.ID, &it.Title, &it.Party.ID, &it.Party.Name, &partyKind, &kind, &it.Binding, &recorded, &eff,
-			&it.SignedOn, &it.EffectiveOn, &it.ExpiresOn, &value, &currency, &it.OwnerID,
-			&it.OwnerName, &it.CreatedAt, &it.UpdatedAt, &it.Version, &it.ClauseCount,
-			&it.Rank, &title, &snippet, &it.SnippetClauseID}
-		if withTotal {
-			dest = append(dest, &total64)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, 0, fmt.Errorf("list agreements: %w", err)
-		}
-		it.Party.Kind = dealgate.PartyKind(partyKind)
-		it.Kind = dealgate.AgreementKind(kind)
-		it.RecordedStatus, it.Status = dealgate.AgreementStatus(recorded), dealgate.AgreementStatus(eff)
-		if value != nil && currency != nil {
-			it.Value = &dealgate.Money{Minor: *value, Currency: *currency}
-		}
-		if title != "" {
-			it.TitleHighlight = dealgate.ParseHighlight(title)
-		}
-		if snippet != "" {
-			it.Snippet = dealgate.ParseHighlight(snippet)
-		}
-		total = int(total64)
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list agreements: %w", err)
-	}
-	return items, total, nil
 }
 
 // ---------------------------------------------------------------------------

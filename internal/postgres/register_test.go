@@ -673,6 +673,7 @@ func TestAgreementListFiltersSortPaging(t *testing.T) {
 		{"expires asc, no date last", dealgate.AgreementFilter{Status: dealgate.StatusActive, Sort: "expires_on"}, "Azurine cloud credits|Nimbus reseller terms|Azurine strategic partnership|Nimbus memorandum"},
 		{"value desc", dealgate.AgreementFilter{Sort: "value", Desc: true, Status: dealgate.StatusActive}, "Azurine strategic partnership|Nimbus memorandum|Azurine cloud credits|Nimbus reseller terms"},
 		{"party sort", dealgate.AgreementFilter{Sort: "party", Kind: dealgate.AgreementCloudServices, Desc: true}, "Nimbus reseller terms|Azurine cloud credits"},
+		{"effective status", dealgate.AgreementFilter{Sort: "status"}, "Azurine strategic partnership|Azurine cloud credits|Nimbus memorandum|Nimbus reseller terms|Lumen draft licence"},
 		{"page 2", dealgate.AgreementFilter{PerPage: 2, Page: 2}, "Lumen draft licence|Nimbus memorandum"},
 		{"past the end", dealgate.AgreementFilter{PerPage: 2, Page: 9}, ""},
 	}

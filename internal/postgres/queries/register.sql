@@ -166,6 +166,18 @@ FROM category_revision r JOIN taxonomy_version v ON v.id = r.taxonomy_version_id
 WHERE r.category_id = @category_id AND v.status = 'published'
 ORDER BY v.number;
 
+-- name: CurrentCategorySubtreeIDs :many
+-- A category and every category below it in the current published taxonomy.
+WITH RECURSIVE sub (id, depth) AS (
+    SELECT @category_id::bigint, 0
+    UNION ALL
+    SELECT r.category_id, sub.depth + 1
+    FROM category_revision r JOIN sub ON r.parent_id = sub.id
+    WHERE r.taxonomy_version_id = (SELECT v.id FROM taxonomy_version v WHERE v.status = 'published' ORDER BY v.number DESC LIMIT 1)
+      AND sub.depth < 50
+)
+SELECT sub.id FROM sub;
+
 -- name: CategoryKeyExists :one
 SELECT EXISTS (SELECT 1 FROM category WHERE key = @key);
 

@@ -250,6 +250,39 @@ func (q *Queries) CountClausesByCategory(ctx context.Context, categoryID int64) 
 	return count, err
 }
 
+const currentCategorySubtreeIDs = `-- name: CurrentCategorySubtreeIDs :many
+WITH RECURSIVE sub (id, depth) AS (
+    SELECT $1::bigint, 0
+    UNION ALL
+    SELECT r.category_id, sub.depth + 1
+    FROM category_revision r JOIN sub ON r.parent_id = sub.id
+    WHERE r.taxonomy_version_id = (SELECT v.id FROM taxonomy_version v WHERE v.status = 'published' ORDER BY v.number DESC LIMIT 1)
+      AND sub.depth < 50
+)
+SELECT sub.id FROM sub
+`
+
+// A category and every category below it in the current published taxonomy.
+func (q *Queries) CurrentCategorySubtreeIDs(ctx context.Context, categoryID int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, currentCategorySubtreeIDs, categoryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const currentTaxonomyVersionID = `-- name: CurrentTaxonomyVersionID :one
 SELECT id FROM taxonomy_version WHERE status = 'published' ORDER BY number DESC LIMIT 1
 `
