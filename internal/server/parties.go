@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -330,7 +331,14 @@ func (s *Server) handlePartyUpdate(c echo.Context) error {
 func partyConflictMessage(now dealgate.Party, typed partyForm) string {
 	var differ []string
 	saved := partyFormOf(now)
-	norm := func(s string) string { return strings.Join(dealgate.SplitList(s), "\n") }
+	norm := func(s string) string {
+		names := dealgate.SplitList(s)
+		for i := range names {
+			names[i] = dealgate.NormalizePartyName(names[i])
+		}
+		slices.Sort(names)
+		return strings.Join(names, "\n")
+	}
 	for _, d := range []struct{ label, a, b string }{
 		{"name", saved.Name, typed.Name}, {"kind", saved.Kind, typed.Kind}, {"other names", norm(saved.Aliases), norm(typed.Aliases)},
 		{"parent company", saved.Parent, typed.Parent}, {"website", saved.Website, typed.Website}, {"notes", saved.Notes, typed.Notes},
