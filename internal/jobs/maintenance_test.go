@@ -52,4 +52,3 @@ func TestMaintenanceRecordsLapsedAgreementsAsExpired(t *testing.T) {
 		t.Fatalf("%d expiry events, want 1", events)
 	}
 }
-

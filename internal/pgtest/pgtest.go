@@ -126,26 +126,40 @@ func ensureTemplate(ctx context.Context) (string, error) {
 	if _, err := conn.Exec(ctx, `ALTER DATABASE `+pgx.Identifier{building}.Sanitize()+` RENAME TO `+pgx.Identifier{name}.Sanitize()); err != nil {
 		return "", fmt.Errorf("pgtest: finish template: %w", err)
 	}
+	// The build time lets later runs tell an abandoned template from one a
+	// concurrent run (with other migrations in its tree) is still using.
+	if _, err := conn.Exec(ctx, `COMMENT ON DATABASE `+pgx.Identifier{name}.Sanitize()+` IS 'built `+time.Now().UTC().Format(time.RFC3339)+`'`); err != nil {
+		return "", fmt.Errorf("pgtest: mark template: %w", err)
+	}
 	return name, nil
 }
 
 // dropOrphans removes databases left by test processes that died before
 // their cleanup ran (their names carry the process id), and templates of
-// older migration sets.
+// other migration sets built more than a day ago (a concurrent run from a
+// tree with other migrations may still be cloning a younger one).
 func dropOrphans(ctx context.Context, conn *pgx.Conn) {
-	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE 'dealgate\_test\_%' OR datname LIKE 'dealgate\_tmpl\_%'`)
+	rows, err := conn.Query(ctx, `
+		SELECT datname, coalesce(shobj_description(oid, 'pg_database'), '')
+		FROM pg_database WHERE datname LIKE 'dealgate\_test\_%' OR datname LIKE 'dealgate\_tmpl\_%'`)
 	if err != nil {
 		return
 	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	type db struct{ name, comment string }
+	dbs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (db, error) {
+		var d db
+		return d, r.Scan(&d.name, &d.comment)
+	})
 	if err != nil {
 		return
 	}
 	current := "dealgate_tmpl_" + migrationsDigest()
-	for _, n := range names {
+	for _, d := range dbs {
+		n := d.name
 		drop := false
 		if strings.HasPrefix(n, "dealgate_tmpl_") {
-			drop = n != current
+			built, err := time.Parse(time.RFC3339, strings.TrimPrefix(d.comment, "built "))
+			drop = n != current && !strings.HasSuffix(n, "_wip") && err == nil && time.Since(built) > 24*time.Hour
 		} else if parts := strings.Split(n, "_"); len(parts) >= 4 {
 			pid, err := strconv.Atoi(parts[2])
 			drop = err == nil && !processAlive(pid)

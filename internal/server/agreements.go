@@ -35,6 +35,7 @@ func (s *Server) registerAgreementRoutes() {
 	s.get("/clauses/:id/restore", edit, s.handleClauseRestoreConfirm)
 	s.post("/clauses/:id/restore", edit, s.handleClauseRestore)
 	s.post("/agreements/:id/documents", edit, s.handleDocumentUpload)
+	s.upload(http.MethodPost, "/agreements/:id/documents", s.maxUpload()+multipartOverhead)
 	s.get("/documents/:id", view, s.handleDocumentDownload)
 	s.get("/documents/:id/remove", edit, s.handleDocumentRemoveConfirm)
 	s.post("/documents/:id/remove", edit, s.handleDocumentRemove)
@@ -550,6 +551,10 @@ func orNone(s string) string {
 	return s
 }
 
+// multipartOverhead is room for the form's other fields and boundaries
+// around an uploaded file.
+const multipartOverhead = 64 << 10
+
 func (s *Server) maxUpload() int64 {
 	if s.register.MaxDocumentBytes > 0 {
 		return s.register.MaxDocumentBytes
@@ -563,6 +568,9 @@ func (s *Server) handleDocumentUpload(c echo.Context) error {
 		return err
 	}
 	fh, err := c.FormFile("file")
+	if bodyTooLarge(err) {
+		return s.renderAgreement(c, http.StatusRequestEntityTooLarge, "The file is larger than "+sizeText(s.maxUpload())+". Upload a smaller file.")
+	}
 	if err != nil {
 		return s.renderAgreement(c, http.StatusUnprocessableEntity, "Choose a file to upload")
 	}

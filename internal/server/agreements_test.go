@@ -290,3 +290,20 @@ func TestClauseFormResolvesPartiesAndReadsBack(t *testing.T) {
 		}
 	}
 }
+
+func TestDocumentUploadsMayExceedTheDefaultBodyLimit(t *testing.T) {
+	t.Parallel()
+	rs := newRegisterSetup(t) // DEALGATE_MAX_BODY_BYTES is 1 MiB by default
+	a := rs.agreement(t, "Big documents", dealgate.StatusActive, "")
+	page := "/agreements/" + strconv.FormatInt(a.ID, 10)
+	big := bytes.Repeat([]byte("Clause text line of a long agreement.\n"), 80000) // ~3 MB of text
+	if r := upload(t, rs.app, rs.counsel, page+"/documents", page, "long.txt", big); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("3 MB document: %d", r.StatusCode)
+	}
+	// Elsewhere the default limit still holds.
+	req, _ := http.NewRequest(http.MethodPost, rs.app.ts.URL+"/agreements", bytes.NewReader(big))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := rs.app.do(rs.counsel, req); r.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("3 MB form elsewhere: %d", r.StatusCode)
+	}
+}

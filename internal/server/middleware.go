@@ -2,8 +2,8 @@ package server
 
 import (
 	"crypto/rand"
+	"errors"
 	"encoding/hex"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -38,7 +38,7 @@ func (s *Server) registerMiddleware() {
 		s.accessLog,
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}),
 		s.secureHeaders,
-		middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: fmt.Sprintf("%dB", s.cfg.MaxBodyBytes)}),
+		s.bodyLimit,
 		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
 		s.loadSession(),
 		s.csrf(),
@@ -61,6 +61,29 @@ func (s *Server) requestID(next echo.HandlerFunc) echo.HandlerFunc {
 		c.Response().Header().Set(headerRequestID, id)
 		return next(c)
 	}
+}
+
+// bodyLimit caps every request body at DEALGATE_MAX_BODY_BYTES, except on
+// upload routes, which declare their own larger cap (see Server.upload).
+func (s *Server) bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		limit := s.cfg.MaxBodyBytes
+		if l, ok := s.uploadLimits[req.Method+" "+c.Path()]; ok && l > limit {
+			limit = l
+		}
+		if req.ContentLength > limit {
+			return echo.ErrStatusRequestEntityTooLarge
+		}
+		req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+		return next(c)
+	}
+}
+
+// bodyTooLarge reports whether err came from reading past the body limit.
+func bodyTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
 }
 
 // fromTrustedProxy reports whether the connection's peer is a configured proxy.

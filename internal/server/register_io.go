@@ -53,6 +53,7 @@ func (s *Server) registerRegisterIORoutes() {
 	s.get(pathExpiring, need(dealgate.ActRegisterView), s.handleExpiring)
 	s.get(pathImport, need(dealgate.ActRegisterEdit), s.handleImportForm)
 	s.post(pathImport, need(dealgate.ActRegisterEdit), s.handleImport)
+	s.upload(http.MethodPost, pathImport, maxImportBytes+multipartOverhead)
 	s.get(pathImportTemplate, need(dealgate.ActRegisterView), s.handleImportTemplate)
 	s.get(pathExport, need(dealgate.ActExport), s.handleRegisterExport)
 }
@@ -164,14 +165,9 @@ func (s *Server) handleExpiring(c echo.Context) error {
 // ---------------------------------------------------------------------------
 // CSV import
 
-// importLimit is the largest file an import accepts: the import's own bound
-// or the request body limit, whichever is smaller.
-func (s *Server) importLimit() int64 {
-	if s.cfg.MaxBodyBytes > 0 && s.cfg.MaxBodyBytes < maxImportBytes {
-		return s.cfg.MaxBodyBytes
-	}
-	return maxImportBytes
-}
+// importLimit is the largest file an import accepts; its route allows a
+// body this large whatever the default body limit.
+func (s *Server) importLimit() int64 { return maxImportBytes }
 
 func importSizeText(n int64) string {
 	if n >= 1<<20 && n%(1<<20) == 0 {
@@ -232,6 +228,9 @@ func importFileError(msg string) error {
 func (s *Server) readImportFile(c echo.Context) (importFile, error) {
 	limit := s.importLimit()
 	fh, err := c.FormFile("file")
+	if bodyTooLarge(err) {
+		return importFile{}, importFileError("The file is larger than " + importSizeText(s.importLimit()) + ". Split it into smaller files.")
+	}
 	if err != nil {
 		return importFile{}, importFileError("Choose a CSV file to upload")
 	}

@@ -62,6 +62,15 @@ func (s *Server) post(path string, acc access, h echo.HandlerFunc) {
 	s.route([]string{http.MethodPost}, path, acc, h)
 }
 
+// upload lets one route accept a body up to limit bytes, above the
+// configured default, for file uploads.
+func (s *Server) upload(method, path string, limit int64) {
+	if s.uploadLimits == nil {
+		s.uploadLimits = map[string]int64{}
+	}
+	s.uploadLimits[method+" "+path] = limit
+}
+
 // RouteAccess reports the access rule of a registered route ("GET /path"),
 // for the route-inventory test. public is false when the route has no rule.
 func (s *Server) RouteAccess(methodPath string) (public bool, action dealgate.Action, ok bool) {

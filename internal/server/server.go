@@ -35,6 +35,8 @@ type Server struct {
 	register *postgres.Register
 	// access records each route's gate (see routes.go).
 	access map[string]access
+	// uploadLimits are the body limits of upload routes (see upload).
+	uploadLimits map[string]int64
 }
 
 // New builds the router with every middleware and route.

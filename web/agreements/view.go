@@ -43,17 +43,17 @@ type ListView struct {
 
 // ClauseCard is one clause on an agreement page.
 type ClauseCard struct {
-	ID         int64
-	Anchor     string
-	Kind       string
-	Sentence   string
-	Section    string
-	Text       string
-	Window     string
-	Retired    bool
-	InForce    bool
-	EditHref   string
-	RetireHref string
+	ID          int64
+	Anchor      string
+	Kind        string
+	Sentence    string
+	Section     string
+	Text        string
+	Window      string
+	Retired     bool
+	InForce     bool
+	EditHref    string
+	RetireHref  string
 	RestoreHref string
 }
 
