@@ -106,8 +106,6 @@ func orNotFound(err error, what string) error {
 	return err
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func int32Ptr(p *int) *int32 {
 	if p == nil {
 		return nil

@@ -234,6 +234,27 @@ func TestPartyCreateEditRetireAudited(t *testing.T) {
 		t.Errorf("create event %+v", ev[0])
 	}
 
+	// The list finds parties by any part of a name or alias.
+	e.mustParty(t, dealgate.PartyInput{Name: "Azurine Cloud", Kind: dealgate.PartyCloudProvider, Aliases: []string{"Azurine"}})
+	e.mustParty(t, dealgate.PartyInput{Name: "Lumen Labs", Kind: dealgate.PartyModelDeveloper})
+	for q, want := range map[string]string{"web serv": "Nimbus Web Services", "nws": "Nimbus Web Services", "AZUR": "Azurine Cloud", "50%_": ""} {
+		page, err := e.reg.ListParties(e.ctx, e.auditor, dealgate.PartyFilter{Query: q, IncludeRetired: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(page.Items) > 0 {
+			got = page.Items[0].Name
+		}
+		if got != want || page.Total > 1 {
+			t.Errorf("query %q: %+v", q, page.Items)
+		}
+	}
+	page, _ = e.reg.ListParties(e.ctx, e.auditor, dealgate.PartyFilter{Sort: "kind", Desc: true, IncludeRetired: true})
+	if len(page.Items) != 3 || page.Items[0].Name != "Lumen Labs" {
+		t.Errorf("sorted by kind desc: %+v", page.Items)
+	}
+
 	// Auditors read but never change.
 	_, err = e.reg.CreateParty(e.ctx, e.auditor, dealgate.PartyInput{Name: "X", Kind: dealgate.PartyOther})
 	regWantCode(t, err, dealgate.EFORBIDDEN)
