@@ -309,6 +309,16 @@ func (tx *Tx) UpdateCategory(ctx context.Context, actor *dealgate.User, id, vers
 	in.Key = before.Key
 	if !before.Retired {
 		dealgate.ValidateCategoryPlacement(draft, id, in, &v)
+	} else if in.ParentID != nil && !equalID(before.ParentID, in.ParentID) {
+		// A retired category skips the placement rules so that its text stays
+		// editable under a retired parent, but a move must still land on a
+		// category of this draft and never under itself.
+		switch p, ok := draft.Category(*in.ParentID); {
+		case !ok:
+			v.Add("parent_id", "Choose a parent from this taxonomy")
+		case draft.IsWithin(p.ID, id):
+			v.Add("parent_id", "A category cannot be placed under itself or one of its own subcategories")
+		}
 	}
 	if err := v.Err(); err != nil {
 		return dealgate.Category{}, err
