@@ -205,7 +205,6 @@ func (s *Server) loadPartyParam(c echo.Context) (dealgate.Party, error) {
 // notice show them.
 func partyDetails(p dealgate.Party, loc *time.Location) []parties.Detail {
 	rows := []parties.Detail{
-		{Key: "Name", Value: p.Name},
 		{Key: "Kind", Value: p.Kind.Label()},
 		{Key: "Other names", Value: strings.Join(p.Aliases, "\n")},
 		{Key: "Parent company", Value: p.ParentName},
@@ -214,7 +213,7 @@ func partyDetails(p dealgate.Party, loc *time.Location) []parties.Detail {
 		{Key: "Last changed", Value: formatMoment(p.UpdatedAt, loc)},
 	}
 	if p.ParentID != nil {
-		rows[3].Href = partyPath(*p.ParentID)
+		rows[2].Href = partyPath(*p.ParentID)
 	}
 	return rows
 }
@@ -316,7 +315,8 @@ func (s *Server) handlePartyUpdate(c echo.Context) error {
 			// this person typed, and let them save again knowingly.
 			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"name": partyConflictMessage(current, f)}}
 			version = current.Version
-			before = parties.Conflict(partyDetails(current, currentUser(c).Location()))
+			rows := append([]parties.Detail{{Key: "Name", Value: current.Name}}, partyDetails(current, currentUser(c).Location())...)
+			before = parties.Conflict(rows)
 		}
 		v := s.partyFormView(c, title, partyPath(p.ID)+"/edit", partyPath(p.ID), f, version, err)
 		v.Before = before

@@ -547,8 +547,13 @@ func (s *Server) handleCategoryView(c echo.Context) error {
 		v.Versions = append(v.Versions, row)
 	}
 	slices.Reverse(v.Versions)
-	if inDraft && dealgate.Allowed(actor, dealgate.ActRegisterEdit) {
-		v.EditHref = draftCategoryPath(id) + "/edit"
+	if dealgate.Allowed(actor, dealgate.ActRegisterEdit) {
+		switch {
+		case inDraft:
+			v.EditHref = draftCategoryPath(id) + "/edit"
+		case draft == nil:
+			v.DraftNote = "To change this category, start a draft of the taxonomy."
+		}
 	}
 	v.History, err = s.recordTimeline(ctx, dealgate.EntityCategory, id, loc)
 	if err != nil {
