@@ -1519,7 +1519,7 @@ func Category(p layout.Page, v CategoryView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = nav(false).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = nav(true).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
