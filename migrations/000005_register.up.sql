@@ -216,9 +216,37 @@ CREATE TABLE clause_category (
     clause_id    bigint  NOT NULL REFERENCES clause (id) ON DELETE CASCADE,
     category_id  bigint  NOT NULL REFERENCES category (id),
     excluded     boolean NOT NULL,
+    -- Copies of the clause's agreement and liveness, kept by the triggers
+    -- below (never written by the application), so that "agreements with a
+    -- live clause covering these categories" is one index-only scan.
+    agreement_id bigint  NOT NULL,
+    live         boolean NOT NULL,
     PRIMARY KEY (clause_id, category_id)
 );
 CREATE INDEX clause_category_category_idx ON clause_category (category_id, excluded, clause_id);
+CREATE INDEX clause_category_live_idx ON clause_category (category_id, agreement_id) WHERE live AND NOT excluded;
+
+CREATE FUNCTION clause_category_copy_clause() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT c.agreement_id, c.retired_at IS NULL INTO STRICT NEW.agreement_id, NEW.live
+    FROM clause c WHERE c.id = NEW.clause_id;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER clause_category_copy BEFORE INSERT OR UPDATE ON clause_category
+    FOR EACH ROW EXECUTE FUNCTION clause_category_copy_clause();
+
+CREATE FUNCTION clause_sync_categories() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE clause_category SET live = NEW.retired_at IS NULL WHERE clause_id = NEW.id;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER clause_sync_categories AFTER UPDATE OF retired_at, agreement_id ON clause
+    FOR EACH ROW WHEN (OLD.retired_at IS DISTINCT FROM NEW.retired_at OR OLD.agreement_id IS DISTINCT FROM NEW.agreement_id)
+    EXECUTE FUNCTION clause_sync_categories();
 
 -- Parties a clause restricts by name, and the exceptions to a class.
 CREATE TABLE clause_party (

@@ -63,7 +63,7 @@ func authorized[T any](ctx context.Context, db *DB, actor *dealgate.User, act de
 	return inTx(ctx, db, fn)
 }
 
-// audit writes e for actor (the request's actor when nil: the system for
+// auditAs writes e as done by actor (when nil, the request's actor: the system for
 // the demo loader and jobs).
 func (tx *Tx) auditAs(ctx context.Context, actor *dealgate.User, e dealgate.AuditEvent) error {
 	if actor != nil {

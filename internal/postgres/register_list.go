@@ -459,8 +459,8 @@ func agreementConditions(q *query, f dealgate.AgreementFilter, today func() stri
 			" AND a.expires_on <= "+today()+"::date + "+q.arg(f.ExpiringWithinDays)+"::integer")
 	}
 	if len(catIDs) > 0 {
-		q.cond(`EXISTS (SELECT 1 FROM clause_category cc JOIN clause c ON c.id = cc.clause_id
-			WHERE cc.category_id = ANY(%s) AND NOT cc.excluded AND c.agreement_id = a.id AND c.retired_at IS NULL)`, catIDs)
+		q.cond(`a.id IN (SELECT cc.agreement_id FROM clause_category cc
+			WHERE cc.category_id = ANY(%s) AND cc.live AND NOT cc.excluded)`, catIDs)
 	}
 }
 

@@ -562,8 +562,15 @@ func TestAgreementAndClauseLifecycle(t *testing.T) {
 	if len(live) != 0 || len(all) != 1 {
 		t.Errorf("clauses live %d all %d", len(live), len(all))
 	}
+	// A retired clause no longer puts its agreement under its categories.
+	if p, _ := e.reg.ListAgreements(e.ctx, e.auditor, dealgate.AgreementFilter{CategoryID: e.apis}); p.Total != 0 {
+		t.Errorf("retired clause still filters: %d", p.Total)
+	}
 	if _, err := e.reg.RestoreClause(e.ctx, e.counsel, cl.ID, cl3.Version); err != nil {
 		t.Fatal(err)
+	}
+	if p, _ := e.reg.ListAgreements(e.ctx, e.auditor, dealgate.AgreementFilter{CategoryID: e.apis}); p.Total != 1 {
+		t.Errorf("restored clause does not filter: %d", p.Total)
 	}
 	ev := e.auditFor(t, dealgate.EntityClause, cl.ID)
 	if len(ev) != 4 || ev[1].Action != "clause.updated" || ev[1].Before["notice_days"] != nil || ev[1].After["notice_days"] != float64(30) ||

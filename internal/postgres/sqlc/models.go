@@ -113,9 +113,11 @@ type Clause struct {
 }
 
 type ClauseCategory struct {
-	ClauseID   int64
-	CategoryID int64
-	Excluded   bool
+	ClauseID    int64
+	CategoryID  int64
+	Excluded    bool
+	AgreementID int64
+	Live        bool
 }
 
 type ClauseParty struct {
