@@ -439,3 +439,26 @@ func TestUserAdminListFiltersAndConflicts(t *testing.T) {
 		t.Errorf("stale save overwrote: %q", name)
 	}
 }
+
+func TestHomeOffersWhatTheRoleMayUse(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	mustUser(t, app, "admin@example.com", dealgate.RoleAdmin)
+	mustUser(t, app, "member@example.com", dealgate.RoleMember)
+	for email, want := range map[string][]string{
+		"admin@example.com":  {"Agreements", "Add an agreement", "Users", "Audit trail", "Expiring soon"},
+		"member@example.com": {"Agreements", "Parties", "Expiring soon"},
+	} {
+		c := app.newClient()
+		app.signInAs(c, email, testPassword)
+		tasks := app.getWith(c, "/").doc(t).Find(`[data-testid="home-tasks"]`).Text()
+		for _, w := range want {
+			if !strings.Contains(tasks, w) {
+				t.Errorf("%s: home lacks %q", email, w)
+			}
+		}
+		if email == "member@example.com" && (strings.Contains(tasks, "Users") || strings.Contains(tasks, "Add an agreement")) {
+			t.Errorf("member offered admin or editor tasks: %s", tasks)
+		}
+	}
+}

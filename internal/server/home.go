@@ -1,10 +1,12 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/web/pages"
 )
 
@@ -12,6 +14,35 @@ func (s *Server) registerHomeRoutes() {
 	s.get("/", signedIn, s.handleHome)
 }
 
+// homeTasks are the home page's shortcuts; each shows only to roles the
+// policy lets through.
+var homeTasks = []struct {
+	action            dealgate.Action
+	label, href, hint string
+}{
+	{dealgate.ActRegisterView, "Agreements", "/agreements", "Search the register: agreements in force and their restrictive clauses"},
+	{dealgate.ActRegisterEdit, "Add an agreement", "/agreements/new", "Record a new agreement, then its clauses"},
+	{dealgate.ActRegisterView, "Parties", "/parties", "Companies we deal with, their other names and corporate families"},
+	{dealgate.ActRegisterView, "Product categories", "/taxonomy", "The versioned definitions clauses and deals are screened against"},
+	{dealgate.ActUserManage, "Users", "/admin/users", "Add people, change roles, deactivate accounts"},
+	{dealgate.ActAuditView, "Audit trail", "/audit", "Every change, sign-in and export, hash-chained"},
+}
+
 func (s *Server) handleHome(c echo.Context) error {
-	return s.render(c, http.StatusOK, pages.Home(s.page(c, "Home"), pages.HomeView{}))
+	u := currentUser(c)
+	v := pages.HomeView{SignedIn: true, Greeting: "Signed in as " + u.Name + " (" + roleLabels(u.Roles) + ")"}
+	for _, t := range homeTasks {
+		if dealgate.Allowed(u, t.action) {
+			v.Tasks = append(v.Tasks, pages.HomeTask{Label: t.label, Href: t.href, Hint: t.hint})
+		}
+	}
+	if dealgate.Allowed(u, dealgate.ActRegisterView) {
+		soon, err := s.register.ExpiringSoon(c.Request().Context(), u, 90, dealgate.PageRequest{Page: 1, PerPage: 1})
+		if err != nil {
+			return err
+		}
+		v.Tasks = append(v.Tasks, pages.HomeTask{Label: "Expiring soon", Href: "/register/expiring",
+			Hint: fmt.Sprintf("%d agreements or clauses end within 90 days", soon.Total)})
+	}
+	return s.render(c, http.StatusOK, pages.Home(s.page(c, "Home"), v))
 }

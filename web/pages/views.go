@@ -8,6 +8,15 @@ import "strconv"
 type HomeView struct {
 	SignedIn bool
 	Checks   []HomeCheck
+	// Greeting names the signed-in person and their roles.
+	Greeting string
+	// Tasks are the places this person's roles let them work.
+	Tasks []HomeTask
+}
+
+// HomeTask is one place to go from the home page.
+type HomeTask struct {
+	Label, Href, Hint string
 }
 
 // HomeCheck is one status line on the home page.
