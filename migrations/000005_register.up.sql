@@ -225,6 +225,9 @@ CREATE TABLE clause_category (
 );
 CREATE INDEX clause_category_category_idx ON clause_category (category_id, excluded, clause_id);
 CREATE INDEX clause_category_live_idx ON clause_category (category_id, agreement_id) WHERE live AND NOT excluded;
+-- The same, from the agreement's side: "does this agreement have a live
+-- clause covering one of these categories?" while walking a sorted list.
+CREATE INDEX clause_category_agreement_live_idx ON clause_category (agreement_id, category_id) WHERE live AND NOT excluded;
 
 CREATE FUNCTION clause_category_copy_clause() RETURNS trigger
 LANGUAGE plpgsql AS $$
