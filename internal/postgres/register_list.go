@@ -389,9 +389,12 @@ const agreementItemsSQL = `
 		ORDER BY rank DESC, c.id
 		LIMIT 1
 	) bc ON true
-	-- The summary is weight B of a.search: rank it alone, without re-parsing it.
-	CROSS JOIN LATERAL (SELECT ts_rank('{0, 0, 1, 0}', a.search, q.q) AS rank) sr
-	CROSS JOIN LATERAL (SELECT q.q IS NOT NULL AND sr.rank > 0 AND (bc.id IS NULL OR sr.rank >= bc.rank) AS summary_wins) sm
+	-- The summary is weight B of a.search: match and rank it alone (phrases
+	-- included), without parsing it again.
+	CROSS JOIN LATERAL (SELECT ts_filter(a.search, '{b}') AS v) sv
+	CROSS JOIN LATERAL (
+		SELECT q.q IS NOT NULL AND sv.v @@ q.q AND (bc.id IS NULL OR ts_rank(sv.v, q.q) >= bc.rank) AS summary_wins
+	) sm
 	ORDER BY m.ord`
 
 func (tx *Tx) agreementItems(ctx context.Context, ids []int64, ranks []float32, tsquery string) ([]dealgate.AgreementListItem, error) {

@@ -731,7 +731,7 @@ func TestAgreementSearch(t *testing.T) {
 	t.Parallel()
 	e := newRegEnv(t).withStory(t)
 	a := e.mustAgreement(t, dealgate.AgreementInput{Title: "Azurine strategic partnership", Binding: true,
-		Summary: "Long-term investment; Azurine is the preferred cloud partner."})
+		Summary: "Long-term investment; Azurine is the preferred cloud partner and an exclusive host for some workloads."})
 	e.mustClause(t, a.ID, dealgate.ClauseInput{CategoryIDs: []int64{e.apis}, Section: "4.2",
 		Text: "Azurine shall be the exclusive host of all stateless model APIs offered by Lumen <script>alert(1)</script> worldwide."})
 	b := e.mustAgreement(t, dealgate.AgreementInput{Title: "Exclusive hosting of stateless model APIs", PartyID: e.nimbus.ID, Kind: dealgate.AgreementCloudServices})
@@ -778,6 +778,11 @@ func TestAgreementSearch(t *testing.T) {
 	page, _ = e.reg.ListAgreements(e.ctx, e.auditor, dealgate.AgreementFilter{Query: "collaborations"})
 	if page.Total != 1 || page.Items[0].ID != c.ID || page.Items[0].SnippetClauseID != 0 || !strings.Contains(page.Items[0].Snippet.String(), "collaborations") {
 		t.Errorf("summary hit %+v", page.Items)
+	}
+	// A phrase the clause has and the summary only half has: the clause is the snippet.
+	page, _ = e.reg.ListAgreements(e.ctx, e.auditor, dealgate.AgreementFilter{Query: `"exclusive host of all stateless"`})
+	if page.Total != 1 || page.Items[0].ID != a.ID || page.Items[0].SnippetClauseID == 0 || !page.Items[0].Snippet.HasMatch() {
+		t.Errorf("phrase in clause: %+v", page.Items)
 	}
 	page, _ = e.reg.ListAgreements(e.ctx, e.auditor, dealgate.AgreementFilter{Query: "stateless", PartyID: e.azurine.ID})
 	if page.Total != 1 || page.Items[0].ID != a.ID {
