@@ -36,6 +36,7 @@ type Config struct {
 	SessionIdleTimeout time.Duration   // DEALGATE_SESSION_IDLE_TIMEOUT
 	SessionLifetime    time.Duration   // DEALGATE_SESSION_LIFETIME
 	SecondFactorRoles  []dealgate.Role // DEALGATE_SECOND_FACTOR_ROLES
+	MaxDocumentBytes   int64           // DEALGATE_MAX_DOCUMENT_BYTES
 }
 
 // Var documents one environment variable.
@@ -61,6 +62,7 @@ var Vars = []Var{
 	{"DEALGATE_IDLE_TIMEOUT", "120s", "keep-alive idle timeout"},
 	{"DEALGATE_SESSION_IDLE_TIMEOUT", "1h", "a session unused for this long ends"},
 	{"DEALGATE_SESSION_LIFETIME", "12h", "any session ends this long after sign-in"},
+	{"DEALGATE_MAX_DOCUMENT_BYTES", "20971520", "largest agreement document accepted, in bytes (1 KiB to 1 GiB)"},
 	{"DEALGATE_SECOND_FACTOR_ROLES", "admin,chair in production, none in development", "comma-separated roles that must use two-step verification; \"none\" for nobody"},
 }
 
@@ -152,6 +154,11 @@ func Load(getenv func(string) string) (*Config, error) {
 		bad("DEALGATE_MAX_BODY_BYTES", "must be a number of bytes from 1024 to 1073741824")
 	} else {
 		c.MaxBodyBytes = n
+	}
+	if n, err := strconv.ParseInt(get("DEALGATE_MAX_DOCUMENT_BYTES", strconv.Itoa(dealgate.DefaultMaxDocumentBytes)), 10, 64); err != nil || n < 1024 || n > 1<<30 {
+		bad("DEALGATE_MAX_DOCUMENT_BYTES", "must be a number of bytes from 1024 to 1073741824")
+	} else {
+		c.MaxDocumentBytes = n
 	}
 	dur := func(name, def string, dst *time.Duration) {
 		d, err := time.ParseDuration(get(name, def))

@@ -307,3 +307,29 @@ func TestDocumentUploadsMayExceedTheDefaultBodyLimit(t *testing.T) {
 		t.Fatalf("3 MB form elsewhere: %d", r.StatusCode)
 	}
 }
+
+func TestDocumentSizeLimitIsConfigurable(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, map[string]string{"DEALGATE_MAX_DOCUMENT_BYTES": "2048"})
+	admin := mustUser(t, app, "admin@example.com", dealgate.RoleAdmin)
+	c := app.newClient()
+	app.signInAs(c, "admin@example.com", testPassword)
+	reg := postgres.NewRegister(app.db)
+	party, err := reg.CreateParty(context.Background(), admin, dealgate.PartyInput{Name: "Small Docs Ltd", Kind: dealgate.PartyOther})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := reg.CreateAgreement(context.Background(), admin, dealgate.AgreementInput{Title: "Tiny", PartyID: party.ID,
+		Kind: dealgate.AgreementOther, Status: dealgate.StatusDraft})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/agreements/" + strconv.FormatInt(a.ID, 10)
+	if hint := app.getWith(c, page).doc(t).Find("#file-hint").Text(); !strings.Contains(hint, "2 KB") {
+		t.Errorf("hint %q", hint)
+	}
+	r := upload(t, app, c, page+"/documents", page, "big.txt", bytes.Repeat([]byte("a"), 4096))
+	if r.StatusCode != http.StatusUnprocessableEntity || r.doc(t).Find(`[data-testid="file-error"]`).Length() != 1 {
+		t.Fatalf("4 KB file against a 2 KB limit: %d", r.StatusCode)
+	}
+}

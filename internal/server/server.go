@@ -45,6 +45,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.users = postgres.NewUsers(db)
 	s.users.SecondFactorRoles = cfg.SecondFactorRoles
 	s.register = postgres.NewRegister(db)
+	s.register.MaxDocumentBytes = cfg.MaxDocumentBytes
 	s.sessions = newSessionManager(cfg, db)
 	s.metrics = newMetrics(db)
 	e := echo.New()
