@@ -30,6 +30,8 @@ type Register struct {
 	DB *DB
 	// MaxDocumentBytes limits uploads; 0 means dealgate.DefaultMaxDocumentBytes.
 	MaxDocumentBytes int64
+	// published caches published taxonomy versions, which never change.
+	published taxonomyCache
 }
 
 // NewRegister returns the register service on db with the default limits.

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
@@ -124,7 +125,7 @@ func (s *Register) TaxonomyVersions(ctx context.Context, actor *dealgate.User) (
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Taxonomy(ctx context.Context, actor *dealgate.User, versionID int64) (*dealgate.Taxonomy, error) {
 	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (*dealgate.Taxonomy, error) {
-		return tx.Taxonomy(ctx, versionID)
+		return s.published.get(ctx, tx, versionID)
 	})
 }
 
@@ -133,8 +134,42 @@ func (s *Register) Taxonomy(ctx context.Context, actor *dealgate.User, versionID
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND (nothing published yet).
 func (s *Register) CurrentTaxonomy(ctx context.Context, actor *dealgate.User) (*dealgate.Taxonomy, error) {
 	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (*dealgate.Taxonomy, error) {
-		return tx.CurrentTaxonomy(ctx)
+		id, err := tx.Q.CurrentTaxonomyVersionID(ctx)
+		if err != nil {
+			return nil, orNotFound(err, "published taxonomy")
+		}
+		return s.published.get(ctx, tx, id)
 	})
+}
+
+// taxonomyCache keeps published taxonomy versions in memory. A published
+// version never changes (the database refuses edits to it), so each is read
+// once per instance and every list page and form that shows categories
+// skips reloading thousands of rows. The trees are shared: callers must not
+// modify them. Drafts are never cached.
+type taxonomyCache struct {
+	mu sync.Mutex
+	m  map[int64]*dealgate.Taxonomy
+}
+
+func (c *taxonomyCache) get(ctx context.Context, tx *Tx, id int64) (*dealgate.Taxonomy, error) {
+	c.mu.Lock()
+	t, ok := c.m[id]
+	c.mu.Unlock()
+	if ok {
+		return t, nil
+	}
+	t, err := tx.Taxonomy(ctx, id)
+	if err != nil || t.Version.Status != dealgate.TaxonomyPublished {
+		return t, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 8 {
+		c.m = map[int64]*dealgate.Taxonomy{} // a handful of versions is all pages ask for
+	}
+	c.m[id] = t
+	return t, nil
 }
 
 // DraftTaxonomy returns the draft's tree.

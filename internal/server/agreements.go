@@ -105,8 +105,19 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 			f.ExpiringWithinDays = n
 		}
 	}
-	if raw := q.Get("category"); raw != "" {
-		f.CategoryID, _ = strconv.ParseInt(raw, 10, 64)
+	tax, err := s.register.CurrentTaxonomy(ctx, actor)
+	if err != nil && dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
+		return err
+	}
+	if raw := strings.TrimSpace(q.Get("category")); raw != "" {
+		// An ID from a link or the select, or a key or name typed in.
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			f.CategoryID = id
+		} else if cat, ok := findCategory(tax, raw); ok {
+			f.CategoryID = cat.ID
+		} else {
+			v.Add("category", "No category has that key or name")
+		}
 	}
 	view := agreements.ListView{
 		CanEdit:   dealgate.Allowed(actor, dealgate.ActRegisterEdit),
@@ -137,7 +148,7 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 		}
 	}
 	f = f.Normalize()
-	errs, summary := formErrors(v.Err(), "q", "party_name", "status", "kind", "binding", "expiring")
+	errs, summary := formErrors(v.Err(), "q", "party_name", "status", "kind", "binding", "expiring", "category")
 	if v.Err() == nil {
 		errs, summary = nil, nil
 	}
@@ -167,15 +178,24 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 		{ID: "binding", Name: "binding", Label: "Binding", Value: q.Get("binding"), Options: opts("Either", []string{"yes", "no"}, []string{"Binding", "Non-binding"}, q.Get("binding"))},
 		{ID: "expiring", Name: "expiring", Label: "Expiring within (days)", Type: "number", Inputmode: "numeric", Value: q.Get("expiring"), Error: errs["expiring"]},
 	}
-	view.Category = components.Field{ID: "category", Name: "category", Label: "Covers category", Options: []components.Option{{Value: "", Label: "Any category"}}}
-	if tax, err := s.register.CurrentTaxonomy(ctx, actor); err == nil {
-		for _, cat := range tax.Live() {
-			view.Category.Options = append(view.Category.Options, components.Option{
-				Value: strconv.FormatInt(cat.ID, 10), Label: strings.Repeat("— ", cat.Depth) + cat.Name, Selected: cat.ID == f.CategoryID,
-			})
+	view.Category = components.Field{ID: "category", Name: "category", Label: "Covers category", Value: q.Get("category"), Error: errs["category"]}
+	if tax != nil {
+		live := tax.Live()
+		if len(live) <= maxCategoryOptions {
+			view.Category.Options = []components.Option{{Value: "", Label: "Any category"}}
+			for _, cat := range live {
+				view.Category.Options = append(view.Category.Options, components.Option{
+					Value: strconv.FormatInt(cat.ID, 10), Label: strings.Repeat("— ", cat.Depth) + cat.Name, Selected: cat.ID == f.CategoryID,
+				})
+			}
+		} else {
+			// A long taxonomy is typed, not scrolled: a select of thousands
+			// of options helps nobody and weighs down every page.
+			view.Category.Hint = "A category's key or exact name; subcategories are included"
+			if cat, ok := tax.Category(f.CategoryID); ok && view.Category.Error == "" {
+				view.Category.Value = cat.Key
+			}
 		}
-	} else if dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
-		return err
 	}
 	sortKey := f.Sort
 	view.Headers = []components.SortHeader{
@@ -219,6 +239,26 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// maxCategoryOptions is the longest taxonomy the category filter offers as
+// a select; beyond it the filter is a text field.
+const maxCategoryOptions = 150
+
+// findCategory finds a live category of tax by key or, ignoring case, name.
+func findCategory(tax *dealgate.Taxonomy, s string) (dealgate.Category, bool) {
+	if tax == nil {
+		return dealgate.Category{}, false
+	}
+	if cat, ok := tax.ByKey(strings.ToLower(s)); ok && !cat.Retired {
+		return cat, true
+	}
+	for _, cat := range tax.Live() {
+		if strings.EqualFold(cat.Name, s) {
+			return cat, true
+		}
+	}
+	return dealgate.Category{}, false
+}
 
 // agreementForm is what the agreement form carries, as typed.
 type agreementForm struct {
