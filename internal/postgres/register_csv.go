@@ -6,7 +6,13 @@ package postgres
 //
 //	agreement_ref        required; rows with the same ref are one agreement
 //	title                the agreement's title
-//	party                name or alias of a party in the register
+//	party                name or alias of a party in the register (or created above)
+//	party_kind           cloud_provider, model_developer, reseller, investor, other (or their
+//	                     labels); with a party not in the register, the import creates it
+//	party_aliases        the new party's aliases, separated by ";"
+//	party_parent         name or alias of its parent company (in the register or created above)
+//	party_website        the new party's web address, optional
+//	party_notes          free text, optional
 //	agreement_kind       partnership, investment, cloud_services, licence, mou, other (or their labels)
 //	binding              yes/no (true/false, binding/non-binding)
 //	status               draft, active, expired, terminated
@@ -32,6 +38,12 @@ package postgres
 //	notice_days          whole days, optional (required for notice_required)
 //	clause_text          the clause as written
 //
+// A row with party and party_kind and every agreement and clause column
+// blank (agreement_ref too) only creates its party, so that a file can
+// define parents before their affiliates. Party columns given for a party
+// that already exists (or was created above) must agree with it: an import
+// never changes a party.
+//
 // agreement_id and clause_id (written by the export) are ignored on import.
 // The first row of an agreement carries its fields; later rows of the same
 // agreement may repeat them exactly or leave them blank. Cells the export
@@ -53,14 +65,24 @@ import (
 
 // ImportColumns are the template's columns in the order the export writes them.
 var ImportColumns = []string{
-	"agreement_ref", "title", "party", "agreement_kind", "binding", "status", "signed_on", "effective_on",
+	"agreement_ref", "title", "party", "party_kind", "party_aliases", "party_parent", "party_website", "party_notes",
+	"agreement_kind", "binding", "status", "signed_on", "effective_on",
 	"expires_on", "value", "currency", "owner_email", "summary", "notes",
 	"clause_kind", "section", "beneficiary", "categories", "excluded_categories", "restricts",
 	"restricted_parties", "exceptions", "territory", "valid_from", "valid_until", "notice_days", "clause_text",
 }
 
 // agreementColumns are the columns that describe the agreement itself.
-var agreementColumns = ImportColumns[1:14]
+var agreementColumns = []string{"title", "party", "agreement_kind", "binding", "status", "signed_on", "effective_on",
+	"expires_on", "value", "currency", "owner_email", "summary", "notes"}
+
+// partyColumns describe the row's party: they create it when it is not in
+// the register, and must agree with it when it is.
+var partyColumns = []string{"party_kind", "party_aliases", "party_parent", "party_website", "party_notes"}
+
+// clauseColumns describe the row's clause.
+var clauseColumns = []string{"clause_kind", "section", "beneficiary", "categories", "excluded_categories", "restricts",
+	"restricted_parties", "exceptions", "territory", "valid_from", "valid_until", "notice_days", "clause_text"}
 
 // exportOnlyColumns are written by the export for reference and ignored on import.
 var exportOnlyColumns = []string{"agreement_id", "clause_id"}
@@ -88,7 +110,8 @@ func (p ImportProblem) String() string {
 type ImportReport struct {
 	DryRun     bool
 	Rows       int // data rows read
-	Agreements int // created (or that would be)
+	Parties    int // created (or that would be)
+	Agreements int
 	Clauses    int
 	Problems   []ImportProblem // every bad row; nothing is imported when any
 }
@@ -97,7 +120,7 @@ var errDryRun = errors.New("dry run: roll back")
 
 // ImportCSV reads the register template from r. It checks every row and
 // reports every problem with its line number; only when there are none,
-// and dryRun is false, does it create the agreements and clauses, all in
+// and dryRun is false, does it create the parties, agreements and clauses, all in
 // one transaction with their audit events, so an import is all or nothing.
 // A dry run does the same work and rolls it back.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (the report lists the problems).
@@ -168,8 +191,16 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 	byRef := map[string]*importAgreement{}
 	for _, row := range rows {
 		ref := row.cells["agreement_ref"]
+		// The row's party first: a new party is created here, before any
+		// agreement, so that later rows can name it.
+		if err := res.rowParty(ctx, actor, row, func(col, msg string) { problem(row.line, col, "%s", msg) }); err != nil {
+			return rep, err
+		}
 		if ref == "" {
-			problem(row.line, "agreement_ref", "Give every row an agreement_ref; rows with the same ref are one agreement")
+			if !isPartyRow(row.cells) {
+				problem(row.line, "agreement_ref", "Give every row an agreement_ref; rows with the same ref are one agreement. "+
+					"(A row that only adds a party has party and party_kind and leaves every agreement and clause column blank.)")
+			}
 			continue
 		}
 		a, seen := byRef[ref]
@@ -200,6 +231,7 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 		c.line = row.line
 		a.clauses = append(a.clauses, c)
 	}
+	rep.Parties = res.created
 	if probs.any() {
 		return rep, nil
 	}
@@ -232,7 +264,7 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 	}
 	return rep, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 		Action: "register.imported", EntityType: dealgate.EntityRegister, EntityID: "import",
-		After: map[string]int{"rows": rep.Rows, "agreements": rep.Agreements, "clauses": rep.Clauses},
+		After: map[string]int{"rows": rep.Rows, "parties": rep.Parties, "agreements": rep.Agreements, "clauses": rep.Clauses},
 	})
 }
 
@@ -293,12 +325,26 @@ func formField(f string) string {
 }
 
 func hasClauseCells(cells map[string]string) bool {
-	for _, c := range ImportColumns[15:] {
+	for _, c := range clauseColumns {
 		if cells[c] != "" {
 			return true
 		}
 	}
 	return false
+}
+
+// isPartyRow reports whether a row only describes a party: party and
+// party_kind filled in, every agreement and clause column blank.
+func isPartyRow(cells map[string]string) bool {
+	if cells["agreement_ref"] != "" || cells["party"] == "" || cells["party_kind"] == "" || hasClauseCells(cells) {
+		return false
+	}
+	for _, c := range agreementColumns {
+		if c != "party" && cells[c] != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // readImportRows reads the header and every row. ok is false when the file
@@ -386,16 +432,205 @@ func readImportRows(r io.Reader, probs *problems) ([]importRow, bool) {
 	return rows, true
 }
 
-// resolver turns names in the file into IDs, with caches.
+// resolver turns names in the file into IDs, with caches, and creates the
+// parties the file adds.
 type resolver struct {
 	tx      *Tx
 	parties map[string]*int64
 	owners  map[string]*int64
 	tax     *dealgate.Taxonomy
+	created int            // parties created
+	madeOn  map[int64]int  // party created → its line
+	failed  map[string]int // normalised name of a party that could not be created → its line
 }
 
 func newResolver(tx *Tx) *resolver {
-	return &resolver{tx: tx, parties: map[string]*int64{}, owners: map[string]*int64{}}
+	return &resolver{tx: tx, parties: map[string]*int64{}, owners: map[string]*int64{}, madeOn: map[int64]int{}, failed: map[string]int{}}
+}
+
+// rowParty creates the row's party when the row's party columns describe
+// one not in the register, or checks them against the party when it is.
+func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row importRow, bad func(col, msg string)) error {
+	c := row.cells
+	given := false
+	for _, col := range partyColumns {
+		given = given || c[col] != ""
+	}
+	if !given {
+		return nil
+	}
+	name := c["party"]
+	if name == "" {
+		bad("party", "Give the party that the party columns describe on this row too")
+		return nil
+	}
+	id, ok, err := r.party(ctx, name)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return r.checkParty(ctx, id, c, bad)
+	}
+	norm := dealgate.NormalizePartyName(name)
+	if line, failed := r.failed[norm]; failed {
+		bad("party", fmt.Sprintf("%q could not be created: see line %d", name, line))
+		return nil
+	}
+	if c["party_kind"] == "" {
+		// Reported by the agreement (or, on a row without one, as a
+		// missing agreement_ref), with the hint to fill in party_kind.
+		if c["agreement_ref"] == "" {
+			bad("party_kind", fmt.Sprintf("%q is not a party in the register; fill in party_kind to create it", name))
+		}
+		return nil
+	}
+	in := dealgate.PartyInput{Name: name, Aliases: dealgate.SplitList(c["party_aliases"]), Website: c["party_website"], Notes: c["party_notes"]}
+	good := true
+	if k, err := dealgate.ParsePartyKind(c["party_kind"]); err != nil {
+		bad("party_kind", dealgate.ErrorMessage(err))
+		good = false
+	} else {
+		in.Kind = k
+	}
+	if parent := c["party_parent"]; parent != "" {
+		pid, ok, err := r.party(ctx, parent)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			bad("party_parent", r.missingParty(parent, row.line))
+			good = false
+		} else {
+			in.ParentID = &pid
+		}
+	}
+	if good {
+		// The register's own path: validation, names, the audit event.
+		p, err := r.tx.CreateParty(ctx, actor, in)
+		switch {
+		case err == nil:
+			r.created++
+			r.madeOn[p.ID] = row.line
+			for _, n := range append([]string{p.Name}, p.Aliases...) {
+				id := p.ID
+				r.parties[dealgate.NormalizePartyName(n)] = &id
+			}
+			return nil
+		case !reportable(err):
+			return err
+		}
+		fields := dealgate.ErrorFields(err)
+		if len(fields) == 0 {
+			bad("party", dealgate.ErrorMessage(err))
+		}
+		for f, m := range fields {
+			bad(partyField(f), m)
+		}
+	}
+	r.failed[norm] = row.line
+	return nil
+}
+
+// partyField maps a party form field to its CSV column.
+func partyField(f string) string {
+	switch f {
+	case "name":
+		return "party"
+	case "kind":
+		return "party_kind"
+	case "aliases":
+		return "party_aliases"
+	case "parent_id":
+		return "party_parent"
+	case "website":
+		return "party_website"
+	case "notes":
+		return "party_notes"
+	}
+	return f
+}
+
+// checkParty reports every party column of a row that contradicts the
+// party (in the register or created above): an import never changes one.
+func (r *resolver) checkParty(ctx context.Context, id int64, c map[string]string, bad func(col, msg string)) error {
+	p, err := r.tx.party(ctx, id)
+	if err != nil {
+		return err
+	}
+	where := "the register"
+	if line, ok := r.madeOn[id]; ok {
+		where = fmt.Sprintf("line %d", line)
+	}
+	const fix = "an import does not change a party that exists: leave the column blank, or edit the party in the register"
+	if kc := c["party_kind"]; kc != "" {
+		if k, err := dealgate.ParsePartyKind(kc); err != nil {
+			bad("party_kind", dealgate.ErrorMessage(err))
+		} else if k != p.Kind {
+			bad("party_kind", fmt.Sprintf("Party %s exists as %s (from %s), not %s; write %s or leave party_kind blank",
+				p.Name, withArticle(p.Kind.Noun()), where, withArticle(k.Noun()), p.Kind))
+		}
+	}
+	if ac := c["party_aliases"]; ac != "" {
+		known := map[string]bool{dealgate.NormalizePartyName(p.Name): true}
+		for _, a := range p.Aliases {
+			known[dealgate.NormalizePartyName(a)] = true
+		}
+		var extra []string
+		for _, a := range dealgate.SplitList(ac) {
+			if !known[dealgate.NormalizePartyName(a)] {
+				extra = append(extra, a)
+			}
+		}
+		if len(extra) > 0 {
+			bad("party_aliases", fmt.Sprintf("Party %s (from %s) is not also known as %s; %s",
+				p.Name, where, strings.Join(extra, ", "), fix))
+		}
+	}
+	if pc := c["party_parent"]; pc != "" {
+		pid, ok, err := r.party(ctx, pc)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !ok:
+			bad("party_parent", r.missingParty(pc, 0))
+		case p.ParentID == nil:
+			bad("party_parent", fmt.Sprintf("Party %s (from %s) has no parent company; %s", p.Name, where, fix))
+		case *p.ParentID != pid:
+			bad("party_parent", fmt.Sprintf("The parent company of %s (from %s) is %s; %s", p.Name, where, p.ParentName, fix))
+		}
+	}
+	same := dealgate.PartyInput{Name: p.Name, Kind: p.Kind, Website: c["party_website"], Notes: c["party_notes"]}
+	var v dealgate.Validation
+	same.ValidateInto(&v)
+	if c["party_website"] != "" && same.Website != p.Website {
+		was := "no web address"
+		if p.Website != "" {
+			was = "the web address " + p.Website
+		}
+		bad("party_website", fmt.Sprintf("Party %s (from %s) has %s; %s", p.Name, where, was, fix))
+	}
+	if c["party_notes"] != "" && same.Notes != p.Notes {
+		bad("party_notes", fmt.Sprintf("Party %s (from %s) has other notes; %s", p.Name, where, fix))
+	}
+	return nil
+}
+
+// withArticle puts "a" or "an" before a noun.
+func withArticle(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
+// missingParty says that name is not a party; line is the row asking, to
+// leave out a pointer to itself.
+func (r *resolver) missingParty(name string, line int) string {
+	if at, ok := r.failed[dealgate.NormalizePartyName(name)]; ok && at != line {
+		return fmt.Sprintf("%q is not a party in the register, and the row that would create it (line %d) has problems", name, at)
+	}
+	return fmt.Sprintf("%q is not a party in the register or created by a row above this one (names and aliases are matched)", name)
 }
 
 func (r *resolver) load(ctx context.Context) error {
@@ -442,7 +677,7 @@ func (r *resolver) partyList(ctx context.Context, cell string, col string, bad f
 			return nil, err
 		}
 		if !ok {
-			bad(col, fmt.Sprintf("%q is not a party in the register (names and aliases are matched); add it first", name))
+			bad(col, r.missingParty(name, 0))
 			continue
 		}
 		ids = append(ids, id)
@@ -490,7 +725,13 @@ func (r *resolver) agreement(ctx context.Context, a *importAgreement, bad func(c
 	} else if id, ok, err := r.party(ctx, c["party"]); err != nil {
 		return err
 	} else if !ok {
-		bad("party", fmt.Sprintf("%q is not a party in the register (names and aliases are matched); add it first", c["party"]))
+		if at, failed := r.failed[dealgate.NormalizePartyName(c["party"])]; failed {
+			if at != a.line { // else the party's own problems are on this line already
+				bad("party", r.missingParty(c["party"], a.line))
+			}
+		} else {
+			bad("party", fmt.Sprintf("%q is not a party in the register (names and aliases are matched); fill in party_kind to create it, or add it to the register first", c["party"]))
+		}
 	} else {
 		in.PartyID = id
 	}
@@ -569,7 +810,7 @@ func (r *resolver) clause(ctx context.Context, a *importAgreement, c map[string]
 	} else if id, ok, err := r.party(ctx, c["beneficiary"]); err != nil {
 		return importClause{}, err
 	} else if !ok {
-		bad("beneficiary", fmt.Sprintf("%q is not a party in the register", c["beneficiary"]))
+		bad("beneficiary", r.missingParty(c["beneficiary"], 0))
 	} else {
 		in.BeneficiaryID = id
 	}
@@ -657,10 +898,11 @@ func unescapeCell(s string) string {
 	return s
 }
 
-// ExportCSV writes the whole register in the import template, one row per
-// live clause (an agreement without clauses gets one row), ordered by
-// agreement and clause. Status is the effective status. The export is an
-// audit event.
+// ExportCSV writes the whole register in the import template: first one
+// party-only row per party (parents before their affiliates, then by name),
+// so that the file imports into an empty register; then one row per live
+// clause (an agreement without clauses gets one row), ordered by agreement
+// and clause. Status is the effective status. The export is an audit event.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Writer) error {
 	if err := dealgate.Authorize(actor, dealgate.ActExport); err != nil {
@@ -668,7 +910,12 @@ func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Wri
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		cw := csv.NewWriter(w)
-		if err := cw.Write(append(append([]string{}, exportOnlyColumns...), ImportColumns...)); err != nil {
+		header := append(append([]string{}, exportOnlyColumns...), ImportColumns...)
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		np, err := tx.exportParties(ctx, cw, header)
+		if err != nil {
 			return err
 		}
 		rows, err := tx.Query(ctx, `
@@ -731,7 +978,7 @@ func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Wri
 				yes = "yes"
 			}
 			rec := []string{
-				strconv.FormatInt(aid, 10), "", "A" + strconv.FormatInt(aid, 10), title, party, kind, yes, status,
+				strconv.FormatInt(aid, 10), "", "A" + strconv.FormatInt(aid, 10), title, party, "", "", "", "", "", kind, yes, status,
 				dealgate.FormatDate(signed), dealgate.FormatDate(effective), dealgate.FormatDate(expires), val, cur, owner, summary, note,
 			}
 			clauseCells := make([]string, 13)
@@ -770,9 +1017,57 @@ func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Wri
 		}
 		return tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "register.exported", EntityType: dealgate.EntityRegister, EntityID: "export",
-			After: map[string]any{"format": "csv", "rows": n},
+			After: map[string]any{"format": "csv", "rows": np + n, "parties": np},
 		})
 	})
+}
+
+// exportParties writes a party-only row for every party, parents first,
+// and returns how many it wrote.
+func (tx *Tx) exportParties(ctx context.Context, cw *csv.Writer, header []string) (int, error) {
+	// Parties by depth below their topmost parent, then by name.
+	rows, err := tx.Query(ctx, `
+		WITH RECURSIVE tree (id, depth) AS (
+		    SELECT id, 0 FROM party WHERE parent_id IS NULL
+		    UNION ALL
+		    SELECT p.id, tree.depth + 1 FROM party p JOIN tree ON p.parent_id = tree.id WHERE tree.depth < 100
+		)
+		SELECT p.id FROM party p LEFT JOIN tree ON tree.id = p.id
+		ORDER BY coalesce(tree.depth, 101), p.name, p.id`)
+	if err != nil {
+		return 0, fmt.Errorf("export parties: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("export parties: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("export parties: %w", err)
+	}
+	parties, err := tx.parties(ctx, ids)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range parties {
+		cells := map[string]string{
+			"party": p.Name, "party_kind": string(p.Kind), "party_aliases": strings.Join(p.Aliases, ";"),
+			"party_parent": p.ParentName, "party_website": p.Website, "party_notes": p.Notes,
+		}
+		rec := make([]string, len(header))
+		for i, col := range header {
+			rec[i] = escapeCell(cells[col])
+		}
+		if err := cw.Write(rec); err != nil {
+			return 0, err
+		}
+	}
+	return len(parties), nil
 }
 
 func deref(s *string) string {

@@ -22,6 +22,8 @@ func (e *regEnv) countAgreements(t *testing.T) (agreements, clauses int) {
 const csvHeader = "agreement_ref,title,party,agreement_kind,binding,status,signed_on,effective_on,expires_on,value,currency,owner_email,summary,notes," +
 	"clause_kind,section,beneficiary,categories,excluded_categories,restricts,restricted_parties,exceptions,territory,valid_from,valid_until,notice_days,clause_text\n"
 
+// TestImportCSVGoodFile imports a file in the template as it was before
+// the party columns: it must keep working.
 func TestImportCSVGoodFile(t *testing.T) {
 	t.Parallel()
 	e := newRegEnv(t).withStory(t)
@@ -36,7 +38,7 @@ func TestImportCSVGoodFile(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dry run: %v %+v", err, rep.Problems)
 	}
-	if !rep.DryRun || rep.Rows != 4 || rep.Agreements != 3 || rep.Clauses != 3 {
+	if !rep.DryRun || rep.Rows != 4 || rep.Parties != 0 || rep.Agreements != 3 || rep.Clauses != 3 {
 		t.Errorf("dry run report %+v", rep)
 	}
 	if a, c := e.countAgreements(t); a != 0 || c != 0 {
@@ -163,14 +165,20 @@ func TestExportCSVRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 4 || recs[0][0] != "agreement_id" || !strings.HasPrefix(recs[1][3], "'=") {
+	// Four party rows, parents first, then the agreements' rows.
+	if len(recs) != 1+4+3 || recs[0][0] != "agreement_id" || recs[1][4] != "Azurine Corporation" ||
+		strings.Join(recs[4][4:8], "|") != "Azurine Cloud|cloud_provider|Azurine|Azurine Corporation" {
 		t.Fatalf("export %q", recs)
 	}
-	if recs[1][19] != "stateless-model-apis" || recs[1][20] != "agent-hosting" || recs[1][21] != "cloud_provider" || recs[1][23] != "Azurine Cloud" {
-		t.Errorf("clause cells %q", recs[1][14:])
+	recs = append(recs[:1], recs[5:]...)
+	if !strings.HasPrefix(recs[1][3], "'=") {
+		t.Fatalf("export %q", recs)
 	}
-	if recs[2][22] != "Lumen Labs;Nimbus Web Services" || recs[2][24] != "EU;UK" || recs[2][27] != "30" {
-		t.Errorf("notice cells %q", recs[2][14:])
+	if recs[1][24] != "stateless-model-apis" || recs[1][25] != "agent-hosting" || recs[1][26] != "cloud_provider" || recs[1][28] != "Azurine Cloud" {
+		t.Errorf("clause cells %q", recs[1][19:])
+	}
+	if recs[2][27] != "Lumen Labs;Nimbus Web Services" || recs[2][29] != "EU;UK" || recs[2][32] != "30" {
+		t.Errorf("notice cells %q", recs[2][19:])
 	}
 	var exported int
 	_ = e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM audit_event WHERE action = 'register.exported' AND actor_label = $1`, e.auditor.Email).Scan(&exported)
@@ -178,12 +186,13 @@ func TestExportCSVRoundTrip(t *testing.T) {
 		t.Errorf("export audited %d times", exported)
 	}
 
-	// Import what was exported: the same register again.
+	// Import what was exported: the same register again (its party rows
+	// agree with the parties, so they create nothing).
 	rep, err := e.reg.ImportCSV(e.ctx, e.counsel, bytes.NewReader(buf.Bytes()), false)
 	if err != nil {
 		t.Fatalf("re-import: %v %v", err, rep.Problems)
 	}
-	if rep.Agreements != 2 || rep.Clauses != 2 {
+	if rep.Parties != 0 || rep.Agreements != 2 || rep.Clauses != 2 {
 		t.Errorf("re-import %+v", rep)
 	}
 	page, _ := e.reg.ListAgreements(e.ctx, e.auditor, dealgate.AgreementFilter{Sort: "updated_at", Desc: true, PerPage: 2})

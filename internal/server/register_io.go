@@ -321,8 +321,15 @@ func (s *Server) handleImport(c echo.Context) error {
 		v.Report = &report
 		return s.render(c, http.StatusOK, registerio.Import(s.page(c, "Import agreements"), v))
 	}
-	s.flash(c, "success", fmt.Sprintf("Imported %s and %s from %s (%s).",
-		countText(rep.Agreements, "agreement"), countText(rep.Clauses, "clause"), f.name, countText(rep.Rows, "row")))
+	what := countText(rep.Agreements, "agreement") + " and " + countText(rep.Clauses, "clause")
+	if rep.Parties > 0 {
+		parties := groupThousands(rep.Parties) + " parties"
+		if rep.Parties == 1 {
+			parties = "1 party"
+		}
+		what = parties + ", " + what
+	}
+	s.flash(c, "success", fmt.Sprintf("Imported %s from %s (%s).", what, f.name, countText(rep.Rows, "row")))
 	return redirectSeeOther(c, "/agreements")
 }
 
@@ -335,7 +342,7 @@ func countText(n int, noun string) string {
 
 // importReport is the view of the service's report, problems in line order.
 func importReport(rep postgres.ImportReport, name string) registerio.Report {
-	r := registerio.Report{DryRun: rep.DryRun, FileName: name, Rows: rep.Rows, Agreements: rep.Agreements, Clauses: rep.Clauses,
+	r := registerio.Report{DryRun: rep.DryRun, FileName: name, Rows: rep.Rows, Parties: rep.Parties, Agreements: rep.Agreements, Clauses: rep.Clauses,
 		Truncated: len(rep.Problems) >= importProblemCap}
 	for _, p := range rep.Problems {
 		r.Problems = append(r.Problems, registerio.Problem{Line: p.Line, Column: p.Column, Message: p.Message})
@@ -373,8 +380,8 @@ func problemSummary(r registerio.Report) string {
 
 // templateExample is the example row of the template (docs/register-import.md).
 var templateExample = map[string]string{
-	"agreement_ref": "P1", "title": "Azurine strategic partnership", "party": "Azurine", "agreement_kind": "partnership",
-	"binding": "yes", "status": "active", "signed_on": "2019-07-22", "effective_on": "2019-07-22", "expires_on": "2032-12-31",
+	"agreement_ref": "P1", "title": "Azurine strategic partnership", "party": "Azurine", "party_kind": "cloud_provider",
+	"agreement_kind": "partnership", "binding": "yes", "status": "active", "signed_on": "2019-07-22", "effective_on": "2019-07-22", "expires_on": "2032-12-31",
 	"value": "11000000000", "currency": "USD", "summary": "Investment and exclusive hosting.",
 	"clause_kind": "exclusivity", "section": "4.2", "categories": "stateless-model-apis", "restricts": "cloud_provider",
 	"exceptions": "Azurine Cloud", "territory": "worldwide",

@@ -259,7 +259,8 @@ func TestRegisterImportGoodFileThenExportContainsIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 1+3 || recs[0][2] != "agreement_ref" {
+	// A row per party (the two of the register), then the agreements' rows.
+	if len(recs) != 1+2+3 || recs[0][2] != "agreement_ref" {
 		t.Fatalf("export has %d records, header %v", len(recs), recs[0])
 	}
 	titles := map[string]bool{}
@@ -280,6 +281,49 @@ func TestRegisterImportGoodFileThenExportContainsIt(t *testing.T) {
 	// Counsel may import but not export (policy: admins and auditors).
 	if r := e.app.getWith(e.asCounsel, "/register/export.csv"); r.StatusCode != http.StatusForbidden {
 		t.Errorf("counsel export: %d", r.StatusCode)
+	}
+}
+
+// rioPartyFile creates a parent company on a party-only row, then its
+// affiliate with the affiliate's agreement and clause.
+const rioPartyFile = "agreement_ref,title,party,party_kind,party_aliases,party_parent,agreement_kind,binding,status,clause_kind,categories,clause_text\n" +
+	`,,Lumen Holdings,investor,,,,,,,,` + "\n" +
+	`L1,Lumen licence,Lumen Labs,Model developer,Lumen,Lumen Holdings,licence,yes,draft,consent_required,ai-services,Consent first.` + "\n"
+
+func TestRegisterImportCreatesPartiesAndSaysSo(t *testing.T) {
+	t.Parallel()
+	e := newRIOEnv(t, nil)
+	r := e.upload(t, e.asCounsel, "parties.csv", rioPartyFile, "check")
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("check: %d %s", r.StatusCode, r.doc(t).Find(`[data-testid="import-report"]`).Text())
+	}
+	report := r.doc(t).Find(`[data-testid="import-report"]`).Text()
+	for _, want := range []string{"Parties to create", "would create 2 parties, 1 agreement and 1 clause"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q: %s", want, report)
+		}
+	}
+	if n := auditCount(t, e.app, "party.created"); n != 2 {
+		t.Fatalf("a dry run created parties: %d party events, want newRIOEnv's 2", n)
+	}
+	r = e.upload(t, e.asCounsel, "parties.csv", rioPartyFile, "import")
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("import: %d", r.StatusCode)
+	}
+	if banner := e.app.getWith(e.asCounsel, "/agreements").doc(t).Find(`[data-testid="notification-banner"]`).Text(); !strings.Contains(banner, "Imported 2 parties, 1 agreement and 1 clause") {
+		t.Errorf("flash after import: %q", banner)
+	}
+	lumen, err := e.reg.FindPartyByName(context.Background(), e.counsel, "lumen")
+	if err != nil || lumen.Name != "Lumen Labs" || lumen.ParentName != "Lumen Holdings" || auditCount(t, e.app, "party.created") != 4 {
+		t.Errorf("imported party %+v %v", lumen, err)
+	}
+	// Its kind again, now contradicting the register, is a problem on its line.
+	file := "agreement_ref,title,party,party_kind\n,,Lumen Labs,reseller\n"
+	r = e.upload(t, e.asCounsel, "kind.csv", file, "check")
+	doc := r.doc(t)
+	if r.StatusCode != http.StatusUnprocessableEntity || !problemLines(r, t)[2] ||
+		!strings.Contains(doc.Find(`[data-testid="import-problem"][data-line="2"]`).Text(), "exists as a model developer") {
+		t.Errorf("contradicting kind: %d %s", r.StatusCode, doc.Find(`[data-testid="import-report"]`).Text())
 	}
 }
 

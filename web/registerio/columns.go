@@ -6,7 +6,12 @@ package registerio
 var Columns = []Column{
 	{"agreement_ref", "Yes", "Any text that groups rows into one agreement, for example P1 (the export writes A and the agreement's number)."},
 	{"title", "Yes", "The agreement's title."},
-	{"party", "Yes", "Name or alias of a party already in the register."},
+	{"party", "Yes", "Name or alias of a party in the register, or of one a row above creates."},
+	{"party_kind", "To create a party", "cloud_provider, model_developer, reseller, investor or other. Filled in for a party not in the register, the import creates it; for one that is, it must be the party's kind."},
+	{"party_aliases", "No", "The new party's other names, separated by semicolons."},
+	{"party_parent", "No", "Name or alias of the new party's parent company: in the register, or created by a row above."},
+	{"party_website", "No", "The new party's web address."},
+	{"party_notes", "No", "Free text about the new party."},
 	{"agreement_kind", "Yes", "partnership, investment, cloud_services, licence, mou or other."},
 	{"binding", "Yes", "yes or no."},
 	{"status", "Yes", "draft, active, expired or terminated. An active agreement cannot have an expiry date in the past."},

@@ -65,6 +65,7 @@ type Report struct {
 	DryRun     bool
 	FileName   string
 	Rows       int
+	Parties    int
 	Agreements int
 	Clauses    int
 	Problems   []Problem
@@ -91,6 +92,9 @@ func plural(n int, one, many string) string {
 
 func cleanSummary(r Report) string {
 	what := plural(r.Agreements, "agreement", "agreements") + " and " + plural(r.Clauses, "clause", "clauses")
+	if r.Parties > 0 {
+		what = plural(r.Parties, "party", "parties") + ", " + what
+	}
 	if r.DryRun {
 		return "Importing this file would create " + what + ". Nothing has been saved yet: to import it, choose the same file again below and select Import."
 	}
@@ -116,12 +120,14 @@ func reportRows(r Report) []components.SummaryRow {
 		{Key: "Rows read", Value: strconv.Itoa(r.Rows)},
 	}
 	if len(r.Problems) == 0 {
+		pverb := "Parties created"
 		verb := "Agreements created"
 		cverb := "Clauses created"
 		if r.DryRun {
-			verb, cverb = "Agreements to create", "Clauses to create"
+			pverb, verb, cverb = "Parties to create", "Agreements to create", "Clauses to create"
 		}
 		rows = append(rows,
+			components.SummaryRow{Key: pverb, Value: strconv.Itoa(r.Parties)},
 			components.SummaryRow{Key: verb, Value: strconv.Itoa(r.Agreements)},
 			components.SummaryRow{Key: cverb, Value: strconv.Itoa(r.Clauses)})
 	} else {
