@@ -2,10 +2,14 @@ package dealgate
 
 // Page is one page of a list plus the total number of matching items.
 type Page[T any] struct {
-	Items   []T
-	Total   int
-	Page    int // 1-based
-	PerPage int
+	Items []T
+	Total int
+	// TotalIsEstimate says Total is a lower bound: more than Total items
+	// match. Only a search so broad that counting every match would cost
+	// more than it tells sets it (see Register.ListAgreements).
+	TotalIsEstimate bool
+	Page            int // 1-based
+	PerPage         int
 }
 
 // Paging defaults and bounds shared by every list.

@@ -149,6 +149,11 @@ const (
 // another sort is chosen, each item carrying its highlighted title and the
 // best-matching snippet. CategoryID matches agreements with a live clause
 // covering that category or any category below it.
+//
+// A search ranked by relevance reads at most 2,000 matching rows: when a
+// very common word matches more, it ranks those candidates (title and
+// summary matches first) and, past 1,000 agreements, reports Total 1,000
+// with TotalIsEstimate set: "more than 1,000" (see searchCandidateRows).
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f dealgate.AgreementFilter) (dealgate.Page[dealgate.AgreementListItem], error) {
 	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.AgreementListItem], error) {
@@ -185,23 +190,29 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 	if err != nil {
 		return page, fmt.Errorf("list agreements: %w", err)
 	}
-	var ids []int64
-	var ranks []float32
-	for rows.Next() {
-		var id, total int64
-		var rank float32
-		if err := rows.Scan(&id, &rank, &total); err != nil {
-			rows.Close()
-			return page, fmt.Errorf("list agreements: %w", err)
-		}
-		ids, ranks = append(ids, id), append(ranks, rank)
-		if st.search {
+	ids, ranks, total, read, err := scanAgreementPage(rows)
+	if err != nil {
+		return page, err
+	}
+	if st.search {
+		page.Total = int(total)
+	}
+	if st.bounded && read >= searchCandidateRows {
+		// The bound cut the candidates short: some matches were not read.
+		if total > searchTotalCap {
+			page.Total, page.TotalIsEstimate = searchTotalCap, true
+		} else {
+			// Rare: the rows read were many matches in few agreements,
+			// too few to say "more than searchTotalCap"; read them all.
+			rows, err := tx.Query(ctx, st.exactPage, append([]any{pgx.QueryExecModeExec}, st.exactPageArgs...)...)
+			if err != nil {
+				return page, fmt.Errorf("list agreements: %w", err)
+			}
+			if ids, ranks, total, _, err = scanAgreementPage(rows); err != nil {
+				return page, err
+			}
 			page.Total = int(total)
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return page, fmt.Errorf("list agreements: %w", err)
 	}
 	if st.search && len(ids) == 0 && f.Page > 1 {
 		// Past the last page: the window count came back with no rows.
@@ -214,6 +225,24 @@ func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (d
 	}
 	page.Items, err = tx.agreementItems(ctx, ids, ranks, st.tsquery)
 	return page, err
+}
+
+// scanAgreementPage reads the page statement's rows: IDs and ranks in
+// order, and the total and rows read that every row repeats.
+func scanAgreementPage(rows pgx.Rows) (ids []int64, ranks []float32, total, read int64, err error) {
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var rank float32
+		if err := rows.Scan(&id, &rank, &total, &read); err != nil {
+			return nil, nil, 0, 0, fmt.Errorf("list agreements: %w", err)
+		}
+		ids, ranks = append(ids, id), append(ranks, rank)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, 0, 0, fmt.Errorf("list agreements: %w", err)
+	}
+	return ids, ranks, total, read, nil
 }
 
 // ExplainListAgreements returns the plans of the statements ListAgreements
@@ -261,13 +290,19 @@ func (tx *Tx) ExplainListAgreements(ctx context.Context, f dealgate.AgreementFil
 
 // agreementStatements are the SQL statements of one agreement list request.
 type agreementStatements struct {
-	search    bool
-	empty     bool   // a search that cannot match anything
-	tsquery   string // the parsed search, as tsquery text
-	page      string // id, rank, total of the page's rows (total only for a search)
-	pageArgs  []any
-	count     string // the total (for a search, used only past the last page)
-	countArgs []any
+	search   bool
+	empty    bool   // a search that cannot match anything
+	tsquery  string // the parsed search, as tsquery text
+	page     string // id, rank, total, rows read of the page's rows (total only for a search, rows read only when bounded)
+	pageArgs []any
+	// bounded: page reads at most searchCandidateRows matching rows;
+	// exactPage reads them all, for when the bound cuts the candidates
+	// short of searchTotalCap agreements.
+	bounded       bool
+	exactPage     string
+	exactPageArgs []any
+	count         string // the total (for a search, used only past the last page)
+	countArgs     []any
 }
 
 func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilter) (agreementStatements, error) {
@@ -299,7 +334,7 @@ func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilte
 		if f.Sort == "party" {
 			join = " JOIN party p ON p.id = a.party_id"
 		}
-		st.page = `SELECT a.id, 0::real, 0::bigint FROM agreement a` + join + q.whereSQL() + `
+		st.page = `SELECT a.id, 0::real, 0::bigint, 0::bigint FROM agreement a` + join + q.whereSQL() + `
 			ORDER BY ` + sortExpr(today) + dir + `, a.id` + dir + `
 			LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage)
 		st.pageArgs = q.args
@@ -330,10 +365,73 @@ func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilte
 		) best JOIN agreement a ON a.id = best.id` + cq.whereSQL()
 		st.countArgs = cq.args
 	}
+	st.page, st.pageArgs = searchPageSQL(f, st.tsquery, catIDs, tx.today, dir, sortExpr, false)
+	if f.Sort == "relevance" {
+		st.bounded = true
+		st.exactPage, st.exactPageArgs = st.page, st.pageArgs
+		st.page, st.pageArgs = searchPageSQL(f, st.tsquery, catIDs, tx.today, dir, sortExpr, true)
+	}
+	return st, nil
+}
+
+// Bounds of a search ranked by relevance. A search reads at most
+// searchCandidateRows matching rows (titles and summaries first, then live
+// clauses) and ranks those. Typical searches match far fewer, so their
+// ranking and total are exact. A very common word can match most of the
+// register (tens of thousands of rows), and reading and ranking every one
+// of them costs far more than the page is worth; then the candidates are
+// ranked, and when they span more than searchTotalCap agreements the total
+// reads "more than searchTotalCap" (dealgate.Page.TotalIsEstimate). The
+// candidates favour title and summary matches, which for a one-word search
+// always outrank a match in clause text only (weights A and B against D),
+// so the top of the list is the same; among clause-only matches the
+// candidates are those found first, and refining the search narrows them.
+const (
+	searchCandidateRows = 2000
+	searchTotalCap      = 1000
+)
+
+// searchPageSQL is the statement that finds a search's page: id, rank, the
+// number of matching agreements and (bounded only) the number of matching
+// rows read, of at most searchCandidateRows.
+func searchPageSQL(f dealgate.AgreementFilter, tsquery string, catIDs []int64, now func() time.Time, dir string, sortExpr func(func() string) string, bounded bool) (string, []any) {
 	var q query
-	today := func() string { return q.once("today", tx.today()) }
+	today := func() string { return q.once("today", now()) }
 	agreementConditions(&q, f, today, catIDs)
-	tsq := q.arg(st.tsquery) + "::tsquery"
+	tsq := q.arg(tsquery) + "::tsquery"
+	if bounded {
+		// The filters go inside each branch, before the bound, so that the
+		// candidates are all agreements the filters keep. Each branch is a
+		// materialized CTE: it is planned to read all its matches (through
+		// the full-text index; a plan made for the LIMIT would scan a table
+		// sequentially when a word is common enough) and still runs only
+		// until the LIMIT has its rows, the clause branch not at all when
+		// titles and summaries fill it.
+		filters, clauseJoin := "", ""
+		if len(q.where) > 0 {
+			filters = " AND " + strings.Join(q.where, " AND ")
+			clauseJoin = " JOIN agreement a ON a.id = c.agreement_id"
+		}
+		sql := `WITH agreement_hits AS MATERIALIZED (
+			SELECT a.id AS agreement_id, ts_rank(a.search, ` + tsq + `) AS rank
+			FROM agreement a WHERE a.search @@ ` + tsq + filters + `
+		), clause_hits AS MATERIALIZED (
+			SELECT c.agreement_id, ts_rank(c.search, ` + tsq + `) * 0.9 AS rank
+			FROM clause c` + clauseJoin + ` WHERE c.search @@ ` + tsq + ` AND c.retired_at IS NULL` + filters + `
+		), hits AS (
+			SELECT agreement_id, rank FROM agreement_hits
+			UNION ALL
+			SELECT agreement_id, rank FROM clause_hits
+			LIMIT ` + q.arg(searchCandidateRows) + `
+		), best AS (
+			SELECT agreement_id AS id, max(rank) AS rank FROM hits GROUP BY agreement_id
+		)
+		SELECT best.id, best.rank, count(*) OVER (), (SELECT count(*) FROM hits)
+		FROM best
+		ORDER BY best.rank DESC, best.id ASC
+		LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage)
+		return sql, q.args
+	}
 	join, order := "", "best.rank DESC, best.id ASC" // best first, whatever the direction
 	if f.Sort != "relevance" {
 		order = sortExpr(today) + dir + ", a.id" + dir
@@ -344,7 +442,7 @@ func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilte
 	if f.Sort == "party" {
 		join += " JOIN party p ON p.id = a.party_id"
 	}
-	st.page = `WITH hits AS (
+	sql := `WITH hits AS (
 			SELECT a.id AS agreement_id, ts_rank(a.search, ` + tsq + `) AS rank
 			FROM agreement a WHERE a.search @@ ` + tsq + `
 			UNION ALL
@@ -353,12 +451,11 @@ func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilte
 		), best AS (
 			SELECT agreement_id AS id, max(rank) AS rank FROM hits GROUP BY agreement_id
 		)
-		SELECT best.id, best.rank, count(*) OVER ()
+		SELECT best.id, best.rank, count(*) OVER (), 0::bigint
 		FROM best` + join + q.whereSQL() + `
 		ORDER BY ` + order + `
 		LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage)
-	st.pageArgs = q.args
-	return st, nil
+	return sql, q.args
 }
 
 // agreementItemsSQL loads a page's rows by ID, in the order given. With a

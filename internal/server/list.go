@@ -48,6 +48,8 @@ func pager[T any](c echo.Context, p dealgate.Page[T]) components.Pager {
 	last := min(first+len(p.Items)-1, p.Total)
 	if len(p.Items) == 0 {
 		pg.Summary = fmt.Sprintf("No results on page %d of %d", p.Page, pages)
+	} else if p.TotalIsEstimate { // a very broad search: Total is a lower bound
+		pg.Summary = fmt.Sprintf("Showing %d–%d of more than %s matches", first, last, groupThousands(p.Total))
 	} else {
 		pg.Summary = fmt.Sprintf("Showing %d–%d of %d", first, last, p.Total)
 	}
