@@ -199,7 +199,7 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go (&jobs.Maintenance{
-		Users: postgres.NewUsers(db), Register: postgres.NewRegister(db), Log: log, Interval: 10 * time.Minute,
+		DB: db, Users: postgres.NewUsers(db), Register: postgres.NewRegister(db), Log: log, Interval: 10 * time.Minute,
 	}).Run(jobsCtx)
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err

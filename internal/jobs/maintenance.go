@@ -13,8 +13,9 @@ import (
 
 // Maintenance keeps stored state in step with time: agreements whose expiry
 // date has passed are recorded as expired (with an audit event each), and
-// expired password links and sign-in throttles are purged.
+// expired password links, sign-in throttles and old form tokens are purged.
 type Maintenance struct {
+	DB       *postgres.DB
 	Users    *postgres.Users
 	Register *postgres.Register
 	Log      *slog.Logger
@@ -43,6 +44,9 @@ func (m *Maintenance) Once(ctx context.Context) {
 		}
 	} else if n > 0 {
 		m.Log.Info("maintenance: agreements expired", "count", n)
+	}
+	if _, err := m.DB.PurgeSubmissions(ctx); err != nil && ctx.Err() == nil {
+		m.Log.Error("maintenance: purge form submissions", "err", err)
 	}
 	if res, err := m.Users.PurgeExpired(ctx); err != nil {
 		if ctx.Err() == nil {

@@ -387,6 +387,8 @@ func (s *Server) agreementFormView(c echo.Context, title, action, cancel string,
 	}
 	if version > 0 {
 		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
+	} else {
+		fields = append(fields, pages.Hidden(onceField, newOnceToken()))
 	}
 	return pages.FormView{Caption: "Agreements", Title: title, Action: action, Submit: "Save agreement", Cancel: cancel,
 		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}
@@ -404,7 +406,13 @@ func (s *Server) handleAgreementCreate(c echo.Context) error {
 	if err == nil {
 		owner := currentUser(c).ID
 		in.OwnerID = &owner
-		a, err = s.register.CreateAgreement(c.Request().Context(), currentUser(c), in)
+		err = s.createOnce(c, func() (err error) {
+			a, err = s.register.CreateAgreement(c.Request().Context(), currentUser(c), in)
+			return err
+		})
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+			return s.alreadySubmitted(c, err, "/agreements")
+		}
 	}
 	if err != nil {
 		status, ok := formStatus(err)
@@ -458,7 +466,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 		Title: a.Title, StatusText: a.Status.Label(), StatusKind: statusKind(a.Status), Binding: bindingText(a.Binding),
 		Summary: a.Summary, Notes: a.Notes, CanEdit: canEdit, CSRFToken: csrfToken(c),
 		EditHref: agreementPath(a.ID) + "/edit", NewClause: agreementPath(a.ID) + "/clauses/new",
-		UploadHref: agreementPath(a.ID) + "/documents", UploadErr: uploadErr,
+		UploadHref: agreementPath(a.ID) + "/documents", UploadErr: uploadErr, OnceToken: newOnceToken(),
 		MaxUpload: sizeText(s.maxUpload()),
 		Details: []components.SummaryRow{
 			{Key: "Party", Value: a.Party.Name},
@@ -619,7 +627,14 @@ func (s *Server) handleDocumentUpload(c echo.Context) error {
 		return dealgate.Internal(err)
 	}
 	defer file.Close()
-	if _, err := s.register.AddDocument(c.Request().Context(), currentUser(c), a.ID, fh.Filename, file); err != nil {
+	err = s.createOnce(c, func() error {
+		_, err := s.register.AddDocument(c.Request().Context(), currentUser(c), a.ID, fh.Filename, file)
+		return err
+	})
+	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+		return s.alreadySubmitted(c, err, agreementPath(a.ID)+"#documents")
+	}
+	if err != nil {
 		if dealgate.ErrorCode(err) == dealgate.EINVALID {
 			msg := dealgate.ErrorFields(err)["file"]
 			if msg == "" {

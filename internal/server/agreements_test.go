@@ -199,6 +199,7 @@ func upload(t *testing.T, app *testApp, c *http.Client, path, tokenPage, filenam
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
 	_ = w.WriteField("_csrf", app.csrf(c, tokenPage))
+	_ = w.WriteField("_once", app.onceToken(c, tokenPage))
 	if filename != "" {
 		part, _ := w.CreateFormFile("file", filename)
 		_, _ = part.Write(content)
@@ -331,5 +332,42 @@ func TestDocumentSizeLimitIsConfigurable(t *testing.T) {
 	r := upload(t, app, c, page+"/documents", page, "big.txt", bytes.Repeat([]byte("a"), 4096))
 	if r.StatusCode != http.StatusUnprocessableEntity || r.doc(t).Find(`[data-testid="file-error"]`).Length() != 1 {
 		t.Fatalf("4 KB file against a 2 KB limit: %d", r.StatusCode)
+	}
+}
+
+func TestDoubleSubmitCreatesOnce(t *testing.T) {
+	t.Parallel()
+	rs := newRegisterSetup(t)
+	app := rs.app
+	once := app.onceToken(rs.counsel, "/agreements/new")
+	form := url.Values{"title": {"Submitted twice"}, "party": {"Azurine Cloud"}, "kind": {"partnership"}, "status": {"draft"},
+		"currency": {"USD"}, "_once": {once}}
+	first := app.postForm(rs.counsel, "/agreements", form, "/agreements/new")
+	second := app.postForm(rs.counsel, "/agreements", form, "/agreements/new")
+	if first.StatusCode != http.StatusSeeOther || second.StatusCode != http.StatusSeeOther || second.Header.Get("Location") != "/agreements" {
+		t.Fatalf("first %d, second %d → %s", first.StatusCode, second.StatusCode, second.Header.Get("Location"))
+	}
+	var n int
+	_ = app.db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM agreement WHERE title = 'Submitted twice'`).Scan(&n)
+	if n != 1 {
+		t.Fatalf("%d agreements created by a double submit", n)
+	}
+	// A failed create gives its token back: the corrected form goes through.
+	bad := url.Values{"title": {""}, "party": {"Azurine Cloud"}, "kind": {"partnership"}, "status": {"draft"}, "currency": {"USD"}}
+	once = app.onceToken(rs.counsel, "/agreements/new")
+	bad.Set("_once", once)
+	if r := app.postForm(rs.counsel, "/agreements", bad, "/agreements/new"); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("invalid: %d", r.StatusCode)
+	}
+	bad.Set("title", "Corrected")
+	if r := app.postForm(rs.counsel, "/agreements", bad, "/agreements/new"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("corrected resubmission: %d", r.StatusCode)
+	}
+	// Without its token the form is refused rather than risk a duplicate.
+	noToken := url.Values{"title": {"No token"}, "party": {"Azurine Cloud"}, "kind": {"partnership"}, "status": {"draft"}, "currency": {"USD"}, "_csrf": {app.csrf(rs.counsel, "/agreements/new")}}
+	req, _ := http.NewRequest(http.MethodPost, app.ts.URL+"/agreements", strings.NewReader(noToken.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := app.do(rs.counsel, req); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("no token: %d", r.StatusCode)
 	}
 }

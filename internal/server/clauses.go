@@ -237,6 +237,8 @@ func (s *Server) clauseFormView(c echo.Context, a dealgate.Agreement, title, act
 	}
 	if version > 0 {
 		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
+	} else {
+		fields = append(fields, pages.Hidden(onceField, newOnceToken()))
 	}
 	return pages.FormView{Caption: a.Title, Title: title, Action: action, Submit: "Save clause", Cancel: agreementPath(a.ID) + "#clauses",
 		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}, nil
@@ -268,7 +270,13 @@ func (s *Server) handleClauseCreate(c echo.Context) error {
 	in, err := s.clauseInput(c, a, f)
 	var cl dealgate.Clause
 	if err == nil {
-		cl, err = s.register.CreateClause(c.Request().Context(), currentUser(c), a.ID, in)
+		err = s.createOnce(c, func() (err error) {
+			cl, err = s.register.CreateClause(c.Request().Context(), currentUser(c), a.ID, in)
+			return err
+		})
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+			return s.alreadySubmitted(c, err, agreementPath(a.ID)+"#clauses")
+		}
 	}
 	if err != nil {
 		status, ok := formStatus(err)

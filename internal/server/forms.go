@@ -1,6 +1,8 @@
 package server
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"math"
 	"net/http"
 	"strconv"
@@ -87,4 +89,38 @@ func boolValue(b bool) string {
 		return "true"
 	}
 	return ""
+}
+
+// onceField carries a create form's one-time token (see createOnce).
+const onceField = "_once"
+
+// newOnceToken makes the one-time token a create form carries.
+func newOnceToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// createOnce runs create at most once per rendered form: it claims the
+// form's one-time token first, so a double click or a resubmitted page is
+// refused (ECONFLICT) instead of creating a second record. A create that
+// fails gives the token back, so the corrected form can be sent again.
+func (s *Server) createOnce(c echo.Context, create func() error) error {
+	ctx := c.Request().Context()
+	token := c.FormValue(onceField)
+	if err := s.db.ClaimSubmission(ctx, token); err != nil {
+		return err
+	}
+	if err := create(); err != nil {
+		s.db.ReleaseSubmission(ctx, token)
+		return err
+	}
+	return nil
+}
+
+// alreadySubmitted answers a refused second submission of a create form:
+// back to where the first one's result can be found, saying why.
+func (s *Server) alreadySubmitted(c echo.Context, err error, to string) error {
+	s.flash(c, "important", dealgate.ErrorMessage(err)+" Check the list for what the first submission created.")
+	return redirectSeeOther(c, to)
 }

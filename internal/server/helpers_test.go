@@ -143,7 +143,16 @@ func (a *testApp) csrf(c *http.Client, page string) string {
 	return tok
 }
 
-// postForm posts form values with the CSRF token taken from tokenPage.
+// onceToken returns the one-time token of the first create form on page,
+// or "" when the page has none.
+func (a *testApp) onceToken(c *http.Client, page string) string {
+	a.t.Helper()
+	tok, _ := a.getWith(c, page).doc(a.t).Find(`input[name="_once"]`).First().Attr("value")
+	return tok
+}
+
+// postForm posts form values with the CSRF token taken from tokenPage, and
+// the page's one-time create token when it has one, as a browser would.
 func (a *testApp) postForm(c *http.Client, path string, values url.Values, tokenPage string) response {
 	a.t.Helper()
 	if values == nil {
@@ -151,6 +160,11 @@ func (a *testApp) postForm(c *http.Client, path string, values url.Values, token
 	}
 	if tokenPage != "" {
 		values.Set("_csrf", a.csrf(c, tokenPage))
+		if values.Get("_once") == "" {
+			if once := a.onceToken(c, tokenPage); once != "" {
+				values.Set("_once", once)
+			}
+		}
 	}
 	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+path, strings.NewReader(values.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

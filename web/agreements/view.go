@@ -81,5 +81,6 @@ type ShowView struct {
 	UploadHref string
 	CSRFToken  string
 	UploadErr  string
+	OnceToken  string // the upload form's one-time token
 	MaxUpload  string
 }

@@ -131,6 +131,11 @@ type DemoSeedStep struct {
 	AppliedAt time.Time
 }
 
+type FormSubmission struct {
+	Token     string
+	ClaimedAt time.Time
+}
+
 type Party struct {
 	ID        int64
 	Name      string
