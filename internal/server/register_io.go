@@ -2,8 +2,6 @@ package server
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -37,9 +35,6 @@ const (
 	defaultExpiryDays = 90
 	maxExpiryDays     = 3650
 	dueSoonDays       = 30
-	// sessImportNonce holds the one-time token of the import form last shown,
-	// so a replayed import is refused instead of creating everything twice.
-	sessImportNonce = "register.import.nonce"
 )
 
 const (
@@ -188,7 +183,7 @@ func (s *Server) importView(c echo.Context, mode string) registerio.ImportView {
 		Columns:      registerio.Columns,
 		Action:       pathImport,
 		CSRFToken:    csrfToken(c),
-		Submission:   s.newImportNonce(c),
+		Submission:   newOnceToken(),
 		Mode: []components.Option{
 			{Value: "check", Label: "Check only (dry run): nothing is saved", Selected: mode != "import"},
 			{Value: "import", Label: "Import: create the agreements and clauses", Selected: mode == "import"},
@@ -198,14 +193,6 @@ func (s *Server) importView(c echo.Context, mode string) registerio.ImportView {
 		v.ExportHref = pathExport
 	}
 	return v
-}
-
-func (s *Server) newImportNonce(c echo.Context) string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	n := base64.RawURLEncoding.EncodeToString(b[:])
-	s.sessions.Put(c.Request().Context(), sessImportNonce, n)
-	return n
 }
 
 func (s *Server) handleImportForm(c echo.Context) error {
@@ -268,7 +255,6 @@ func (s *Server) readImportFile(c echo.Context) (importFile, error) {
 func (s *Server) handleImport(c echo.Context) error {
 	actor := currentUser(c)
 	ctx := c.Request().Context()
-	nonce := s.sessions.PopString(ctx, sessImportNonce)
 	mode := c.FormValue("mode")
 	dryRun := mode != "import"
 	f, err := s.readImportFile(c)
@@ -284,14 +270,24 @@ func (s *Server) handleImport(c echo.Context) error {
 		v.Add("mode", "Choose whether to check the file or import it")
 		err = v.Err()
 	}
-	if err == nil && !dryRun && (nonce == "" || c.FormValue("submission") != nonce) {
-		err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"file": "This form was already used, or another import page was opened since. " +
-			"Nothing was imported now. Check the agreements list before you import the file again; to import it, choose it again and select Import"}}
-	}
 	var rep postgres.ImportReport
 	if err == nil {
-		rep, err = s.register.ImportCSV(ctx, actor, bytes.NewReader(f.data), dryRun)
-		if err != nil && (dealgate.ErrorCode(err) != dealgate.EINVALID || len(rep.Problems) > 0) {
+		importFile := func() (err error) {
+			rep, err = s.register.ImportCSV(ctx, actor, bytes.NewReader(f.data), dryRun)
+			return err
+		}
+		if dryRun {
+			err = importFile()
+		} else {
+			// An import creates many records: a second submission of the
+			// same page must not create them again.
+			err = s.createOnce(c, importFile)
+			if dealgate.ErrorCode(err) == dealgate.ECONFLICT && len(rep.Problems) == 0 {
+				err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"file": "This form was already used, so nothing was imported now. " +
+					"Check the agreements list before you import the file again; to import it, choose it again and select Import"}}
+			}
+		}
+		if err != nil && dealgate.ErrorCode(err) != dealgate.ECONFLICT && (dealgate.ErrorCode(err) != dealgate.EINVALID || len(rep.Problems) > 0) {
 			if dealgate.ErrorCode(err) != dealgate.EINVALID {
 				return err
 			}

@@ -121,7 +121,7 @@ func (e *rioEnv) importForm(t *testing.T, c *http.Client) map[string]string {
 		name, _ := s.Attr("name")
 		fields[name], _ = s.Attr("value")
 	})
-	if fields["_csrf"] == "" || fields["submission"] == "" {
+	if fields["_csrf"] == "" || fields["_once"] == "" {
 		t.Fatalf("import form hidden fields %v", fields)
 	}
 	return fields
