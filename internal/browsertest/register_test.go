@@ -126,7 +126,9 @@ func TestCounselRecordsAnAgreementAndFindsItBySearch(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("q"), `"exclusive provider of agent hosting"`),
 		chromedp.Click(chromedp.CSS(`[data-testid="agreement-filters"] button[type="submit"]`)),
 	)
-	b.waitFor(t, `[data-testid="agreement-row"]`)
+	// The unfiltered list already shows the agreement, so wait for what only a
+	// search result has: the snippet with its highlighted hit.
+	b.waitFor(t, `[data-testid="agreement-snippet"] mark`)
 	if n := b.Count(t, `[data-testid="agreement-row"]`); n != 1 {
 		t.Fatalf("search found %d agreements", n)
 	}
