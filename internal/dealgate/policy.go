@@ -59,3 +59,43 @@ func Authorize(u *User, a Action) error {
 	}
 	return Errorf(EFORBIDDEN, "Your account does not have permission to do this.")
 }
+
+// EntityRef names one audited record: its entity type and ID as the audit
+// trail writes them.
+type EntityRef struct{ Type, ID string }
+
+// viewActions is, per audited entity type, the action that lets a user see
+// a record of that type. The history of a record is shown to whoever may
+// view the record, so this is also the rule for history.
+var viewActions = map[string]Action{
+	EntityParty:           ActRegisterView,
+	EntityAgreement:       ActRegisterView,
+	EntityClause:          ActRegisterView,
+	EntityDocument:        ActRegisterView,
+	EntityCategory:        ActRegisterView,
+	EntityTaxonomyVersion: ActRegisterView,
+	EntityUser:            ActUserManage,
+}
+
+// EntityUser is the audit entity type of a user account.
+const EntityUser = "user"
+
+// AuthorizeHistory returns nil when u may read the audit history of every
+// record in refs: whoever may view a record may read its history. A type
+// the policy does not know is refused (EFORBIDDEN), so a new kind of record
+// must state who sees it before its history can be read.
+func AuthorizeHistory(u *User, refs ...EntityRef) error {
+	if err := Authorize(u, ActSignedIn); err != nil {
+		return err
+	}
+	for _, r := range refs {
+		act, ok := viewActions[r.Type]
+		if !ok {
+			return Errorf(EFORBIDDEN, "Your account does not have permission to do this.")
+		}
+		if err := Authorize(u, act); err != nil {
+			return err
+		}
+	}
+	return nil
+}

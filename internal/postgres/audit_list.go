@@ -9,11 +9,19 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
 )
 
-// ListAuditEvents returns a page of the audit trail, newest first.
+// Audit is the audit trail's read service: the trail page and the history
+// shown on each record's page. Every read is authorised by the policy.
+type Audit struct{ DB *DB }
+
+// NewAudit returns the audit read service on db.
+func NewAudit(db *DB) *Audit { return &Audit{DB: db} }
+
+// List returns a page of the audit trail, newest first.
 // Errors: EUNAUTHORIZED, EFORBIDDEN (not an admin or auditor), EINTERNAL.
-func (db *DB) ListAuditEvents(ctx context.Context, actor *dealgate.User, f dealgate.AuditFilter) (dealgate.Page[dealgate.AuditEvent], error) {
+func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.AuditFilter) (dealgate.Page[dealgate.AuditEvent], error) {
 	f.PageRequest = f.PageRequest.Normalize()
 	page := dealgate.Page[dealgate.AuditEvent]{Page: f.Page, PerPage: f.PerPage}
 	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
@@ -47,11 +55,11 @@ func (db *DB) ListAuditEvents(ctx context.Context, actor *dealgate.User, f dealg
 	if len(where) > 0 {
 		cond = "WHERE " + strings.Join(where, " AND ")
 	}
-	if err := db.Pool.QueryRow(ctx, "SELECT count(*) FROM audit_event "+cond, args...).Scan(&page.Total); err != nil {
+	if err := s.DB.Pool.QueryRow(ctx, "SELECT count(*) FROM audit_event "+cond, args...).Scan(&page.Total); err != nil {
 		return page, translate(fmt.Errorf("count audit events: %w", err))
 	}
 	args = append(args, f.PerPage, f.Offset())
-	rows, err := db.Pool.Query(ctx, fmt.Sprintf(`
+	rows, err := s.DB.Pool.Query(ctx, fmt.Sprintf(`
 		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
 		FROM audit_event %s ORDER BY id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
 	if err != nil {
@@ -64,36 +72,44 @@ func (db *DB) ListAuditEvents(ctx context.Context, actor *dealgate.User, f dealg
 	return page, nil
 }
 
-// EntityHistory returns the newest events about one entity, for timelines.
-// The caller has already authorised reading the entity itself.
-func (db *DB) EntityHistory(ctx context.Context, entityType, entityID string, limit int) ([]dealgate.AuditEvent, error) {
-	return db.HistoryOf(ctx, []EntityRef{{Type: entityType, ID: entityID}}, limit)
-}
-
-// EntityRef names one audited record.
-type EntityRef struct{ Type, ID string }
-
-// HistoryOf returns the newest events about any of refs, newest first, for a
-// timeline that gathers a record and its parts (an agreement, its clauses
-// and documents). The caller has already authorised reading them.
-func (db *DB) HistoryOf(ctx context.Context, refs []EntityRef, limit int) ([]dealgate.AuditEvent, error) {
+// History returns the newest events (at most limit) about any of refs,
+// newest first: a record's timeline, gathered with its parts' (an agreement
+// with its clauses and documents). Whoever may view a record may read its
+// history (dealgate.AuthorizeHistory).
+// Errors: EUNAUTHORIZED, EFORBIDDEN, EINTERNAL.
+func (s *Audit) History(ctx context.Context, actor *dealgate.User, limit int, refs ...dealgate.EntityRef) ([]dealgate.AuditEvent, error) {
+	if err := dealgate.AuthorizeHistory(actor, refs...); err != nil {
+		return nil, err
+	}
 	types, ids := make([]string, len(refs)), make([]string, len(refs))
 	for i, r := range refs {
 		types[i], ids[i] = r.Type, r.ID
 	}
-	rows, err := db.Pool.Query(ctx, `
-		SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id, e.before, e.after, e.request_id, e.client_ip
-		FROM unnest($1::text[], $2::text[]) AS r(entity_type, entity_id)
-		CROSS JOIN LATERAL (
-			SELECT * FROM audit_event a WHERE a.entity_type = r.entity_type AND a.entity_id = r.entity_id
-			ORDER BY a.id DESC LIMIT $3
-		) e
-		ORDER BY e.id DESC LIMIT $3`, types, ids, limit)
+	rows, err := s.DB.Queries().ListAuditEventsForEntities(ctx, sqlc.ListAuditEventsForEntitiesParams{
+		EntityTypes: types, EntityIds: ids, PageSize: int32(min(max(limit, 1), 500)),
+	})
 	if err != nil {
 		return nil, translate(fmt.Errorf("history: %w", err))
 	}
-	events, err := pgx.CollectRows(rows, scanAuditEvent)
-	return events, translate(err)
+	events := make([]dealgate.AuditEvent, len(rows))
+	for i, r := range rows {
+		events[i] = auditEventFromRow(r)
+	}
+	return events, nil
+}
+
+func auditEventFromRow(r sqlc.AuditEvent) dealgate.AuditEvent {
+	e := dealgate.AuditEvent{
+		ID: r.ID, OccurredAt: r.OccurredAt, ActorID: r.ActorID, ActorLabel: r.ActorLabel, Action: r.Action,
+		EntityType: r.EntityType, EntityID: r.EntityID, RequestID: r.RequestID, ClientIP: r.ClientIP,
+	}
+	if r.Before != nil {
+		e.Before = json.RawMessage(r.Before)
+	}
+	if r.After != nil {
+		e.After = json.RawMessage(r.After)
+	}
+	return e
 }
 
 func scanAuditEvent(row pgx.CollectableRow) (dealgate.AuditEvent, error) {

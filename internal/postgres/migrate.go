@@ -133,3 +133,16 @@ func (db *DB) SchemaStatus(ctx context.Context) (SchemaStatus, error) {
 	st.Current = uint(version)
 	return st, nil
 }
+
+// Health answers the readiness check: whether the database is reachable
+// and its schema is the one this binary expects.
+type Health struct{ DB *DB }
+
+// NewHealth returns the readiness service on db.
+func NewHealth(db *DB) *Health { return &Health{DB: db} }
+
+// Ping checks that the database answers.
+func (h *Health) Ping(ctx context.Context) error { return h.DB.Pool.Ping(ctx) }
+
+// SchemaStatus reads the applied migration version.
+func (h *Health) SchemaStatus(ctx context.Context) (SchemaStatus, error) { return h.DB.SchemaStatus(ctx) }

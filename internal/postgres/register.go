@@ -200,8 +200,13 @@ func (s *Register) CorporateFamily(ctx context.Context, actor *dealgate.User, id
 
 // CreateParty adds a party; the caller has authorised actor.
 func (tx *Tx) CreateParty(ctx context.Context, actor *dealgate.User, in dealgate.PartyInput) (dealgate.Party, error) {
-	var v dealgate.Validation
-	in.ValidateInto(&v)
+	return tx.createParty(ctx, actor, in, &dealgate.Validation{})
+}
+
+// createParty is CreateParty with the problems a form already found in v: the
+// input is validated once, into v.
+func (tx *Tx) createParty(ctx context.Context, actor *dealgate.User, in dealgate.PartyInput, v *dealgate.Validation) (dealgate.Party, error) {
+	in.ValidateInto(v)
 	if in.ParentID != nil {
 		if _, err := tx.Q.GetParty(ctx, *in.ParentID); err != nil {
 			if !isNotFound(err) {
@@ -210,7 +215,7 @@ func (tx *Tx) CreateParty(ctx context.Context, actor *dealgate.User, in dealgate
 			v.Add("parent_id", "Choose a parent company from the register")
 		}
 	}
-	if err := tx.checkPartyNames(ctx, 0, in, &v); err != nil {
+	if err := tx.checkPartyNames(ctx, 0, in, v); err != nil {
 		return dealgate.Party{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -236,12 +241,17 @@ func (tx *Tx) CreateParty(ctx context.Context, actor *dealgate.User, in dealgate
 
 // UpdateParty changes a party; the caller has authorised actor.
 func (tx *Tx) UpdateParty(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.PartyInput) (dealgate.Party, error) {
+	return tx.updateParty(ctx, actor, id, version, in, &dealgate.Validation{})
+}
+
+// updateParty is UpdateParty with the problems a form already found in v: the
+// input is validated once, into v.
+func (tx *Tx) updateParty(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.PartyInput, v *dealgate.Validation) (dealgate.Party, error) {
 	before, err := tx.lockParty(ctx, id, version)
 	if err != nil {
 		return before, err
 	}
-	var v dealgate.Validation
-	in.ValidateInto(&v)
+	in.ValidateInto(v)
 	if in.ParentID != nil {
 		switch parent, err := tx.Q.GetParty(ctx, *in.ParentID); {
 		case err != nil && !isNotFound(err):
@@ -260,7 +270,7 @@ func (tx *Tx) UpdateParty(ctx context.Context, actor *dealgate.User, id, version
 			}
 		}
 	}
-	if err := tx.checkPartyNames(ctx, id, in, &v); err != nil {
+	if err := tx.checkPartyNames(ctx, id, in, v); err != nil {
 		return dealgate.Party{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -473,3 +483,7 @@ func (tx *Tx) FamilyIDs(ctx context.Context, id int64) ([]int64, error) {
 	}
 	return ids, nil
 }
+
+// Now is the register's clock: what "today" is for the pages that show
+// relative dates and clauses in force. Tests may replace DB.Now.
+func (s *Register) Now() time.Time { return s.DB.Now() }

@@ -77,9 +77,14 @@ func (s *Register) ExpireLapsedAgreements(ctx context.Context) (int, error) {
 
 // CreateAgreement adds an agreement; the caller has authorised actor.
 func (tx *Tx) CreateAgreement(ctx context.Context, actor *dealgate.User, in dealgate.AgreementInput) (dealgate.Agreement, error) {
-	var v dealgate.Validation
-	in.ValidateInto(&v, tx.today())
-	if err := tx.checkAgreementRefs(ctx, in, &v); err != nil {
+	return tx.createAgreement(ctx, actor, in, &dealgate.Validation{})
+}
+
+// createAgreement is CreateAgreement with the problems a form already found in v: the
+// input is validated once, into v.
+func (tx *Tx) createAgreement(ctx context.Context, actor *dealgate.User, in dealgate.AgreementInput, v *dealgate.Validation) (dealgate.Agreement, error) {
+	in.ValidateInto(v, tx.today())
+	if err := tx.checkAgreementRefs(ctx, in, v); err != nil {
 		return dealgate.Agreement{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -105,6 +110,12 @@ func (tx *Tx) CreateAgreement(ctx context.Context, actor *dealgate.User, in deal
 
 // UpdateAgreement changes an agreement; the caller has authorised actor.
 func (tx *Tx) UpdateAgreement(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.AgreementInput) (dealgate.Agreement, error) {
+	return tx.updateAgreement(ctx, actor, id, version, in, &dealgate.Validation{})
+}
+
+// updateAgreement is UpdateAgreement with the problems a form already found in v: the
+// input is validated once, into v.
+func (tx *Tx) updateAgreement(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.AgreementInput, v *dealgate.Validation) (dealgate.Agreement, error) {
 	current, err := tx.Q.LockAgreement(ctx, id)
 	if err != nil {
 		return dealgate.Agreement{}, orNotFound(err, "agreement")
@@ -116,9 +127,8 @@ func (tx *Tx) UpdateAgreement(ctx context.Context, actor *dealgate.User, id, ver
 	if current != version {
 		return before, dealgate.StaleError("agreement", current)
 	}
-	var v dealgate.Validation
-	in.ValidateInto(&v, tx.today())
-	if err := tx.checkAgreementRefs(ctx, in, &v); err != nil {
+	in.ValidateInto(v, tx.today())
+	if err := tx.checkAgreementRefs(ctx, in, v); err != nil {
 		return dealgate.Agreement{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -265,6 +275,12 @@ func (s *Register) ClausesInForce(ctx context.Context, actor *dealgate.User, day
 
 // CreateClause adds a clause; the caller has authorised actor.
 func (tx *Tx) CreateClause(ctx context.Context, actor *dealgate.User, agreementID int64, in dealgate.ClauseInput) (dealgate.Clause, error) {
+	return tx.createClause(ctx, actor, agreementID, in, &dealgate.Validation{})
+}
+
+// createClause is CreateClause with the problems a form already found in v: the
+// input is validated once, into v.
+func (tx *Tx) createClause(ctx context.Context, actor *dealgate.User, agreementID int64, in dealgate.ClauseInput, v *dealgate.Validation) (dealgate.Clause, error) {
 	// A share lock keeps the agreement's window stable while we check against it.
 	if _, err := tx.Q.ShareLockAgreement(ctx, agreementID); err != nil {
 		return dealgate.Clause{}, orNotFound(err, "agreement")
@@ -273,9 +289,8 @@ func (tx *Tx) CreateClause(ctx context.Context, actor *dealgate.User, agreementI
 	if err != nil {
 		return dealgate.Clause{}, err
 	}
-	var v dealgate.Validation
-	in.ValidateInto(&v, a)
-	if err := tx.checkClauseRefs(ctx, in, nil, &v); err != nil {
+	in.ValidateInto(v, a)
+	if err := tx.checkClauseRefs(ctx, in, nil, v); err != nil {
 		return dealgate.Clause{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -304,6 +319,12 @@ func (tx *Tx) CreateClause(ctx context.Context, actor *dealgate.User, agreementI
 
 // UpdateClause changes a clause; the caller has authorised actor.
 func (tx *Tx) UpdateClause(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.ClauseInput) (dealgate.Clause, error) {
+	return tx.updateClause(ctx, actor, id, version, in, &dealgate.Validation{})
+}
+
+// updateClause is UpdateClause with the problems a form already found in v: the
+// input is validated once, into v.
+func (tx *Tx) updateClause(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.ClauseInput, v *dealgate.Validation) (dealgate.Clause, error) {
 	before, err := tx.lockClause(ctx, id, version)
 	if err != nil {
 		return before, err
@@ -315,9 +336,8 @@ func (tx *Tx) UpdateClause(ctx context.Context, actor *dealgate.User, id, versio
 	if err != nil {
 		return dealgate.Clause{}, err
 	}
-	var v dealgate.Validation
-	in.ValidateInto(&v, a)
-	if err := tx.checkClauseRefs(ctx, in, &before, &v); err != nil {
+	in.ValidateInto(v, a)
+	if err := tx.checkClauseRefs(ctx, in, &before, v); err != nil {
 		return dealgate.Clause{}, err
 	}
 	if err := v.Err(); err != nil {
@@ -558,6 +578,11 @@ func (tx *Tx) clauses(ctx context.Context, ids []int64) ([]dealgate.Clause, erro
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND (agreement), EINVALID
 // ("file": empty, too large, not PDF/DOCX/text).
 func (s *Register) AddDocument(ctx context.Context, actor *dealgate.User, agreementID int64, filename string, r io.Reader) (dealgate.Document, error) {
+	return s.addDocument(ctx, actor, agreementID, filename, r, nil)
+}
+
+// addDocument is AddDocument; claim, when set, runs first in the transaction.
+func (s *Register) addDocument(ctx context.Context, actor *dealgate.User, agreementID int64, filename string, r io.Reader, claim func(tx *Tx) error) (dealgate.Document, error) {
 	if err := dealgate.Authorize(actor, dealgate.ActRegisterEdit); err != nil {
 		return dealgate.Document{}, err
 	}
@@ -572,6 +597,11 @@ func (s *Register) AddDocument(ctx context.Context, actor *dealgate.User, agreem
 	}
 	sum := sha256.Sum256(content)
 	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Document, error) {
+		if claim != nil {
+			if err := claim(tx); err != nil {
+				return dealgate.Document{}, err
+			}
+		}
 		if _, err := tx.Q.ShareLockAgreement(ctx, agreementID); err != nil {
 			return dealgate.Document{}, orNotFound(err, "agreement")
 		}

@@ -125,11 +125,31 @@ var errDryRun = errors.New("dry run: roll back")
 // A dry run does the same work and rolls it back.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (the report lists the problems).
 func (s *Register) ImportCSV(ctx context.Context, actor *dealgate.User, r io.Reader, dryRun bool) (ImportReport, error) {
+	return s.importCSV(ctx, actor, r, dryRun, nil)
+}
+
+// ImportCSVForm is ImportCSV for the import form: an import (not a dry run)
+// happens at most once per form, once being the form's one-time token,
+// claimed in the import's transaction.
+// Errors: as ImportCSV's, and ECONFLICT (the form was already used).
+func (s *Register) ImportCSVForm(ctx context.Context, actor *dealgate.User, once string, r io.Reader, dryRun bool) (ImportReport, error) {
+	if dryRun {
+		return s.importCSV(ctx, actor, r, dryRun, nil)
+	}
+	return s.importCSV(ctx, actor, r, dryRun, func(tx *Tx) error { return tx.claimSubmission(ctx, once) })
+}
+
+func (s *Register) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, dryRun bool, claim func(tx *Tx) error) (ImportReport, error) {
 	rep := ImportReport{DryRun: dryRun}
 	if err := dealgate.Authorize(actor, dealgate.ActRegisterEdit); err != nil {
 		return rep, err
 	}
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
+		if claim != nil {
+			if err := claim(tx); err != nil {
+				return err
+			}
+		}
 		var err error
 		rep, err = tx.importCSV(ctx, actor, r, dryRun)
 		if err != nil {

@@ -56,9 +56,6 @@ type profileInput struct {
 
 func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in profileInput, err error) error {
 	errs, summary := formErrors(err, "name", "time_zone")
-	if err == nil {
-		errs, summary = nil, nil
-	}
 	roles := make([]string, len(u.Roles))
 	for i, r := range u.Roles {
 		roles[i] = r.Label()
@@ -195,9 +192,6 @@ func (s *Server) renderTwoFactorSetup(c echo.Context, status int, formErr error)
 		return err
 	}
 	errs, summary := formErrors(formErr, "code")
-	if formErr == nil {
-		errs, summary = nil, nil
-	}
 	// A data: URL built here from PNG bytes, so it is safe to render as is.
 	qr := templ.SafeURL("data:image/png;base64," + base64.StdEncoding.EncodeToString(enrol.QRPNG))
 	v := pages.FormView{
@@ -225,9 +219,6 @@ func (s *Server) renderTwoFactorStatus(c echo.Context, status int, u *dealgate.U
 		return err
 	}
 	errs, summary := formErrors(formErr, "current_password", "code")
-	if formErr == nil {
-		errs, summary = nil, nil
-	}
 	required := dealgate.SecondFactorRequired(u, s.cfg.SecondFactorRoles)
 	v := account.TwoFactorView{
 		RecoveryLeft: left, CanRemove: !required, Required: required, Errors: summary, CSRFToken: csrfToken(c),

@@ -12,7 +12,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/web/agreements"
 	"github.com/dealgate/dealgate/web/components"
 	"github.com/dealgate/dealgate/web/pages"
@@ -74,7 +73,7 @@ func (s *Server) dayText(c echo.Context, d *time.Time) string {
 	if d == nil {
 		return ""
 	}
-	return formatDate(*d, s.db.Now(), currentUser(c).Location())
+	return formatDate(*d, s.register.Now(), currentUser(c).Location())
 }
 
 func (s *Server) handleAgreementIndex(c echo.Context) error {
@@ -149,9 +148,6 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 	}
 	f = f.Normalize()
 	errs, summary := formErrors(v.Err(), "q", "party_name", "status", "kind", "binding", "expiring", "category")
-	if v.Err() == nil {
-		errs, summary = nil, nil
-	}
 	view.Errors = summary
 	view.Searching = f.Query != ""
 	view.Filtered = q.Get("q") != "" || q.Get("status") != "" || q.Get("kind") != "" || q.Get("binding") != "" ||
@@ -260,27 +256,8 @@ func findCategory(tax *dealgate.Taxonomy, s string) (dealgate.Category, bool) {
 	return dealgate.Category{}, false
 }
 
-// agreementForm is what the agreement form carries, as typed.
-type agreementForm struct {
-	Title, Party, Kind, Status, SignedOn, EffectiveOn, ExpiresOn string
-	Value, Currency, Summary, Notes                              string
-	Binding                                                      bool
-}
-
-func agreementFormOf(a dealgate.Agreement) agreementForm {
-	f := agreementForm{
-		Title: a.Title, Party: a.Party.Name, Kind: string(a.Kind), Status: string(a.RecordedStatus),
-		SignedOn: dealgate.FormatDate(a.SignedOn), EffectiveOn: dealgate.FormatDate(a.EffectiveOn), ExpiresOn: dealgate.FormatDate(a.ExpiresOn),
-		Summary: a.Summary, Notes: a.Notes, Binding: a.Binding, Currency: "USD",
-	}
-	if a.Value != nil {
-		f.Value, f.Currency = a.Value.Amount(), a.Value.Currency
-	}
-	return f
-}
-
-func readAgreementForm(c echo.Context) agreementForm {
-	return agreementForm{
+func readAgreementForm(c echo.Context) dealgate.AgreementForm {
+	return dealgate.AgreementForm{
 		Title: c.FormValue("title"), Party: c.FormValue("party"), Kind: c.FormValue("kind"), Status: c.FormValue("status"),
 		SignedOn: c.FormValue("signed_on"), EffectiveOn: c.FormValue("effective_on"), ExpiresOn: c.FormValue("expires_on"),
 		Value: c.FormValue("value"), Currency: c.FormValue("currency"), Summary: c.FormValue("summary"), Notes: c.FormValue("notes"),
@@ -288,71 +265,8 @@ func readAgreementForm(c echo.Context) agreementForm {
 	}
 }
 
-// agreementInput turns the form into the domain input, collecting every
-// parsing problem by field; the domain then validates the rest.
-func (s *Server) agreementInput(c echo.Context, f agreementForm) (dealgate.AgreementInput, error) {
-	var v dealgate.Validation
-	in := dealgate.AgreementInput{
-		Title: f.Title, Kind: dealgate.AgreementKind(f.Kind), Status: dealgate.AgreementStatus(f.Status),
-		Binding: f.Binding, Summary: f.Summary, Notes: f.Notes,
-	}
-	if name := strings.TrimSpace(f.Party); name == "" {
-		v.Add("party", "Enter the name of the party the agreement is with")
-	} else if p, err := s.register.FindPartyByName(c.Request().Context(), currentUser(c), name); err == nil {
-		in.PartyID = p.ID
-	} else if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
-		v.Add("party", "No party has that name or alias; add the party first")
-	} else {
-		return in, err
-	}
-	for _, d := range []struct {
-		field, raw string
-		dst        **time.Time
-	}{{"signed_on", f.SignedOn, &in.SignedOn}, {"effective_on", f.EffectiveOn, &in.EffectiveOn}, {"expires_on", f.ExpiresOn, &in.ExpiresOn}} {
-		t, err := dealgate.ParseDate(d.raw)
-		if err != nil {
-			v.Add(d.field, "Enter a real date, like 2027-03-12")
-			continue
-		}
-		*d.dst = t
-	}
-	if m, err := dealgate.ParseMoney(f.Value, f.Currency); err != nil {
-		for k, msg := range dealgate.ErrorFields(err) {
-			v.Add(k, msg)
-		}
-		if len(dealgate.ErrorFields(err)) == 0 {
-			v.Add("value", dealgate.ErrorMessage(err))
-		}
-	} else {
-		in.Value = m
-	}
-	if in.PartyID == 0 {
-		in.PartyID = -1 // let the domain report the rest without a second party message
-	}
-	var all dealgate.Validation
-	for _, k := range v.Order() {
-		all.Add(k, dealgate.ErrorFields(v.Err())[k])
-	}
-	check := in
-	if verr := check.Validate(s.db.Now()); verr != nil {
-		for k, msg := range dealgate.ErrorFields(verr) {
-			if k == "party_id" {
-				k = "party"
-			}
-			all.Add(k, msg)
-		}
-	}
-	if in.PartyID < 0 {
-		in.PartyID = 0
-	}
-	return in, all.Err()
-}
-
-func (s *Server) agreementFormView(c echo.Context, title, action, cancel string, f agreementForm, version int64, err error) pages.FormView {
+func (s *Server) agreementFormView(c echo.Context, title, action, cancel string, f dealgate.AgreementForm, version int64, err error) pages.FormView {
 	errs, summary := formErrors(err, "title", "party", "kind", "binding", "status", "signed_on", "effective_on", "expires_on", "value", "currency", "summary", "notes")
-	if err == nil {
-		errs, summary = nil, nil
-	}
 	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
 	for _, k := range dealgate.AllAgreementKinds {
 		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label()})
@@ -395,50 +309,25 @@ func (s *Server) agreementFormView(c echo.Context, title, action, cancel string,
 }
 
 func (s *Server) handleAgreementNew(c echo.Context) error {
-	f := agreementForm{Binding: true, Status: string(dealgate.StatusDraft), Currency: "USD", Party: c.QueryParam("party_name")}
+	f := dealgate.AgreementForm{Binding: true, Status: string(dealgate.StatusDraft), Currency: "USD", Party: c.QueryParam("party_name")}
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add an agreement"), s.agreementFormView(c, "Add an agreement", "/agreements", "/agreements", f, 0, nil)))
 }
 
 func (s *Server) handleAgreementCreate(c echo.Context) error {
 	f := readAgreementForm(c)
-	in, err := s.agreementInput(c, f)
-	var a dealgate.Agreement
-	if err == nil {
-		owner := currentUser(c).ID
-		in.OwnerID = &owner
-		err = s.createOnce(c, func() (err error) {
-			a, err = s.register.CreateAgreement(c.Request().Context(), currentUser(c), in)
-			return err
-		})
-		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
-			return s.alreadySubmitted(c, err, "/agreements")
-		}
+	a, err := s.register.CreateAgreementForm(c.Request().Context(), currentUser(c), c.FormValue(onceField), f)
+	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+		return s.alreadySubmitted(c, err, "/agreements")
 	}
 	if err != nil {
 		status, ok := formStatus(err)
 		if !ok {
 			return err
 		}
-		return s.render(c, status, pages.Form(s.page(c, "Add an agreement"), s.agreementFormView(c, "Add an agreement", "/agreements", "/agreements", f, 0, remapField(err, "party_id", "party"))))
+		return s.render(c, status, pages.Form(s.page(c, "Add an agreement"), s.agreementFormView(c, "Add an agreement", "/agreements", "/agreements", f, 0, err)))
 	}
 	s.flash(c, "success", "Agreement added. Now record its restrictive clauses.")
 	return redirectSeeOther(c, agreementPath(a.ID))
-}
-
-// remapField moves a domain field's message to the form field that shows it.
-func remapField(err error, from, to string) error {
-	fields := dealgate.ErrorFields(err)
-	if _, ok := fields[from]; !ok {
-		return err
-	}
-	moved := map[string]string{}
-	for k, v := range fields {
-		if k == from {
-			k = to
-		}
-		moved[k] = v
-	}
-	return &dealgate.Error{Code: dealgate.ErrorCode(err), Message: dealgate.ErrorMessage(err), Fields: moved}
 }
 
 func (s *Server) loadAgreement(c echo.Context) (dealgate.Agreement, error) {
@@ -486,7 +375,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 	if err != nil {
 		return err
 	}
-	today := s.db.Now()
+	today := s.register.Now()
 	for _, cl := range clauses {
 		id := strconv.FormatInt(cl.ID, 10)
 		window := "In force"
@@ -521,14 +410,14 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 		})
 	}
 	// The timeline gathers the agreement, its clauses and its documents.
-	refs := []postgres.EntityRef{{Type: dealgate.EntityAgreement, ID: strconv.FormatInt(a.ID, 10)}}
+	refs := []dealgate.EntityRef{{Type: dealgate.EntityAgreement, ID: strconv.FormatInt(a.ID, 10)}}
 	for _, cl := range clauses {
-		refs = append(refs, postgres.EntityRef{Type: dealgate.EntityClause, ID: strconv.FormatInt(cl.ID, 10)})
+		refs = append(refs, dealgate.EntityRef{Type: dealgate.EntityClause, ID: strconv.FormatInt(cl.ID, 10)})
 	}
 	for _, d := range docs {
-		refs = append(refs, postgres.EntityRef{Type: dealgate.EntityDocument, ID: strconv.FormatInt(d.ID, 10)})
+		refs = append(refs, dealgate.EntityRef{Type: dealgate.EntityDocument, ID: strconv.FormatInt(d.ID, 10)})
 	}
-	events, err := s.db.HistoryOf(ctx, refs, 50)
+	events, err := s.audit.History(ctx, actor, historyLimit, refs...)
 	if err != nil {
 		return err
 	}
@@ -552,41 +441,30 @@ func (s *Server) handleAgreementEdit(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Edit "+a.Title),
-		s.agreementFormView(c, "Edit agreement", agreementPath(a.ID)+"/edit", agreementPath(a.ID), agreementFormOf(a), a.Version, nil)))
+		s.agreementFormView(c, "Edit agreement", agreementPath(a.ID)+"/edit", agreementPath(a.ID), dealgate.AgreementFormOf(a), a.Version, nil)))
 }
 
 func (s *Server) handleAgreementUpdate(c echo.Context) error {
-	a, err := s.loadAgreement(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
 	f := readAgreementForm(c)
-	version, err := formVersion(c)
-	var in dealgate.AgreementInput
-	if err == nil {
-		in, err = s.agreementInput(c, f)
-	}
-	if err == nil {
-		in.OwnerID = a.OwnerID
-		var current dealgate.Agreement
-		current, err = s.register.UpdateAgreement(c.Request().Context(), currentUser(c), a.ID, version, in)
+	version, _ := formVersion(c)
+	a, err := s.register.UpdateAgreementForm(c.Request().Context(), currentUser(c), id, version, f)
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok || a.ID == 0 {
+			return err
+		}
 		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
-			if current.ID != 0 {
-				a = current
-			}
 			version = a.Version
 			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"title": fmt.Sprintf(
 				"Someone else changed this agreement while you were editing. It now reads: title %q, party %s, status %s, expires %s, value %s. Check your changes and save again.",
 				a.Title, a.Party.Name, a.Status.Label(), orNone(dealgate.FormatDate(a.ExpiresOn)), orNone(moneyText(a.Value)))}}
 		}
-	}
-	if err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
 		return s.render(c, status, pages.Form(s.page(c, "Edit "+a.Title),
-			s.agreementFormView(c, "Edit agreement", agreementPath(a.ID)+"/edit", agreementPath(a.ID), f, version, remapField(err, "party_id", "party"))))
+			s.agreementFormView(c, "Edit agreement", agreementPath(a.ID)+"/edit", agreementPath(a.ID), f, version, err)))
 	}
 	s.flash(c, "success", "Agreement saved.")
 	return redirectSeeOther(c, agreementPath(a.ID))
@@ -611,7 +489,7 @@ func (s *Server) maxUpload() int64 {
 }
 
 func (s *Server) handleDocumentUpload(c echo.Context) error {
-	a, err := s.loadAgreement(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -627,12 +505,9 @@ func (s *Server) handleDocumentUpload(c echo.Context) error {
 		return dealgate.Internal(err)
 	}
 	defer file.Close()
-	err = s.createOnce(c, func() error {
-		_, err := s.register.AddDocument(c.Request().Context(), currentUser(c), a.ID, fh.Filename, file)
-		return err
-	})
+	_, err = s.register.AddDocumentForm(c.Request().Context(), currentUser(c), id, c.FormValue(onceField), fh.Filename, file)
 	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
-		return s.alreadySubmitted(c, err, agreementPath(a.ID)+"#documents")
+		return s.alreadySubmitted(c, err, agreementPath(id)+"#documents")
 	}
 	if err != nil {
 		if dealgate.ErrorCode(err) == dealgate.EINVALID {
@@ -645,7 +520,7 @@ func (s *Server) handleDocumentUpload(c echo.Context) error {
 		return err
 	}
 	s.flash(c, "success", "Document "+fh.Filename+" added.")
-	return redirectSeeOther(c, agreementPath(a.ID)+"#documents")
+	return redirectSeeOther(c, agreementPath(id)+"#documents")
 }
 
 func (s *Server) handleDocumentDownload(c echo.Context) error {

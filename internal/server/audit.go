@@ -80,7 +80,7 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 		}
 		return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
 	}
-	page, err := s.db.ListAuditEvents(c.Request().Context(), user, f)
+	page, err := s.audit.List(c.Request().Context(), user, f)
 	if err != nil {
 		return err
 	}

@@ -15,46 +15,9 @@ import (
 	"github.com/dealgate/dealgate/web/pages"
 )
 
-// clauseForm is what the clause form carries, as typed.
-type clauseForm struct {
-	Kind, Beneficiary, Scope, RestrictedKind   string
-	RestrictedParties, ExceptionParties        string // one party name per line
-	Categories, Excluded, Regions              []string
-	Worldwide                                  bool
-	ValidFrom, ValidUntil, NoticeDays, Section string
-	Text                                       string
-}
-
-func clauseFormOf(cl dealgate.Clause) clauseForm {
-	names := func(refs []dealgate.PartyRef) string {
-		var out []string
-		for _, r := range refs {
-			out = append(out, r.Name)
-		}
-		return strings.Join(out, "\n")
-	}
-	ids := func(refs []dealgate.CategoryRef) []string {
-		var out []string
-		for _, r := range refs {
-			out = append(out, strconv.FormatInt(r.ID, 10))
-		}
-		return out
-	}
-	f := clauseForm{
-		Kind: string(cl.Kind), Beneficiary: cl.Beneficiary.Name, Scope: string(cl.Scope), RestrictedKind: string(cl.RestrictedKind),
-		RestrictedParties: names(cl.RestrictedParties), ExceptionParties: names(cl.Exceptions),
-		Categories: ids(cl.Categories), Excluded: ids(cl.ExcludedCategories), Regions: slices.Clone(cl.Regions), Worldwide: cl.Worldwide,
-		ValidFrom: dealgate.FormatDate(cl.ValidFrom), ValidUntil: dealgate.FormatDate(cl.ValidUntil), Section: cl.Section, Text: cl.Text,
-	}
-	if cl.NoticeDays != nil {
-		f.NoticeDays = strconv.Itoa(*cl.NoticeDays)
-	}
-	return f
-}
-
-func readClauseForm(c echo.Context) clauseForm {
+func readClauseForm(c echo.Context) dealgate.ClauseForm {
 	params, _ := c.FormParams()
-	return clauseForm{
+	return dealgate.ClauseForm{
 		Kind: c.FormValue("kind"), Beneficiary: c.FormValue("beneficiary"), Scope: c.FormValue("restriction_scope"),
 		RestrictedKind: c.FormValue("restricted_kind"), RestrictedParties: c.FormValue("restricted_parties"),
 		ExceptionParties: c.FormValue("exception_parties"), Categories: params["category_ids"], Excluded: params["excluded_category_ids"],
@@ -63,122 +26,12 @@ func readClauseForm(c echo.Context) clauseForm {
 	}
 }
 
-// clauseFields maps the domain's field names to the form's inputs.
-var clauseFields = map[string]string{
-	"beneficiary_id":        "beneficiary",
-	"restricted_party_ids":  "restricted_parties",
-	"exception_party_ids":   "exception_parties",
-	"category_ids":          components.GroupID("category_ids"),
-	"excluded_category_ids": components.GroupID("excluded_category_ids"),
-	"restriction_scope":     components.GroupID("restriction_scope"),
-	"regions":               components.GroupID("regions"),
-}
-
 var clauseFieldOrder = []string{"kind", "beneficiary", components.GroupID("category_ids"), components.GroupID("excluded_category_ids"),
 	components.GroupID("restriction_scope"), "restricted_kind", "restricted_parties", "exception_parties", "worldwide",
 	components.GroupID("regions"), "valid_from", "valid_until", "notice_days", "section", "text"}
 
-// clauseInput turns the form into the domain input: party names become IDs
-// (each unknown name reported), then the domain validates the whole clause.
-func (s *Server) clauseInput(c echo.Context, a dealgate.Agreement, f clauseForm) (dealgate.ClauseInput, error) {
-	ctx, actor := c.Request().Context(), currentUser(c)
-	var v dealgate.Validation
-	in := dealgate.ClauseInput{
-		Kind: dealgate.ClauseKind(f.Kind), Scope: dealgate.RestrictionScope(f.Scope), RestrictedKind: dealgate.PartyKind(f.RestrictedKind),
-		Worldwide: f.Worldwide, Regions: f.Regions, Section: f.Section, Text: f.Text,
-	}
-	party := func(field, name string) (int64, bool) {
-		p, err := s.register.FindPartyByName(ctx, actor, strings.TrimSpace(name))
-		if err != nil {
-			v.Add(field, fmt.Sprintf("No party is called %q; check the name or add the party first", strings.TrimSpace(name)))
-			return 0, false
-		}
-		return p.ID, true
-	}
-	if strings.TrimSpace(f.Beneficiary) != "" {
-		in.BeneficiaryID, _ = party("beneficiary", f.Beneficiary)
-	}
-	for _, list := range []struct {
-		field, raw string
-		dst        *[]int64
-	}{{"restricted_parties", f.RestrictedParties, &in.RestrictedPartyIDs}, {"exception_parties", f.ExceptionParties, &in.ExceptionPartyIDs}} {
-		for _, name := range strings.Split(list.raw, "\n") {
-			if strings.TrimSpace(name) == "" {
-				continue
-			}
-			if id, ok := party(list.field, name); ok {
-				*list.dst = append(*list.dst, id)
-			}
-		}
-	}
-	for _, ids := range []struct {
-		raw []string
-		dst *[]int64
-	}{{f.Categories, &in.CategoryIDs}, {f.Excluded, &in.ExcludedCategoryIDs}} {
-		for _, raw := range ids.raw {
-			if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
-				*ids.dst = append(*ids.dst, id)
-			}
-		}
-	}
-	var err error
-	if in.ValidFrom, err = dealgate.ParseDate(f.ValidFrom); err != nil {
-		v.Add("valid_from", "Enter a real date, like 2027-03-12")
-	}
-	if in.ValidUntil, err = dealgate.ParseDate(f.ValidUntil); err != nil {
-		v.Add("valid_until", "Enter a real date, like 2027-03-12")
-	}
-	if raw := strings.TrimSpace(f.NoticeDays); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil {
-			v.Add("notice_days", "Enter the notice period as a whole number of days")
-		} else {
-			in.NoticeDays = &n
-		}
-	}
-	check := in
-	if check.BeneficiaryID == 0 && v.Has("beneficiary") {
-		check.BeneficiaryID = -1
-	}
-	fields := map[string]string{}
-	if err := check.Validate(a); err != nil {
-		for k, msg := range dealgate.ErrorFields(err) {
-			if k == "beneficiary_id" && v.Has("beneficiary") {
-				continue
-			}
-			fields[k] = msg
-		}
-	}
-	for k, msg := range dealgate.ErrorFields(v.Err()) {
-		fields[k] = msg
-	}
-	if len(fields) > 0 {
-		return in, clauseError(&dealgate.Error{Code: dealgate.EINVALID, Message: "Check the highlighted fields.", Fields: fields})
-	}
-	return in, nil
-}
-
-// clauseError moves domain field names onto the form's inputs.
-func clauseError(err error) error {
-	fields := dealgate.ErrorFields(err)
-	if len(fields) == 0 {
-		return err
-	}
-	moved := map[string]string{}
-	for k, msg := range fields {
-		if to, ok := clauseFields[k]; ok {
-			k = to
-		}
-		moved[k] = msg
-	}
-	return &dealgate.Error{Code: dealgate.ErrorCode(err), Message: dealgate.ErrorMessage(err), Fields: moved}
-}
-
-func (s *Server) clauseFormView(c echo.Context, a dealgate.Agreement, title, action string, f clauseForm, version int64, err error) (pages.FormView, error) {
+func (s *Server) clauseFormView(c echo.Context, a dealgate.Agreement, title, action string, f dealgate.ClauseForm, version int64, err error) (pages.FormView, error) {
 	errs, summary := formErrors(err, clauseFieldOrder...)
-	if err == nil {
-		errs, summary = nil, nil
-	}
 	tax, terr := s.register.CurrentTaxonomy(c.Request().Context(), currentUser(c))
 	if terr != nil && dealgate.ErrorCode(terr) != dealgate.ENOTFOUND {
 		return pages.FormView{}, terr
@@ -244,7 +97,7 @@ func (s *Server) clauseFormView(c echo.Context, a dealgate.Agreement, title, act
 		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}, nil
 }
 
-func (s *Server) renderClauseForm(c echo.Context, status int, a dealgate.Agreement, title, action string, f clauseForm, version int64, err error) error {
+func (s *Server) renderClauseForm(c echo.Context, status int, a dealgate.Agreement, title, action string, f dealgate.ClauseForm, version int64, err error) error {
 	v, verr := s.clauseFormView(c, a, title, action, f, version, err)
 	if verr != nil {
 		return verr
@@ -257,36 +110,30 @@ func (s *Server) handleClauseNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := clauseForm{Kind: string(dealgate.ClauseExclusivity), Beneficiary: a.Party.Name, Scope: string(dealgate.RestrictKind), Worldwide: true}
+	f := dealgate.ClauseForm{Kind: string(dealgate.ClauseExclusivity), Beneficiary: a.Party.Name, Scope: string(dealgate.RestrictKind), Worldwide: true}
 	return s.renderClauseForm(c, http.StatusOK, a, "Add a clause", agreementPath(a.ID)+"/clauses", f, 0, nil)
 }
 
 func (s *Server) handleClauseCreate(c echo.Context) error {
-	a, err := s.loadAgreement(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
 	f := readClauseForm(c)
-	in, err := s.clauseInput(c, a, f)
-	var cl dealgate.Clause
-	if err == nil {
-		err = s.createOnce(c, func() (err error) {
-			cl, err = s.register.CreateClause(c.Request().Context(), currentUser(c), a.ID, in)
-			return err
-		})
-		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
-			return s.alreadySubmitted(c, err, agreementPath(a.ID)+"#clauses")
-		}
+	res, err := s.register.CreateClauseForm(c.Request().Context(), currentUser(c), id, c.FormValue(onceField), f)
+	a := res.Agreement
+	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+		return s.alreadySubmitted(c, err, agreementPath(id)+"#clauses")
 	}
 	if err != nil {
 		status, ok := formStatus(err)
-		if !ok {
+		if !ok || a.ID == 0 {
 			return err
 		}
-		return s.renderClauseForm(c, status, a, "Add a clause", agreementPath(a.ID)+"/clauses", f, 0, clauseError(err))
+		return s.renderClauseForm(c, status, a, "Add a clause", agreementPath(a.ID)+"/clauses", f, 0, err)
 	}
-	s.flash(c, "success", "Clause added: "+cl.Sentence())
-	return redirectSeeOther(c, fmt.Sprintf("%s#clause-%d", agreementPath(a.ID), cl.ID))
+	s.flash(c, "success", "Clause added: "+res.Clause.Sentence())
+	return redirectSeeOther(c, fmt.Sprintf("%s#clause-%d", agreementPath(a.ID), res.Clause.ID))
 }
 
 func (s *Server) loadClause(c echo.Context) (dealgate.Clause, dealgate.Agreement, error) {
@@ -308,39 +155,29 @@ func (s *Server) handleClauseEdit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.renderClauseForm(c, http.StatusOK, a, "Edit clause", fmt.Sprintf("/clauses/%d/edit", cl.ID), clauseFormOf(cl), cl.Version, nil)
+	return s.renderClauseForm(c, http.StatusOK, a, "Edit clause", fmt.Sprintf("/clauses/%d/edit", cl.ID), dealgate.ClauseFormOf(cl), cl.Version, nil)
 }
 
 func (s *Server) handleClauseUpdate(c echo.Context) error {
-	cl, a, err := s.loadClause(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
 	f := readClauseForm(c)
-	action := fmt.Sprintf("/clauses/%d/edit", cl.ID)
-	version, err := formVersion(c)
-	var in dealgate.ClauseInput
-	if err == nil {
-		in, err = s.clauseInput(c, a, f)
-	}
-	if err == nil {
-		var current dealgate.Clause
-		current, err = s.register.UpdateClause(c.Request().Context(), currentUser(c), cl.ID, version, in)
+	version, _ := formVersion(c)
+	res, err := s.register.UpdateClauseForm(c.Request().Context(), currentUser(c), id, version, f)
+	cl, a := res.Clause, res.Agreement
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok || a.ID == 0 {
+			return err
+		}
 		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
-			if current.ID != 0 {
-				cl = current
-			}
 			version = cl.Version
 			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"kind": "Someone else changed this clause while you were editing. It now reads: " +
 				cl.Sentence() + " Check your changes and save again."}}
 		}
-	}
-	if err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		return s.renderClauseForm(c, status, a, "Edit clause", action, f, version, clauseError(err))
+		return s.renderClauseForm(c, status, a, "Edit clause", fmt.Sprintf("/clauses/%d/edit", id), f, version, err)
 	}
 	s.flash(c, "success", "Clause saved.")
 	return redirectSeeOther(c, fmt.Sprintf("%s#clause-%d", agreementPath(a.ID), cl.ID))

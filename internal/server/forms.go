@@ -16,7 +16,11 @@ import (
 // formErrors turns a domain error into the messages a form shows: one per
 // field (beside the input) and the summary in the order fields appear. A
 // message without a field lands on the first field so it is never lost.
+// No error, no messages.
 func formErrors(err error, order ...string) (map[string]string, []components.FieldError) {
+	if err == nil {
+		return nil, nil
+	}
 	fields := map[string]string{}
 	for k, v := range dealgate.ErrorFields(err) {
 		fields[k] = v
@@ -91,7 +95,9 @@ func boolValue(b bool) string {
 	return ""
 }
 
-// onceField carries a create form's one-time token (see createOnce).
+// onceField carries a create form's one-time token, which the create's
+// service claims in its transaction: a double click or a resubmitted page
+// is refused (ECONFLICT) instead of creating a second record.
 const onceField = "_once"
 
 // newOnceToken makes the one-time token a create form carries.
@@ -101,26 +107,12 @@ func newOnceToken() string {
 	return hex.EncodeToString(b[:])
 }
 
-// createOnce runs create at most once per rendered form: it claims the
-// form's one-time token first, so a double click or a resubmitted page is
-// refused (ECONFLICT) instead of creating a second record. A create that
-// fails gives the token back, so the corrected form can be sent again.
-func (s *Server) createOnce(c echo.Context, create func() error) error {
-	ctx := c.Request().Context()
-	token := c.FormValue(onceField)
-	if err := s.db.ClaimSubmission(ctx, token); err != nil {
-		return err
-	}
-	if err := create(); err != nil {
-		s.db.ReleaseSubmission(ctx, token)
-		return err
-	}
-	return nil
-}
-
 // alreadySubmitted answers a refused second submission of a create form:
 // back to where the first one's result can be found, saying why.
 func (s *Server) alreadySubmitted(c echo.Context, err error, to string) error {
 	s.flash(c, "important", dealgate.ErrorMessage(err)+" Check the list for what the first submission created.")
 	return redirectSeeOther(c, to)
 }
+
+// historyLimit is how many audit events a record's page shows.
+const historyLimit = 50

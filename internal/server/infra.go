@@ -31,11 +31,11 @@ func (s *Server) handleHealthz(c echo.Context) error {
 func (s *Server) handleReadyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
-	if err := s.db.Pool.Ping(ctx); err != nil {
+	if err := s.health.Ping(ctx); err != nil {
 		s.log.Warn("not ready: database unreachable", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "unreachable"})
 	}
-	st, err := s.db.SchemaStatus(ctx)
+	st, err := s.health.SchemaStatus(ctx)
 	if err != nil {
 		s.log.Warn("not ready: schema unreadable", "err", err)
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "schema unreadable"})

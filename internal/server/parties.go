@@ -1,9 +1,7 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -80,54 +78,16 @@ func (s *Server) handlePartyIndex(c echo.Context) error {
 	return s.render(c, http.StatusOK, parties.List(s.page(c, "Parties"), view))
 }
 
-// partyForm is what the new and edit forms carry, exactly as typed.
-type partyForm struct {
-	Name, Kind, Aliases, Parent, Website, Notes string
-}
-
-func readPartyForm(c echo.Context) partyForm {
-	return partyForm{
+func readPartyForm(c echo.Context) dealgate.PartyForm {
+	return dealgate.PartyForm{
 		Name: c.FormValue("name"), Kind: c.FormValue("kind"), Aliases: c.FormValue("aliases"),
 		Parent: c.FormValue("parent"), Website: c.FormValue("website"), Notes: c.FormValue("notes"),
 	}
 }
 
-func partyFormOf(p dealgate.Party) partyForm {
-	return partyForm{Name: p.Name, Kind: string(p.Kind), Aliases: strings.Join(p.Aliases, "\n"), Parent: p.ParentName, Website: p.Website, Notes: p.Notes}
-}
-
-// partyInput turns the form into the service's input. The parent company is
-// typed by name or alias and looked up here; when it is not found, the
-// other fields are checked too so every problem shows at once.
-func (s *Server) partyInput(c echo.Context, f partyForm) (dealgate.PartyInput, error) {
-	in := dealgate.PartyInput{
-		Name: f.Name, Kind: dealgate.PartyKind(f.Kind), Aliases: dealgate.SplitList(f.Aliases),
-		Website: f.Website, Notes: f.Notes,
-	}
-	if name := strings.TrimSpace(f.Parent); name != "" {
-		parent, err := s.register.FindPartyByName(c.Request().Context(), currentUser(c), name)
-		switch dealgate.ErrorCode(err) {
-		case "":
-			in.ParentID = &parent.ID
-		case dealgate.ENOTFOUND:
-			var v dealgate.Validation
-			v.Add("parent", fmt.Sprintf("No party called %q is in the register. Check the spelling, or add the parent company first", name))
-			check := in
-			check.ValidateInto(&v)
-			return in, v.Err()
-		default:
-			return in, err
-		}
-	}
-	return in, nil
-}
-
-func (s *Server) partyFormView(c echo.Context, title, action, cancel string, f partyForm, version int64, err error) pages.FormView {
+func (s *Server) partyFormView(c echo.Context, title, action, cancel string, f dealgate.PartyForm, version int64, err error) pages.FormView {
 	order := []string{"name", components.GroupID("kind"), "aliases", "parent", "website", "notes"}
-	errs, summary := formErrors(remapPartyErr(err), order...)
-	if err == nil {
-		errs, summary = nil, nil
-	}
+	errs, summary := formErrors(err, order...)
 	var kinds []components.Option
 	for _, k := range dealgate.AllPartyKinds {
 		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label(), Selected: f.Kind == string(k)})
@@ -149,38 +109,14 @@ func (s *Server) partyFormView(c echo.Context, title, action, cancel string, f p
 	}
 }
 
-// remapPartyErr moves the service's parent_id problem onto the parent
-// input, which holds a name rather than an ID.
-func remapPartyErr(err error) error {
-	fields := dealgate.ErrorFields(err)
-	msg, ok := fields["parent_id"]
-	if !ok {
-		return err
-	}
-	out := map[string]string{}
-	for k, v := range fields {
-		if k != "parent_id" {
-			out[k] = v
-		}
-	}
-	if _, taken := out["parent"]; !taken {
-		out["parent"] = msg
-	}
-	return &dealgate.Error{Code: dealgate.ErrorCode(err), Message: dealgate.ErrorMessage(err), Fields: out}
-}
-
 func (s *Server) handlePartyNew(c echo.Context) error {
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add a party"),
-		s.partyFormView(c, "Add a party", "/parties", "/parties", partyForm{}, 0, nil)))
+		s.partyFormView(c, "Add a party", "/parties", "/parties", dealgate.PartyForm{}, 0, nil)))
 }
 
 func (s *Server) handlePartyCreate(c echo.Context) error {
 	f := readPartyForm(c)
-	in, err := s.partyInput(c, f)
-	var p dealgate.Party
-	if err == nil {
-		p, err = s.register.CreateParty(c.Request().Context(), currentUser(c), in)
-	}
+	p, err := s.register.CreatePartyForm(c.Request().Context(), currentUser(c), f)
 	if err != nil {
 		status, ok := formStatus(err)
 		if !ok {
@@ -249,7 +185,7 @@ func (s *Server) handlePartyView(c echo.Context) error {
 			}
 		}
 	}
-	v.History, err = s.recordTimeline(ctx, dealgate.EntityParty, p.ID, loc)
+	v.History, err = s.recordTimeline(c, dealgate.EntityParty, p.ID, loc)
 	if err != nil {
 		return err
 	}
@@ -285,32 +221,25 @@ func (s *Server) handlePartyEdit(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Edit "+p.Name),
-		s.partyFormView(c, "Edit "+p.Name, partyPath(p.ID)+"/edit", partyPath(p.ID), partyFormOf(p), p.Version, nil)))
+		s.partyFormView(c, "Edit "+p.Name, partyPath(p.ID)+"/edit", partyPath(p.ID), dealgate.PartyFormOf(p), p.Version, nil)))
 }
 
 func (s *Server) handlePartyUpdate(c echo.Context) error {
-	p, err := s.loadPartyParam(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
 	f := readPartyForm(c)
-	in, err := s.partyInput(c, f)
-	version := p.Version
-	if err == nil {
-		version, err = formVersion(c)
-	}
-	var current dealgate.Party
-	if err == nil {
-		current, err = s.register.UpdateParty(c.Request().Context(), currentUser(c), p.ID, version, in)
-	}
+	version, _ := formVersion(c)
+	current, err := s.register.UpdatePartyForm(c.Request().Context(), currentUser(c), id, version, f)
 	if err != nil {
 		status, ok := formStatus(err)
-		if !ok {
+		if !ok || current.ID == 0 {
 			return err
 		}
-		title := "Edit " + p.Name
+		title := "Edit " + current.Name
 		var before templ.Component
-		if dealgate.ErrorCode(err) == dealgate.ECONFLICT && current.ID != 0 {
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
 			// Someone saved meanwhile: show the party as it is now, keep what
 			// this person typed, and let them save again knowingly.
 			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"name": partyConflictMessage(current, f)}}
@@ -318,19 +247,19 @@ func (s *Server) handlePartyUpdate(c echo.Context) error {
 			rows := append([]parties.Detail{{Key: "Name", Value: current.Name}}, partyDetails(current, currentUser(c).Location())...)
 			before = parties.Conflict(rows)
 		}
-		v := s.partyFormView(c, title, partyPath(p.ID)+"/edit", partyPath(p.ID), f, version, err)
+		v := s.partyFormView(c, title, partyPath(id)+"/edit", partyPath(id), f, version, err)
 		v.Before = before
 		return s.render(c, status, pages.Form(s.page(c, title), v))
 	}
 	s.flash(c, "success", "Changes to "+current.Name+" are saved.")
-	return redirectSeeOther(c, partyPath(p.ID))
+	return redirectSeeOther(c, partyPath(id))
 }
 
 // partyConflictMessage says that the party changed and which of the saved
 // values differ from what the editor typed.
-func partyConflictMessage(now dealgate.Party, typed partyForm) string {
+func partyConflictMessage(now dealgate.Party, typed dealgate.PartyForm) string {
 	var differ []string
-	saved := partyFormOf(now)
+	saved := dealgate.PartyFormOf(now)
 	norm := func(s string) string {
 		names := dealgate.SplitList(s)
 		for i := range names {
@@ -437,8 +366,8 @@ func (s *Server) handlePartyAction(a partyAction) echo.HandlerFunc {
 // recordTimeline is a register record's audit history, newest first, for
 // its page. Bookkeeping fields every change touches are left out of the
 // summaries so each entry says what actually changed.
-func (s *Server) recordTimeline(ctx context.Context, entityType string, id int64, loc *time.Location) ([]components.TimelineEvent, error) {
-	events, err := s.db.EntityHistory(ctx, entityType, strconv.FormatInt(id, 10), 50)
+func (s *Server) recordTimeline(c echo.Context, entityType string, id int64, loc *time.Location) ([]components.TimelineEvent, error) {
+	events, err := s.audit.History(c.Request().Context(), currentUser(c), historyLimit, dealgate.EntityRef{Type: entityType, ID: strconv.FormatInt(id, 10)})
 	if err != nil {
 		return nil, err
 	}

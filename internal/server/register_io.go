@@ -137,7 +137,7 @@ func (s *Server) handleExpiring(c echo.Context) error {
 		case days < maxExpiryDays:
 			v.WiderHref = withQuery(c, "days", strconv.Itoa(maxExpiryDays), "page", "")
 		}
-		now, loc := s.db.Now(), actor.Location()
+		now, loc := s.register.Now(), actor.Location()
 		today := now.In(loc)
 		for _, it := range page.Items {
 			v.Rows = append(v.Rows, registerio.ExpiryRow{
@@ -272,20 +272,12 @@ func (s *Server) handleImport(c echo.Context) error {
 	}
 	var rep postgres.ImportReport
 	if err == nil {
-		importFile := func() (err error) {
-			rep, err = s.register.ImportCSV(ctx, actor, bytes.NewReader(f.data), dryRun)
-			return err
-		}
-		if dryRun {
-			err = importFile()
-		} else {
-			// An import creates many records: a second submission of the
-			// same page must not create them again.
-			err = s.createOnce(c, importFile)
-			if dealgate.ErrorCode(err) == dealgate.ECONFLICT && len(rep.Problems) == 0 {
-				err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"file": "This form was already used, so nothing was imported now. " +
-					"Check the agreements list before you import the file again; to import it, choose it again and select Import"}}
-			}
+		// An import creates many records: a second submission of the same
+		// page must not create them again, so it carries a one-time token.
+		rep, err = s.register.ImportCSVForm(ctx, actor, c.FormValue(onceField), bytes.NewReader(f.data), dryRun)
+		if !dryRun && dealgate.ErrorCode(err) == dealgate.ECONFLICT && len(rep.Problems) == 0 {
+			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"file": "This form was already used, so nothing was imported now. " +
+				"Check the agreements list before you import the file again; to import it, choose it again and select Import"}}
 		}
 		if err != nil && dealgate.ErrorCode(err) != dealgate.ECONFLICT && (dealgate.ErrorCode(err) != dealgate.EINVALID || len(rep.Problems) > 0) {
 			if dealgate.ErrorCode(err) != dealgate.EINVALID {
@@ -433,7 +425,7 @@ func (w *exportWriter) Write(p []byte) (int, error) {
 // export's audit event; a HEAD request exports nothing and is not audited.
 func (s *Server) handleRegisterExport(c echo.Context) error {
 	actor := currentUser(c)
-	w := &exportWriter{c: c, filename: "dealgate-register-" + s.db.Now().In(actor.Location()).Format("2006-01-02") + ".csv"}
+	w := &exportWriter{c: c, filename: "dealgate-register-" + s.register.Now().In(actor.Location()).Format("2006-01-02") + ".csv"}
 	if c.Request().Method == http.MethodHead {
 		if err := dealgate.Authorize(actor, dealgate.ActExport); err != nil {
 			return err

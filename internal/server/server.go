@@ -25,14 +25,16 @@ import (
 // Server wires the router to the configuration and the database.
 type Server struct {
 	cfg      *config.Config
-	db       *postgres.DB
 	log      *slog.Logger
 	echo     *echo.Echo
 	sessions *scs.SessionManager
 	metrics  *metrics
 	version  string
+	// The services: the only way handlers reach the database.
 	users    *postgres.Users
 	register *postgres.Register
+	audit    *postgres.Audit
+	health   *postgres.Health
 	// access records each route's gate (see routes.go).
 	access map[string]access
 	// uploadLimits are the body limits of upload routes (see upload).
@@ -41,11 +43,13 @@ type Server struct {
 
 // New builds the router with every middleware and route.
 func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) *Server {
-	s := &Server{cfg: cfg, db: db, log: log, version: version}
+	s := &Server{cfg: cfg, log: log, version: version}
 	s.users = postgres.NewUsers(db)
 	s.users.SecondFactorRoles = cfg.SecondFactorRoles
 	s.register = postgres.NewRegister(db)
 	s.register.MaxDocumentBytes = cfg.MaxDocumentBytes
+	s.audit = postgres.NewAudit(db)
+	s.health = postgres.NewHealth(db)
 	s.sessions = newSessionManager(cfg, db)
 	s.metrics = newMetrics(db)
 	e := echo.New()

@@ -411,9 +411,6 @@ func (s *Server) handleTaxonomyDiff(c echo.Context) error {
 		}
 	}
 	errs, summary := formErrors(val.Err(), "from", "to")
-	if val.Err() == nil {
-		errs, summary = nil, nil
-	}
 	v.Errors = summary
 	v.From = components.Field{ID: "from", Name: "from", Label: "From", Value: fromKey, Error: errs["from"]}
 	v.To = components.Field{ID: "to", Name: "to", Label: "To", Value: toKey, Error: errs["to"]}
@@ -555,7 +552,7 @@ func (s *Server) handleCategoryView(c echo.Context) error {
 			v.DraftNote = "To change this category, start a draft of the taxonomy."
 		}
 	}
-	v.History, err = s.recordTimeline(ctx, dealgate.EntityCategory, id, loc)
+	v.History, err = s.recordTimeline(c, dealgate.EntityCategory, id, loc)
 	if err != nil {
 		return err
 	}
@@ -749,9 +746,6 @@ func (s *Server) categoryFormView(c echo.Context, title, action string, tree *de
 	creating := self == nil
 	order := []string{"name", "key", "parent_id", "definition", "inclusion_examples", "exclusion_examples", "position"}
 	errs, summary := formErrors(err, order...)
-	if err == nil {
-		errs, summary = nil, nil
-	}
 	var selfID int64
 	if self != nil {
 		selfID = self.ID
@@ -1052,9 +1046,6 @@ func (s *Server) handleCategoryAction(a categoryAction) echo.HandlerFunc {
 
 func (s *Server) publishFormView(c echo.Context, draft *dealgate.Taxonomy, base *dealgate.Taxonomy, changes []dealgate.TaxonomyChange, note string, err error) pages.FormView {
 	errs, summary := formErrors(err, "change_note")
-	if err == nil {
-		errs, summary = nil, nil
-	}
 	next := 1
 	if base != nil {
 		next = base.Version.Number + 1

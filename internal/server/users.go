@@ -135,9 +135,6 @@ func readUserForm(c echo.Context) (userForm, []dealgate.Role, error) {
 
 func (s *Server) userFormView(c echo.Context, title, action, cancel string, in userForm, version int64, err error) pages.FormView {
 	errs, summary := formErrors(err, "name", "email", components.GroupID("roles"), "time_zone")
-	if err == nil {
-		errs, summary = nil, nil
-	}
 	if msg, ok := errs["roles"]; ok {
 		// The roles message belongs to the checkbox group.
 		errs[components.GroupID("roles")] = msg
@@ -252,7 +249,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 			v.Actions = append(v.Actions, users.Action{Label: a.button, Href: userPath(u.ID) + "/" + a.slug, Variant: a.variant})
 		}
 	}
-	events, err := s.db.EntityHistory(c.Request().Context(), "user", strconv.FormatInt(u.ID, 10), 50)
+	events, err := s.audit.History(c.Request().Context(), currentUser(c), historyLimit, dealgate.EntityRef{Type: dealgate.EntityUser, ID: strconv.FormatInt(u.ID, 10)})
 	if err != nil {
 		return err
 	}

@@ -36,10 +36,17 @@ HAVING count(s.seq) <> 1
 ORDER BY e.id
 LIMIT 10;
 
--- name: ListAuditEventsForEntity :many
-SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id,
-       before, after, request_id, client_ip
-FROM audit_event
-WHERE entity_type = @entity_type AND entity_id = @entity_id
-ORDER BY id DESC
+-- name: ListAuditEventsForEntities :many
+-- The newest events about any of the records named by the two arrays
+-- (entity_types[i], entity_ids[i]), newest first: one record's timeline
+-- together with its parts'.
+SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id,
+       e.before, e.after, e.request_id, e.client_ip
+FROM generate_subscripts(@entity_types::text[], 1) AS r(i)
+CROSS JOIN LATERAL (
+    SELECT * FROM audit_event a
+    WHERE a.entity_type = (@entity_types::text[])[r.i] AND a.entity_id = (@entity_ids::text[])[r.i]
+    ORDER BY a.id DESC LIMIT @page_size
+) e
+ORDER BY e.id DESC
 LIMIT @page_size;

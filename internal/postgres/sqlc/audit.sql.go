@@ -179,23 +179,30 @@ func (q *Queries) ListAuditChainAfter(ctx context.Context, arg ListAuditChainAft
 	return items, nil
 }
 
-const listAuditEventsForEntity = `-- name: ListAuditEventsForEntity :many
-SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id,
-       before, after, request_id, client_ip
-FROM audit_event
-WHERE entity_type = $1 AND entity_id = $2
-ORDER BY id DESC
+const listAuditEventsForEntities = `-- name: ListAuditEventsForEntities :many
+SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id,
+       e.before, e.after, e.request_id, e.client_ip
+FROM generate_subscripts($1::text[], 1) AS r(i)
+CROSS JOIN LATERAL (
+    SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip FROM audit_event a
+    WHERE a.entity_type = ($1::text[])[r.i] AND a.entity_id = ($2::text[])[r.i]
+    ORDER BY a.id DESC LIMIT $3
+) e
+ORDER BY e.id DESC
 LIMIT $3
 `
 
-type ListAuditEventsForEntityParams struct {
-	EntityType string
-	EntityID   string
-	PageSize   int32
+type ListAuditEventsForEntitiesParams struct {
+	EntityTypes []string
+	EntityIds   []string
+	PageSize    int32
 }
 
-func (q *Queries) ListAuditEventsForEntity(ctx context.Context, arg ListAuditEventsForEntityParams) ([]AuditEvent, error) {
-	rows, err := q.db.Query(ctx, listAuditEventsForEntity, arg.EntityType, arg.EntityID, arg.PageSize)
+// The newest events about any of the records named by the two arrays
+// (entity_types[i], entity_ids[i]), newest first: one record's timeline
+// together with its parts'.
+func (q *Queries) ListAuditEventsForEntities(ctx context.Context, arg ListAuditEventsForEntitiesParams) ([]AuditEvent, error) {
+	rows, err := q.db.Query(ctx, listAuditEventsForEntities, arg.EntityTypes, arg.EntityIds, arg.PageSize)
 	if err != nil {
 		return nil, err
 	}
