@@ -145,4 +145,6 @@ func NewHealth(db *DB) *Health { return &Health{DB: db} }
 func (h *Health) Ping(ctx context.Context) error { return h.DB.Pool.Ping(ctx) }
 
 // SchemaStatus reads the applied migration version.
-func (h *Health) SchemaStatus(ctx context.Context) (SchemaStatus, error) { return h.DB.SchemaStatus(ctx) }
+func (h *Health) SchemaStatus(ctx context.Context) (SchemaStatus, error) {
+	return h.DB.SchemaStatus(ctx)
+}
