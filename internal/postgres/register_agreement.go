@@ -397,6 +397,9 @@ func (tx *Tx) lockClause(ctx context.Context, id, version int64) (dealgate.Claus
 	if err != nil {
 		return c, err
 	}
+	if err := dealgate.CheckVersion(version); err != nil {
+		return c, err
+	}
 	if l.Version != version {
 		return c, dealgate.StaleError("clause", l.Version)
 	}
@@ -671,23 +674,22 @@ func (s *Register) DownloadDocument(ctx context.Context, actor *dealgate.User, i
 }
 
 // RemoveDocument deletes a document and its content; the audit event keeps
-// its name and SHA-256.
+// its name and SHA-256. It returns the document as it was.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
-func (s *Register) RemoveDocument(ctx context.Context, actor *dealgate.User, id int64) error {
-	_, err := authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (struct{}, error) {
+func (s *Register) RemoveDocument(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Document, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Document, error) {
 		d, err := tx.document(ctx, id)
 		if err != nil {
-			return struct{}{}, err
+			return d, err
 		}
 		if err := tx.Q.DeleteDocument(ctx, id); err != nil {
-			return struct{}{}, err
+			return dealgate.Document{}, err
 		}
-		return struct{}{}, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		return d, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "agreement_document.removed", EntityType: dealgate.EntityDocument, EntityID: idString(id),
 			Before: documentSnapshot(d),
 		})
 	})
-	return err
 }
 
 func (tx *Tx) document(ctx context.Context, id int64) (dealgate.Document, error) {

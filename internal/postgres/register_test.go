@@ -847,7 +847,7 @@ func TestDocumentsUploadDownloadAudited(t *testing.T) {
 	if len(ev) != 2 || ev[1].Action != "agreement_document.downloaded" || ev[1].ActorLabel != e.auditor.Email || ev[1].After["sha256"] == "" {
 		t.Errorf("audit %+v", ev)
 	}
-	if err := e.reg.RemoveDocument(e.ctx, e.counsel, d.ID); err != nil {
+	if _, err := e.reg.RemoveDocument(e.ctx, e.counsel, d.ID); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = e.reg.DownloadDocument(e.ctx, e.auditor, d.ID)

@@ -26,6 +26,18 @@ func readClauseForm(c echo.Context) dealgate.ClauseForm {
 	}
 }
 
+func (s *Server) registerClauseRoutes() {
+	edit := need(dealgate.ActRegisterEdit)
+	s.get("/agreements/:id/clauses/new", edit, s.handleClauseNew)
+	s.post("/agreements/:id/clauses", edit, s.handleClauseCreate)
+	s.get("/clauses/:id/edit", edit, s.handleClauseEdit)
+	s.post("/clauses/:id/edit", edit, s.handleClauseUpdate)
+	s.get("/clauses/:id/retire", edit, s.handleClauseRetireConfirm)
+	s.post("/clauses/:id/retire", edit, s.handleClauseRetire)
+	s.get("/clauses/:id/restore", edit, s.handleClauseRestoreConfirm)
+	s.post("/clauses/:id/restore", edit, s.handleClauseRestore)
+}
+
 var clauseFieldOrder = []string{"kind", "beneficiary", components.GroupID("category_ids"), components.GroupID("excluded_category_ids"),
 	components.GroupID("restriction_scope"), "restricted_kind", "restricted_parties", "exception_parties", "worldwide",
 	components.GroupID("regions"), "valid_from", "valid_until", "notice_days", "section", "text"}
@@ -208,19 +220,20 @@ func (s *Server) handleClauseRestoreConfirm(c echo.Context) error {
 }
 
 func (s *Server) clauseAction(c echo.Context, verb string) error {
-	cl, a, err := s.loadClause(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	version, err := formVersion(c)
-	if err == nil {
-		if verb == "retire" {
-			_, err = s.register.RetireClause(c.Request().Context(), currentUser(c), cl.ID, version)
-		} else {
-			_, err = s.register.RestoreClause(c.Request().Context(), currentUser(c), cl.ID, version)
-		}
+	version, _ := formVersion(c)
+	act := s.register.RetireClause
+	if verb == "restore" {
+		act = s.register.RestoreClause
 	}
-	back := fmt.Sprintf("%s#clause-%d", agreementPath(a.ID), cl.ID)
+	cl, err := act(c.Request().Context(), currentUser(c), id, version)
+	if cl.ID == 0 {
+		return err
+	}
+	back := fmt.Sprintf("%s#clause-%d", agreementPath(cl.AgreementID), cl.ID)
 	switch dealgate.ErrorCode(err) {
 	case "":
 		s.flash(c, "success", "Clause "+verb+"d.")

@@ -39,6 +39,8 @@ func (s *Server) registerRoutes() {
 	s.registerUserRoutes()
 	s.registerAuditRoutes()
 	s.registerAgreementRoutes()
+	s.registerClauseRoutes()
+	s.registerDocumentRoutes()
 	s.registerPartyRoutes()
 	s.registerTaxonomyRoutes()
 	s.registerRegisterIORoutes()
