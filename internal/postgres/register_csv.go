@@ -1,54 +1,9 @@
 package postgres
 
-// Bulk import and export of the register as CSV. Both use one flat
-// template, one row per clause, so that an export can be edited in a
-// spreadsheet and imported again (docs/register-import.md has the details):
-//
-//	agreement_ref        required; rows with the same ref are one agreement
-//	title                the agreement's title
-//	party                name or alias of a party in the register (or created above)
-//	party_kind           cloud_provider, model_developer, reseller, investor, other (or their
-//	                     labels); with a party not in the register, the import creates it
-//	party_aliases        the new party's aliases, separated by ";"
-//	party_parent         name or alias of its parent company (in the register or created above)
-//	party_website        the new party's web address, optional
-//	party_notes          free text, optional
-//	agreement_kind       partnership, investment, cloud_services, licence, mou, other (or their labels)
-//	binding              yes/no (true/false, binding/non-binding)
-//	status               draft, active, expired, terminated
-//	signed_on            YYYY-MM-DD, optional (so are effective_on and expires_on)
-//	effective_on
-//	expires_on
-//	value                amount in major units, e.g. 11000000000.00; optional
-//	currency             ISO 4217 code, required with a value
-//	owner_email          email of a Dealgate user, optional
-//	summary, notes       free text, optional
-//	clause_kind          blank: the row adds no clause; else exclusivity, right_of_first_refusal, …
-//	section              section reference, e.g. 4.2
-//	beneficiary          party name or alias; blank: the agreement's party
-//	categories           category keys (or exact names) of the current taxonomy, separated by ";"
-//	excluded_categories  the same, for categories the clause explicitly excludes
-//	restricts            "named", "any" or a party kind (e.g. cloud_provider); blank: named if
-//	                     restricted_parties is filled in, else any
-//	restricted_parties   party names or aliases separated by ";" (with restricts = named)
-//	exceptions           party names or aliases separated by ";" (with a kind or any)
-//	territory            "worldwide" (or blank) or region codes separated by ";", e.g. EU;UK
-//	valid_from           YYYY-MM-DD, optional: blank inherits the agreement's dates
-//	valid_until
-//	notice_days          whole days, optional (required for notice_required)
-//	clause_text          the clause as written
-//
-// A row with party and party_kind and every agreement and clause column
-// blank (agreement_ref too) only creates its party, so that a file can
-// define parents before their affiliates. Party columns given for a party
-// that already exists (or was created above) must agree with it: an import
-// never changes a party.
-//
-// agreement_id and clause_id (written by the export) are ignored on import.
-// The first row of an agreement carries its fields; later rows of the same
-// agreement may repeat them exactly or leave them blank. Cells the export
-// writes with a leading apostrophe (those starting with = + - @, which
-// spreadsheets would run as formulas) lose it on import.
+// Bulk import and export of the register as CSV, in the template of
+// internal/csvformat (columns, reading, problems, cell escaping). These are
+// the services: they resolve names, validate, write in one transaction with
+// the audit event, and read the register for the export.
 
 import (
 	"context"
@@ -60,61 +15,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dealgate/dealgate/internal/csvformat"
 	"github.com/dealgate/dealgate/internal/dealgate"
 )
 
-// ImportColumns are the template's columns in the order the export writes them.
-var ImportColumns = []string{
-	"agreement_ref", "title", "party", "party_kind", "party_aliases", "party_parent", "party_website", "party_notes",
-	"agreement_kind", "binding", "status", "signed_on", "effective_on",
-	"expires_on", "value", "currency", "owner_email", "summary", "notes",
-	"clause_kind", "section", "beneficiary", "categories", "excluded_categories", "restricts",
-	"restricted_parties", "exceptions", "territory", "valid_from", "valid_until", "notice_days", "clause_text",
-}
-
-// agreementColumns are the columns that describe the agreement itself.
-var agreementColumns = []string{"title", "party", "agreement_kind", "binding", "status", "signed_on", "effective_on",
-	"expires_on", "value", "currency", "owner_email", "summary", "notes"}
-
-// partyColumns describe the row's party: they create it when it is not in
-// the register, and must agree with it when it is.
-var partyColumns = []string{"party_kind", "party_aliases", "party_parent", "party_website", "party_notes"}
-
-// clauseColumns describe the row's clause.
-var clauseColumns = []string{"clause_kind", "section", "beneficiary", "categories", "excluded_categories", "restricts",
-	"restricted_parties", "exceptions", "territory", "valid_from", "valid_until", "notice_days", "clause_text"}
-
-// exportOnlyColumns are written by the export for reference and ignored on import.
-var exportOnlyColumns = []string{"agreement_id", "clause_id"}
-
-// MaxImportRows bounds one import.
-const MaxImportRows = 50000
-
-// ImportProblem is one reason a row cannot be imported. Line is the line of
-// the file the row starts on (the header is line 1); Column is "" when the
-// problem is the whole row.
-type ImportProblem struct {
-	Line    int
-	Column  string
-	Message string
-}
-
-func (p ImportProblem) String() string {
-	if p.Column == "" {
-		return fmt.Sprintf("line %d: %s", p.Line, p.Message)
-	}
-	return fmt.Sprintf("line %d, %s: %s", p.Line, p.Column, p.Message)
-}
-
 // ImportReport says what an import did, or would do in a dry run.
-type ImportReport struct {
-	DryRun     bool
-	Rows       int // data rows read
-	Parties    int // created (or that would be)
-	Agreements int
-	Clauses    int
-	Problems   []ImportProblem // every bad row; nothing is imported when any
-}
+type ImportReport = csvformat.Report
 
 var errDryRun = errors.New("dry run: roll back")
 
@@ -170,11 +76,6 @@ func (s *Register) importCSV(ctx context.Context, actor *dealgate.User, r io.Rea
 	return rep, err
 }
 
-type importRow struct {
-	line  int
-	cells map[string]string
-}
-
 type importAgreement struct {
 	ref     string
 	line    int
@@ -193,10 +94,10 @@ type importClause struct {
 // not the file's fault.
 func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, dryRun bool) (rep ImportReport, err error) {
 	rep.DryRun = dryRun
-	var probs problems
-	problem := probs.add
-	defer func() { rep.Problems = probs.list }()
-	rows, ok := readImportRows(r, &probs)
+	var probs csvformat.Problems
+	problem := probs.Add
+	defer func() { rep.Problems = probs.List() }()
+	rows, ok := csvformat.Read(r, &probs)
 	rep.Rows = len(rows)
 	if !ok {
 		return rep, nil
@@ -210,49 +111,49 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 	var order []*importAgreement
 	byRef := map[string]*importAgreement{}
 	for _, row := range rows {
-		ref := row.cells["agreement_ref"]
+		ref := row.Cells["agreement_ref"]
 		// The row's party first: a new party is created here, before any
 		// agreement, so that later rows can name it.
-		if err := res.rowParty(ctx, actor, row, func(col, msg string) { problem(row.line, col, "%s", msg) }); err != nil {
+		if err := res.rowParty(ctx, actor, row, func(col, msg string) { problem(row.Line, col, "%s", msg) }); err != nil {
 			return rep, err
 		}
 		if ref == "" {
-			if !isPartyRow(row.cells) {
-				problem(row.line, "agreement_ref", "Give every row an agreement_ref; rows with the same ref are one agreement. "+
+			if !csvformat.IsPartyRow(row.Cells) {
+				problem(row.Line, "agreement_ref", "Give every row an agreement_ref; rows with the same ref are one agreement. "+
 					"(A row that only adds a party has party and party_kind and leaves every agreement and clause column blank.)")
 			}
 			continue
 		}
 		a, seen := byRef[ref]
 		if !seen {
-			a = &importAgreement{ref: ref, line: row.line, cells: row.cells}
+			a = &importAgreement{ref: ref, line: row.Line, cells: row.Cells}
 			byRef[ref] = a
 			order = append(order, a)
-			if err := res.agreement(ctx, a, func(col, msg string) { problem(row.line, col, "%s", msg) }); err != nil {
+			if err := res.agreement(ctx, a, func(col, msg string) { problem(row.Line, col, "%s", msg) }); err != nil {
 				return rep, err
 			}
 		} else {
-			for _, col := range agreementColumns {
-				if v := row.cells[col]; v != "" && v != a.cells[col] {
-					problem(row.line, col, "differs from line %d of agreement %s; leave it blank or repeat it exactly", a.line, ref)
+			for _, col := range csvformat.AgreementColumns {
+				if v := row.Cells[col]; v != "" && v != a.cells[col] {
+					problem(row.Line, col, "differs from line %d of agreement %s; leave it blank or repeat it exactly", a.line, ref)
 				}
 			}
 		}
-		if row.cells["clause_kind"] == "" {
-			if hasClauseCells(row.cells) {
-				problem(row.line, "clause_kind", "Give the clause kind, or leave every clause column blank")
+		if row.Cells["clause_kind"] == "" {
+			if csvformat.HasClauseCells(row.Cells) {
+				problem(row.Line, "clause_kind", "Give the clause kind, or leave every clause column blank")
 			}
 			continue
 		}
-		c, err := res.clause(ctx, a, row.cells, func(col, msg string) { problem(row.line, col, "%s", msg) })
+		c, err := res.clause(ctx, a, row.Cells, func(col, msg string) { problem(row.Line, col, "%s", msg) })
 		if err != nil {
 			return rep, err
 		}
-		c.line = row.line
+		c.line = row.Line
 		a.clauses = append(a.clauses, c)
 	}
 	rep.Parties = res.created
-	if probs.any() {
+	if probs.Any() {
 		return rep, nil
 	}
 
@@ -293,17 +194,6 @@ func reportable(err error) bool {
 	return c == dealgate.EINVALID || c == dealgate.ENOTFOUND
 }
 
-// problems collects import problems, at most 1,000.
-type problems struct{ list []ImportProblem }
-
-func (p *problems) add(line int, col, format string, args ...any) {
-	if len(p.list) < 1000 {
-		p.list = append(p.list, ImportProblem{Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
-	}
-}
-
-func (p *problems) any() bool { return len(p.list) > 0 }
-
 func reportError(problem func(int, string, string, ...any), line int, err error) {
 	fields := dealgate.ErrorFields(err)
 	if len(fields) == 0 {
@@ -311,145 +201,8 @@ func reportError(problem func(int, string, string, ...any), line int, err error)
 		return
 	}
 	for f, m := range fields {
-		problem(line, formField(f), "%s", m)
+		problem(line, csvformat.Column(f), "%s", m)
 	}
-}
-
-// formField maps a form field name to its CSV column.
-func formField(f string) string {
-	switch f {
-	case "party_id":
-		return "party"
-	case "kind":
-		return "agreement_kind"
-	case "owner_id":
-		return "owner_email"
-	case "beneficiary_id":
-		return "beneficiary"
-	case "category_ids":
-		return "categories"
-	case "excluded_category_ids":
-		return "excluded_categories"
-	case "restriction_scope", "restricted_kind":
-		return "restricts"
-	case "restricted_party_ids":
-		return "restricted_parties"
-	case "exception_party_ids":
-		return "exceptions"
-	case "regions":
-		return "territory"
-	case "text":
-		return "clause_text"
-	}
-	return f
-}
-
-func hasClauseCells(cells map[string]string) bool {
-	for _, c := range clauseColumns {
-		if cells[c] != "" {
-			return true
-		}
-	}
-	return false
-}
-
-// isPartyRow reports whether a row only describes a party: party and
-// party_kind filled in, every agreement and clause column blank.
-func isPartyRow(cells map[string]string) bool {
-	if cells["agreement_ref"] != "" || cells["party"] == "" || cells["party_kind"] == "" || hasClauseCells(cells) {
-		return false
-	}
-	for _, c := range agreementColumns {
-		if c != "party" && cells[c] != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// readImportRows reads the header and every row. ok is false when the file
-// cannot be read as the template at all (problems say why); rows that
-// cannot be read are reported and left out.
-func readImportRows(r io.Reader, probs *problems) ([]importRow, bool) {
-	problem := probs.add
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			problem(1, "", "The file is empty; it needs a header row and at least one agreement")
-		} else {
-			problem(1, "", "The header row cannot be read as CSV: %v", err)
-		}
-		return nil, false
-	}
-	index := map[string]int{}
-	known := map[string]bool{}
-	for _, c := range append(append([]string{}, ImportColumns...), exportOnlyColumns...) {
-		known[c] = true
-	}
-	for i, h := range header {
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\uFEFF") // spreadsheets add a byte order mark
-		}
-		h = strings.ToLower(strings.TrimSpace(h))
-		switch {
-		case !known[h]:
-			problem(1, h, "Unknown column %q; the template's columns are listed in docs/register-import.md", h)
-		case index[h] != 0:
-			problem(1, h, "Column %q appears twice", h)
-		default:
-			index[h] = i + 1
-		}
-	}
-	for _, c := range []string{"agreement_ref", "title", "party"} {
-		if index[c] == 0 {
-			problem(1, c, "The required column %q is missing", c)
-		}
-	}
-	if probs.any() {
-		return nil, false
-	}
-	var rows []importRow
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				problem(pe.StartLine, "", "This row cannot be read as CSV: %v", pe.Err)
-				continue
-			}
-			problem(line, "", "This row cannot be read: %v", err)
-			return rows, false
-		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-			continue // blank line
-		}
-		if len(rec) != len(header) {
-			problem(line, "", "This row has %d cells but the header has %d", len(rec), len(header))
-			continue
-		}
-		if len(rows) >= MaxImportRows {
-			problem(line, "", "An import may have at most %d rows; split the file", MaxImportRows)
-			return rows, false
-		}
-		cells := make(map[string]string, len(index))
-		for col, i := range index {
-			cells[col] = unescapeCell(strings.TrimSpace(rec[i-1]))
-		}
-		rows = append(rows, importRow{line: line, cells: cells})
-	}
-	if len(rows) == 0 && !probs.any() {
-		problem(2, "", "The file has a header but no rows")
-	}
-	// Rows that could not be read are reported; the rest are still checked
-	// so that one pass reports every problem.
-	return rows, true
 }
 
 // resolver turns names in the file into IDs, with caches, and creates the
@@ -470,10 +223,10 @@ func newResolver(tx *Tx) *resolver {
 
 // rowParty creates the row's party when the row's party columns describe
 // one not in the register, or checks them against the party when it is.
-func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row importRow, bad func(col, msg string)) error {
-	c := row.cells
+func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row csvformat.Row, bad func(col, msg string)) error {
+	c := row.Cells
 	given := false
-	for _, col := range partyColumns {
+	for _, col := range csvformat.PartyColumns {
 		given = given || c[col] != ""
 	}
 	if !given {
@@ -518,7 +271,7 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row impor
 			return err
 		}
 		if !ok {
-			bad("party_parent", r.missingParty(parent, row.line))
+			bad("party_parent", r.missingParty(parent, row.Line))
 			good = false
 		} else {
 			in.ParentID = &pid
@@ -530,7 +283,7 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row impor
 		switch {
 		case err == nil:
 			r.created++
-			r.madeOn[p.ID] = row.line
+			r.madeOn[p.ID] = row.Line
 			for _, n := range append([]string{p.Name}, p.Aliases...) {
 				id := p.ID
 				r.parties[dealgate.NormalizePartyName(n)] = &id
@@ -547,7 +300,7 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row impor
 			bad(partyField(f), m)
 		}
 	}
-	r.failed[norm] = row.line
+	r.failed[norm] = row.Line
 	return nil
 }
 
@@ -762,7 +515,7 @@ func (r *resolver) agreement(ctx context.Context, a *importAgreement, bad func(c
 	} else {
 		in.Kind = k
 	}
-	if b, ok := parseYesNo(c["binding"]); !ok {
+	if b, ok := csvformat.ParseYesNo(c["binding"]); !ok {
 		bad("binding", "Write yes or no")
 	} else {
 		in.Binding = b
@@ -811,7 +564,7 @@ func (r *resolver) agreement(ctx context.Context, a *importAgreement, bad func(c
 		if f == "party_id" && in.PartyID == 0 || f == "kind" && in.Kind == "" || f == "status" && in.Status == "" {
 			continue // already reported
 		}
-		bad(formField(f), dealgate.ErrorFields(v.Err())[f])
+		bad(csvformat.Column(f), dealgate.ErrorFields(v.Err())[f])
 	}
 	a.input = in
 	return nil
@@ -886,36 +639,10 @@ func (r *resolver) clause(ctx context.Context, a *importAgreement, c map[string]
 	}
 	for _, f := range v.Order() {
 		if !reported[f] {
-			bad(formField(f), dealgate.ErrorFields(v.Err())[f])
+			bad(csvformat.Column(f), dealgate.ErrorFields(v.Err())[f])
 		}
 	}
 	return importClause{input: in}, nil
-}
-
-func parseYesNo(s string) (bool, bool) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "yes", "y", "true", "1", "binding":
-		return true, true
-	case "no", "n", "false", "0", "non-binding", "nonbinding", "not binding":
-		return false, true
-	}
-	return false, false
-}
-
-// escapeCell defuses spreadsheet formulas: a cell starting with = + - @ (or
-// a tab or carriage return) gets a leading apostrophe, which import removes.
-func escapeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-func unescapeCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
 }
 
 // ExportCSV writes the whole register in the import template: first one
@@ -930,7 +657,7 @@ func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Wri
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
 		cw := csv.NewWriter(w)
-		header := append(append([]string{}, exportOnlyColumns...), ImportColumns...)
+		header := append(append([]string{}, csvformat.ExportOnlyColumns...), csvformat.Columns...)
 		if err := cw.Write(header); err != nil {
 			return err
 		}
@@ -1021,7 +748,7 @@ func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Wri
 			}
 			rec = append(rec, clauseCells...)
 			for i := range rec {
-				rec[i] = escapeCell(rec[i])
+				rec[i] = csvformat.EscapeCell(rec[i])
 			}
 			if err := cw.Write(rec); err != nil {
 				return err
@@ -1081,7 +808,7 @@ func (tx *Tx) exportParties(ctx context.Context, cw *csv.Writer, header []string
 		}
 		rec := make([]string, len(header))
 		for i, col := range header {
-			rec[i] = escapeCell(cells[col])
+			rec[i] = csvformat.EscapeCell(cells[col])
 		}
 		if err := cw.Write(rec); err != nil {
 			return 0, err

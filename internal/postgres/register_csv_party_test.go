@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dealgate/dealgate/internal/csvformat"
 	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
 )
 
 // csvFile is a file in the full template: each row gives only the
@@ -18,11 +18,11 @@ func csvFile(t *testing.T, rows ...map[string]string) string {
 	t.Helper()
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write(postgres.ImportColumns)
+	_ = w.Write(csvformat.Columns)
 	for _, r := range rows {
-		rec := make([]string, len(postgres.ImportColumns))
+		rec := make([]string, len(csvformat.Columns))
 		for col, v := range r {
-			i := slices.Index(postgres.ImportColumns, col)
+			i := slices.Index(csvformat.Columns, col)
 			if i < 0 {
 				t.Fatalf("no column %q", col)
 			}

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
 )
 
 func (e *regEnv) countAgreements(t *testing.T) (agreements, clauses int) {
@@ -216,5 +215,4 @@ func TestExportCSVRoundTrip(t *testing.T) {
 	if full.Summary != a.Summary {
 		t.Errorf("summary %q", full.Summary)
 	}
-	_ = postgres.ImportColumns
 }

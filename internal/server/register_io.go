@@ -16,6 +16,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/dealgate/dealgate/internal/csvformat"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/web/components"
@@ -340,10 +341,10 @@ func importReport(rep postgres.ImportReport, name string) registerio.Report {
 		if name == "" {
 			return -1
 		}
-		if i := slices.Index(postgres.ImportColumns, name); i >= 0 {
+		if i := slices.Index(csvformat.Columns, name); i >= 0 {
 			return i
 		}
-		return len(postgres.ImportColumns)
+		return len(csvformat.Columns)
 	}
 	sort.SliceStable(r.Problems, func(i, j int) bool {
 		a, b := r.Problems[i], r.Problems[j]
@@ -380,11 +381,11 @@ var templateExample = map[string]string{
 func (s *Server) handleImportTemplate(c echo.Context) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	row := make([]string, len(postgres.ImportColumns))
-	for i, col := range postgres.ImportColumns {
+	row := make([]string, len(csvformat.Columns))
+	for i, col := range csvformat.Columns {
 		row[i] = templateExample[col]
 	}
-	_ = w.Write(postgres.ImportColumns)
+	_ = w.Write(csvformat.Columns)
 	_ = w.Write(row)
 	w.Flush()
 	if err := w.Error(); err != nil {

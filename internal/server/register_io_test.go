@@ -16,6 +16,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/dealgate/dealgate/internal/csvformat"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres"
 )
@@ -438,7 +439,7 @@ func TestRegisterImportTemplateIsTheTemplateAndImportsCleanly(t *testing.T) {
 		t.Fatalf("template: %d %q %q", r.StatusCode, r.Header.Get("Content-Type"), r.Header.Get("Content-Disposition"))
 	}
 	recs, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
-	if err != nil || len(recs) != 2 || strings.Join(recs[0], ",") != strings.Join(postgres.ImportColumns, ",") {
+	if err != nil || len(recs) != 2 || strings.Join(recs[0], ",") != strings.Join(csvformat.Columns, ",") {
 		t.Fatalf("template records %v %v", recs, err)
 	}
 	// The example row is valid against a register with its party and category.
@@ -450,7 +451,7 @@ func TestRegisterImportTemplateIsTheTemplateAndImportsCleanly(t *testing.T) {
 	e.app.getWith(e.asCounsel, "/register/import").doc(t).Find(`[data-testid="template-columns"] tbody th code`).Each(func(_ int, s *goquery.Selection) {
 		cols = append(cols, s.Text())
 	})
-	if strings.Join(cols, ",") != strings.Join(postgres.ImportColumns, ",") {
+	if strings.Join(cols, ",") != strings.Join(csvformat.Columns, ",") {
 		t.Errorf("explained columns %v", cols)
 	}
 }
