@@ -1,24 +1,17 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base32"
 	"errors"
 	"fmt"
-	"image/png"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 
+	"github.com/dealgate/dealgate/internal/credentials"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
 )
@@ -396,11 +389,6 @@ func (s *Users) reauthenticate(ctx context.Context, actor *dealgate.User, purpos
 
 // --- second factor ----------------------------------------------------------------
 
-// totpOpts are what authenticator apps assume: 6 digits, 30 s, SHA-1.
-var totpOpts = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
-
-var secretEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
-
 // BeginTOTP starts setting up an authenticator app for the signed-in user and
 // returns the secret, its otpauth:// URL and a QR code of it. The secret stays
 // pending, and cannot sign anyone in, until ConfirmTOTP; calling BeginTOTP
@@ -424,15 +412,14 @@ func (s *Users) BeginTOTP(ctx context.Context, actor *dealgate.User) (*dealgate.
 		}
 		email = row.Email
 		if row.TotpSecret != nil {
-			if secret, err = secretEncoding.DecodeString(*row.TotpSecret); err == nil {
+			if secret, err = credentials.DecodeSecret(*row.TotpSecret); err == nil {
 				return nil
 			}
 		}
-		secret = make([]byte, 20) // 160 bits, as RFC 4226 recommends
-		if _, err := rand.Read(secret); err != nil {
+		if secret, err = credentials.NewSecret(); err != nil {
 			return dealgate.Internal(err)
 		}
-		enc := secretEncoding.EncodeToString(secret)
+		enc := credentials.EncodeSecret(secret)
 		next := row
 		next.TotpSecret = &enc
 		_, err = tx.saveUser(ctx, next)
@@ -441,22 +428,7 @@ func (s *Users) BeginTOTP(ctx context.Context, actor *dealgate.User) (*dealgate.
 	if err != nil {
 		return nil, err
 	}
-	key, err := totp.Generate(totp.GenerateOpts{
-		Issuer: s.Issuer, AccountName: email, Secret: secret,
-		Period: totpOpts.Period, Digits: totpOpts.Digits, Algorithm: totpOpts.Algorithm,
-	})
-	if err != nil {
-		return nil, dealgate.Internal(fmt.Errorf("totp key: %w", err))
-	}
-	img, err := key.Image(256, 256)
-	if err != nil {
-		return nil, dealgate.Internal(fmt.Errorf("totp qr: %w", err))
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		return nil, dealgate.Internal(fmt.Errorf("totp qr png: %w", err))
-	}
-	return &dealgate.TOTPEnrolment{Secret: key.Secret(), URL: key.URL(), QRPNG: buf.Bytes()}, nil
+	return credentials.Enrolment(s.Issuer, email, secret)
 }
 
 // ConfirmTOTP turns the pending secret on with a code from the app, makes
@@ -469,7 +441,7 @@ func (s *Users) ConfirmTOTP(ctx context.Context, actor *dealgate.User, code stri
 	if err := dealgate.Authorize(actor, dealgate.ActSignedIn); err != nil {
 		return nil, nil, err
 	}
-	codes, hashes, err := newRecoveryCodes()
+	codes, hashes, err := credentials.NewRecoveryCodes()
 	if err != nil {
 		return nil, nil, dealgate.Internal(err)
 	}
@@ -485,7 +457,7 @@ func (s *Users) ConfirmTOTP(ctx context.Context, actor *dealgate.User, code stri
 		if old.TotpSecret == nil {
 			return invalidField("code", "Start setting up two-step verification again: nothing is waiting to be confirmed.")
 		}
-		step, ok := matchTOTP(*old.TotpSecret, normalizeCode(code), old.TotpLastStep, tx.Now)
+		step, ok := credentials.MatchTOTP(*old.TotpSecret, credentials.NormalizeCode(code), old.TotpLastStep, tx.Now)
 		if !ok {
 			return invalidField("code", "That code is not correct. Check that your device's clock is right and enter the current code.")
 		}
@@ -576,7 +548,7 @@ func (s *Users) RegenerateRecoveryCodes(ctx context.Context, actor *dealgate.Use
 	if _, err := s.reauthenticate(ctx, actor, "regenerate_recovery_codes", currentPassword, ""); err != nil {
 		return nil, err
 	}
-	codes, hashes, err := newRecoveryCodes()
+	codes, hashes, err := credentials.NewRecoveryCodes()
 	if err != nil {
 		return nil, dealgate.Internal(err)
 	}
@@ -617,12 +589,12 @@ func (s *Users) RecoveryCodesLeft(ctx context.Context, actor *dealgate.User) (in
 // code is marked used. It returns "totp", "recovery_code", or "" when the
 // code is wrong or already used.
 func (tx *Tx) consumeSecondFactor(ctx context.Context, u *sqlc.User, code string) (string, error) {
-	c := normalizeCode(code)
+	c := credentials.NormalizeCode(code)
 	if u.TotpSecret == nil || c == "" {
 		return "", nil
 	}
 	if len(c) == 6 {
-		step, ok := matchTOTP(*u.TotpSecret, c, u.TotpLastStep, tx.Now)
+		step, ok := credentials.MatchTOTP(*u.TotpSecret, c, u.TotpLastStep, tx.Now)
 		if !ok {
 			return "", nil
 		}
@@ -632,11 +604,10 @@ func (tx *Tx) consumeSecondFactor(ctx context.Context, u *sqlc.User, code string
 		u.TotpLastStep = step
 		return "totp", nil
 	}
-	if len(c) != recoveryCodeLen {
+	if len(c) != credentials.RecoveryCodeLen {
 		return "", nil
 	}
-	h := sha256.Sum256([]byte(c))
-	_, err := tx.Q.UseRecoveryCode(ctx, sqlc.UseRecoveryCodeParams{Now: &tx.Now, UserID: u.ID, CodeHash: h[:]})
+	_, err := tx.Q.UseRecoveryCode(ctx, sqlc.UseRecoveryCodeParams{Now: &tx.Now, UserID: u.ID, CodeHash: credentials.RecoveryCodeHash(c)})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", nil
 	}
@@ -644,69 +615,6 @@ func (tx *Tx) consumeSecondFactor(ctx context.Context, u *sqlc.User, code string
 		return "", fmt.Errorf("use recovery code: %w", err)
 	}
 	return "recovery_code", nil
-}
-
-// matchTOTP finds the time step, within one step of now either way (clock
-// drift) and after lastStep (no replays), whose code is code.
-func matchTOTP(secret, code string, lastStep int64, now time.Time) (int64, bool) {
-	if len(code) != 6 {
-		return 0, false
-	}
-	cur := now.Unix() / int64(totpOpts.Period)
-	for step := cur - 1; step <= cur+1; step++ {
-		if step <= lastStep {
-			continue
-		}
-		want, err := totp.GenerateCodeCustom(secret, time.Unix(step*int64(totpOpts.Period), 0), totpOpts)
-		if err != nil {
-			return 0, false
-		}
-		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
-			return step, true
-		}
-	}
-	return 0, false
-}
-
-// normalizeCode drops spaces and dashes and lowercases, so "123 456" and
-// "ABCD-EFGH-..." are accepted as typed.
-func normalizeCode(code string) string {
-	if len(code) > 64 {
-		return ""
-	}
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == ' ' || r == '-' || r == '\t':
-			return -1
-		case r >= 'A' && r <= 'Z':
-			return r + ('a' - 'A')
-		}
-		return r
-	}, code)
-}
-
-// recoveryCodeLen is 16 base32 characters: 80 random bits.
-const recoveryCodeLen = 16
-
-// newRecoveryCodes returns RecoveryCodeCount codes as shown to the user
-// ("abcd-efgh-ijkl-mnop") and the SHA-256 of each normalised code.
-func newRecoveryCodes() ([]string, [][]byte, error) {
-	codes := make([]string, 0, dealgate.RecoveryCodeCount)
-	hashes := make([][]byte, 0, dealgate.RecoveryCodeCount)
-	for len(codes) < dealgate.RecoveryCodeCount {
-		b := make([]byte, 10)
-		if _, err := rand.Read(b); err != nil {
-			return nil, nil, fmt.Errorf("recovery code: %w", err)
-		}
-		c := strings.ToLower(secretEncoding.EncodeToString(b)) // 16 characters
-		h := sha256.Sum256([]byte(c))
-		if slices.ContainsFunc(hashes, func(x []byte) bool { return bytes.Equal(x, h[:]) }) {
-			continue
-		}
-		codes = append(codes, c[0:4]+"-"+c[4:8]+"-"+c[8:12]+"-"+c[12:16])
-		hashes = append(hashes, h[:])
-	}
-	return codes, hashes, nil
 }
 
 func (tx *Tx) replaceRecoveryCodes(ctx context.Context, userID int64, hashes [][]byte) error {
