@@ -99,3 +99,46 @@ func AuthorizeHistory(u *User, refs ...EntityRef) error {
 	}
 	return nil
 }
+
+// AuthorizeUserRead returns nil when actor may read the account id: admins
+// read every account, everyone reads their own.
+func AuthorizeUserRead(actor *User, id int64) error {
+	if actor != nil && actor.ID == id {
+		return Authorize(actor, ActSignedIn)
+	}
+	return Authorize(actor, ActUserManage)
+}
+
+// CheckAdminRemoval is the rule for taking an account's admin standing away,
+// by removing its admin role or, when deactivating, the account itself:
+// nobody does it to themselves, and at least one active admin must remain.
+// activeAdmins returns the active admins' IDs; the caller locks them, and
+// it is only called when target is an admin.
+func CheckAdminRemoval(actor *User, target int64, targetIsAdmin, deactivating bool, activeAdmins func() ([]int64, error)) error {
+	if actor != nil && actor.ID == target {
+		if deactivating {
+			return Errorf(EINVALID, "You cannot deactivate your own account; ask another admin to do it.")
+		}
+		if targetIsAdmin {
+			return fieldError("roles", "You cannot remove your own admin role; ask another admin to do it.")
+		}
+	}
+	if !targetIsAdmin {
+		return nil
+	}
+	ids, err := activeAdmins()
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if id != target {
+			return nil
+		}
+	}
+	return fieldError("roles", "At least one active admin must remain.")
+}
+
+// fieldError is an EINVALID error whose message is also field's.
+func fieldError(field, msg string) error {
+	return &Error{Code: EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+}

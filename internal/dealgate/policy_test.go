@@ -105,3 +105,32 @@ func TestClauseFormInputResolvesNames(t *testing.T) {
 		t.Errorf("restricted_parties: %q", got)
 	}
 }
+
+func TestAdminRemovalRule(t *testing.T) {
+	t.Parallel()
+	admin := &dealgate.User{ID: 1, Roles: []dealgate.Role{dealgate.RoleAdmin}, Status: dealgate.UserActive}
+	admins := func(ids ...int64) func() ([]int64, error) { return func() ([]int64, error) { return ids, nil } }
+	cases := []struct {
+		name                string
+		target              int64
+		isAdmin, deactivate bool
+		active              []int64
+		want                string
+	}{
+		{"own admin role", 1, true, false, []int64{1, 2}, "You cannot remove your own admin role; ask another admin to do it."},
+		{"own account", 1, true, true, []int64{1, 2}, "You cannot deactivate your own account; ask another admin to do it."},
+		{"last admin", 2, true, true, []int64{2}, "At least one active admin must remain."},
+		{"another admin remains", 2, true, false, []int64{1, 2}, ""},
+		{"not an admin", 3, false, true, nil, ""},
+	}
+	for _, c := range cases {
+		err := dealgate.CheckAdminRemoval(admin, c.target, c.isAdmin, c.deactivate, admins(c.active...))
+		if got := dealgate.ErrorMessage(err); (err == nil) != (c.want == "") || (err != nil && got != c.want) {
+			t.Errorf("%s: %v", c.name, err)
+		}
+	}
+	member := &dealgate.User{ID: 5, Roles: []dealgate.Role{dealgate.RoleMember}, Status: dealgate.UserActive}
+	if dealgate.AuthorizeUserRead(member, 5) != nil || dealgate.AuthorizeUserRead(member, 6) == nil || dealgate.AuthorizeUserRead(admin, 6) != nil {
+		t.Error("user read rule")
+	}
+}

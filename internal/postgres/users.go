@@ -65,17 +65,10 @@ func (s *Users) ByID(ctx context.Context, id int64) (*dealgate.User, error) {
 // Get returns one user to an admin, or to the user themselves.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINTERNAL.
 func (s *Users) Get(ctx context.Context, actor *dealgate.User, id int64) (*dealgate.User, error) {
-	if err := authorizeUserRead(actor, id); err != nil {
+	if err := dealgate.AuthorizeUserRead(actor, id); err != nil {
 		return nil, err
 	}
 	return s.ByID(ctx, id)
-}
-
-func authorizeUserRead(actor *dealgate.User, id int64) error {
-	if actor != nil && actor.ID == id {
-		return dealgate.Authorize(actor, dealgate.ActSignedIn)
-	}
-	return dealgate.Authorize(actor, dealgate.ActUserManage)
 }
 
 // userSorts maps dealgate.UserSorts to SQL, each backed by an index.
@@ -296,10 +289,7 @@ func (s *Users) Update(ctx context.Context, actor *dealgate.User, in dealgate.Us
 		rolesChanged := !slices.Equal(old.Roles, next.Roles)
 		wasAdmin, isAdmin := slices.Contains(old.Roles, "admin"), slices.Contains(next.Roles, "admin")
 		if wasAdmin && !isAdmin {
-			if old.ID == actor.ID {
-				return invalidField("roles", "You cannot remove your own admin role; ask another admin to do it.")
-			}
-			if err := ensureAnotherAdmin(ctx, tx, old); err != nil {
+			if err := dealgate.CheckAdminRemoval(actor, old.ID, true, false, tx.activeAdmins(ctx)); err != nil {
 				return err
 			}
 		}
@@ -352,16 +342,11 @@ func (s *Users) Deactivate(ctx context.Context, actor *dealgate.User, id, versio
 		if err != nil {
 			return err
 		}
-		if old.ID == actor.ID {
-			return dealgate.Errorf(dealgate.EINVALID, "You cannot deactivate your own account; ask another admin to do it.")
-		}
 		if old.Status == string(dealgate.UserDeactivated) {
 			return dealgate.Errorf(dealgate.ECONFLICT, "This account is already deactivated.")
 		}
-		if slices.Contains(old.Roles, "admin") {
-			if err := ensureAnotherAdmin(ctx, tx, old); err != nil {
-				return err
-			}
+		if err := dealgate.CheckAdminRemoval(actor, old.ID, slices.Contains(old.Roles, "admin"), true, tx.activeAdmins(ctx)); err != nil {
+			return err
 		}
 		next := old
 		next.Status = string(dealgate.UserDeactivated)
@@ -815,17 +800,16 @@ func loadUserForEdit(ctx context.Context, tx *Tx, id, version int64) (sqlc.User,
 
 // ensureAnotherAdmin refuses a change that would leave no active admin
 // besides u.
-func ensureAnotherAdmin(ctx context.Context, tx *Tx, u sqlc.User) error {
-	ids, err := tx.Q.LockActiveAdmins(ctx)
-	if err != nil {
-		return fmt.Errorf("lock admins: %w", err)
-	}
-	for _, id := range ids {
-		if id != u.ID {
-			return nil
+// activeAdmins locks and returns the active admins' IDs, for the last-admin
+// rule (dealgate.CheckAdminRemoval).
+func (tx *Tx) activeAdmins(ctx context.Context) func() ([]int64, error) {
+	return func() ([]int64, error) {
+		ids, err := tx.Q.LockActiveAdmins(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("lock admins: %w", err)
 		}
+		return ids, nil
 	}
-	return invalidField("roles", "At least one active admin must remain.")
 }
 
 func staleUser() error {
