@@ -2,14 +2,12 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
 
 	"github.com/dealgate/dealgate/internal/credentials"
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -56,7 +54,7 @@ func (s *Users) SignIn(ctx context.Context, email, password string) (*dealgate.S
 		switch {
 		case err == nil:
 			row, found = r, true
-		case !errors.Is(err, pgx.ErrNoRows):
+		case !isNotFound(err):
 			return nil, translate(fmt.Errorf("find user: %w", err))
 		}
 	}
@@ -135,7 +133,7 @@ func (s *Users) SignIn(ctx context.Context, email, password string) (*dealgate.S
 // account can no longer sign in: no field), ETOOMANY, EINTERNAL.
 func (s *Users) SignInSecondFactor(ctx context.Context, userID, epoch int64, code string) (*dealgate.SignInResult, error) {
 	row, err := s.db.Queries().GetUserByID(ctx, userID)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (row.Status != string(dealgate.UserActive) || !row.TotpEnabled || row.SessionEpoch != epoch)) {
+	if isNotFound(err) || (err == nil && (row.Status != string(dealgate.UserActive) || !row.TotpEnabled || row.SessionEpoch != epoch)) {
 		return nil, dealgate.Errorf(dealgate.EUNAUTHORIZED, "Sign in again to continue.")
 	}
 	if err != nil {
@@ -608,7 +606,7 @@ func (tx *Tx) consumeSecondFactor(ctx context.Context, u *sqlc.User, code string
 		return "", nil
 	}
 	_, err := tx.Q.UseRecoveryCode(ctx, sqlc.UseRecoveryCodeParams{Now: &tx.Now, UserID: u.ID, CodeHash: credentials.RecoveryCodeHash(c)})
-	if errors.Is(err, pgx.ErrNoRows) {
+	if isNotFound(err) {
 		return "", nil
 	}
 	if err != nil {

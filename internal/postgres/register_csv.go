@@ -17,6 +17,7 @@ import (
 
 	"github.com/dealgate/dealgate/internal/csvformat"
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
 )
 
 // ImportReport says what an import did, or would do in a dry run.
@@ -665,98 +666,14 @@ func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Wri
 		if err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `
-			SELECT a.id, a.title, p.name, a.kind, a.binding,
-			       CASE WHEN a.status = 'active' AND a.expires_on < $1::date THEN 'expired' ELSE a.status END,
-			       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, coalesce(u.email, ''),
-			       a.summary, a.notes,
-			       c.id, c.kind, c.section, b.name,
-			       (SELECT string_agg(cat.key, ';' ORDER BY cat.key) FROM clause_category cc JOIN category cat ON cat.id = cc.category_id
-			         WHERE cc.clause_id = c.id AND NOT cc.excluded),
-			       (SELECT string_agg(cat.key, ';' ORDER BY cat.key) FROM clause_category cc JOIN category cat ON cat.id = cc.category_id
-			         WHERE cc.clause_id = c.id AND cc.excluded),
-			       c.restriction_scope, c.restricted_kind,
-			       (SELECT string_agg(rp.name, ';' ORDER BY rp.name) FROM clause_party cp JOIN party rp ON rp.id = cp.party_id
-			         WHERE cp.clause_id = c.id AND cp.role = 'restricted'),
-			       (SELECT string_agg(rp.name, ';' ORDER BY rp.name) FROM clause_party cp JOIN party rp ON rp.id = cp.party_id
-			         WHERE cp.clause_id = c.id AND cp.role = 'exception'),
-			       c.worldwide, c.regions, c.valid_from, c.valid_until, c.notice_days, c.text
-			FROM agreement a
-			JOIN party p ON p.id = a.party_id
-			LEFT JOIN users u ON u.id = a.owner_id
-			LEFT JOIN clause c ON c.agreement_id = a.id AND c.retired_at IS NULL
-			LEFT JOIN party b ON b.id = c.beneficiary_id
-			ORDER BY a.id, c.id`, tx.today())
+		rows, err := tx.Q.ExportRegisterRows(ctx, tx.today())
 		if err != nil {
 			return fmt.Errorf("export register: %w", err)
 		}
-		defer rows.Close()
-		n := 0
-		for rows.Next() {
-			var (
-				aid                                              int64
-				title, party, kind, status, owner, summary, note string
-				binding                                          bool
-				signed, effective, expires                       *time.Time
-				value                                            *int64
-				currency                                         *string
-				cid                                              *int64
-				ckind, section, beneficiary, cats, excl          *string
-				scope, rkind, restricted, exceptions             *string
-				worldwide                                        *bool
-				regions                                          []string
-				from, until                                      *time.Time
-				notice                                           *int32
-				text                                             *string
-			)
-			if err := rows.Scan(&aid, &title, &party, &kind, &binding, &status, &signed, &effective, &expires, &value, &currency,
-				&owner, &summary, &note, &cid, &ckind, &section, &beneficiary, &cats, &excl, &scope, &rkind, &restricted,
-				&exceptions, &worldwide, &regions, &from, &until, &notice, &text); err != nil {
-				return fmt.Errorf("export register: %w", err)
-			}
-			val := ""
-			cur := ""
-			if value != nil && currency != nil {
-				m := dealgate.Money{Minor: *value, Currency: *currency}
-				val, cur = m.Amount(), m.Currency
-			}
-			yes := "no"
-			if binding {
-				yes = "yes"
-			}
-			rec := []string{
-				strconv.FormatInt(aid, 10), "", "A" + strconv.FormatInt(aid, 10), title, party, "", "", "", "", "", kind, yes, status,
-				dealgate.FormatDate(signed), dealgate.FormatDate(effective), dealgate.FormatDate(expires), val, cur, owner, summary, note,
-			}
-			clauseCells := make([]string, 13)
-			if cid != nil {
-				rec[1] = strconv.FormatInt(*cid, 10)
-				restricts := deref(scope)
-				if restricts == string(dealgate.RestrictKind) {
-					restricts = deref(rkind)
-				}
-				territory := "worldwide"
-				if worldwide != nil && !*worldwide {
-					territory = strings.Join(regions, ";")
-				}
-				nd := ""
-				if notice != nil {
-					nd = strconv.Itoa(int(*notice))
-				}
-				clauseCells = []string{deref(ckind), deref(section), deref(beneficiary), deref(cats), deref(excl), restricts,
-					deref(restricted), deref(exceptions), territory, dealgate.FormatDate(from), dealgate.FormatDate(until), nd, deref(text)}
-			}
-			rec = append(rec, clauseCells...)
-			for i := range rec {
-				rec[i] = csvformat.EscapeCell(rec[i])
-			}
-			if err := cw.Write(rec); err != nil {
+		for _, r := range rows {
+			if err := cw.Write(exportRecord(r)); err != nil {
 				return err
 			}
-			n++
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("export register: %w", err)
 		}
 		cw.Flush()
 		if err := cw.Error(); err != nil {
@@ -764,7 +681,7 @@ func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Wri
 		}
 		return tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "register.exported", EntityType: dealgate.EntityRegister, EntityID: "export",
-			After: map[string]any{"format": "csv", "rows": np + n, "parties": np},
+			After: map[string]any{"format": "csv", "rows": np + len(rows), "parties": np},
 		})
 	})
 }
@@ -772,29 +689,8 @@ func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Wri
 // exportParties writes a party-only row for every party, parents first,
 // and returns how many it wrote.
 func (tx *Tx) exportParties(ctx context.Context, cw *csv.Writer, header []string) (int, error) {
-	// Parties by depth below their topmost parent, then by name.
-	rows, err := tx.Query(ctx, `
-		WITH RECURSIVE tree (id, depth) AS (
-		    SELECT id, 0 FROM party WHERE parent_id IS NULL
-		    UNION ALL
-		    SELECT p.id, tree.depth + 1 FROM party p JOIN tree ON p.parent_id = tree.id WHERE tree.depth < 100
-		)
-		SELECT p.id FROM party p LEFT JOIN tree ON tree.id = p.id
-		ORDER BY coalesce(tree.depth, 101), p.name, p.id`)
+	ids, err := tx.Q.ExportPartyOrder(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("export parties: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("export parties: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, fmt.Errorf("export parties: %w", err)
 	}
 	parties, err := tx.parties(ctx, ids)
@@ -815,6 +711,47 @@ func (tx *Tx) exportParties(ctx context.Context, cw *csv.Writer, header []string
 		}
 	}
 	return len(parties), nil
+}
+
+// exportRecord is one agreement-and-clause row of the export, its cells
+// escaped, in the order of csvformat.ExportOnlyColumns then Columns.
+func exportRecord(r sqlc.ExportRegisterRowsRow) []string {
+	val, cur := "", ""
+	if r.ValueMinor != nil && r.Currency != nil {
+		m := dealgate.Money{Minor: *r.ValueMinor, Currency: *r.Currency}
+		val, cur = m.Amount(), m.Currency
+	}
+	yes := "no"
+	if r.Binding {
+		yes = "yes"
+	}
+	rec := []string{
+		strconv.FormatInt(r.ID, 10), "", "A" + strconv.FormatInt(r.ID, 10), r.Title, r.PartyName, "", "", "", "", "", r.Kind, yes, r.Status,
+		dealgate.FormatDate(r.SignedOn), dealgate.FormatDate(r.EffectiveOn), dealgate.FormatDate(r.ExpiresOn), val, cur, r.OwnerEmail, r.Summary, r.Notes,
+	}
+	clauseCells := make([]string, 13)
+	if r.ClauseID != nil {
+		rec[1] = strconv.FormatInt(*r.ClauseID, 10)
+		restricts := deref(r.RestrictionScope)
+		if restricts == string(dealgate.RestrictKind) {
+			restricts = deref(r.RestrictedKind)
+		}
+		territory := "worldwide"
+		if r.Worldwide != nil && !*r.Worldwide {
+			territory = strings.Join(r.Regions, ";")
+		}
+		nd := ""
+		if r.NoticeDays != nil {
+			nd = strconv.Itoa(int(*r.NoticeDays))
+		}
+		clauseCells = []string{deref(r.ClauseKind), deref(r.Section), deref(r.Beneficiary), r.Categories, r.ExcludedCategories, restricts,
+			r.RestrictedParties, r.Exceptions, territory, dealgate.FormatDate(r.ValidFrom), dealgate.FormatDate(r.ValidUntil), nd, deref(r.Text)}
+	}
+	rec = append(rec, clauseCells...)
+	for i := range rec {
+		rec[i] = csvformat.EscapeCell(rec[i])
+	}
+	return rec
 }
 
 func deref(s *string) string {

@@ -239,9 +239,7 @@ func firstErr(errs ...error) error {
 }
 
 func (tx *Tx) categoryExists(ctx context.Context, id int64) (bool, error) {
-	var ok bool
-	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM category WHERE id = $1)`, id).Scan(&ok)
-	return ok, err
+	return tx.Q.CategoryExists(ctx, id)
 }
 
 // lockDraft locks the draft, creating it from the current published version
@@ -490,18 +488,11 @@ func (tx *Tx) categoryIn(ctx context.Context, versionID, id int64, lock bool) (d
 		}
 		return categoryFromRow(sqlc.ListCategoryRevisionsRow(r)), nil
 	}
-	var r sqlc.ListCategoryRevisionsRow
-	err := tx.QueryRow(ctx, `
-		SELECT r.category_id, c.key, r.parent_id, r.name, r.definition, r.inclusion_examples, r.exclusion_examples,
-		       r.position, r.retired, r.version, r.taxonomy_version_id
-		FROM category_revision r JOIN category c ON c.id = r.category_id
-		WHERE r.taxonomy_version_id = $1 AND r.category_id = $2`, versionID, id).Scan(
-		&r.CategoryID, &r.Key, &r.ParentID, &r.Name, &r.Definition, &r.InclusionExamples, &r.ExclusionExamples,
-		&r.Position, &r.Retired, &r.Version, &r.TaxonomyVersionID)
+	r, err := tx.Q.GetCategoryRevision(ctx, sqlc.GetCategoryRevisionParams{TaxonomyVersionID: versionID, CategoryID: id})
 	if err != nil {
 		return dealgate.Category{}, orNotFound(err, "category")
 	}
-	return categoryFromRow(r), nil
+	return categoryFromRow(sqlc.ListCategoryRevisionsRow(r)), nil
 }
 
 // PublishTaxonomy publishes the draft; the caller has authorised actor.

@@ -764,7 +764,7 @@ func userActorEvent(actor *dealgate.User, e dealgate.AuditEvent) dealgate.AuditE
 // row, so someone deactivated or demoted a moment ago cannot act.
 func lockActor(ctx context.Context, tx *Tx, actor *dealgate.User, a dealgate.Action) (sqlc.User, error) {
 	row, err := tx.Q.GetUserByIDForShare(ctx, actor.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if isNotFound(err) {
 		return row, dealgate.Errorf(dealgate.EUNAUTHORIZED, "Sign in to continue.")
 	}
 	if err != nil {
@@ -776,7 +776,7 @@ func lockActor(ctx context.Context, tx *Tx, actor *dealgate.User, a dealgate.Act
 // lockSelf locks the actor's own row for a self-service change.
 func lockSelf(ctx context.Context, tx *Tx, actor *dealgate.User) (sqlc.User, error) {
 	row, err := tx.Q.GetUserByIDForUpdate(ctx, actor.ID)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if isNotFound(err) {
 		return row, dealgate.Errorf(dealgate.EUNAUTHORIZED, "Sign in to continue.")
 	}
 	if err != nil {
@@ -798,8 +798,6 @@ func loadUserForEdit(ctx context.Context, tx *Tx, id, version int64) (sqlc.User,
 	return row, nil
 }
 
-// ensureAnotherAdmin refuses a change that would leave no active admin
-// besides u.
 // activeAdmins locks and returns the active admins' IDs, for the last-admin
 // rule (dealgate.CheckAdminRemoval).
 func (tx *Tx) activeAdmins(ctx context.Context) func() ([]int64, error) {
@@ -832,7 +830,7 @@ func isEmailTaken(err error) bool {
 // userNoRows turns "no rows" into ENOTFOUND with msg, and other errors into
 // translated ones.
 func userNoRows(err error, msg string) error {
-	if errors.Is(err, pgx.ErrNoRows) {
+	if isNotFound(err) {
 		return &dealgate.Error{Code: dealgate.ENOTFOUND, Message: msg, Err: err}
 	}
 	return translate(err)

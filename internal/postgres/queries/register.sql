@@ -143,6 +143,26 @@ FROM category_revision r JOIN category c ON c.id = r.category_id
 WHERE r.taxonomy_version_id = @taxonomy_version_id AND r.category_id = @category_id
 FOR UPDATE OF r;
 
+-- name: GetCategoryRevision :one
+SELECT r.category_id, c.key, r.parent_id, r.name, r.definition, r.inclusion_examples, r.exclusion_examples,
+       r.position, r.retired, r.version, r.taxonomy_version_id
+FROM category_revision r JOIN category c ON c.id = r.category_id
+WHERE r.taxonomy_version_id = @taxonomy_version_id AND r.category_id = @category_id;
+
+-- name: CategoryExists :one
+SELECT EXISTS (SELECT 1 FROM category WHERE id = @id);
+
+-- name: ExportPartyOrder :many
+-- Every party's ID, parents before their affiliates (by depth below the
+-- topmost parent), then by name: the order the register export writes them.
+WITH RECURSIVE tree (id, depth) AS (
+    SELECT id, 0 FROM party WHERE parent_id IS NULL
+    UNION ALL
+    SELECT p.id, tree.depth + 1 FROM party p JOIN tree ON p.parent_id = tree.id WHERE tree.depth < 100
+)
+SELECT p.id FROM party p LEFT JOIN tree ON tree.id = p.id
+ORDER BY coalesce(tree.depth, 101), p.name, p.id;
+
 -- name: InsertCategory :one
 INSERT INTO category (key, created_at) VALUES (@key, @now) RETURNING id;
 
@@ -349,3 +369,29 @@ SELECT content FROM agreement_document_content WHERE document_id = @document_id;
 
 -- name: DeleteDocument :exec
 DELETE FROM agreement_document WHERE id = @id;
+
+-- name: ExportRegisterRows :many
+-- One row per live clause (an agreement without clauses gets one row with
+-- no clause), ordered by agreement and clause: the register export's body.
+-- The status is the effective one on @today.
+SELECT a.id, a.title, p.name AS party_name, a.kind, a.binding,
+       (CASE WHEN a.status = 'active' AND a.expires_on < @today::date THEN 'expired' ELSE a.status END)::text AS status,
+       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, coalesce(u.email, '')::text AS owner_email,
+       a.summary, a.notes,
+       c.id AS clause_id, c.kind AS clause_kind, c.section, b.name AS beneficiary,
+       coalesce((SELECT string_agg(cat.key, ';' ORDER BY cat.key) FROM clause_category cc JOIN category cat ON cat.id = cc.category_id
+         WHERE cc.clause_id = c.id AND NOT cc.excluded), '')::text AS categories,
+       coalesce((SELECT string_agg(cat.key, ';' ORDER BY cat.key) FROM clause_category cc JOIN category cat ON cat.id = cc.category_id
+         WHERE cc.clause_id = c.id AND cc.excluded), '')::text AS excluded_categories,
+       c.restriction_scope, c.restricted_kind,
+       coalesce((SELECT string_agg(rp.name, ';' ORDER BY rp.name) FROM clause_party cp JOIN party rp ON rp.id = cp.party_id
+         WHERE cp.clause_id = c.id AND cp.role = 'restricted'), '')::text AS restricted_parties,
+       coalesce((SELECT string_agg(rp.name, ';' ORDER BY rp.name) FROM clause_party cp JOIN party rp ON rp.id = cp.party_id
+         WHERE cp.clause_id = c.id AND cp.role = 'exception'), '')::text AS exceptions,
+       c.worldwide, c.regions, c.valid_from, c.valid_until, c.notice_days, c.text
+FROM agreement a
+JOIN party p ON p.id = a.party_id
+LEFT JOIN users u ON u.id = a.owner_id
+LEFT JOIN clause c ON c.agreement_id = a.id AND c.retired_at IS NULL
+LEFT JOIN party b ON b.id = c.beneficiary_id
+ORDER BY a.id, c.id;

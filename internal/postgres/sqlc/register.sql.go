@@ -10,6 +10,17 @@ import (
 	"time"
 )
 
+const categoryExists = `-- name: CategoryExists :one
+SELECT EXISTS (SELECT 1 FROM category WHERE id = $1)
+`
+
+func (q *Queries) CategoryExists(ctx context.Context, id int64) (bool, error) {
+	row := q.db.QueryRow(ctx, categoryExists, id)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const categoryHistory = `-- name: CategoryHistory :many
 SELECT v.number, v.published_at, r.parent_id, r.name, r.retired
 FROM category_revision r JOIN taxonomy_version v ON v.id = r.taxonomy_version_id
@@ -379,6 +390,149 @@ func (q *Queries) ExistingPartyIDs(ctx context.Context, ids []int64) ([]int64, e
 	return items, nil
 }
 
+const exportPartyOrder = `-- name: ExportPartyOrder :many
+WITH RECURSIVE tree (id, depth) AS (
+    SELECT id, 0 FROM party WHERE parent_id IS NULL
+    UNION ALL
+    SELECT p.id, tree.depth + 1 FROM party p JOIN tree ON p.parent_id = tree.id WHERE tree.depth < 100
+)
+SELECT p.id FROM party p LEFT JOIN tree ON tree.id = p.id
+ORDER BY coalesce(tree.depth, 101), p.name, p.id
+`
+
+// Every party's ID, parents before their affiliates (by depth below the
+// topmost parent), then by name: the order the register export writes them.
+func (q *Queries) ExportPartyOrder(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, exportPartyOrder)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const exportRegisterRows = `-- name: ExportRegisterRows :many
+SELECT a.id, a.title, p.name AS party_name, a.kind, a.binding,
+       (CASE WHEN a.status = 'active' AND a.expires_on < $1::date THEN 'expired' ELSE a.status END)::text AS status,
+       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, coalesce(u.email, '')::text AS owner_email,
+       a.summary, a.notes,
+       c.id AS clause_id, c.kind AS clause_kind, c.section, b.name AS beneficiary,
+       coalesce((SELECT string_agg(cat.key, ';' ORDER BY cat.key) FROM clause_category cc JOIN category cat ON cat.id = cc.category_id
+         WHERE cc.clause_id = c.id AND NOT cc.excluded), '')::text AS categories,
+       coalesce((SELECT string_agg(cat.key, ';' ORDER BY cat.key) FROM clause_category cc JOIN category cat ON cat.id = cc.category_id
+         WHERE cc.clause_id = c.id AND cc.excluded), '')::text AS excluded_categories,
+       c.restriction_scope, c.restricted_kind,
+       coalesce((SELECT string_agg(rp.name, ';' ORDER BY rp.name) FROM clause_party cp JOIN party rp ON rp.id = cp.party_id
+         WHERE cp.clause_id = c.id AND cp.role = 'restricted'), '')::text AS restricted_parties,
+       coalesce((SELECT string_agg(rp.name, ';' ORDER BY rp.name) FROM clause_party cp JOIN party rp ON rp.id = cp.party_id
+         WHERE cp.clause_id = c.id AND cp.role = 'exception'), '')::text AS exceptions,
+       c.worldwide, c.regions, c.valid_from, c.valid_until, c.notice_days, c.text
+FROM agreement a
+JOIN party p ON p.id = a.party_id
+LEFT JOIN users u ON u.id = a.owner_id
+LEFT JOIN clause c ON c.agreement_id = a.id AND c.retired_at IS NULL
+LEFT JOIN party b ON b.id = c.beneficiary_id
+ORDER BY a.id, c.id
+`
+
+type ExportRegisterRowsRow struct {
+	ID                 int64
+	Title              string
+	PartyName          string
+	Kind               string
+	Binding            bool
+	Status             string
+	SignedOn           *time.Time
+	EffectiveOn        *time.Time
+	ExpiresOn          *time.Time
+	ValueMinor         *int64
+	Currency           *string
+	OwnerEmail         string
+	Summary            string
+	Notes              string
+	ClauseID           *int64
+	ClauseKind         *string
+	Section            *string
+	Beneficiary        *string
+	Categories         string
+	ExcludedCategories string
+	RestrictionScope   *string
+	RestrictedKind     *string
+	RestrictedParties  string
+	Exceptions         string
+	Worldwide          *bool
+	Regions            []string
+	ValidFrom          *time.Time
+	ValidUntil         *time.Time
+	NoticeDays         *int32
+	Text               *string
+}
+
+// One row per live clause (an agreement without clauses gets one row with
+// no clause), ordered by agreement and clause: the register export's body.
+// The status is the effective one on @today.
+func (q *Queries) ExportRegisterRows(ctx context.Context, today time.Time) ([]ExportRegisterRowsRow, error) {
+	rows, err := q.db.Query(ctx, exportRegisterRows, today)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ExportRegisterRowsRow{}
+	for rows.Next() {
+		var i ExportRegisterRowsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Title,
+			&i.PartyName,
+			&i.Kind,
+			&i.Binding,
+			&i.Status,
+			&i.SignedOn,
+			&i.EffectiveOn,
+			&i.ExpiresOn,
+			&i.ValueMinor,
+			&i.Currency,
+			&i.OwnerEmail,
+			&i.Summary,
+			&i.Notes,
+			&i.ClauseID,
+			&i.ClauseKind,
+			&i.Section,
+			&i.Beneficiary,
+			&i.Categories,
+			&i.ExcludedCategories,
+			&i.RestrictionScope,
+			&i.RestrictedKind,
+			&i.RestrictedParties,
+			&i.Exceptions,
+			&i.Worldwide,
+			&i.Regions,
+			&i.ValidFrom,
+			&i.ValidUntil,
+			&i.NoticeDays,
+			&i.Text,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const findPartyNames = `-- name: FindPartyNames :many
 SELECT n.norm, n.name, n.is_alias, n.party_id, p.name AS party_name
 FROM party_name n JOIN party p ON p.id = n.party_id
@@ -477,6 +631,51 @@ func (q *Queries) GetAgreement(ctx context.Context, id int64) (GetAgreementRow, 
 		&i.CreatedAt,
 		&i.UpdatedAt,
 		&i.Version,
+	)
+	return i, err
+}
+
+const getCategoryRevision = `-- name: GetCategoryRevision :one
+SELECT r.category_id, c.key, r.parent_id, r.name, r.definition, r.inclusion_examples, r.exclusion_examples,
+       r.position, r.retired, r.version, r.taxonomy_version_id
+FROM category_revision r JOIN category c ON c.id = r.category_id
+WHERE r.taxonomy_version_id = $1 AND r.category_id = $2
+`
+
+type GetCategoryRevisionParams struct {
+	TaxonomyVersionID int64
+	CategoryID        int64
+}
+
+type GetCategoryRevisionRow struct {
+	CategoryID        int64
+	Key               string
+	ParentID          *int64
+	Name              string
+	Definition        string
+	InclusionExamples []string
+	ExclusionExamples []string
+	Position          int32
+	Retired           bool
+	Version           int64
+	TaxonomyVersionID int64
+}
+
+func (q *Queries) GetCategoryRevision(ctx context.Context, arg GetCategoryRevisionParams) (GetCategoryRevisionRow, error) {
+	row := q.db.QueryRow(ctx, getCategoryRevision, arg.TaxonomyVersionID, arg.CategoryID)
+	var i GetCategoryRevisionRow
+	err := row.Scan(
+		&i.CategoryID,
+		&i.Key,
+		&i.ParentID,
+		&i.Name,
+		&i.Definition,
+		&i.InclusionExamples,
+		&i.ExclusionExamples,
+		&i.Position,
+		&i.Retired,
+		&i.Version,
+		&i.TaxonomyVersionID,
 	)
 	return i, err
 }
