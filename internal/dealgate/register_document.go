@@ -3,6 +3,9 @@ package dealgate
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
+	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -90,4 +93,71 @@ func formatBytes(n int64) string {
 		return formatMinor(n>>10, 0, true) + " KB"
 	}
 	return formatMinor(n, 0, true) + " bytes"
+}
+
+// ---------------------------------------------------------------------------
+// Documents
+
+// Document content types, decided by sniffing the bytes, never by the name.
+const (
+	ContentTypePDF  = "application/pdf"
+	ContentTypeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	ContentTypeText = "text/plain"
+)
+
+// DefaultMaxDocumentBytes is the upload limit unless configured otherwise.
+const DefaultMaxDocumentBytes = 20 << 20
+
+// Document is an agreement's document, without its content.
+type Document struct {
+	ID          int64     `json:"id"`
+	AgreementID int64     `json:"agreement_id"`
+	Filename    string    `json:"filename"` // as uploaded; shown, never used to serve
+	ContentType string    `json:"content_type"`
+	SizeBytes   int64     `json:"size_bytes"`
+	SHA256      []byte    `json:"sha256"`
+	UploadedAt  time.Time `json:"uploaded_at"`
+	UploadedBy  *int64    `json:"uploaded_by"`
+}
+
+// Extension is the file extension for the document's content type.
+func (d Document) Extension() string {
+	switch d.ContentType {
+	case ContentTypePDF:
+		return ".pdf"
+	case ContentTypeDOCX:
+		return ".docx"
+	default:
+		return ".txt"
+	}
+}
+
+// DownloadName is the server-chosen file name for a download: ASCII letters,
+// digits and hyphens from the uploaded name's stem, the document ID, and the
+// extension of the sniffed type. It never contains quotes, slashes or
+// control characters, so it is safe in a Content-Disposition header.
+func (d Document) DownloadName() string {
+	stem := d.Filename
+	if i := strings.LastIndexByte(stem, '.'); i > 0 {
+		stem = stem[:i]
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(stem) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if s == "" {
+		s = "document"
+	}
+	return fmt.Sprintf("agreement-%d-%s-%d%s", d.AgreementID, s, d.ID, d.Extension())
 }
