@@ -9,9 +9,11 @@ package postgres
 // for callers that compose them inside a transaction they already hold
 // (the demo loader, the CSV import). Those do not authorise: the caller has.
 //
-// Files: register.go (service, parties), register_taxonomy.go,
-// register_agreement.go (agreements, clauses, documents), register_list.go
-// (lists, full-text search, expiry watch), register_csv.go (import, export).
+// Files: register.go (service, parties), register_form.go (the form use
+// cases handlers call), register_taxonomy.go and register_category_retire.go,
+// register_agreement.go (agreements, clauses), register_document.go,
+// register_list.go (lists, full-text search), register_expiry.go,
+// register_csv.go and register_csv_resolve.go (import), register_export.go.
 
 import (
 	"context"

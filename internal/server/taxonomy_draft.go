@@ -1,0 +1,493 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/components"
+	"github.com/dealgate/dealgate/web/pages"
+	"github.com/dealgate/dealgate/web/taxonomy"
+)
+
+// ---------------------------------------------------------------------------
+// The draft
+
+func (s *Server) handleDraftView(c echo.Context) error {
+	ctx := c.Request().Context()
+	actor := currentUser(c)
+	loc := actor.Location()
+	v := taxonomy.DraftView{
+		CanEdit: dealgate.Allowed(actor, dealgate.ActRegisterEdit), CanPublish: dealgate.Allowed(actor, dealgate.ActTaxonomyPublish),
+		CSRFToken: csrfToken(c), NewHref: taxonomyDraftPath + "/categories/new",
+	}
+	draft, err := optionalTaxonomy(s.register.DraftTaxonomy(ctx, actor))
+	if err != nil {
+		return err
+	}
+	if draft == nil {
+		return s.render(c, http.StatusOK, taxonomy.Draft(s.page(c, "Draft taxonomy"), v))
+	}
+	v.Exists = true
+	v.Started = formatMoment(draft.Version.CreatedAt, loc)
+	base, changes, err := s.draftChanges(ctx, actor, draft)
+	if err != nil {
+		return err
+	}
+	v.Changes = len(changes)
+	v.BasedOn = "It starts from an empty taxonomy"
+	if base != nil {
+		v.BasedOn = "It starts from " + base.Version.Label()
+		v.DiffHref = taxonomyDiffPath(taxonomyVersionKey(base.Version), "draft")
+	}
+	changed := taxonomyChangesByCategory(changes)
+	v.Roots = nestCategories(draft.Categories, func(cat dealgate.Category) taxonomy.Node {
+		n := categoryNode(cat)
+		if cat.Retired {
+			n.Tags = append(n.Tags, taxonomy.Tag{Kind: "expired", Text: "Retired"})
+		}
+		for _, ch := range changed[cat.ID] {
+			n.Tags = append(n.Tags, taxonomy.Tag{Kind: "draft", Text: draftTagText(ch.Kind)})
+		}
+		if v.CanEdit {
+			p := draftCategoryPath(cat.ID)
+			n.Actions = append(n.Actions, taxonomy.Link{Label: "Edit", Href: p + "/edit"})
+			if cat.Retired {
+				n.Actions = append(n.Actions, taxonomy.Link{Label: "Restore", Href: p + "/restore"})
+			} else {
+				n.Actions = append(n.Actions,
+					taxonomy.Link{Label: "Add a subcategory", Href: taxonomyDraftPath + "/categories/new?parent=" + strconv.FormatInt(cat.ID, 10)},
+					taxonomy.Link{Label: "Retire", Href: p + "/retire"})
+			}
+		}
+		return n
+	})
+	return s.render(c, http.StatusOK, taxonomy.Draft(s.page(c, "Draft taxonomy"), v))
+}
+
+func draftTagText(k dealgate.TaxonomyChangeKind) string {
+	switch k {
+	case dealgate.ChangeAdded:
+		return "New in the draft"
+	case dealgate.ChangeRetired:
+		return "Retired in the draft"
+	case dealgate.ChangeRestored:
+		return "Restored in the draft"
+	case dealgate.ChangeMoved:
+		return "Moved in the draft"
+	case dealgate.ChangeRenamed:
+		return "Renamed in the draft"
+	case dealgate.ChangeRedefined:
+		return "Definition changed in the draft"
+	}
+	return "Examples changed in the draft"
+}
+
+// draftChanges returns the version the draft started from (nil for none)
+// and what the draft changes in it.
+func (s *Server) draftChanges(ctx context.Context, actor *dealgate.User, draft *dealgate.Taxonomy) (*dealgate.Taxonomy, []dealgate.TaxonomyChange, error) {
+	if draft.Version.BasedOnID == nil {
+		return nil, dealgate.DiffTaxonomies(dealgate.NewTaxonomy(dealgate.TaxonomyVersion{}, nil), draft), nil
+	}
+	base, err := s.register.Taxonomy(ctx, actor, *draft.Version.BasedOnID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return base, dealgate.DiffTaxonomies(base, draft), nil
+}
+
+func (s *Server) handleDraftStart(c echo.Context) error {
+	if _, err := s.register.StartTaxonomyDraft(c.Request().Context(), currentUser(c)); err != nil {
+		return err
+	}
+	s.flash(c, "success", "The draft is open. Changes made here take effect when an admin publishes it.")
+	return redirectSeeOther(c, taxonomyDraftPath)
+}
+
+// categoryForm is what the new and edit forms carry, exactly as typed.
+type categoryForm struct {
+	Key, Parent, Name, Definition, Includes, Excludes, Position string
+}
+
+func readCategoryForm(c echo.Context) categoryForm {
+	return categoryForm{
+		Key: c.FormValue("key"), Parent: c.FormValue("parent_id"), Name: c.FormValue("name"), Definition: c.FormValue("definition"),
+		Includes: c.FormValue("inclusion_examples"), Excludes: c.FormValue("exclusion_examples"), Position: c.FormValue("position"),
+	}
+}
+
+func categoryFormOf(cat dealgate.Category) categoryForm {
+	f := categoryForm{Key: cat.Key, Name: cat.Name, Definition: cat.Definition,
+		Includes: strings.Join(cat.InclusionExamples, "\n"), Excludes: strings.Join(cat.ExclusionExamples, "\n")}
+	if cat.ParentID != nil {
+		f.Parent = strconv.FormatInt(*cat.ParentID, 10)
+	}
+	if cat.Position != 0 {
+		f.Position = strconv.Itoa(cat.Position)
+	}
+	return f
+}
+
+// categoryInput parses the form; the service validates the rest. A bad
+// position is reported with the other fields' problems.
+func categoryInput(f categoryForm, creating bool) (dealgate.CategoryInput, error) {
+	in := dealgate.CategoryInput{
+		Key: f.Key, Name: f.Name, Definition: f.Definition,
+		InclusionExamples: strings.Split(f.Includes, "\n"), ExclusionExamples: strings.Split(f.Excludes, "\n"),
+	}
+	var v dealgate.Validation
+	if p := strings.TrimSpace(f.Parent); p != "" {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id < 1 {
+			v.Add("parent_id", "Choose a parent from the list")
+		} else {
+			in.ParentID = &id
+		}
+	}
+	if p := strings.TrimSpace(f.Position); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < -100000 || n > 100000 {
+			v.Add("position", "Enter a whole number from -100000 to 100000, for example 10")
+		} else {
+			in.Position = n
+		}
+	}
+	if v.Err() != nil {
+		check := in
+		check.ValidateInto(&v, creating)
+		return in, v.Err()
+	}
+	return in, nil
+}
+
+// parentOptions lists the live categories a category may sit under: not
+// itself nor anything below it. The current parent stays listed even if it
+// has been retired, so the form shows where the category is.
+func parentOptions(t *dealgate.Taxonomy, self int64, selected string) []components.Option {
+	opts := []components.Option{{Value: "", Label: "None: a top-level category"}}
+	if t == nil {
+		return opts
+	}
+	var below []int64
+	if self != 0 {
+		below = append(t.Descendants(self), self)
+	}
+	for _, c := range t.Categories {
+		id := strconv.FormatInt(c.ID, 10)
+		if slices.Contains(below, c.ID) || (c.Retired && id != selected) {
+			continue
+		}
+		label := t.PathString(c.ID)
+		if c.Retired {
+			label += " (retired)"
+		}
+		opts = append(opts, components.Option{Value: id, Label: label})
+	}
+	return opts
+}
+
+func (s *Server) categoryFormView(c echo.Context, title, action string, tree *dealgate.Taxonomy, self *dealgate.Category, f categoryForm, version int64, err error) pages.FormView {
+	creating := self == nil
+	order := []string{"name", "key", "parent_id", "definition", "inclusion_examples", "exclusion_examples", "position"}
+	errs, summary := formErrors(err, order...)
+	var selfID int64
+	if self != nil {
+		selfID = self.ID
+	}
+	fields := []templ.Component{
+		components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Hint: "For example Stateless model APIs", Value: f.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "off"}),
+	}
+	if creating {
+		fields = append(fields, components.TextField(components.Field{ID: "key", Name: "key", Label: "Key (optional)",
+			Hint:  "A permanent identifier in lower-case letters, digits and hyphens, for example stateless-model-apis. Leave it blank to make one from the name. It never changes, even when the category is renamed or moved.",
+			Value: f.Key, Error: errs["key"], MaxLength: 100, Autocomplete: "off"}))
+	}
+	fields = append(fields,
+		components.SelectField(components.Field{ID: "parent_id", Name: "parent_id", Label: "Sits under", Hint: "Choosing another parent moves the category. Clauses and deals that name it keep pointing at it.",
+			Value: f.Parent, Error: errs["parent_id"], Options: parentOptions(tree, selfID, f.Parent)}),
+		components.TextArea(components.Field{ID: "definition", Name: "definition", Label: "Definition", Hint: "Say precisely what falls within this category and what does not. Screening and the committee rely on it.",
+			Value: f.Definition, Error: errs["definition"], Rows: 6}),
+		components.TextArea(components.Field{ID: "inclusion_examples", Name: "inclusion_examples", Label: "Inclusion examples (optional)", Hint: "One per line: things that are in this category.",
+			Value: f.Includes, Error: errs["inclusion_examples"], Rows: 4}),
+		components.TextArea(components.Field{ID: "exclusion_examples", Name: "exclusion_examples", Label: "Exclusion examples (optional)", Hint: "One per line: things that might seem to be, but are not, with where they belong.",
+			Value: f.Excludes, Error: errs["exclusion_examples"], Rows: 4}),
+		components.TextField(components.Field{ID: "position", Name: "position", Label: "Order among its siblings (optional)", Hint: "Lower numbers come first; categories with the same number are in alphabetical order.",
+			Type: "text", Inputmode: "numeric", Value: f.Position, Error: errs["position"], MaxLength: 7}),
+	)
+	if version > 0 {
+		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
+	}
+	v := pages.FormView{
+		Caption: "Draft taxonomy", Title: title, Action: action, Submit: "Save in the draft", Cancel: taxonomyDraftPath,
+		CSRFToken: csrfToken(c), Errors: summary, Fields: fields,
+		Intro: "Changes are saved in the draft and take effect when an admin publishes it.",
+	}
+	if self != nil {
+		v.Intro = "Key " + self.Key + " (it never changes). " + v.Intro
+	}
+	return v
+}
+
+// formTree is the tree a category form places categories in: the draft, or
+// the current version when there is no draft yet (a new draft copies it).
+func (s *Server) formTree(c echo.Context) (*dealgate.Taxonomy, error) {
+	ctx, actor := c.Request().Context(), currentUser(c)
+	t, err := optionalTaxonomy(s.register.DraftTaxonomy(ctx, actor))
+	if err != nil || t != nil {
+		return t, err
+	}
+	return optionalTaxonomy(s.register.CurrentTaxonomy(ctx, actor))
+}
+
+func (s *Server) handleCategoryNew(c echo.Context) error {
+	tree, err := s.formTree(c)
+	if err != nil {
+		return err
+	}
+	f := categoryForm{}
+	if p, err := strconv.ParseInt(c.QueryParam("parent"), 10, 64); err == nil && tree != nil {
+		if pc, ok := tree.Category(p); ok && !pc.Retired {
+			f.Parent = strconv.FormatInt(pc.ID, 10)
+		}
+	}
+	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add a category"),
+		s.categoryFormView(c, "Add a category", taxonomyDraftPath+"/categories", tree, nil, f, 0, nil)))
+}
+
+func (s *Server) handleCategoryCreate(c echo.Context) error {
+	f := readCategoryForm(c)
+	in, err := categoryInput(f, true)
+	var cat dealgate.Category
+	if err == nil {
+		cat, err = s.register.CreateCategory(c.Request().Context(), currentUser(c), in)
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		tree, terr := s.formTree(c)
+		if terr != nil {
+			return terr
+		}
+		return s.render(c, status, pages.Form(s.page(c, "Add a category"),
+			s.categoryFormView(c, "Add a category", taxonomyDraftPath+"/categories", tree, nil, f, 0, err)))
+	}
+	s.flash(c, "success", cat.Name+" is added to the draft.")
+	return redirectSeeOther(c, taxonomyDraftPath+"#category-"+cat.Key)
+}
+
+// loadDraftCategory returns the draft and the category of the :id
+// parameter in it.
+func (s *Server) loadDraftCategory(c echo.Context) (*dealgate.Taxonomy, dealgate.Category, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return nil, dealgate.Category{}, err
+	}
+	draft, err := s.register.DraftTaxonomy(c.Request().Context(), currentUser(c))
+	if err != nil {
+		if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
+			return nil, dealgate.Category{}, dealgate.Errorf(dealgate.ENOTFOUND, "There is no draft taxonomy. Start one to change categories.")
+		}
+		return nil, dealgate.Category{}, err
+	}
+	cat, ok := draft.Category(id)
+	if !ok {
+		return nil, dealgate.Category{}, dealgate.Errorf(dealgate.ENOTFOUND, "No such category in the draft.")
+	}
+	return draft, cat, nil
+}
+
+func (s *Server) handleCategoryEdit(c echo.Context) error {
+	draft, cat, err := s.loadDraftCategory(c)
+	if err != nil {
+		return err
+	}
+	title := "Edit " + cat.Name
+	return s.render(c, http.StatusOK, pages.Form(s.page(c, title),
+		s.categoryFormView(c, title, draftCategoryPath(cat.ID)+"/edit", draft, &cat, categoryFormOf(cat), cat.Version, nil)))
+}
+
+func (s *Server) handleCategoryUpdate(c echo.Context) error {
+	draft, cat, err := s.loadDraftCategory(c)
+	if err != nil {
+		return err
+	}
+	f := readCategoryForm(c)
+	in, err := categoryInput(f, false)
+	version := cat.Version
+	if err == nil {
+		version, err = formVersion(c)
+	}
+	var current dealgate.Category
+	if err == nil {
+		current, err = s.register.UpdateCategory(c.Request().Context(), currentUser(c), cat.ID, version, in)
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		title := "Edit " + cat.Name
+		var before templ.Component
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT && current.ID != 0 {
+			// Someone saved meanwhile: show the category as it is now, keep
+			// what this person typed, and let them save again knowingly.
+			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"name": categoryConflictMessage(current, f)}}
+			version = current.Version
+			before = taxonomy.Conflict(categoryRows(current, draft))
+		}
+		v := s.categoryFormView(c, title, draftCategoryPath(cat.ID)+"/edit", draft, &cat, f, version, err)
+		v.Before = before
+		return s.render(c, status, pages.Form(s.page(c, title), v))
+	}
+	s.flash(c, "success", "Changes to "+current.Name+" are saved in the draft.")
+	return redirectSeeOther(c, taxonomyDraftPath+"#category-"+current.Key)
+}
+
+// categoryRows are a category's values as a conflict notice shows them. The
+// path comes from the tree as loaded; a move made meanwhile shows by its
+// new parent's name.
+func categoryRows(cat dealgate.Category, t *dealgate.Taxonomy) []components.SummaryRow {
+	under := "None: a top-level category"
+	if cat.ParentID != nil {
+		under = "Another category"
+		if p, ok := t.Category(*cat.ParentID); ok {
+			under = t.PathString(p.ID)
+		}
+	}
+	return []components.SummaryRow{
+		{Key: "Name", Value: cat.Name},
+		{Key: "Sits under", Value: under},
+		{Key: "Definition", Value: cat.Definition},
+		{Key: "Inclusion examples", Value: strings.Join(cat.InclusionExamples, "\n")},
+		{Key: "Exclusion examples", Value: strings.Join(cat.ExclusionExamples, "\n")},
+	}
+}
+
+func categoryConflictMessage(now dealgate.Category, typed categoryForm) string {
+	saved := categoryFormOf(now)
+	lines := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "\r", "")), " ") }
+	var differ []string
+	for _, d := range []struct{ label, a, b string }{
+		{"name", saved.Name, typed.Name}, {"place in the tree", saved.Parent, typed.Parent}, {"definition", saved.Definition, typed.Definition},
+		{"inclusion examples", saved.Includes, typed.Includes}, {"exclusion examples", saved.Excludes, typed.Excludes},
+		{"order", saved.Position, typed.Position},
+	} {
+		if lines(d.a) != lines(d.b) {
+			differ = append(differ, d.label)
+		}
+	}
+	msg := "Someone else changed this category in the draft while you were editing, so your changes were not saved. The category as saved now is shown above; your changes are kept in the form."
+	if len(differ) > 0 {
+		msg += " The saved " + strings.Join(differ, ", ") + " differ from what you entered."
+	}
+	return msg + " Check them and save again."
+}
+
+// categoryAction is one confirmable change of a category in the draft.
+type categoryAction struct {
+	slug, button, variant, title string
+	body                         func(cat dealgate.Category) []string
+	applies                      func(cat dealgate.Category) bool
+	do                           func(s *Server, c echo.Context, id, version int64) error
+	done                         string
+}
+
+var categoryActions = []categoryAction{
+	{
+		slug: "retire", button: "Retire in the draft", variant: "warning", title: "Retire this category?",
+		body: func(cat dealgate.Category) []string {
+			return []string{
+				cat.Name + " will be marked as retired in the draft. Once an admin publishes the draft, new clauses and deals cannot choose it.",
+				"Clauses and deals that already name it keep pointing at it, and the taxonomy shows it as retired, with the version that retired it. You can restore it in a later draft.",
+			}
+		},
+		applies: func(cat dealgate.Category) bool { return !cat.Retired },
+		do: func(s *Server, c echo.Context, id, version int64) error {
+			_, err := s.register.RetireCategory(c.Request().Context(), currentUser(c), id, version)
+			return err
+		},
+		done: " is retired in the draft.",
+	},
+	{
+		slug: "restore", button: "Restore in the draft", variant: "secondary", title: "Restore this category?",
+		body: func(cat dealgate.Category) []string {
+			return []string{cat.Name + " will be in use again, where it was, once an admin publishes the draft."}
+		},
+		applies: func(cat dealgate.Category) bool { return cat.Retired },
+		do: func(s *Server, c echo.Context, id, version int64) error {
+			_, err := s.register.RestoreCategory(c.Request().Context(), currentUser(c), id, version)
+			return err
+		},
+		done: " is restored in the draft.",
+	},
+}
+
+// liveChildren names the category's subcategories still in use.
+func liveChildren(t *dealgate.Taxonomy, id int64) []string {
+	var names []string
+	for _, ch := range t.Children(id) {
+		if !ch.Retired {
+			names = append(names, ch.Name)
+		}
+	}
+	return names
+}
+
+func (s *Server) handleCategoryActionConfirm(a categoryAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		draft, cat, err := s.loadDraftCategory(c)
+		if err != nil {
+			return err
+		}
+		if !a.applies(cat) {
+			s.flash(c, "important", "That action does not apply to "+cat.Name+" now.")
+			return redirectSeeOther(c, taxonomyDraftPath+"#category-"+cat.Key)
+		}
+		if a.slug == "retire" {
+			if live := liveChildren(draft, cat.ID); len(live) > 0 {
+				s.flash(c, "important", fmt.Sprintf("%s still has subcategories in use (%s). Move or retire them first.", cat.Name, strings.Join(live, ", ")))
+				return redirectSeeOther(c, taxonomyDraftPath+"#category-"+cat.Key)
+			}
+		}
+		return s.render(c, http.StatusOK, pages.Confirm(s.page(c, a.title), pages.ConfirmView{
+			Caption: cat.Name, Title: a.title, Body: a.body(cat), Action: draftCategoryPath(cat.ID) + "/" + a.slug,
+			Button: a.button, Cancel: taxonomyDraftPath, CSRFToken: csrfToken(c), Version: strconv.FormatInt(cat.Version, 10),
+		}))
+	}
+}
+
+func (s *Server) handleCategoryAction(a categoryAction) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		_, cat, err := s.loadDraftCategory(c)
+		if err != nil {
+			return err
+		}
+		version, err := formVersion(c)
+		if err == nil && !a.applies(cat) {
+			err = dealgate.Errorf(dealgate.ECONFLICT, "That action no longer applies: the category changed.")
+		}
+		if err == nil {
+			err = a.do(s, c, cat.ID, version)
+		}
+		to := taxonomyDraftPath + "#category-" + cat.Key
+		if code := dealgate.ErrorCode(err); code == dealgate.ECONFLICT || code == dealgate.EINVALID {
+			// A double submit, a stale page or a rule of the tree: nothing changed.
+			s.flash(c, "important", dealgate.ErrorMessage(err))
+			return redirectSeeOther(c, to)
+		}
+		if err != nil {
+			return err
+		}
+		s.flash(c, "success", cat.Name+a.done)
+		return redirectSeeOther(c, to)
+	}
+}
