@@ -66,8 +66,41 @@ func (s *Server) dayText(c echo.Context, d *time.Time) string {
 func (s *Server) handleAgreementIndex(c echo.Context) error {
 	ctx := c.Request().Context()
 	actor := currentUser(c)
-	q := c.QueryParams()
-	f := dealgate.AgreementFilter{
+	tax, err := s.register.CurrentTaxonomy(ctx, actor)
+	if err != nil && dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
+		return err
+	}
+	view := agreements.ListView{
+		CanEdit:   dealgate.Allowed(actor, dealgate.ActRegisterEdit),
+		CanExport: dealgate.Allowed(actor, dealgate.ActExport),
+	}
+	f, verr, err := s.agreementFilter(c, tax, &view)
+	if err != nil {
+		return err
+	}
+	errs, summary := formErrors(verr, "q", "party_name", "status", "kind", "binding", "expiring", "category")
+	view.Errors = summary
+	agreementFilterFields(c, &view, f, tax, errs)
+	if len(summary) > 0 {
+		return s.render(c, http.StatusUnprocessableEntity, agreements.List(s.page(c, "Agreements"), view))
+	}
+	page, err := s.register.ListAgreements(ctx, actor, f)
+	if err != nil {
+		return err
+	}
+	for _, a := range page.Items {
+		view.Rows = append(view.Rows, s.agreementRow(c, a))
+	}
+	view.Pager = pager(c, page)
+	return s.render(c, http.StatusOK, agreements.List(s.page(c, "Agreements"), view))
+}
+
+// agreementFilter reads the list's query into a filter; problems with what
+// was typed come back as verr, to show beside the filters. A party chosen by
+// link is named on view.
+func (s *Server) agreementFilter(c echo.Context, tax *dealgate.Taxonomy, view *agreements.ListView) (f dealgate.AgreementFilter, verr, err error) {
+	ctx, actor, q := c.Request().Context(), currentUser(c), c.QueryParams()
+	f = dealgate.AgreementFilter{
 		Query:  q.Get("q"),
 		Status: dealgate.AgreementStatus(q.Get("status")),
 		Kind:   dealgate.AgreementKind(q.Get("kind")),
@@ -91,10 +124,6 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 			f.ExpiringWithinDays = n
 		}
 	}
-	tax, err := s.register.CurrentTaxonomy(ctx, actor)
-	if err != nil && dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
-		return err
-	}
 	if raw := strings.TrimSpace(q.Get("category")); raw != "" {
 		// An ID from a link or the select, or a key or name typed in.
 		if id, err := strconv.ParseInt(raw, 10, 64); err == nil {
@@ -104,10 +133,6 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 		} else {
 			v.Add("category", "No category has that key or name")
 		}
-	}
-	view := agreements.ListView{
-		CanEdit:   dealgate.Allowed(actor, dealgate.ActRegisterEdit),
-		CanExport: dealgate.Allowed(actor, dealgate.ActExport),
 	}
 	if raw := q.Get("party"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
@@ -130,12 +155,16 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 		case dealgate.ENOTFOUND:
 			v.Add("party_name", "No party has that name or alias")
 		default:
-			return err
+			return f, nil, err
 		}
 	}
-	f = f.Normalize()
-	errs, summary := formErrors(v.Err(), "q", "party_name", "status", "kind", "binding", "expiring", "category")
-	view.Errors = summary
+	return f.Normalize(), v.Err(), nil
+}
+
+// agreementFilterFields fills in the list's filter fields and sortable
+// headers, as filtered.
+func agreementFilterFields(c echo.Context, view *agreements.ListView, f dealgate.AgreementFilter, tax *dealgate.Taxonomy, errs map[string]string) {
+	q := c.QueryParams()
 	view.Searching = f.Query != ""
 	view.Filtered = q.Get("q") != "" || q.Get("status") != "" || q.Get("kind") != "" || q.Get("binding") != "" ||
 		q.Get("expiring") != "" || q.Get("category") != "" || q.Get("party") != "" || q.Get("party_name") != ""
@@ -161,64 +190,62 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 		{ID: "binding", Name: "binding", Label: "Binding", Value: q.Get("binding"), Options: opts("Either", []string{"yes", "no"}, []string{"Binding", "Non-binding"}, q.Get("binding"))},
 		{ID: "expiring", Name: "expiring", Label: "Expiring within (days)", Type: "number", Inputmode: "numeric", Value: q.Get("expiring"), Error: errs["expiring"]},
 	}
-	view.Category = components.Field{ID: "category", Name: "category", Label: "Covers category", Value: q.Get("category"), Error: errs["category"]}
-	if tax != nil {
-		live := tax.Live()
-		if len(live) <= maxCategoryOptions {
-			view.Category.Options = []components.Option{{Value: "", Label: "Any category"}}
-			for _, cat := range live {
-				view.Category.Options = append(view.Category.Options, components.Option{
-					Value: strconv.FormatInt(cat.ID, 10), Label: strings.Repeat("— ", cat.Depth) + cat.Name, Selected: cat.ID == f.CategoryID,
-				})
-			}
-		} else {
-			// A long taxonomy is typed, not scrolled: a select of thousands
-			// of options helps nobody and weighs down every page.
-			view.Category.Hint = "A category's key or exact name; subcategories are included"
-			if cat, ok := tax.Category(f.CategoryID); ok && view.Category.Error == "" {
-				view.Category.Value = cat.Key
-			}
-		}
-	}
-	sortKey := f.Sort
+	view.Category = categoryFilterField(q.Get("category"), errs["category"], f.CategoryID, tax)
 	view.Headers = []components.SortHeader{
-		sortHeader(c, "Title", "title", sortKey, f.Desc),
-		sortHeader(c, "Party", "party", sortKey, f.Desc),
-		sortHeader(c, "Kind", "kind", sortKey, f.Desc),
-		sortHeader(c, "Status", "status", sortKey, f.Desc),
-		sortHeader(c, "Expires", "expires_on", sortKey, f.Desc),
-		sortHeader(c, "Value", "value", sortKey, f.Desc),
+		sortHeader(c, "Title", "title", f.Sort, f.Desc),
+		sortHeader(c, "Party", "party", f.Sort, f.Desc),
+		sortHeader(c, "Kind", "kind", f.Sort, f.Desc),
+		sortHeader(c, "Status", "status", f.Sort, f.Desc),
+		sortHeader(c, "Expires", "expires_on", f.Sort, f.Desc),
+		sortHeader(c, "Value", "value", f.Sort, f.Desc),
 	}
-	status := http.StatusOK
-	if len(summary) > 0 {
-		status = http.StatusUnprocessableEntity
-		return s.render(c, status, agreements.List(s.page(c, "Agreements"), view))
+}
+
+// categoryFilterField is the list's category filter: a select for a short
+// taxonomy, a text field for a long one.
+func categoryFilterField(typed, msg string, chosen int64, tax *dealgate.Taxonomy) components.Field {
+	field := components.Field{ID: "category", Name: "category", Label: "Covers category", Value: typed, Error: msg}
+	if tax == nil {
+		return field
 	}
-	page, err := s.register.ListAgreements(ctx, actor, f)
-	if err != nil {
-		return err
-	}
-	for _, a := range page.Items {
-		title := a.TitleHighlight
-		if len(title) == 0 {
-			title = dealgate.Highlight{{Text: a.Title}}
+	live := tax.Live()
+	if len(live) <= maxCategoryOptions {
+		field.Options = []components.Option{{Value: "", Label: "Any category"}}
+		for _, cat := range live {
+			field.Options = append(field.Options, components.Option{
+				Value: strconv.FormatInt(cat.ID, 10), Label: strings.Repeat("— ", cat.Depth) + cat.Name, Selected: cat.ID == chosen,
+			})
 		}
-		row := agreements.Row{
-			Href: agreementPath(a.ID), Title: title, Party: a.Party.Name, PartyHref: "/parties/" + strconv.FormatInt(a.Party.ID, 10),
-			Kind: a.Kind.Label(), Status: a.Status.Label(), StatusKind: statusKind(a.Status), Binding: bindingText(a.Binding),
-			Expires: s.dayText(c, a.ExpiresOn), Value: moneyText(a.Value), ClauseCount: a.ClauseCount,
-		}
-		if a.Snippet.HasMatch() {
-			row.Snippet = a.Snippet
-			row.SnippetFrom = "Summary"
-			if a.SnippetClauseID != 0 {
-				row.SnippetFrom = "Clause"
-			}
-		}
-		view.Rows = append(view.Rows, row)
+		return field
 	}
-	view.Pager = pager(c, page)
-	return s.render(c, status, agreements.List(s.page(c, "Agreements"), view))
+	// A long taxonomy is typed, not scrolled: a select of thousands
+	// of options helps nobody and weighs down every page.
+	field.Hint = "A category's key or exact name; subcategories are included"
+	if cat, ok := tax.Category(chosen); ok && field.Error == "" {
+		field.Value = cat.Key
+	}
+	return field
+}
+
+// agreementRow is one agreement of the list, with its search snippet.
+func (s *Server) agreementRow(c echo.Context, a dealgate.AgreementListItem) agreements.Row {
+	title := a.TitleHighlight
+	if len(title) == 0 {
+		title = dealgate.Highlight{{Text: a.Title}}
+	}
+	row := agreements.Row{
+		Href: agreementPath(a.ID), Title: title, Party: a.Party.Name, PartyHref: "/parties/" + strconv.FormatInt(a.Party.ID, 10),
+		Kind: a.Kind.Label(), Status: a.Status.Label(), StatusKind: statusKind(a.Status), Binding: bindingText(a.Binding),
+		Expires: s.dayText(c, a.ExpiresOn), Value: moneyText(a.Value), ClauseCount: a.ClauseCount,
+	}
+	if a.Snippet.HasMatch() {
+		row.Snippet = a.Snippet
+		row.SnippetFrom = "Summary"
+		if a.SnippetClauseID != 0 {
+			row.SnippetFrom = "Clause"
+		}
+	}
+	return row
 }
 
 func ptrTo[T any](v T) *T { return &v }
