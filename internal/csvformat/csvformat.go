@@ -199,40 +199,8 @@ func Read(r io.Reader, probs *Problems) ([]Row, bool) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = false
-	header, err := cr.Read()
-	if err != nil {
-		if errors.Is(err, io.EOF) {
-			problem(1, "", "The file is empty; it needs a header row and at least one agreement")
-		} else {
-			problem(1, "", "The header row cannot be read as CSV: %v", err)
-		}
-		return nil, false
-	}
-	index := map[string]int{}
-	known := map[string]bool{}
-	for _, c := range append(append([]string{}, Columns...), ExportOnlyColumns...) {
-		known[c] = true
-	}
-	for i, h := range header {
-		if i == 0 {
-			h = strings.TrimPrefix(h, "\uFEFF") // spreadsheets add a byte order mark
-		}
-		h = strings.ToLower(strings.TrimSpace(h))
-		switch {
-		case !known[h]:
-			problem(1, h, "Unknown column %q; the template's columns are listed in docs/register-import.md", h)
-		case index[h] != 0:
-			problem(1, h, "Column %q appears twice", h)
-		default:
-			index[h] = i + 1
-		}
-	}
-	for _, c := range []string{"agreement_ref", "title", "party"} {
-		if index[c] == 0 {
-			problem(1, c, "The required column %q is missing", c)
-		}
-	}
-	if probs.Any() {
+	header, index, ok := readHeader(cr, probs)
+	if !ok {
 		return nil, false
 	}
 	var rows []Row
@@ -274,6 +242,50 @@ func Read(r io.Reader, probs *Problems) ([]Row, bool) {
 	// Rows that could not be read are reported; the rest are still checked
 	// so that one pass reports every problem.
 	return rows, true
+}
+
+// readHeader reads the header row and indexes its columns (1-based); ok is
+// false, with the problems added, when it is not the template's.
+func readHeader(cr *csv.Reader, probs *Problems) (header []string, index map[string]int, ok bool) {
+	problem := probs.Add
+	var err error
+	header, err = cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			problem(1, "", "The file is empty; it needs a header row and at least one agreement")
+		} else {
+			problem(1, "", "The header row cannot be read as CSV: %v", err)
+		}
+		return nil, nil, false
+	}
+	index = map[string]int{}
+	known := map[string]bool{}
+	for _, c := range append(append([]string{}, Columns...), ExportOnlyColumns...) {
+		known[c] = true
+	}
+	for i, h := range header {
+		if i == 0 {
+			h = strings.TrimPrefix(h, "\uFEFF") // spreadsheets add a byte order mark
+		}
+		h = strings.ToLower(strings.TrimSpace(h))
+		switch {
+		case !known[h]:
+			problem(1, h, "Unknown column %q; the template's columns are listed in docs/register-import.md", h)
+		case index[h] != 0:
+			problem(1, h, "Column %q appears twice", h)
+		default:
+			index[h] = i + 1
+		}
+	}
+	for _, c := range []string{"agreement_ref", "title", "party"} {
+		if index[c] == 0 {
+			problem(1, c, "The required column %q is missing", c)
+		}
+	}
+	if probs.Any() {
+		return nil, nil, false
+	}
+	return header, index, true
 }
 
 // ParseYesNo reads a yes/no cell; ok is false when it is neither.

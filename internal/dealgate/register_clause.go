@@ -165,6 +165,42 @@ func (in *ClauseInput) ValidateInto(v *Validation, a Agreement) {
 			v.Add("excluded_category_ids", "A category cannot be both covered and excluded")
 		}
 	}
+	in.validateScope(v)
+	if in.Worldwide {
+		in.Regions = nil
+	} else {
+		var regions []string
+		for _, r := range in.Regions {
+			r = strings.ToUpper(strings.TrimSpace(r))
+			if r == "" || slices.Contains(regions, r) {
+				continue
+			}
+			if _, ok := LookupRegion(r); !ok {
+				v.Add("regions", fmt.Sprintf("%q is not a region the register knows", r))
+				continue
+			}
+			regions = append(regions, r)
+		}
+		in.Regions = regions
+		if len(regions) == 0 && !v.Has("regions") {
+			v.Add("regions", "Choose worldwide or at least one region")
+		}
+	}
+	in.validateWindow(v, a)
+	if tooLong(in.Section, 50) {
+		v.Add("section", "Section reference must be 50 characters or fewer")
+	}
+	switch {
+	case in.Text == "":
+		v.Add("text", "Enter the clause text as written in the agreement")
+	case tooLong(in.Text, 20000):
+		v.Add("text", "Clause text must be 20,000 characters or fewer")
+	}
+}
+
+// validateScope checks whom the clause restricts, and drops the fields its
+// scope does not use.
+func (in *ClauseInput) validateScope(v *Validation) {
 	switch in.Scope {
 	case RestrictNamed:
 		in.RestrictedKind = ""
@@ -186,26 +222,11 @@ func (in *ClauseInput) ValidateInto(v *Validation, a Agreement) {
 	if len(in.ExceptionPartyIDs) > 0 && slices.ContainsFunc(in.ExceptionPartyIDs, func(id int64) bool { return slices.Contains(in.RestrictedPartyIDs, id) }) {
 		v.Add("exception_party_ids", "A party cannot be both restricted and an exception")
 	}
-	if in.Worldwide {
-		in.Regions = nil
-	} else {
-		var regions []string
-		for _, r := range in.Regions {
-			r = strings.ToUpper(strings.TrimSpace(r))
-			if r == "" || slices.Contains(regions, r) {
-				continue
-			}
-			if _, ok := LookupRegion(r); !ok {
-				v.Add("regions", fmt.Sprintf("%q is not a region the register knows", r))
-				continue
-			}
-			regions = append(regions, r)
-		}
-		in.Regions = regions
-		if len(regions) == 0 && !v.Has("regions") {
-			v.Add("regions", "Choose worldwide or at least one region")
-		}
-	}
+}
+
+// validateWindow checks the clause's validity window against its
+// agreement's, and the notice period.
+func (in *ClauseInput) validateWindow(v *Validation, a Agreement) {
 	if in.ValidFrom != nil && in.ValidUntil != nil && in.ValidUntil.Before(*in.ValidFrom) {
 		v.Add("valid_until", "The end of the validity window must be on or after its start")
 	}
@@ -220,15 +241,6 @@ func (in *ClauseInput) ValidateInto(v *Validation, a Agreement) {
 	}
 	if in.Kind == ClauseNoticeRequired && (in.NoticeDays == nil || *in.NoticeDays < 1) && !v.Has("notice_days") {
 		v.Add("notice_days", "Enter how many days' notice the clause requires")
-	}
-	if tooLong(in.Section, 50) {
-		v.Add("section", "Section reference must be 50 characters or fewer")
-	}
-	switch {
-	case in.Text == "":
-		v.Add("text", "Enter the clause text as written in the agreement")
-	case tooLong(in.Text, 20000):
-		v.Add("text", "Clause text must be 20,000 characters or fewer")
 	}
 }
 

@@ -391,37 +391,14 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 	}
 	today := s.register.Now()
 	for _, cl := range clauses {
-		id := strconv.FormatInt(cl.ID, 10)
-		window := "In force"
-		from, until := dealgate.FormatDate(cl.From()), dealgate.FormatDate(cl.Until())
-		switch {
-		case from != "" && until != "":
-			window = "Applies from " + from + " until " + until
-		case until != "":
-			window = "Applies until " + until
-		case from != "":
-			window = "Applies from " + from + ", with no end date"
-		}
-		if cl.NoticeDays != nil && *cl.NoticeDays > 0 {
-			window += fmt.Sprintf("; %d days' notice", *cl.NoticeDays)
-		}
-		v.Clauses = append(v.Clauses, agreements.ClauseCard{
-			ID: cl.ID, Anchor: "clause-" + id, Kind: cl.Kind.Label(), Sentence: cl.Sentence(), Section: cl.Section, Text: cl.Text,
-			Window: window, Retired: cl.RetiredAt != nil, InForce: cl.InForce(today),
-			EditHref: "/clauses/" + id + "/edit", RetireHref: "/clauses/" + id + "/retire", RestoreHref: "/clauses/" + id + "/restore",
-		})
+		v.Clauses = append(v.Clauses, clauseCard(cl, today))
 	}
 	docs, err := s.register.Documents(ctx, actor, a.ID)
 	if err != nil {
 		return err
 	}
 	for _, d := range docs {
-		id := strconv.FormatInt(d.ID, 10)
-		v.Documents = append(v.Documents, agreements.DocumentRow{
-			Name: d.Filename, Type: strings.TrimPrefix(d.Extension(), "."), Size: sizeText(d.SizeBytes),
-			Uploaded: formatMoment(d.UploadedAt, loc), SHA256: hex.EncodeToString(d.SHA256),
-			DownloadHref: "/documents/" + id, RemoveHref: "/documents/" + id + "/remove",
-		})
+		v.Documents = append(v.Documents, documentRow(d, loc))
 	}
 	// The timeline gathers the agreement, its clauses and its documents.
 	refs := []dealgate.EntityRef{{Type: dealgate.EntityAgreement, ID: strconv.FormatInt(a.ID, 10)}}
@@ -437,6 +414,40 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 	}
 	v.History = timeline(events, loc)
 	return s.render(c, status, agreements.Show(s.page(c, a.Title), v))
+}
+
+// clauseCard is a clause as the agreement's page shows it, in force or not
+// on today.
+func clauseCard(cl dealgate.Clause, today time.Time) agreements.ClauseCard {
+	id := strconv.FormatInt(cl.ID, 10)
+	window := "In force"
+	from, until := dealgate.FormatDate(cl.From()), dealgate.FormatDate(cl.Until())
+	switch {
+	case from != "" && until != "":
+		window = "Applies from " + from + " until " + until
+	case until != "":
+		window = "Applies until " + until
+	case from != "":
+		window = "Applies from " + from + ", with no end date"
+	}
+	if cl.NoticeDays != nil && *cl.NoticeDays > 0 {
+		window += fmt.Sprintf("; %d days' notice", *cl.NoticeDays)
+	}
+	return agreements.ClauseCard{
+		ID: cl.ID, Anchor: "clause-" + id, Kind: cl.Kind.Label(), Sentence: cl.Sentence(), Section: cl.Section, Text: cl.Text,
+		Window: window, Retired: cl.RetiredAt != nil, InForce: cl.InForce(today),
+		EditHref: "/clauses/" + id + "/edit", RetireHref: "/clauses/" + id + "/retire", RestoreHref: "/clauses/" + id + "/restore",
+	}
+}
+
+// documentRow is a document as the agreement's page lists it.
+func documentRow(d dealgate.Document, loc *time.Location) agreements.DocumentRow {
+	id := strconv.FormatInt(d.ID, 10)
+	return agreements.DocumentRow{
+		Name: d.Filename, Type: strings.TrimPrefix(d.Extension(), "."), Size: sizeText(d.SizeBytes),
+		Uploaded: formatMoment(d.UploadedAt, loc), SHA256: hex.EncodeToString(d.SHA256),
+		DownloadHref: "/documents/" + id, RemoveHref: "/documents/" + id + "/remove",
+	}
 }
 
 func sizeText(n int64) string {
