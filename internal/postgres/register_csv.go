@@ -155,26 +155,8 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 
 	// Create: the tx methods validate again against the database and write
 	// the audit events. A problem here is still reported by line.
-	for _, a := range order {
-		created, err := tx.CreateAgreement(ctx, actor, a.input)
-		if err != nil {
-			if !reportable(err) {
-				return rep, err
-			}
-			reportError(problem, a.line, err)
-			return rep, nil
-		}
-		rep.Agreements++
-		for _, c := range a.clauses {
-			if _, err := tx.CreateClause(ctx, actor, created.ID, c.input); err != nil {
-				if !reportable(err) {
-					return rep, err
-				}
-				reportError(problem, c.line, err)
-				return rep, nil
-			}
-			rep.Clauses++
-		}
+	if done, err := tx.createImported(ctx, actor, order, &rep, problem); err != nil || !done {
+		return rep, err
 	}
 	if dryRun {
 		return rep, nil
@@ -183,6 +165,33 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 		Action: "register.imported", EntityType: dealgate.EntityRegister, EntityID: "import",
 		After: map[string]int{"rows": rep.Rows, "parties": rep.Parties, "agreements": rep.Agreements, "clauses": rep.Clauses},
 	})
+}
+
+// createImported creates the checked agreements and clauses in file order,
+// counting them on rep; done is false when a problem was reported instead.
+func (tx *Tx) createImported(ctx context.Context, actor *dealgate.User, order []*importAgreement, rep *ImportReport, problem func(int, string, string, ...any)) (done bool, err error) {
+	for _, a := range order {
+		created, err := tx.CreateAgreement(ctx, actor, a.input)
+		if err != nil {
+			if !reportable(err) {
+				return false, err
+			}
+			reportError(problem, a.line, err)
+			return false, nil
+		}
+		rep.Agreements++
+		for _, c := range a.clauses {
+			if _, err := tx.CreateClause(ctx, actor, created.ID, c.input); err != nil {
+				if !reportable(err) {
+					return false, err
+				}
+				reportError(problem, c.line, err)
+				return false, nil
+			}
+			rep.Clauses++
+		}
+	}
+	return true, nil
 }
 
 func reportable(err error) bool {

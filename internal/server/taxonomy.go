@@ -179,17 +179,7 @@ func (s *Server) handleTaxonomyIndex(c echo.Context) error {
 	v.CurrentHref = "/taxonomy"
 	v.Published = publishedLine(chosen, loc)
 	v.ChangeNote = chosen.ChangeNote
-	v.Picker = components.Field{ID: "version", Name: "version", Label: "Version", Value: strconv.Itoa(chosen.Number)}
-	for _, pv := range published {
-		label := pv.Label()
-		if pv.PublishedAt != nil {
-			label += ", published " + pv.PublishedAt.In(loc).Format("2 January 2006")
-		}
-		if pv.ID == published[0].ID {
-			label += " (current)"
-		}
-		v.Picker.Options = append(v.Picker.Options, components.Option{Value: strconv.Itoa(pv.Number), Label: label})
-	}
+	v.Picker = versionPicker(published, chosen, loc)
 
 	// What this version changed, to label its categories.
 	var changed map[int64][]dealgate.TaxonomyChange
@@ -211,21 +201,7 @@ func (s *Server) handleTaxonomyIndex(c echo.Context) error {
 			v.Live++
 		}
 		inThis := changed[cat.ID]
-		for _, ch := range inThis {
-			switch ch.Kind {
-			case dealgate.ChangeAdded:
-				n.Tags = append(n.Tags, taxonomy.Tag{Kind: "active", Text: "New in " + chosen.Label()})
-			case dealgate.ChangeMoved:
-				n.Tags = append(n.Tags, taxonomy.Tag{Kind: "in-review", Text: "Moved in " + chosen.Label()})
-				n.Notes = append(n.Notes, fmt.Sprintf("Moved in %s from under %s to under %s. Clauses and deals that name it keep pointing at it.",
-					chosen.Label(), taxonomyPlaceWords(ch.From), taxonomyPlaceWords(ch.To)))
-			case dealgate.ChangeRenamed:
-				n.Tags = append(n.Tags, taxonomy.Tag{Kind: "submitted", Text: "Renamed in " + chosen.Label()})
-				n.Notes = append(n.Notes, fmt.Sprintf("Called %q until %s.", ch.From, chosen.Label()))
-			case dealgate.ChangeRedefined:
-				n.Tags = append(n.Tags, taxonomy.Tag{Kind: "caution", Text: "Definition changed in " + chosen.Label()})
-			}
-		}
+		tagChanges(&n, inThis, chosen)
 		if cat.Retired {
 			retiredIn := 0
 			if slices.ContainsFunc(inThis, func(ch dealgate.TaxonomyChange) bool { return ch.Kind == dealgate.ChangeRetired }) {
@@ -247,6 +223,41 @@ func (s *Server) handleTaxonomyIndex(c echo.Context) error {
 		return nodeErr
 	}
 	return s.render(c, http.StatusOK, taxonomy.Tree(s.page(c, "Product categories"), v))
+}
+
+// versionPicker offers every published version, newest first.
+func versionPicker(published []dealgate.TaxonomyVersion, chosen dealgate.TaxonomyVersion, loc *time.Location) components.Field {
+	f := components.Field{ID: "version", Name: "version", Label: "Version", Value: strconv.Itoa(chosen.Number)}
+	for _, pv := range published {
+		label := pv.Label()
+		if pv.PublishedAt != nil {
+			label += ", published " + pv.PublishedAt.In(loc).Format("2 January 2006")
+		}
+		if pv.ID == published[0].ID {
+			label += " (current)"
+		}
+		f.Options = append(f.Options, components.Option{Value: strconv.Itoa(pv.Number), Label: label})
+	}
+	return f
+}
+
+// tagChanges labels a category's node with what version changed about it.
+func tagChanges(n *taxonomy.Node, changes []dealgate.TaxonomyChange, version dealgate.TaxonomyVersion) {
+	for _, ch := range changes {
+		switch ch.Kind {
+		case dealgate.ChangeAdded:
+			n.Tags = append(n.Tags, taxonomy.Tag{Kind: "active", Text: "New in " + version.Label()})
+		case dealgate.ChangeMoved:
+			n.Tags = append(n.Tags, taxonomy.Tag{Kind: "in-review", Text: "Moved in " + version.Label()})
+			n.Notes = append(n.Notes, fmt.Sprintf("Moved in %s from under %s to under %s. Clauses and deals that name it keep pointing at it.",
+				version.Label(), taxonomyPlaceWords(ch.From), taxonomyPlaceWords(ch.To)))
+		case dealgate.ChangeRenamed:
+			n.Tags = append(n.Tags, taxonomy.Tag{Kind: "submitted", Text: "Renamed in " + version.Label()})
+			n.Notes = append(n.Notes, fmt.Sprintf("Called %q until %s.", ch.From, version.Label()))
+		case dealgate.ChangeRedefined:
+			n.Tags = append(n.Tags, taxonomy.Tag{Kind: "caution", Text: "Definition changed in " + version.Label()})
+		}
+	}
 }
 
 // historyUpTo keeps the entries of published versions up to number.
@@ -512,34 +523,7 @@ func (s *Server) handleCategoryView(c echo.Context) error {
 		{Key: "Excludes, for example", Value: strings.Join(cat.ExclusionExamples, "\n")},
 		{Key: "Status", Value: status},
 	}
-	parentName := func(p *int64) string {
-		if p == nil {
-			return "Top level"
-		}
-		for _, t := range []*dealgate.Taxonomy{current, draft} {
-			if t != nil {
-				if pc, ok := t.Category(*p); ok {
-					return pc.Name
-				}
-			}
-		}
-		return "Another category"
-	}
-	for _, n := range movedIn {
-		for i, e := range hist {
-			if e.VersionNumber == n && i > 0 {
-				v.Fate = append(v.Fate, fmt.Sprintf("Moved in version %d from under %s to under %s.", n, parentName(hist[i-1].ParentID), parentName(e.ParentID)))
-			}
-		}
-	}
-	for _, e := range hist {
-		row := taxonomy.CategoryVersion{Label: fmt.Sprintf("Version %d", e.VersionNumber), Href: taxonomyVersionPath(e.VersionNumber) + "#category-" + cat.Key,
-			Name: e.Name, Parent: parentName(e.ParentID), Status: "In use", StatusKind: "active"}
-		if e.Retired {
-			row.Status, row.StatusKind = "Retired", "expired"
-		}
-		v.Versions = append(v.Versions, row)
-	}
+	v.Fate, v.Versions = categoryVersions(cat, hist, movedIn, current, draft)
 	slices.Reverse(v.Versions)
 	if dealgate.Allowed(actor, dealgate.ActRegisterEdit) {
 		switch {
@@ -554,6 +538,41 @@ func (s *Server) handleCategoryView(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, taxonomy.Category(s.page(c, cat.Name), v))
+}
+
+// categoryVersions says how a category moved, from its history, and lists
+// it as it stood in each published version; parents are named from the
+// current or draft tree.
+func categoryVersions(cat dealgate.Category, hist []dealgate.CategoryHistoryEntry, movedIn []int, trees ...*dealgate.Taxonomy) (fate []string, versions []taxonomy.CategoryVersion) {
+	parentName := func(p *int64) string {
+		if p == nil {
+			return "Top level"
+		}
+		for _, t := range trees {
+			if t != nil {
+				if pc, ok := t.Category(*p); ok {
+					return pc.Name
+				}
+			}
+		}
+		return "Another category"
+	}
+	for _, n := range movedIn {
+		for i, e := range hist {
+			if e.VersionNumber == n && i > 0 {
+				fate = append(fate, fmt.Sprintf("Moved in version %d from under %s to under %s.", n, parentName(hist[i-1].ParentID), parentName(e.ParentID)))
+			}
+		}
+	}
+	for _, e := range hist {
+		row := taxonomy.CategoryVersion{Label: fmt.Sprintf("Version %d", e.VersionNumber), Href: taxonomyVersionPath(e.VersionNumber) + "#category-" + cat.Key,
+			Name: e.Name, Parent: parentName(e.ParentID), Status: "In use", StatusKind: "active"}
+		if e.Retired {
+			row.Status, row.StatusKind = "Retired", "expired"
+		}
+		versions = append(versions, row)
+	}
+	return fate, versions
 }
 
 // categoryDiffers reports whether the draft changes a published category.
