@@ -84,6 +84,42 @@ func Load(getenv func(string) string) (*Config, error) {
 		errs = append(errs, name+": "+fmt.Sprintf(format, args...))
 	}
 
+	c.readAddresses(get, bad)
+	c.readLogging(get, bad)
+	c.readLimits(get, bad)
+	c.readTimeouts(get, bad)
+	defRoles := ""
+	if c.Env == "production" {
+		defRoles = "admin,chair"
+	}
+	switch v := strings.ToLower(get("DEALGATE_SECOND_FACTOR_ROLES", defRoles)); v {
+	case "", "none":
+	default:
+		for _, name := range strings.Split(v, ",") {
+			r, err := dealgate.ParseRole(name)
+			if err != nil {
+				bad("DEALGATE_SECOND_FACTOR_ROLES", "%q is not a role (admin, chair, member, counsel, auditor)", strings.TrimSpace(name))
+				continue
+			}
+			c.SecondFactorRoles = append(c.SecondFactorRoles, r)
+		}
+	}
+
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}
+
+// getFunc reads a variable, trimmed, or def when it is unset; badFunc
+// records a problem with a variable. Load's parts share them.
+type (
+	getFunc func(name, def string) string
+	badFunc func(name, format string, args ...any)
+)
+
+// readAddresses reads where the database, the listener and the users are.
+func (c *Config) readAddresses(get getFunc, bad badFunc) {
 	if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || u.Host == "" {
 		bad("DATABASE_URL", "must be a postgres:// URL with a host, e.g. postgres://user@127.0.0.1:5432/dealgate")
 	}
@@ -105,6 +141,10 @@ func Load(getenv func(string) string) (*Config, error) {
 			bad("DEALGATE_BASE_URL", "must use https:// in production")
 		}
 	}
+}
+
+// readLogging reads the log level and format.
+func (c *Config) readLogging(get getFunc, bad badFunc) {
 	switch lvl := strings.ToLower(get("DEALGATE_LOG_LEVEL", "info")); lvl {
 	case "debug":
 		c.LogLevel = slog.LevelDebug
@@ -125,6 +165,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("DEALGATE_LOG_FORMAT", "must be text or json, not %q", c.LogFormat)
 	}
+}
+
+// readLimits reads the pool size, migrations, trusted proxies and body limits.
+func (c *Config) readLimits(get getFunc, bad badFunc) {
 	if n, err := strconv.Atoi(get("DEALGATE_DB_MAX_CONNS", "10")); err != nil || n < 1 || n > 500 {
 		bad("DEALGATE_DB_MAX_CONNS", "must be a whole number from 1 to 500")
 	} else {
@@ -160,6 +204,10 @@ func Load(getenv func(string) string) (*Config, error) {
 	} else {
 		c.MaxDocumentBytes = n
 	}
+}
+
+// readTimeouts reads the server's and the sessions' durations.
+func (c *Config) readTimeouts(get getFunc, bad badFunc) {
 	dur := func(name, def string, dst *time.Duration) {
 		d, err := time.ParseDuration(get(name, def))
 		if err != nil || d <= 0 || d > time.Hour {
@@ -182,27 +230,6 @@ func Load(getenv func(string) string) (*Config, error) {
 		*dst = d
 	}
 	longDur("DEALGATE_SESSION_LIFETIME", "12h", &c.SessionLifetime)
-	defRoles := ""
-	if c.Env == "production" {
-		defRoles = "admin,chair"
-	}
-	switch v := strings.ToLower(get("DEALGATE_SECOND_FACTOR_ROLES", defRoles)); v {
-	case "", "none":
-	default:
-		for _, name := range strings.Split(v, ",") {
-			r, err := dealgate.ParseRole(name)
-			if err != nil {
-				bad("DEALGATE_SECOND_FACTOR_ROLES", "%q is not a role (admin, chair, member, counsel, auditor)", strings.TrimSpace(name))
-				continue
-			}
-			c.SecondFactorRoles = append(c.SecondFactorRoles, r)
-		}
-	}
-
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))
-	}
-	return c, nil
 }
 
 // Production reports whether the program runs in production.
