@@ -261,12 +261,10 @@ func (tx *Tx) insertUser(ctx context.Context, in dealgate.NewUser, hash string) 
 // active admin's.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (fields "name", "email",
 // "roles", "time_zone"), ENOTFOUND, ECONFLICT (in.Version is stale),
-// EINTERNAL.
+// EINTERNAL. With any error but ENOTFOUND and the refusals it returns the
+// account as it is now, so the form can be shown again.
 func (s *Users) Update(ctx context.Context, actor *dealgate.User, in dealgate.UserUpdate) (*dealgate.User, error) {
 	if err := dealgate.Authorize(actor, dealgate.ActUserManage); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var user *dealgate.User
@@ -274,8 +272,18 @@ func (s *Users) Update(ctx context.Context, actor *dealgate.User, in dealgate.Us
 		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
 			return err
 		}
-		old, err := loadUserForEdit(ctx, tx, in.ID, in.Version)
+		old, err := tx.Q.GetUserByIDForUpdate(ctx, in.ID)
 		if err != nil {
+			return userNoRows(err, "No such user.")
+		}
+		user = toUser(old) // as it is now, for a form shown again
+		if err := dealgate.CheckVersion(in.Version); err != nil {
+			return err
+		}
+		if old.Version != in.Version {
+			return staleUser()
+		}
+		if err := in.Validate(); err != nil {
 			return err
 		}
 		next := old

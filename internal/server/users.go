@@ -114,23 +114,23 @@ type userForm struct {
 	NotifyEmail, NotifyDigest bool
 }
 
-func readUserForm(c echo.Context) (userForm, []dealgate.Role, error) {
+func readUserForm(c echo.Context) userForm {
 	params, _ := c.FormParams()
-	in := userForm{
+	return userForm{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), TimeZone: c.FormValue("time_zone"),
 		Roles: params["roles"], NotifyEmail: checked(c, "notify_email"), NotifyDigest: checked(c, "notify_digest"),
 	}
-	roles, err := dealgate.ParseRoles(in.Roles)
-	if err != nil {
-		// Report the other fields' problems too, not only the roles.
-		all := dealgate.NewUser{Name: in.Name, Email: in.Email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: in.TimeZone}
-		fields := map[string]string{"roles": "Choose roles from the list"}
-		for k, v := range dealgate.ErrorFields(all.Validate()) {
-			fields[k] = v
+}
+
+// roles are the form's ticked roles; the service validates them.
+func (f userForm) roles() []dealgate.Role {
+	var out []dealgate.Role
+	for _, r := range f.Roles {
+		if strings.TrimSpace(r) != "" {
+			out = append(out, dealgate.Role(r))
 		}
-		return in, nil, &dealgate.Error{Code: dealgate.EINVALID, Message: "Check the highlighted fields.", Fields: fields}
 	}
-	return in, roles, nil
+	return out
 }
 
 func (s *Server) userFormView(c echo.Context, title, action, cancel string, in userForm, version int64, err error) pages.FormView {
@@ -176,14 +176,10 @@ func (s *Server) handleUserNew(c echo.Context) error {
 }
 
 func (s *Server) handleUserCreate(c echo.Context) error {
-	in, roles, err := readUserForm(c)
-	var link dealgate.PasswordResetLink
-	var u *dealgate.User
-	if err == nil {
-		u, link, err = s.users.Invite(c.Request().Context(), currentUser(c), dealgate.NewUser{
-			Name: in.Name, Email: in.Email, Roles: roles, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
-		})
-	}
+	in := readUserForm(c)
+	u, link, err := s.users.Invite(c.Request().Context(), currentUser(c), dealgate.NewUser{
+		Name: in.Name, Email: in.Email, Roles: in.roles(), TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+	})
 	if err != nil {
 		status, ok := formStatus(err)
 		if !ok {
@@ -275,24 +271,19 @@ func (s *Server) handleUserEdit(c echo.Context) error {
 }
 
 func (s *Server) handleUserUpdate(c echo.Context) error {
-	u, err := s.loadUserParam(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	in, roles, err := readUserForm(c)
-	version := u.Version
-	if err == nil {
-		version, err = formVersion(c)
-	}
-	if err == nil {
-		_, err = s.users.Update(c.Request().Context(), currentUser(c), dealgate.UserUpdate{
-			ID: u.ID, Version: version, Name: in.Name, Email: in.Email, Roles: roles, TimeZone: in.TimeZone,
-			NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
-		})
-	}
+	in := readUserForm(c)
+	version, _ := formVersion(c)
+	u, err := s.users.Update(c.Request().Context(), currentUser(c), dealgate.UserUpdate{
+		ID: id, Version: version, Name: in.Name, Email: in.Email, Roles: in.roles(), TimeZone: in.TimeZone,
+		NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+	})
 	if err != nil {
 		status, ok := formStatus(err)
-		if !ok {
+		if !ok || u == nil {
 			return err
 		}
 		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
@@ -304,7 +295,7 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 		return s.render(c, status, pages.Form(s.page(c, "Edit "+u.Name),
 			s.userFormView(c, "Edit "+u.Name, userPath(u.ID)+"/edit", userPath(u.ID), in, version, err)))
 	}
-	s.flash(c, "success", "Changes to "+in.Name+" are saved.")
+	s.flash(c, "success", "Changes to "+u.Name+" are saved.")
 	return redirectSeeOther(c, userPath(u.ID))
 }
 
