@@ -487,7 +487,8 @@ func (s *Users) ResetSecondFactor(ctx context.Context, actor *dealgate.User, id,
 // UpdateProfile changes the signed-in user's own name, time zone and
 // notification preferences.
 // Errors: EUNAUTHORIZED, EFORBIDDEN (deactivated), EINVALID (fields "name",
-// "time_zone"), ECONFLICT (in.Version is stale), EINTERNAL.
+// "time_zone"), ECONFLICT (in.Version is stale: with the account as it is
+// now), EINTERNAL.
 func (s *Users) UpdateProfile(ctx context.Context, actor *dealgate.User, in dealgate.ProfileUpdate) (*dealgate.User, error) {
 	if err := dealgate.Authorize(actor, dealgate.ActSignedIn); err != nil {
 		return nil, err
@@ -501,7 +502,11 @@ func (s *Users) UpdateProfile(ctx context.Context, actor *dealgate.User, in deal
 		if err != nil {
 			return err
 		}
+		if err := dealgate.CheckVersion(in.Version); err != nil {
+			return err
+		}
 		if old.Version != in.Version {
+			user = toUser(old) // as it is now, for the form shown again
 			return staleUser()
 		}
 		next := old

@@ -97,22 +97,17 @@ func (s *Server) handleAccount(c echo.Context) error {
 func (s *Server) handleAccountUpdate(c echo.Context) error {
 	u := currentUser(c)
 	in := profileInput{c.FormValue("name"), c.FormValue("time_zone"), checked(c, "notify_email"), checked(c, "notify_digest")}
-	version, err := formVersion(c)
-	if err == nil {
-		_, err = s.users.UpdateProfile(c.Request().Context(), u, dealgate.ProfileUpdate{
-			Version: version, Name: in.Name, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
-		})
-	}
+	version, _ := formVersion(c)
+	fresh, err := s.users.UpdateProfile(c.Request().Context(), u, dealgate.ProfileUpdate{
+		Version: version, Name: in.Name, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+	})
 	if err != nil {
 		status, ok := formStatus(err)
 		if !ok {
 			return err
 		}
-		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
-			// Show the current record; keep what they typed in the form.
-			if fresh, ferr := s.users.ByID(c.Request().Context(), u.ID); ferr == nil {
-				u = fresh
-			}
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT && fresh != nil {
+			u = fresh // show the current record; keep what they typed in the form
 		}
 		return s.renderAccount(c, status, u, in, err)
 	}
