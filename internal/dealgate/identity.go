@@ -69,12 +69,10 @@ type UserUpdate struct {
 
 // Validate trims and normalises u in place; EINVALID per field.
 func (u *UserUpdate) Validate() error {
-	var v Validation
-	u.Name = ValidateName(&v, "name", u.Name)
-	u.Email = ValidateEmail(&v, "email", u.Email)
-	u.Roles = ValidateRoles(&v, "roles", u.Roles)
-	u.TimeZone = ValidateTimeZone(&v, "time_zone", u.TimeZone)
-	return v.Err()
+	n := NewUser{Name: u.Name, Email: u.Email, Roles: u.Roles, TimeZone: u.TimeZone}
+	err := n.Validate()
+	u.Name, u.Email, u.Roles, u.TimeZone = n.Name, n.Email, n.Roles, n.TimeZone
+	return err
 }
 
 // ProfileUpdate is what people may change about themselves.
