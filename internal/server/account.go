@@ -82,8 +82,8 @@ func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in 
 		Fields: []templ.Component{
 			components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Value: in.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "name"}),
 			components.SelectField(timeZoneField(in.TimeZone, errs["time_zone"])),
-			components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email me about deals I am involved in", Value: boolValue(in.NotifyEmail)}),
-			components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Send me a weekly digest", Value: boolValue(in.NotifyDigest)}),
+			components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email me about deals I am involved in", Value: components.BoolValue(in.NotifyEmail)}),
+			components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Send me a weekly digest", Value: components.BoolValue(in.NotifyDigest)}),
 		},
 	}
 	return s.render(c, status, account.Profile(s.page(c, "Your account"), v))

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -281,43 +280,8 @@ func readAgreementForm(c echo.Context) dealgate.AgreementForm {
 
 func (s *Server) agreementFormView(c echo.Context, title, action, cancel string, f dealgate.AgreementForm, version int64, err error) pages.FormView {
 	errs, summary := formErrors(err, "title", "party", "kind", "binding", "status", "signed_on", "effective_on", "expires_on", "value", "currency", "summary", "notes")
-	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
-	for _, k := range dealgate.AllAgreementKinds {
-		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label()})
-	}
-	statuses := []components.Option{}
-	for _, st := range dealgate.AllAgreementStatuses {
-		statuses = append(statuses, components.Option{Value: string(st), Label: st.Label()})
-	}
-	var currencies []components.Option
-	for _, cur := range dealgate.Currencies {
-		currencies = append(currencies, components.Option{Value: cur.Code, Label: cur.Code + " – " + cur.Name})
-	}
-	if f.Status == "" {
-		f.Status = string(dealgate.StatusDraft)
-	}
-	if f.Currency == "" {
-		f.Currency = "USD"
-	}
-	fields := []templ.Component{
-		components.TextField(components.Field{ID: "title", Name: "title", Label: "Title", Value: f.Title, Error: errs["title"], MaxLength: 300}),
-		components.TextField(components.Field{ID: "party", Name: "party", Label: "Party", Hint: "The company's name or one of its aliases, as in the party register", Value: f.Party, Error: errs["party"], MaxLength: 200}),
-		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind", Value: f.Kind, Error: errs["kind"], Options: kinds}),
-		components.CheckboxField(components.Field{ID: "binding", Name: "binding", Label: "Binding agreement", Hint: "Leave unticked for a non-binding memorandum or letter of intent", Value: boolValue(f.Binding), Error: errs["binding"]}),
-		components.SelectField(components.Field{ID: "status", Name: "status", Label: "Status", Hint: "An active agreement becomes expired automatically after its expiry date", Value: f.Status, Error: errs["status"], Options: statuses}),
-		components.TextField(components.Field{ID: "signed_on", Name: "signed_on", Label: "Signed on", Type: "date", Value: f.SignedOn, Error: errs["signed_on"]}),
-		components.TextField(components.Field{ID: "effective_on", Name: "effective_on", Label: "Effective from", Type: "date", Value: f.EffectiveOn, Error: errs["effective_on"]}),
-		components.TextField(components.Field{ID: "expires_on", Name: "expires_on", Label: "Expires on", Hint: "Leave empty if it has no fixed end", Type: "date", Value: f.ExpiresOn, Error: errs["expires_on"]}),
-		components.TextField(components.Field{ID: "value", Name: "value", Label: "Total value", Hint: "In major units, e.g. 11,000,000,000 or 1250.50", Inputmode: "decimal", Value: f.Value, Error: errs["value"], MaxLength: 40}),
-		components.SelectField(components.Field{ID: "currency", Name: "currency", Label: "Currency", Value: f.Currency, Error: errs["currency"], Options: currencies}),
-		components.TextArea(components.Field{ID: "summary", Name: "summary", Label: "Summary", Hint: "What the agreement does, in plain words; searchable", Value: f.Summary, Error: errs["summary"], Rows: 5}),
-		components.TextArea(components.Field{ID: "notes", Name: "notes", Label: "Notes", Value: f.Notes, Error: errs["notes"], Rows: 3}),
-	}
-	if version > 0 {
-		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
-	} else {
-		fields = append(fields, pages.Hidden(onceField, newOnceToken()))
-	}
+	fields := agreements.AgreementFields(f, errs)
+	fields = append(fields, formKey(version))
 	return pages.FormView{Caption: "Agreements", Title: title, Action: action, Submit: "Save agreement", Cancel: cancel,
 		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}
 }

@@ -3,14 +3,12 @@ package server
 import (
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/agreements"
 	"github.com/dealgate/dealgate/web/components"
 	"github.com/dealgate/dealgate/web/pages"
 )
@@ -48,63 +46,8 @@ func (s *Server) clauseFormView(c echo.Context, a dealgate.Agreement, title, act
 	if terr != nil && dealgate.ErrorCode(terr) != dealgate.ENOTFOUND {
 		return pages.FormView{}, terr
 	}
-	catOpts := func(selected []string) []components.Option {
-		var out []components.Option
-		if tax == nil {
-			return out
-		}
-		for _, cat := range tax.Categories {
-			id := strconv.FormatInt(cat.ID, 10)
-			sel := slices.Contains(selected, id)
-			if cat.Retired && !sel {
-				continue // retired categories stay only where already chosen
-			}
-			label := strings.Repeat("— ", cat.Depth) + cat.Name
-			if cat.Retired {
-				label += " (retired)"
-			}
-			out = append(out, components.Option{Value: id, Label: label, Selected: sel})
-		}
-		return out
-	}
-	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
-	for _, k := range dealgate.AllClauseKinds {
-		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label(), Selected: string(k) == f.Kind})
-	}
-	var scopes []components.Option
-	for _, sc := range dealgate.AllRestrictionScopes {
-		scopes = append(scopes, components.Option{Value: string(sc), Label: sc.Label(), Selected: string(sc) == f.Scope})
-	}
-	partyKinds := []components.Option{{Value: "", Label: "Choose a kind of party"}}
-	for _, k := range dealgate.AllPartyKinds {
-		partyKinds = append(partyKinds, components.Option{Value: string(k), Label: k.Label(), Selected: string(k) == f.RestrictedKind})
-	}
-	var regions []components.Option
-	for _, r := range dealgate.Regions {
-		regions = append(regions, components.Option{Value: r.Code, Label: r.Name, Selected: slices.Contains(f.Regions, r.Code)})
-	}
-	fields := []templ.Component{
-		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind of clause", Value: f.Kind, Error: errs["kind"], Options: kinds}),
-		components.TextField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, by name or alias, e.g. " + a.Party.Name, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}),
-		components.CheckboxGroup("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], catOpts(f.Categories)),
-		components.CheckboxGroup("Categories explicitly excluded", "excluded_category_ids", "Optional: parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], catOpts(f.Excluded)),
-		components.RadioGroup("Whom the clause restricts", "restriction_scope", "", errs[components.GroupID("restriction_scope")], scopes),
-		components.SelectField(components.Field{ID: "restricted_kind", Name: "restricted_kind", Label: "Kind of party restricted", Hint: "When the clause restricts a class, e.g. any cloud provider", Value: f.RestrictedKind, Error: errs["restricted_kind"], Options: partyKinds}),
-		components.TextArea(components.Field{ID: "restricted_parties", Name: "restricted_parties", Label: "Named parties restricted", Hint: "One party name per line, when the clause names them. A parent company covers its affiliates.", Value: f.RestrictedParties, Error: errs["restricted_parties"], Rows: 3}),
-		components.TextArea(components.Field{ID: "exception_parties", Name: "exception_parties", Label: "Exceptions", Hint: "One party name per line: parties the restriction does not apply to", Value: f.ExceptionParties, Error: errs["exception_parties"], Rows: 2}),
-		components.CheckboxField(components.Field{ID: "worldwide", Name: "worldwide", Label: "Applies worldwide", Value: boolValue(f.Worldwide), Error: errs["worldwide"]}),
-		components.CheckboxGroup("Regions", "regions", "When not worldwide: where the clause applies", errs[components.GroupID("regions")], regions),
-		components.TextField(components.Field{ID: "valid_from", Name: "valid_from", Label: "Applies from", Hint: "Leave empty to follow the agreement's dates", Type: "date", Value: f.ValidFrom, Error: errs["valid_from"]}),
-		components.TextField(components.Field{ID: "valid_until", Name: "valid_until", Label: "Applies until", Type: "date", Value: f.ValidUntil, Error: errs["valid_until"]}),
-		components.TextField(components.Field{ID: "notice_days", Name: "notice_days", Label: "Notice period (days)", Type: "number", Inputmode: "numeric", Value: f.NoticeDays, Error: errs["notice_days"]}),
-		components.TextField(components.Field{ID: "section", Name: "section", Label: "Section reference", Hint: "e.g. 4.2", Value: f.Section, Error: errs["section"], MaxLength: 50}),
-		components.TextArea(components.Field{ID: "text", Name: "text", Label: "Clause text", Hint: "As written in the agreement; it is searchable", Value: f.Text, Error: errs["text"], Rows: 8}),
-	}
-	if version > 0 {
-		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
-	} else {
-		fields = append(fields, pages.Hidden(onceField, newOnceToken()))
-	}
+	fields := agreements.ClauseFields(f, errs, tax, a.Party.Name)
+	fields = append(fields, formKey(version))
 	return pages.FormView{Caption: a.Title, Title: title, Action: action, Submit: "Save clause", Cancel: agreementPath(a.ID) + "#clauses",
 		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}, nil
 }

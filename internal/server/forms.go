@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/web/components"
+	"github.com/dealgate/dealgate/web/pages"
 )
 
 // formErrors turns a domain error into the messages a form shows: one per
@@ -88,13 +90,6 @@ func idParam(c echo.Context, name string) (int64, error) {
 // checked reads a checkbox that sends "true" when ticked.
 func checked(c echo.Context, name string) bool { return c.FormValue(name) == "true" }
 
-func boolValue(b bool) string {
-	if b {
-		return "true"
-	}
-	return ""
-}
-
 // onceField carries a create form's one-time token, which the create's
 // service claims in its transaction: a double click or a resubmitted page
 // is refused (ECONFLICT) instead of creating a second record.
@@ -105,6 +100,15 @@ func newOnceToken() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// formKey is what identifies a form's submission: an edit form's version,
+// or a create form's one-time token.
+func formKey(version int64) templ.Component {
+	if version > 0 {
+		return pages.Hidden("version", strconv.FormatInt(version, 10))
+	}
+	return pages.Hidden(onceField, newOnceToken())
 }
 
 // alreadySubmitted answers a refused second submission of a create form:

@@ -57,7 +57,7 @@ func (s *Server) handlePartyIndex(c echo.Context) error {
 	for _, k := range dealgate.AllPartyKinds {
 		view.Kind.Options = append(view.Kind.Options, components.Option{Value: string(k), Label: k.Label()})
 	}
-	view.IncludeRetired = components.Field{ID: "retired", Name: "retired", Label: "Include retired parties", Value: boolValue(f.IncludeRetired)}
+	view.IncludeRetired = components.Field{ID: "retired", Name: "retired", Label: "Include retired parties", Value: components.BoolValue(f.IncludeRetired)}
 	view.NameHeader = sortHeader(c, "Name", "name", f.Sort, desc)
 	view.KindHeader = sortHeader(c, "Kind", "kind", f.Sort, desc)
 	view.UpdatedHeader = sortHeader(c, "Last changed", "updated_at", f.Sort, desc)

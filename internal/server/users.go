@@ -157,8 +157,8 @@ func (s *Server) userFormView(c echo.Context, title, action, cancel string, in u
 		components.TextField(components.Field{ID: "email", Name: "email", Label: "Email address", Type: "email", Value: in.Email, Error: errs["email"], MaxLength: 254, Autocomplete: "off"}),
 		components.CheckboxGroup("Roles", "roles", "Choose every role this person holds. A person never votes on a deal they submitted.", errs[components.GroupID("roles")], roleOpts),
 		components.SelectField(timeZoneField(in.TimeZone, errs["time_zone"])),
-		components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email notifications", Value: boolValue(in.NotifyEmail)}),
-		components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Weekly digest", Value: boolValue(in.NotifyDigest)}),
+		components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email notifications", Value: components.BoolValue(in.NotifyEmail)}),
+		components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Weekly digest", Value: components.BoolValue(in.NotifyDigest)}),
 	}
 	if version > 0 {
 		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))

@@ -234,3 +234,11 @@ func anyActions(rows []SummaryRow) bool {
 	}
 	return false
 }
+
+// BoolValue is a ticked checkbox's value: "true", or "" when unticked.
+func BoolValue(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
+}

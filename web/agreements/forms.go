@@ -1,0 +1,110 @@
+package agreements
+
+// The agreement and clause forms' fields, typed here so that handlers only
+// pass the values as typed and the messages.
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/components"
+)
+
+// AgreementFields are the agreement form's fields, filled in with f as
+// typed and each field's message from errs.
+func AgreementFields(f dealgate.AgreementForm, errs map[string]string) []templ.Component {
+	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
+	for _, k := range dealgate.AllAgreementKinds {
+		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label()})
+	}
+	statuses := []components.Option{}
+	for _, st := range dealgate.AllAgreementStatuses {
+		statuses = append(statuses, components.Option{Value: string(st), Label: st.Label()})
+	}
+	var currencies []components.Option
+	for _, cur := range dealgate.Currencies {
+		currencies = append(currencies, components.Option{Value: cur.Code, Label: cur.Code + " – " + cur.Name})
+	}
+	if f.Status == "" {
+		f.Status = string(dealgate.StatusDraft)
+	}
+	if f.Currency == "" {
+		f.Currency = "USD"
+	}
+	return []templ.Component{
+		components.TextField(components.Field{ID: "title", Name: "title", Label: "Title", Value: f.Title, Error: errs["title"], MaxLength: 300}),
+		components.TextField(components.Field{ID: "party", Name: "party", Label: "Party", Hint: "The company's name or one of its aliases, as in the party register", Value: f.Party, Error: errs["party"], MaxLength: 200}),
+		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind", Value: f.Kind, Error: errs["kind"], Options: kinds}),
+		components.CheckboxField(components.Field{ID: "binding", Name: "binding", Label: "Binding agreement", Hint: "Leave unticked for a non-binding memorandum or letter of intent", Value: components.BoolValue(f.Binding), Error: errs["binding"]}),
+		components.SelectField(components.Field{ID: "status", Name: "status", Label: "Status", Hint: "An active agreement becomes expired automatically after its expiry date", Value: f.Status, Error: errs["status"], Options: statuses}),
+		components.TextField(components.Field{ID: "signed_on", Name: "signed_on", Label: "Signed on", Type: "date", Value: f.SignedOn, Error: errs["signed_on"]}),
+		components.TextField(components.Field{ID: "effective_on", Name: "effective_on", Label: "Effective from", Type: "date", Value: f.EffectiveOn, Error: errs["effective_on"]}),
+		components.TextField(components.Field{ID: "expires_on", Name: "expires_on", Label: "Expires on", Hint: "Leave empty if it has no fixed end", Type: "date", Value: f.ExpiresOn, Error: errs["expires_on"]}),
+		components.TextField(components.Field{ID: "value", Name: "value", Label: "Total value", Hint: "In major units, e.g. 11,000,000,000 or 1250.50", Inputmode: "decimal", Value: f.Value, Error: errs["value"], MaxLength: 40}),
+		components.SelectField(components.Field{ID: "currency", Name: "currency", Label: "Currency", Value: f.Currency, Error: errs["currency"], Options: currencies}),
+		components.TextArea(components.Field{ID: "summary", Name: "summary", Label: "Summary", Hint: "What the agreement does, in plain words; searchable", Value: f.Summary, Error: errs["summary"], Rows: 5}),
+		components.TextArea(components.Field{ID: "notes", Name: "notes", Label: "Notes", Value: f.Notes, Error: errs["notes"], Rows: 3}),
+	}
+}
+
+// ClauseFields are the clause form's fields, filled in with f as typed and
+// each field's message from errs. Categories come from tax (nil: none
+// published yet); the beneficiary's hint names the agreement's party.
+func ClauseFields(f dealgate.ClauseForm, errs map[string]string, tax *dealgate.Taxonomy, party string) []templ.Component {
+	catOpts := func(selected []string) []components.Option {
+		var out []components.Option
+		if tax == nil {
+			return out
+		}
+		for _, cat := range tax.Categories {
+			id := strconv.FormatInt(cat.ID, 10)
+			sel := slices.Contains(selected, id)
+			if cat.Retired && !sel {
+				continue // retired categories stay only where already chosen
+			}
+			label := strings.Repeat("— ", cat.Depth) + cat.Name
+			if cat.Retired {
+				label += " (retired)"
+			}
+			out = append(out, components.Option{Value: id, Label: label, Selected: sel})
+		}
+		return out
+	}
+	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
+	for _, k := range dealgate.AllClauseKinds {
+		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label(), Selected: string(k) == f.Kind})
+	}
+	var scopes []components.Option
+	for _, sc := range dealgate.AllRestrictionScopes {
+		scopes = append(scopes, components.Option{Value: string(sc), Label: sc.Label(), Selected: string(sc) == f.Scope})
+	}
+	partyKinds := []components.Option{{Value: "", Label: "Choose a kind of party"}}
+	for _, k := range dealgate.AllPartyKinds {
+		partyKinds = append(partyKinds, components.Option{Value: string(k), Label: k.Label(), Selected: string(k) == f.RestrictedKind})
+	}
+	var regions []components.Option
+	for _, r := range dealgate.Regions {
+		regions = append(regions, components.Option{Value: r.Code, Label: r.Name, Selected: slices.Contains(f.Regions, r.Code)})
+	}
+	return []templ.Component{
+		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind of clause", Value: f.Kind, Error: errs["kind"], Options: kinds}),
+		components.TextField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, by name or alias, e.g. " + party, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}),
+		components.CheckboxGroup("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], catOpts(f.Categories)),
+		components.CheckboxGroup("Categories explicitly excluded", "excluded_category_ids", "Optional: parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], catOpts(f.Excluded)),
+		components.RadioGroup("Whom the clause restricts", "restriction_scope", "", errs[components.GroupID("restriction_scope")], scopes),
+		components.SelectField(components.Field{ID: "restricted_kind", Name: "restricted_kind", Label: "Kind of party restricted", Hint: "When the clause restricts a class, e.g. any cloud provider", Value: f.RestrictedKind, Error: errs["restricted_kind"], Options: partyKinds}),
+		components.TextArea(components.Field{ID: "restricted_parties", Name: "restricted_parties", Label: "Named parties restricted", Hint: "One party name per line, when the clause names them. A parent company covers its affiliates.", Value: f.RestrictedParties, Error: errs["restricted_parties"], Rows: 3}),
+		components.TextArea(components.Field{ID: "exception_parties", Name: "exception_parties", Label: "Exceptions", Hint: "One party name per line: parties the restriction does not apply to", Value: f.ExceptionParties, Error: errs["exception_parties"], Rows: 2}),
+		components.CheckboxField(components.Field{ID: "worldwide", Name: "worldwide", Label: "Applies worldwide", Value: components.BoolValue(f.Worldwide), Error: errs["worldwide"]}),
+		components.CheckboxGroup("Regions", "regions", "When not worldwide: where the clause applies", errs[components.GroupID("regions")], regions),
+		components.TextField(components.Field{ID: "valid_from", Name: "valid_from", Label: "Applies from", Hint: "Leave empty to follow the agreement's dates", Type: "date", Value: f.ValidFrom, Error: errs["valid_from"]}),
+		components.TextField(components.Field{ID: "valid_until", Name: "valid_until", Label: "Applies until", Type: "date", Value: f.ValidUntil, Error: errs["valid_until"]}),
+		components.TextField(components.Field{ID: "notice_days", Name: "notice_days", Label: "Notice period (days)", Type: "number", Inputmode: "numeric", Value: f.NoticeDays, Error: errs["notice_days"]}),
+		components.TextField(components.Field{ID: "section", Name: "section", Label: "Section reference", Hint: "e.g. 4.2", Value: f.Section, Error: errs["section"], MaxLength: 50}),
+		components.TextArea(components.Field{ID: "text", Name: "text", Label: "Clause text", Hint: "As written in the agreement; it is searchable", Value: f.Text, Error: errs["text"], Rows: 8}),
+	}
+}
