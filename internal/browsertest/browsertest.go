@@ -91,6 +91,13 @@ func NewBrowser(t testing.TB) *Browser {
 	if _, err := chromedp.Call(ctx, log.Enable, cdp.Empty{}); err != nil {
 		t.Fatalf("browsertest: enable log domain: %v", err)
 	}
+	b.collectProblems(ctx)
+	return b
+}
+
+// collectProblems records console errors, uncaught exceptions and browser
+// log errors of ctx's page, for the test to fail on.
+func (b *Browser) collectProblems(ctx context.Context) {
 	collect := func(seq func(func(string, error) bool)) {
 		go seq(func(msg string, err error) bool {
 			if err != nil {
@@ -144,7 +151,6 @@ func NewBrowser(t testing.TB) *Browser {
 			}
 		}
 	})
-	return b
 }
 
 // App is the real server running in-process for a test.

@@ -61,18 +61,7 @@ func (s *Users) SignIn(ctx context.Context, email, password string) (*dealgate.S
 	if err != nil {
 		return nil, dealgate.Internal(err)
 	}
-	reason := ""
-	switch {
-	case !found:
-		reason = "unknown_email"
-	case row.PasswordHash == "":
-		reason = "no_password"
-	case !ok:
-		reason = "wrong_password"
-	case row.Status != string(dealgate.UserActive):
-		reason = "deactivated"
-	}
-	if reason != "" {
+	if reason := signInRefusal(found, row, ok); reason != "" {
 		after := map[string]any{"stage": "password", "reason": reason}
 		if found {
 			after["user_id"] = row.ID
@@ -116,6 +105,22 @@ func (s *Users) SignIn(ctx context.Context, email, password string) (*dealgate.S
 		return nil, err
 	}
 	return &dealgate.SignInResult{User: user, SetUpSecondFactor: dealgate.MustSetUpSecondFactor(user, s.SecondFactorRoles)}, nil
+}
+
+// signInRefusal is why a password sign-in is refused, as the audit trail
+// records it, or "" when the password opens an active account.
+func signInRefusal(found bool, row sqlc.User, passwordOK bool) string {
+	switch {
+	case !found:
+		return "unknown_email"
+	case row.PasswordHash == "":
+		return "no_password"
+	case !passwordOK:
+		return "wrong_password"
+	case row.Status != string(dealgate.UserActive):
+		return "deactivated"
+	}
+	return ""
 }
 
 // SignInSecondFactor finishes a sign-in whose password step returned
