@@ -272,21 +272,16 @@ var demoAgreements = []demoAgreement{
 	},
 }
 
-// loadRegister loads the demo register: version 1 of the taxonomy, the
-// parties, and the agreements with their clauses. Owners are the demo
-// counsel when that account exists.
-func loadRegister(ctx context.Context, tx *postgres.Tx) error {
-	cats, err := loadDemoTaxonomy(ctx, tx)
-	if err != nil {
-		return err
-	}
+// loadDemoParties adds the demo's parties that are missing, parents first,
+// and returns every demo party's ID by name.
+func loadDemoParties(ctx context.Context, tx *postgres.Tx) (map[string]int64, error) {
 	parties := map[string]int64{}
 	for _, p := range demoParties {
 		if existing, err := tx.FindPartyByName(ctx, p.name); err == nil {
 			parties[p.name] = existing.ID
 			continue
 		} else if dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
-			return err
+			return nil, err
 		}
 		in := dealgate.PartyInput{Name: p.name, Kind: p.kind, Aliases: p.aliases, Website: p.website, Notes: p.notes}
 		if p.parent != "" {
@@ -295,9 +290,24 @@ func loadRegister(ctx context.Context, tx *postgres.Tx) error {
 		}
 		created, err := tx.CreateParty(ctx, nil, in)
 		if err != nil {
-			return fmt.Errorf("party %s: %w", p.name, err)
+			return nil, fmt.Errorf("party %s: %w", p.name, err)
 		}
 		parties[p.name] = created.ID
+	}
+	return parties, nil
+}
+
+// loadRegister loads the demo register: version 1 of the taxonomy, the
+// parties, and the agreements with their clauses. Owners are the demo
+// counsel when that account exists.
+func loadRegister(ctx context.Context, tx *postgres.Tx) error {
+	cats, err := loadDemoTaxonomy(ctx, tx)
+	if err != nil {
+		return err
+	}
+	parties, err := loadDemoParties(ctx, tx)
+	if err != nil {
+		return err
 	}
 	var owner *int64
 	if id, err := tx.Q.UserIDByEmail(ctx, "counsel@dealgate.example"); err == nil {

@@ -124,8 +124,9 @@ func copyRows(ctx context.Context, tx *postgres.Tx, table string, cols []string,
 	return nil
 }
 
-// taxonomy publishes a new version: the current one plus a generated tree.
-func (g *scaleGen) taxonomy(ctx context.Context, tx *postgres.Tx) error {
+// startDraft opens the draft the generated categories go into, a copy of
+// the published taxonomy when there is one.
+func (g *scaleGen) startDraft(ctx context.Context, tx *postgres.Tx) error {
 	var basedOn *int64
 	var cur int64
 	if err := tx.QueryRow(ctx, `SELECT id FROM taxonomy_version WHERE status = 'published' ORDER BY number DESC LIMIT 1`).Scan(&cur); err == nil {
@@ -143,29 +144,46 @@ func (g *scaleGen) taxonomy(ctx context.Context, tx *postgres.Tx) error {
 			return err
 		}
 	}
-	n := g.opts.Categories
-	roots := max(1, min(12, n/150))
-	g.catNames = map[int64]string{}
-	depth := map[int64]int{}
-	children := map[int64]int{}
-	// Live siblings must have distinct names, the copied ones included.
+	return nil
+}
+
+// liveSiblingNames are the draft's live categories as parent|lower(name).
+func (g *scaleGen) liveSiblingNames(ctx context.Context, tx *postgres.Tx) (map[string]bool, error) {
 	sibling := map[string]bool{}
 	existing, err := tx.Query(ctx, `SELECT coalesce(parent_id, 0), lower(name) FROM category_revision
 		WHERE taxonomy_version_id = $1 AND NOT retired`, g.versionID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for existing.Next() {
 		var parent int64
 		var name string
 		if err := existing.Scan(&parent, &name); err != nil {
 			existing.Close()
-			return err
+			return nil, err
 		}
 		sibling[fmt.Sprint(parent)+"|"+name] = true
 	}
 	existing.Close()
 	if err := existing.Err(); err != nil {
+		return nil, err
+	}
+	return sibling, nil
+}
+
+// taxonomy publishes a new version: the current one plus a generated tree.
+func (g *scaleGen) taxonomy(ctx context.Context, tx *postgres.Tx) error {
+	if err := g.startDraft(ctx, tx); err != nil {
+		return err
+	}
+	n := g.opts.Categories
+	roots := max(1, min(12, n/150))
+	g.catNames = map[int64]string{}
+	depth := map[int64]int{}
+	children := map[int64]int{}
+	// Live siblings must have distinct names, the copied ones included.
+	sibling, err := g.liveSiblingNames(ctx, tx)
+	if err != nil {
 		return err
 	}
 	cats := make([][]any, 0, n)
@@ -370,6 +388,21 @@ func (g *scaleGen) sentence(party string) string {
 	return fmt.Sprintf(g.pick(scaleSentences), party, g.pick(scaleProducts), g.pick(scaleQualifiers), 15*(1+g.rnd.IntN(8)))
 }
 
+// randomRegions is a clause's territory: nil (worldwide) two times in
+// three, else one to three of codes.
+func (g *scaleGen) randomRegions(codes []string) []string {
+	var regions []string
+	if g.rnd.IntN(3) == 0 {
+		for range 1 + g.rnd.IntN(3) {
+			r := codes[g.rnd.IntN(len(codes))]
+			if !containsStr(regions, r) {
+				regions = append(regions, r)
+			}
+		}
+	}
+	return regions
+}
+
 func (g *scaleGen) clauses(ctx context.Context, tx *postgres.Tx) error {
 	n := g.opts.Clauses
 	clauses := make([][]any, 0, n)
@@ -395,15 +428,7 @@ func (g *scaleGen) clauses(ctx context.Context, tx *postgres.Tx) error {
 			k := string(dealgate.AllPartyKinds[g.rnd.IntN(len(dealgate.AllPartyKinds))])
 			rkind = &k
 		}
-		var regions []string
-		if g.rnd.IntN(3) == 0 {
-			for range 1 + g.rnd.IntN(3) {
-				r := regionCodes[g.rnd.IntN(len(regionCodes))]
-				if !containsStr(regions, r) {
-					regions = append(regions, r)
-				}
-			}
-		}
+		regions := g.randomRegions(regionCodes)
 		var until *time.Time
 		if u := g.agrUntil[ai]; u != nil && g.rnd.IntN(4) == 0 {
 			d := g.agrFrom[ai].AddDate(0, 0, int(u.Sub(g.agrFrom[ai]).Hours()/24)/2)
