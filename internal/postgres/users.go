@@ -327,83 +327,78 @@ func (s *Users) Update(ctx context.Context, actor *dealgate.User, in dealgate.Us
 	return user, err
 }
 
+// administer runs an admin's change of account id in one transaction: the
+// actor is authorised and re-read (someone demoted a moment ago cannot act),
+// the account is locked and the version the admin opened is checked. change
+// returns the account as saved.
+func (s *Users) administer(ctx context.Context, actor *dealgate.User, id, version int64, change func(tx *Tx, old sqlc.User) (sqlc.User, error)) (*dealgate.User, error) {
+	return authorized(ctx, s.db, actor, dealgate.ActUserManage, func(tx *Tx) (*dealgate.User, error) {
+		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
+			return nil, err
+		}
+		old, err := loadUserForEdit(ctx, tx, id, version)
+		if err != nil {
+			return nil, err
+		}
+		saved, err := change(tx, old)
+		if err != nil {
+			return nil, err
+		}
+		return toUser(saved), nil
+	})
+}
+
 // Deactivate stops an account: it can no longer sign in, every session of it
 // ends at once (the session epoch moves on) and its open password links are
 // void. Admins cannot deactivate themselves.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (own account, last admin),
 // ENOTFOUND, ECONFLICT (stale version, or already deactivated), EINTERNAL.
 func (s *Users) Deactivate(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActUserManage); err != nil {
-		return nil, err
-	}
-	var user *dealgate.User
-	err := s.db.InTx(ctx, func(tx *Tx) error {
-		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
-			return err
-		}
-		old, err := loadUserForEdit(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
+	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
 		if old.Status == string(dealgate.UserDeactivated) {
-			return dealgate.Errorf(dealgate.ECONFLICT, "This account is already deactivated.")
+			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account is already deactivated.")
 		}
 		if err := dealgate.CheckAdminRemoval(actor, old.ID, slices.Contains(old.Roles, "admin"), true, tx.activeAdmins(ctx)); err != nil {
-			return err
+			return old, err
 		}
 		next := old
 		next.Status = string(dealgate.UserDeactivated)
 		next.SessionEpoch++
 		if err := tx.Q.DeleteUnusedPasswordResetTokens(ctx, old.ID); err != nil {
-			return fmt.Errorf("void password links: %w", err)
+			return old, fmt.Errorf("void password links: %w", err)
 		}
 		saved, err := tx.saveUser(ctx, next)
 		if err != nil {
-			return err
+			return saved, err
 		}
-		user = toUser(saved)
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return saved, tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
 			Action: "user.deactivated", EntityType: "user", EntityID: userEntityID(old.ID),
 			Before: map[string]any{"status": old.Status, "version": old.Version},
 			After:  map[string]any{"status": saved.Status, "version": saved.Version, "sessions_ended": true},
 		}))
 	})
-	return user, err
 }
 
 // Reactivate lets a deactivated account sign in again with its password.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (stale version, or
 // already active), EINTERNAL.
 func (s *Users) Reactivate(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActUserManage); err != nil {
-		return nil, err
-	}
-	var user *dealgate.User
-	err := s.db.InTx(ctx, func(tx *Tx) error {
-		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
-			return err
-		}
-		old, err := loadUserForEdit(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
+	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
 		if old.Status == string(dealgate.UserActive) {
-			return dealgate.Errorf(dealgate.ECONFLICT, "This account is already active.")
+			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account is already active.")
 		}
 		next := old
 		next.Status = string(dealgate.UserActive)
 		saved, err := tx.saveUser(ctx, next)
 		if err != nil {
-			return err
+			return saved, err
 		}
-		user = toUser(saved)
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return saved, tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
 			Action: "user.reactivated", EntityType: "user", EntityID: userEntityID(old.ID),
 			Before: map[string]any{"status": old.Status, "version": old.Version},
 			After:  map[string]any{"status": saved.Status, "version": saved.Version},
 		}))
 	})
-	return user, err
 }
 
 // IssuePasswordReset makes a one-time link for an active account to set a
@@ -453,33 +448,20 @@ func (s *Users) IssuePasswordReset(ctx context.Context, actor *dealgate.User, id
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (stale version, or
 // no second factor), EINTERNAL.
 func (s *Users) ResetSecondFactor(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActUserManage); err != nil {
-		return nil, err
-	}
-	var user *dealgate.User
-	err := s.db.InTx(ctx, func(tx *Tx) error {
-		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
-			return err
-		}
-		old, err := loadUserForEdit(ctx, tx, id, version)
-		if err != nil {
-			return err
-		}
+	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
 		if !old.TotpEnabled && old.TotpSecret == nil {
-			return dealgate.Errorf(dealgate.ECONFLICT, "This account has no second factor to reset.")
+			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account has no second factor to reset.")
 		}
 		saved, err := tx.clearSecondFactor(ctx, old)
 		if err != nil {
-			return err
+			return saved, err
 		}
-		user = toUser(saved)
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return saved, tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
 			Action: "user.totp_reset", EntityType: "user", EntityID: userEntityID(old.ID),
 			Before: map[string]any{"totp_enabled": old.TotpEnabled, "version": old.Version},
 			After:  map[string]any{"totp_enabled": false, "version": saved.Version, "sessions_ended": true},
 		}))
 	})
-	return user, err
 }
 
 // --- self-service -----------------------------------------------------------------
