@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/base64"
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -25,28 +24,6 @@ func (s *Server) registerAccountRoutes() {
 	s.post("/account/two-factor", setupAccess, s.handleTwoFactorConfirm)
 	s.post("/account/two-factor/remove", signedIn, s.handleTwoFactorRemove)
 	s.post("/account/two-factor/recovery-codes", signedIn, s.handleRecoveryCodes)
-}
-
-// commonTimeZones are offered first; any other IANA zone a user already
-// has stays selectable.
-var commonTimeZones = []string{
-	"Europe/London", "Europe/Dublin", "Europe/Paris", "Europe/Berlin", "Europe/Amsterdam", "Europe/Zurich",
-	"Europe/Stockholm", "Europe/Warsaw", "Europe/Athens", "Europe/Istanbul", "Africa/Johannesburg", "Africa/Lagos",
-	"Asia/Dubai", "Asia/Kolkata", "Asia/Singapore", "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Tokyo", "Asia/Seoul",
-	"Australia/Sydney", "Pacific/Auckland", "America/Sao_Paulo", "America/New_York", "America/Toronto",
-	"America/Chicago", "America/Denver", "America/Los_Angeles", "America/Mexico_City", "UTC",
-}
-
-func timeZoneField(value, errMsg string) components.Field {
-	zones := commonTimeZones
-	if value != "" && !slices.Contains(zones, value) {
-		zones = append([]string{value}, zones...)
-	}
-	f := components.Field{ID: "time_zone", Name: "time_zone", Label: "Time zone", Hint: "Dates and times are shown in this zone.", Value: value, Error: errMsg}
-	for _, z := range zones {
-		f.Options = append(f.Options, components.Option{Value: z, Label: strings.ReplaceAll(z, "_", " "), Selected: z == value})
-	}
-	return f
 }
 
 type profileInput struct {
@@ -81,7 +58,7 @@ func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in 
 		},
 		Fields: []templ.Component{
 			components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Value: in.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "name"}),
-			components.SelectField(timeZoneField(in.TimeZone, errs["time_zone"])),
+			components.SelectField(components.TimeZoneField(in.TimeZone, errs["time_zone"])),
 			components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email me about deals I am involved in", Value: components.BoolValue(in.NotifyEmail)}),
 			components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Send me a weekly digest", Value: components.BoolValue(in.NotifyDigest)}),
 		},

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -107,33 +106,16 @@ func (s *Server) handleUserIndex(c echo.Context) error {
 	return s.render(c, status, users.List(s.page(c, "Users"), view))
 }
 
-// userForm is what the new and edit forms carry.
-type userForm struct {
-	Name, Email, TimeZone     string
-	Roles                     []string
-	NotifyEmail, NotifyDigest bool
-}
-
-func readUserForm(c echo.Context) userForm {
+// users.Form is what the new and edit forms carry.
+func readUserForm(c echo.Context) users.Form {
 	params, _ := c.FormParams()
-	return userForm{
+	return users.Form{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), TimeZone: c.FormValue("time_zone"),
 		Roles: params["roles"], NotifyEmail: checked(c, "notify_email"), NotifyDigest: checked(c, "notify_digest"),
 	}
 }
 
-// roles are the form's ticked roles; the service validates them.
-func (f userForm) roles() []dealgate.Role {
-	var out []dealgate.Role
-	for _, r := range f.Roles {
-		if strings.TrimSpace(r) != "" {
-			out = append(out, dealgate.Role(r))
-		}
-	}
-	return out
-}
-
-func (s *Server) userFormView(c echo.Context, title, action, cancel string, in userForm, version int64, err error) pages.FormView {
+func (s *Server) userFormView(c echo.Context, title, action, cancel string, in users.Form, version int64, err error) pages.FormView {
 	errs, summary := formErrors(err, "name", "email", components.GroupID("roles"), "time_zone")
 	if msg, ok := errs["roles"]; ok {
 		// The roles message belongs to the checkbox group.
@@ -144,22 +126,7 @@ func (s *Server) userFormView(c echo.Context, title, action, cancel string, in u
 			}
 		}
 	}
-	var roleOpts []components.Option
-	for _, r := range dealgate.AllRoles {
-		sel := false
-		for _, have := range in.Roles {
-			sel = sel || have == string(r)
-		}
-		roleOpts = append(roleOpts, components.Option{Value: string(r), Label: r.Label(), Selected: sel})
-	}
-	fields := []templ.Component{
-		components.TextField(components.Field{ID: "name", Name: "name", Label: "Full name", Value: in.Name, Error: errs["name"], MaxLength: 200}),
-		components.TextField(components.Field{ID: "email", Name: "email", Label: "Email address", Type: "email", Value: in.Email, Error: errs["email"], MaxLength: 254, Autocomplete: "off"}),
-		components.CheckboxGroup("Roles", "roles", "Choose every role this person holds. A person never votes on a deal they submitted.", errs[components.GroupID("roles")], roleOpts),
-		components.SelectField(timeZoneField(in.TimeZone, errs["time_zone"])),
-		components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email notifications", Value: components.BoolValue(in.NotifyEmail)}),
-		components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Weekly digest", Value: components.BoolValue(in.NotifyDigest)}),
-	}
+	fields := users.FormFields(in, errs)
 	if version > 0 {
 		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
 	}
@@ -170,7 +137,7 @@ func (s *Server) userFormView(c echo.Context, title, action, cancel string, in u
 }
 
 func (s *Server) handleUserNew(c echo.Context) error {
-	in := userForm{TimeZone: dealgate.DefaultTimeZone, NotifyEmail: true}
+	in := users.Form{TimeZone: dealgate.DefaultTimeZone, NotifyEmail: true}
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add a user"),
 		s.userFormView(c, "Add a user", "/admin/users", "/admin/users", in, 0, nil)))
 }
@@ -178,7 +145,7 @@ func (s *Server) handleUserNew(c echo.Context) error {
 func (s *Server) handleUserCreate(c echo.Context) error {
 	in := readUserForm(c)
 	u, link, err := s.users.Invite(c.Request().Context(), currentUser(c), dealgate.NewUser{
-		Name: in.Name, Email: in.Email, Roles: in.roles(), TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+		Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
 	})
 	if err != nil {
 		status, ok := formStatus(err)
@@ -253,8 +220,8 @@ func (s *Server) handleUserView(c echo.Context) error {
 	return s.render(c, http.StatusOK, users.Show(s.page(c, u.Name), v))
 }
 
-func formOf(u *dealgate.User) userForm {
-	in := userForm{Name: u.Name, Email: u.Email, TimeZone: u.TimeZone, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
+func formOf(u *dealgate.User) users.Form {
+	in := users.Form{Name: u.Name, Email: u.Email, TimeZone: u.TimeZone, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
 	for _, r := range u.Roles {
 		in.Roles = append(in.Roles, string(r))
 	}
@@ -278,7 +245,7 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 	in := readUserForm(c)
 	version, _ := formVersion(c)
 	u, err := s.users.Update(c.Request().Context(), currentUser(c), dealgate.UserUpdate{
-		ID: id, Version: version, Name: in.Name, Email: in.Email, Roles: in.roles(), TimeZone: in.TimeZone,
+		ID: id, Version: version, Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone,
 		NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
 	})
 	if err != nil {
