@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -111,20 +110,16 @@ func (s *Server) handleDraftStart(c echo.Context) error {
 	return redirectSeeOther(c, taxonomyDraftPath)
 }
 
-// categoryForm is what the new and edit forms carry, exactly as typed.
-type categoryForm struct {
-	Key, Parent, Name, Definition, Includes, Excludes, Position string
-}
-
-func readCategoryForm(c echo.Context) categoryForm {
-	return categoryForm{
+// taxonomy.CategoryForm is what the new and edit forms carry, exactly as typed.
+func readCategoryForm(c echo.Context) taxonomy.CategoryForm {
+	return taxonomy.CategoryForm{
 		Key: c.FormValue("key"), Parent: c.FormValue("parent_id"), Name: c.FormValue("name"), Definition: c.FormValue("definition"),
 		Includes: c.FormValue("inclusion_examples"), Excludes: c.FormValue("exclusion_examples"), Position: c.FormValue("position"),
 	}
 }
 
-func categoryFormOf(cat dealgate.Category) categoryForm {
-	f := categoryForm{Key: cat.Key, Name: cat.Name, Definition: cat.Definition,
+func categoryFormOf(cat dealgate.Category) taxonomy.CategoryForm {
+	f := taxonomy.CategoryForm{Key: cat.Key, Name: cat.Name, Definition: cat.Definition,
 		Includes: strings.Join(cat.InclusionExamples, "\n"), Excludes: strings.Join(cat.ExclusionExamples, "\n")}
 	if cat.ParentID != nil {
 		f.Parent = strconv.FormatInt(*cat.ParentID, 10)
@@ -137,7 +132,7 @@ func categoryFormOf(cat dealgate.Category) categoryForm {
 
 // categoryInput parses the form; the service validates the rest. A bad
 // position is reported with the other fields' problems.
-func categoryInput(f categoryForm, creating bool) (dealgate.CategoryInput, error) {
+func categoryInput(f taxonomy.CategoryForm, creating bool) (dealgate.CategoryInput, error) {
 	in := dealgate.CategoryInput{
 		Key: f.Key, Name: f.Name, Definition: f.Definition,
 		InclusionExamples: strings.Split(f.Includes, "\n"), ExclusionExamples: strings.Split(f.Excludes, "\n"),
@@ -167,60 +162,10 @@ func categoryInput(f categoryForm, creating bool) (dealgate.CategoryInput, error
 	return in, nil
 }
 
-// parentOptions lists the live categories a category may sit under: not
-// itself nor anything below it. The current parent stays listed even if it
-// has been retired, so the form shows where the category is.
-func parentOptions(t *dealgate.Taxonomy, self int64, selected string) []components.Option {
-	opts := []components.Option{{Value: "", Label: "None: a top-level category"}}
-	if t == nil {
-		return opts
-	}
-	var below []int64
-	if self != 0 {
-		below = append(t.Descendants(self), self)
-	}
-	for _, c := range t.Categories {
-		id := strconv.FormatInt(c.ID, 10)
-		if slices.Contains(below, c.ID) || (c.Retired && id != selected) {
-			continue
-		}
-		label := t.PathString(c.ID)
-		if c.Retired {
-			label += " (retired)"
-		}
-		opts = append(opts, components.Option{Value: id, Label: label})
-	}
-	return opts
-}
-
-func (s *Server) categoryFormView(c echo.Context, title, action string, tree *dealgate.Taxonomy, self *dealgate.Category, f categoryForm, version int64, err error) pages.FormView {
-	creating := self == nil
+func (s *Server) categoryFormView(c echo.Context, title, action string, tree *dealgate.Taxonomy, self *dealgate.Category, f taxonomy.CategoryForm, version int64, err error) pages.FormView {
 	order := []string{"name", "key", "parent_id", "definition", "inclusion_examples", "exclusion_examples", "position"}
 	errs, summary := formErrors(err, order...)
-	var selfID int64
-	if self != nil {
-		selfID = self.ID
-	}
-	fields := []templ.Component{
-		components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Hint: "For example Stateless model APIs", Value: f.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "off"}),
-	}
-	if creating {
-		fields = append(fields, components.TextField(components.Field{ID: "key", Name: "key", Label: "Key (optional)",
-			Hint:  "A permanent identifier in lower-case letters, digits and hyphens, for example stateless-model-apis. Leave it blank to make one from the name. It never changes, even when the category is renamed or moved.",
-			Value: f.Key, Error: errs["key"], MaxLength: 100, Autocomplete: "off"}))
-	}
-	fields = append(fields,
-		components.SelectField(components.Field{ID: "parent_id", Name: "parent_id", Label: "Sits under", Hint: "Choosing another parent moves the category. Clauses and deals that name it keep pointing at it.",
-			Value: f.Parent, Error: errs["parent_id"], Options: parentOptions(tree, selfID, f.Parent)}),
-		components.TextArea(components.Field{ID: "definition", Name: "definition", Label: "Definition", Hint: "Say precisely what falls within this category and what does not. Screening and the committee rely on it.",
-			Value: f.Definition, Error: errs["definition"], Rows: 6}),
-		components.TextArea(components.Field{ID: "inclusion_examples", Name: "inclusion_examples", Label: "Inclusion examples (optional)", Hint: "One per line: things that are in this category.",
-			Value: f.Includes, Error: errs["inclusion_examples"], Rows: 4}),
-		components.TextArea(components.Field{ID: "exclusion_examples", Name: "exclusion_examples", Label: "Exclusion examples (optional)", Hint: "One per line: things that might seem to be, but are not, with where they belong.",
-			Value: f.Excludes, Error: errs["exclusion_examples"], Rows: 4}),
-		components.TextField(components.Field{ID: "position", Name: "position", Label: "Order among its siblings (optional)", Hint: "Lower numbers come first; categories with the same number are in alphabetical order.",
-			Type: "text", Inputmode: "numeric", Value: f.Position, Error: errs["position"], MaxLength: 7}),
-	)
+	fields := taxonomy.CategoryFields(f, errs, tree, self)
 	if version > 0 {
 		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
 	}
@@ -251,7 +196,7 @@ func (s *Server) handleCategoryNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := categoryForm{}
+	f := taxonomy.CategoryForm{}
 	if p, err := strconv.ParseInt(c.QueryParam("parent"), 10, 64); err == nil && tree != nil {
 		if pc, ok := tree.Category(p); ok && !pc.Retired {
 			f.Parent = strconv.FormatInt(pc.ID, 10)
@@ -372,7 +317,7 @@ func categoryRows(cat dealgate.Category, t *dealgate.Taxonomy) []components.Summ
 	}
 }
 
-func categoryConflictMessage(now dealgate.Category, typed categoryForm) string {
+func categoryConflictMessage(now dealgate.Category, typed taxonomy.CategoryForm) string {
 	saved := categoryFormOf(now)
 	lines := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "\r", "")), " ") }
 	var differ []string
