@@ -110,7 +110,7 @@ func (s *Server) handleDraftStart(c echo.Context) error {
 	return redirectSeeOther(c, taxonomyDraftPath)
 }
 
-// taxonomy.CategoryForm is what the new and edit forms carry, exactly as typed.
+// readCategoryForm reads the new and edit forms, exactly as typed.
 func readCategoryForm(c echo.Context) taxonomy.CategoryForm {
 	return taxonomy.CategoryForm{
 		Key: c.FormValue("key"), Parent: c.FormValue("parent_id"), Name: c.FormValue("name"), Definition: c.FormValue("definition"),
