@@ -79,7 +79,7 @@ func (s *Server) handleAccountUpdate(c echo.Context) error {
 		Version: version, Name: in.Name, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
 	})
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}
@@ -135,11 +135,10 @@ func (s *Server) handlePasswordChange(c echo.Context) error {
 		u, err = s.users.ChangePassword(c.Request().Context(), currentUser(c), c.FormValue("current_password"), c.FormValue("new_password"))
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}
-		setRetryAfter(c, err)
 		errs, summary := formErrors(err, "current_password", "new_password", "confirm_password")
 		return s.render(c, status, pages.Form(s.page(c, "Change your password"), s.passwordView(c, errs, summary)))
 	}
@@ -220,7 +219,7 @@ func (s *Server) handleTwoFactorConfirm(c echo.Context) error {
 			s.flash(c, "important", dealgate.ErrorMessage(err))
 			return redirectSeeOther(c, "/account/two-factor")
 		}
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}
@@ -236,11 +235,10 @@ func (s *Server) handleTwoFactorConfirm(c echo.Context) error {
 func (s *Server) handleTwoFactorRemove(c echo.Context) error {
 	u, err := s.users.RemoveTOTP(c.Request().Context(), currentUser(c), c.FormValue("current_password"), c.FormValue("code"))
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok || dealgate.ErrorCode(err) == dealgate.ECONFLICT {
 			return err
 		}
-		setRetryAfter(c, err)
 		return s.renderTwoFactorStatus(c, status, currentUser(c), err)
 	}
 	if err := s.keepSession(c, u); err != nil {
@@ -253,11 +251,10 @@ func (s *Server) handleTwoFactorRemove(c echo.Context) error {
 func (s *Server) handleRecoveryCodes(c echo.Context) error {
 	codes, err := s.users.RegenerateRecoveryCodes(c.Request().Context(), currentUser(c), c.FormValue("current_password"))
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok || dealgate.ErrorCode(err) == dealgate.ECONFLICT {
 			return err
 		}
-		setRetryAfter(c, err)
 		// This form's password input has its own id.
 		if msg, found := dealgate.ErrorFields(err)["current_password"]; found {
 			err = &dealgate.Error{Code: dealgate.ErrorCode(err), Message: dealgate.ErrorMessage(err), Fields: map[string]string{"codes_password": msg}}

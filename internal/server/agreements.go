@@ -298,7 +298,7 @@ func (s *Server) handleAgreementCreate(c echo.Context) error {
 		return s.alreadySubmitted(c, err, "/agreements")
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}
@@ -442,7 +442,7 @@ func (s *Server) handleAgreementUpdate(c echo.Context) error {
 	version, _ := formVersion(c)
 	a, err := s.register.UpdateAgreementForm(c.Request().Context(), currentUser(c), id, version, f)
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok || a.ID == 0 {
 			return err
 		}

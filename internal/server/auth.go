@@ -63,12 +63,9 @@ func (s *Server) handleSignIn(c echo.Context) error {
 		res, err = s.users.SignIn(ctx, email, password)
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
-		}
-		if dealgate.ErrorCode(err) == dealgate.ETOOMANY {
-			setRetryAfter(c, err)
 		}
 		errs, summary := formErrors(err, "email", "password")
 		return s.render(c, status, pages.Form(s.page(c, "Sign in"), s.signInView(c, email, errs, summary)))
@@ -136,12 +133,9 @@ func (s *Server) handleSecondFactor(c echo.Context) error {
 		res, err = s.users.SignInSecondFactor(ctx, uid, s.sessions.GetInt64(ctx, sessPendingEpoch), code)
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
-		}
-		if dealgate.ErrorCode(err) == dealgate.ETOOMANY {
-			setRetryAfter(c, err)
 		}
 		if dealgate.ErrorCode(err) == dealgate.EUNAUTHORIZED && dealgate.ErrorFields(err) == nil {
 			// The account can no longer finish this sign-in; start over.
@@ -225,7 +219,7 @@ func (s *Server) handlePasswordLink(c echo.Context) error {
 		if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
 			return s.invalidLink(c, err)
 		}
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}

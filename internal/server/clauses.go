@@ -81,7 +81,7 @@ func (s *Server) handleClauseCreate(c echo.Context) error {
 		return s.alreadySubmitted(c, err, agreementPath(id)+"#clauses")
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok || a.ID == 0 {
 			return err
 		}
@@ -123,7 +123,7 @@ func (s *Server) handleClauseUpdate(c echo.Context) error {
 	res, err := s.register.UpdateClauseForm(c.Request().Context(), currentUser(c), id, version, f)
 	cl, a := res.Clause, res.Agreement
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok || a.ID == 0 {
 			return err
 		}

@@ -47,8 +47,9 @@ func formErrors(err error, order ...string) (map[string]string, []components.Fie
 }
 
 // formStatus is the status a re-rendered form answers with, for the errors
-// a form handles itself; other errors go to the error handler.
-func formStatus(err error) (int, bool) {
+// a form handles itself; other errors go to the error handler. A throttled
+// answer also tells the client when to come back (Retry-After).
+func formStatus(c echo.Context, err error) (int, bool) {
 	switch dealgate.ErrorCode(err) {
 	case dealgate.EINVALID:
 		return http.StatusUnprocessableEntity, true
@@ -57,16 +58,12 @@ func formStatus(err error) (int, bool) {
 	case dealgate.ECONFLICT:
 		return http.StatusConflict, true
 	case dealgate.ETOOMANY:
+		if d := dealgate.RetryAfter(err); d > 0 {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
+		}
 		return http.StatusTooManyRequests, true
 	}
 	return 0, false
-}
-
-// setRetryAfter tells a throttled client when to come back.
-func setRetryAfter(c echo.Context, err error) {
-	if d := dealgate.RetryAfter(err); d > 0 {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(d.Seconds()))))
-	}
 }
 
 // formVersion reads the hidden version field of an edit form.

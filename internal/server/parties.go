@@ -107,7 +107,7 @@ func (s *Server) handlePartyCreate(c echo.Context) error {
 	f := readPartyForm(c)
 	p, err := s.register.CreatePartyForm(c.Request().Context(), currentUser(c), f)
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}
@@ -222,7 +222,7 @@ func (s *Server) handlePartyUpdate(c echo.Context) error {
 	version, _ := formVersion(c)
 	current, err := s.register.UpdatePartyForm(c.Request().Context(), currentUser(c), id, version, f)
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok || current.ID == 0 {
 			return err
 		}

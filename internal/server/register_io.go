@@ -288,7 +288,7 @@ func (s *Server) handleImport(c echo.Context) error {
 		}
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}

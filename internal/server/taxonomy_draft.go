@@ -214,7 +214,7 @@ func (s *Server) handleCategoryCreate(c echo.Context) error {
 		cat, err = s.register.CreateCategory(c.Request().Context(), currentUser(c), in)
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}
@@ -276,7 +276,7 @@ func (s *Server) handleCategoryUpdate(c echo.Context) error {
 		current, err = s.register.UpdateCategory(c.Request().Context(), currentUser(c), cat.ID, version, in)
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}

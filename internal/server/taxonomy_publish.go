@@ -86,7 +86,7 @@ func (s *Server) handleDraftPublish(c echo.Context) error {
 		published, err = s.register.PublishTaxonomy(c.Request().Context(), currentUser(c), version, note)
 	}
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}

@@ -148,7 +148,7 @@ func (s *Server) handleUserCreate(c echo.Context) error {
 		Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
 	})
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}
@@ -249,7 +249,7 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 		NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
 	})
 	if err != nil {
-		status, ok := formStatus(err)
+		status, ok := formStatus(c, err)
 		if !ok || u == nil {
 			return err
 		}
