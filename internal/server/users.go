@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/web/components"
 	"github.com/dealgate/dealgate/web/pages"
 	"github.com/dealgate/dealgate/web/users"
@@ -280,6 +282,18 @@ type userAction struct {
 	do                    func(s *Server, c echo.Context, u *dealgate.User, version int64) error
 }
 
+// accountChange is an action that changes an account's standing at the
+// version the admin saw, then says what happened.
+func accountChange(change func(*postgres.Users, context.Context, *dealgate.User, int64, int64) (*dealgate.User, error), done func(u *dealgate.User) string) func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
+	return func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
+		if _, err := change(s.users, c.Request().Context(), currentUser(c), u.ID, version); err != nil {
+			return err
+		}
+		s.flash(c, "success", done(u))
+		return redirectSeeOther(c, userPath(u.ID))
+	}
+}
+
 var userActions = []userAction{
 	{
 		slug: "deactivate", button: "Deactivate", variant: "warning", title: "Deactivate this account?",
@@ -288,13 +302,7 @@ var userActions = []userAction{
 				"Their records and history stay. You can reactivate the account later."}
 		},
 		applies: func(u *dealgate.User) bool { return u.Active() },
-		do: func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
-			if _, err := s.users.Deactivate(c.Request().Context(), currentUser(c), u.ID, version); err != nil {
-				return err
-			}
-			s.flash(c, "success", u.Name+" is deactivated and has been signed out.")
-			return redirectSeeOther(c, userPath(u.ID))
-		},
+		do:      accountChange((*postgres.Users).Deactivate, func(u *dealgate.User) string { return u.Name + " is deactivated and has been signed out." }),
 	},
 	{
 		slug: "reactivate", button: "Reactivate", variant: "secondary", title: "Reactivate this account?",
@@ -302,13 +310,7 @@ var userActions = []userAction{
 			return []string{u.Name + " (" + u.Email + ") will be able to sign in again with their roles: " + roleLabels(u.Roles) + "."}
 		},
 		applies: func(u *dealgate.User) bool { return !u.Active() },
-		do: func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
-			if _, err := s.users.Reactivate(c.Request().Context(), currentUser(c), u.ID, version); err != nil {
-				return err
-			}
-			s.flash(c, "success", u.Name+" can sign in again.")
-			return redirectSeeOther(c, userPath(u.ID))
-		},
+		do:      accountChange((*postgres.Users).Reactivate, func(u *dealgate.User) string { return u.Name + " can sign in again." }),
 	},
 	{
 		slug: "reset-password", button: "Reset password", variant: "secondary", title: "Send a password link?",
@@ -332,13 +334,7 @@ var userActions = []userAction{
 				"If their role requires two-step verification, they will set it up again when they next sign in."}
 		},
 		applies: func(u *dealgate.User) bool { return u.TOTPEnabled },
-		do: func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
-			if _, err := s.users.ResetSecondFactor(c.Request().Context(), currentUser(c), u.ID, version); err != nil {
-				return err
-			}
-			s.flash(c, "success", "Two-step verification for "+u.Name+" is reset.")
-			return redirectSeeOther(c, userPath(u.ID))
-		},
+		do:      accountChange((*postgres.Users).ResetSecondFactor, func(u *dealgate.User) string { return "Two-step verification for " + u.Name + " is reset." }),
 	},
 }
 
