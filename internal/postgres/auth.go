@@ -424,7 +424,11 @@ func (s *Users) BeginTOTP(ctx context.Context, actor *dealgate.User) (*dealgate.
 		}
 		email = row.Email
 		if row.TotpSecret != nil {
-			if secret, err = secretEncoding.DecodeString(*row.TotpSecret); err == nil {
+			plain, err := tx.openSecret(totpSecretColumn, row.ID, *row.TotpSecret)
+			if err != nil {
+				return err
+			}
+			if secret, err = secretEncoding.DecodeString(plain); err == nil {
 				return nil
 			}
 		}
@@ -432,7 +436,7 @@ func (s *Users) BeginTOTP(ctx context.Context, actor *dealgate.User) (*dealgate.
 		if _, err := rand.Read(secret); err != nil {
 			return dealgate.Internal(err)
 		}
-		enc := secretEncoding.EncodeToString(secret)
+		enc := tx.sealSecret(totpSecretColumn, row.ID, secretEncoding.EncodeToString(secret))
 		next := row
 		next.TotpSecret = &enc
 		_, err = tx.saveUser(ctx, next)
@@ -485,7 +489,11 @@ func (s *Users) ConfirmTOTP(ctx context.Context, actor *dealgate.User, code stri
 		if old.TotpSecret == nil {
 			return invalidField("code", "Start setting up two-step verification again: nothing is waiting to be confirmed.")
 		}
-		step, ok := matchTOTP(*old.TotpSecret, normalizeCode(code), old.TotpLastStep, tx.Now)
+		secret, err := tx.openSecret(totpSecretColumn, old.ID, *old.TotpSecret)
+		if err != nil {
+			return err
+		}
+		step, ok := matchTOTP(secret, normalizeCode(code), old.TotpLastStep, tx.Now)
 		if !ok {
 			return invalidField("code", "That code is not correct. Check that your device's clock is right and enter the current code.")
 		}
@@ -622,7 +630,11 @@ func (tx *Tx) consumeSecondFactor(ctx context.Context, u *sqlc.User, code string
 		return "", nil
 	}
 	if len(c) == 6 {
-		step, ok := matchTOTP(*u.TotpSecret, c, u.TotpLastStep, tx.Now)
+		secret, err := tx.openSecret(totpSecretColumn, u.ID, *u.TotpSecret)
+		if err != nil {
+			return "", err
+		}
+		step, ok := matchTOTP(secret, c, u.TotpLastStep, tx.Now)
 		if !ok {
 			return "", nil
 		}
