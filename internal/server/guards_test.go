@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -70,5 +71,31 @@ func TestRoleChangeRenewsSessionToken(t *testing.T) {
 	}
 	if old != 0 {
 		t.Error("the token from before the role change is still on the server")
+	}
+}
+
+// TestSecurityHeadersOnEveryKindOfResponse: pages, errors, redirects and
+// static files all carry the CSP directives ASVS 3.4 names, nosniff,
+// framing refusal, and no CORS header.
+func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	for _, path := range []string{"/sign-in", "/no-such-page", "/", "/static/css/app.css", "/readyz"} {
+		r := app.getWith(app.newClient(), path, "Origin", "https://evil.example")
+		h := r.Header
+		csp := h.Get("Content-Security-Policy")
+		for _, want := range []string{"object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'self'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s (%d): CSP %q lacks %q", path, r.StatusCode, csp, want)
+			}
+		}
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Frame-Options") != "DENY" || h.Get("Referrer-Policy") != "same-origin" {
+			t.Errorf("%s: headers %v", path, h)
+		}
+		for k := range h {
+			if strings.HasPrefix(strings.ToLower(k), "access-control-") {
+				t.Errorf("%s: CORS header %s sent", path, k)
+			}
+		}
 	}
 }
