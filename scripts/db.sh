@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
 # scripts/db.sh [DBNAME]
 # scripts/db.sh --stop     stop the private cluster of (d), if running
+# scripts/db.sh --private DIR [start|stop]
+#                          a throwaway cluster in DIR/pg on $DEALGATE_PG_PORT, for
+#                          tests that stop and restart Postgres (the fault tests):
+#                          start makes it if missing, starts it and prints its URL
+#                          (database postgres); stop shuts it down (fast mode).
+#                          Steps (a) to (c) are skipped, so no shared server is touched.
 #
 # Makes sure a PostgreSQL server is reachable and prints a connection URL for
 # database DBNAME (default: postgres) on stdout, creating DBNAME if missing.
@@ -158,24 +164,48 @@ if [ "$DBNAME" = --stop ]; then
 	exit 0
 fi
 
+PRIVATE_DIR=""
+if [ "$DBNAME" = --private ]; then
+	PRIVATE_DIR="${2:-}"
+	[ -n "$PRIVATE_DIR" ] || die "usage: db.sh --private DIR [start|stop]"
+	PRIVATE_DIR="$(mkdir -p "$PRIVATE_DIR" && cd "$PRIVATE_DIR" && pwd)"
+	DBNAME=postgres
+	case "${3:-start}" in
+	start) ;;
+	stop)
+		pgdir="$PRIVATE_DIR/pg"
+		[ -f "$pgdir/postmaster.pid" ] || exit 0
+		bindir="$(find_server_bindir "$(cat "$pgdir/PG_VERSION")")" || die "pg_ctl not found"
+		owner="$(stat -c %U "$pgdir")"
+		if is_root && [ "$owner" != root ]; then
+			(cd / && runuser -u "$owner" -- "$bindir/pg_ctl" -D "$pgdir" -m fast -w stop) >/dev/null
+		else
+			"$bindir/pg_ctl" -D "$pgdir" -m fast -w stop >/dev/null
+		fi
+		exit 0
+		;;
+	*) die "usage: db.sh --private DIR [start|stop]" ;;
+	esac
+fi
+
 if ! [[ "$DBNAME" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then
 	die "invalid database name '$DBNAME' (use letters, digits and _)"
 fi
 
 # --- (a) user-supplied URL ---------------------------------------------------
-if [ -n "${DATABASE_URL:-}" ]; then
+if [ -z "$PRIVATE_DIR" ] && [ -n "${DATABASE_URL:-}" ]; then
 	printf '%s\n' "$DATABASE_URL"
 	exit 0
 fi
 
 # --- (b) a server on 127.0.0.1:5432 ------------------------------------------
 ensure_psql
-if can_connect "$PROBE_HOST" "$PROBE_PORT"; then
+if [ -z "$PRIVATE_DIR" ] && can_connect "$PROBE_HOST" "$PROBE_PORT"; then
 	use_server "$PROBE_HOST" "$PROBE_PORT"
 fi
 
 # --- (c) Docker Compose --------------------------------------------------------
-if [ "${DEALGATE_NO_DOCKER:-}" != 1 ] && command -v docker >/dev/null 2>&1 &&
+if [ -z "$PRIVATE_DIR" ] && [ "${DEALGATE_NO_DOCKER:-}" != 1 ] && command -v docker >/dev/null 2>&1 &&
 	timeout 20 docker info >/dev/null 2>&1 &&
 	docker compose version >/dev/null 2>&1; then
 	compose=(docker compose --project-directory "$ROOT" -f "$ROOT/docker-compose.yml")
@@ -195,7 +225,7 @@ fi
 
 # --- (d) private cluster in .data/pg ------------------------------------------
 # Another checkout's private cluster (or ours) may already be up on the port.
-if can_connect 127.0.0.1 "$PRIV_PORT"; then
+if [ -z "$PRIVATE_DIR" ] && can_connect 127.0.0.1 "$PRIV_PORT"; then
 	use_server 127.0.0.1 "$PRIV_PORT"
 fi
 
@@ -204,7 +234,7 @@ if ! BINDIR="$(find_server_bindir)"; then
 	apt_install postgresql || die "could not install postgresql"
 	# Debian's package may create and start its own cluster on 5432.
 	find_psql || true
-	if can_connect "$PROBE_HOST" "$PROBE_PORT"; then
+	if [ -z "$PRIVATE_DIR" ] && can_connect "$PROBE_HOST" "$PROBE_PORT"; then
 		use_server "$PROBE_HOST" "$PROBE_PORT"
 	fi
 	BINDIR="$(find_server_bindir)" || die "PostgreSQL server binaries still not found after install"
@@ -243,8 +273,15 @@ as_user() {
 }
 
 PGBASE="$DATA_DIR"
+if [ -n "$PRIVATE_DIR" ]; then
+	PGBASE="$PRIVATE_DIR"
+	chmod 755 "$PGBASE"
+fi
 mkdir -p "$PGBASE"
-if is_root; then
+if is_root && [ -n "$PRIVATE_DIR" ]; then
+	RUNAS="$(pick_runas "$PGBASE/pg")"
+	as_user test -x "$PGBASE" || die "user $RUNAS cannot reach $PGBASE: put it under a directory everyone may enter, such as /tmp"
+elif is_root; then
 	RUNAS="$(pick_runas "$PGBASE/pg")"
 	chmod a+x "$PGBASE"
 	if ! as_user test -x "$PGBASE"; then

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/dealgate/dealgate/internal/checkpoint"
 	"github.com/dealgate/dealgate/internal/config"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/demo"
@@ -73,8 +73,12 @@ Commands:
   migrate down N      revert the newest N migrations (development only)
   migrate status      show the schema version
   seed demo           load the demo data set (idempotent; refused in production)
-  audit verify        check the audit trail's hash chain; exit 1 at the first broken link
+  audit verify        check the audit trail's hash chain (and signed checkpoints); exit 1 at the first broken link
+  audit checkpoint    sign the chain's head with the Ed25519 key outside the database
+  audit keygen        make the Ed25519 key pair that signs checkpoints
   user create         create an account with a password (bootstrap the first admin)
+  keys generate       print a new key for DEALGATE_SECRET_KEY
+  keys rotate         seal every stored secret under the current key, in one transaction
   version             print the version
 
 Configuration comes from the environment; see README.md. Run "dealgate COMMAND --help" for details.
@@ -104,6 +108,8 @@ func runEnv(ctx context.Context, args []string, env Env) error {
 		return cmdAudit(ctx, rest, env)
 	case "user":
 		return cmdUser(ctx, rest, env)
+	case "keys":
+		return cmdKeys(ctx, rest, env)
 	case "version":
 		fmt.Fprintln(env.Stdout, "dealgate", version)
 		return nil
@@ -144,7 +150,12 @@ func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
 }
 
 func openDB(ctx context.Context, cfg *config.Config) (*postgres.DB, error) {
-	return postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns, ApplicationName: "dealgate"})
+	db, err := postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns, ApplicationName: "dealgate"})
+	if err != nil {
+		return nil, err
+	}
+	db.Secrets = cfg.Secrets
+	return db, nil
 }
 
 func cmdServe(ctx context.Context, args []string, env Env) error {
@@ -176,6 +187,13 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	}
 	if !st.Ready() {
 		log.Warn("schema is not current; /readyz reports unavailable until it is", "schema", st.String())
+	} else if rep, err := db.ResealSecrets(ctx, true); err != nil {
+		return fmt.Errorf("seal stored secrets: %w", err)
+	} else if rep.Sealed > 0 {
+		log.Info("sealed secrets stored in plain text", "count", rep.Sealed, "key_id", rep.KeyID)
+	}
+	if !cfg.Production() && cfg.SecretsSource == "the public development key" {
+		log.Warn("secrets at rest are sealed with the public development key; set DEALGATE_SECRET_KEY or DEALGATE_SECRET_KEY_FILE for real data")
 	}
 	ln, err := net.Listen("tcp", cfg.ListenAddr)
 	if err != nil {
@@ -201,6 +219,13 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	go (&jobs.Maintenance{
 		DB: db, Users: postgres.NewUsers(db), Register: postgres.NewRegister(db), Log: log, Interval: 10 * time.Minute,
 	}).Run(jobsCtx)
+	if cfg.AuditCheckpointDir != "" {
+		key, err := checkpoint.LoadPrivateKey(cfg.AuditSigningKeyFile)
+		if err != nil {
+			return fmt.Errorf("DEALGATE_AUDIT_SIGNING_KEY_FILE: %w", err)
+		}
+		go (&jobs.Checkpoints{DB: db, Key: key, Dir: cfg.AuditCheckpointDir, Interval: cfg.AuditCheckpointInterval, Log: log}).Run(jobsCtx)
+	}
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}
@@ -323,36 +348,5 @@ func cmdSeed(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "demo data: %d step(s) loaded, %d already present\n", len(res.Applied), len(res.Skipped))
-	return nil
-}
-
-func cmdAudit(ctx context.Context, args []string, env Env) error {
-	fs := newFlags(env, "audit", "audit verify",
-		"Walks the audit trail's hash chain, recomputing every hash from the stored events.\n"+
-			"Exit 0 prints the event count and head hash; exit 1 names the first broken link.")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 || fs.Arg(0) != "verify" {
-		fs.Usage()
-		return exitError{2, "audit: expected verify"}
-	}
-	cfg, err := config.Load(env.Getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rep, err := db.VerifyAuditChain(ctx)
-	if err != nil {
-		return err
-	}
-	if !rep.OK() {
-		return exitError{1, fmt.Sprintf("audit chain BROKEN at event %d: %s (%d events verified before it)", rep.BrokenAt, rep.Reason, rep.Count)}
-	}
-	fmt.Fprintf(env.Stdout, "audit chain intact: %d events, head %d %s\n", rep.Count, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
 	return nil
 }

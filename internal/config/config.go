@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net/netip"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/secretbox"
 )
 
 // Config is every setting the program reads. README.md documents each one.
@@ -37,6 +39,15 @@ type Config struct {
 	SessionLifetime    time.Duration   // DEALGATE_SESSION_LIFETIME
 	SecondFactorRoles  []dealgate.Role // DEALGATE_SECOND_FACTOR_ROLES
 	MaxDocumentBytes   int64           // DEALGATE_MAX_DOCUMENT_BYTES
+	// Secrets seals the secrets kept in the database (DEALGATE_SECRET_KEY or
+	// DEALGATE_SECRET_KEY_FILE; the public development key outside
+	// production when neither is set). SecretsSource says which.
+	Secrets       *secretbox.Keyring
+	SecretsSource string
+	// Signed audit checkpoints (see internal/checkpoint).
+	AuditSigningKeyFile     string        // DEALGATE_AUDIT_SIGNING_KEY_FILE
+	AuditCheckpointDir      string        // DEALGATE_AUDIT_CHECKPOINT_DIR
+	AuditCheckpointInterval time.Duration // DEALGATE_AUDIT_CHECKPOINT_INTERVAL
 }
 
 // Var documents one environment variable.
@@ -64,6 +75,11 @@ var Vars = []Var{
 	{"DEALGATE_SESSION_LIFETIME", "12h", "any session ends this long after sign-in"},
 	{"DEALGATE_MAX_DOCUMENT_BYTES", "20971520", "largest agreement document accepted, in bytes (1 KiB to 1 GiB)"},
 	{"DEALGATE_SECOND_FACTOR_ROLES", "admin,chair in production, none in development", "comma-separated roles that must use two-step verification; \"none\" for nobody"},
+	{"DEALGATE_SECRET_KEY", "the public development key outside production; required in production (or the file)", "base64 AES-256 keys sealing secrets at rest, current first, comma-separated"},
+	{"DEALGATE_SECRET_KEY_FILE", "", "file holding the keys of DEALGATE_SECRET_KEY, one a line (instead of the variable)"},
+	{"DEALGATE_AUDIT_SIGNING_KEY_FILE", "", "Ed25519 private key (PEM) that signs audit checkpoints"},
+	{"DEALGATE_AUDIT_CHECKPOINT_DIR", "", "directory serve writes a signed audit checkpoint to on a schedule (needs the signing key)"},
+	{"DEALGATE_AUDIT_CHECKPOINT_INTERVAL", "1h", "how often serve writes a checkpoint (1m to 720h)"},
 }
 
 // Load reads the configuration through getenv and validates it.
@@ -88,6 +104,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.readLogging(get, bad)
 	c.readLimits(get, bad)
 	c.readTimeouts(get, bad)
+	c.readSecrets(get, bad)
 	defRoles := ""
 	if c.Env == "production" {
 		defRoles = "admin,chair"
@@ -230,6 +247,44 @@ func (c *Config) readTimeouts(get getFunc, bad badFunc) {
 		*dst = d
 	}
 	longDur("DEALGATE_SESSION_LIFETIME", "12h", &c.SessionLifetime)
+	longDur("DEALGATE_AUDIT_CHECKPOINT_INTERVAL", "1h", &c.AuditCheckpointInterval)
+}
+
+// readSecrets reads the key that seals secrets at rest and where signed audit
+// checkpoints go.
+func (c *Config) readSecrets(get getFunc, bad badFunc) {
+	keyText, keyFile := get("DEALGATE_SECRET_KEY", ""), get("DEALGATE_SECRET_KEY_FILE", "")
+	switch {
+	case keyText != "" && keyFile != "":
+		bad("DEALGATE_SECRET_KEY", "set it or DEALGATE_SECRET_KEY_FILE, not both")
+	case keyText != "":
+		if r, err := secretbox.Parse(keyText); err != nil {
+			bad("DEALGATE_SECRET_KEY", "%v", err) // never the key itself
+		} else {
+			c.Secrets, c.SecretsSource = r, "DEALGATE_SECRET_KEY"
+		}
+	case keyFile != "":
+		if b, err := os.ReadFile(keyFile); err != nil {
+			bad("DEALGATE_SECRET_KEY_FILE", "cannot read %s: %v", keyFile, err)
+		} else if r, err := secretbox.Parse(string(b)); err != nil {
+			bad("DEALGATE_SECRET_KEY_FILE", "%s: %v", keyFile, err)
+		} else {
+			c.Secrets, c.SecretsSource = r, keyFile
+		}
+	case c.Env == "production":
+		bad("DEALGATE_SECRET_KEY", "required in production (or DEALGATE_SECRET_KEY_FILE): make a key with `dealgate keys generate`")
+	default:
+		c.Secrets, c.SecretsSource = secretbox.Development(), "the public development key"
+	}
+	c.AuditSigningKeyFile = get("DEALGATE_AUDIT_SIGNING_KEY_FILE", "")
+	c.AuditCheckpointDir = get("DEALGATE_AUDIT_CHECKPOINT_DIR", "")
+	if c.AuditCheckpointDir != "" {
+		if c.AuditSigningKeyFile == "" {
+			bad("DEALGATE_AUDIT_CHECKPOINT_DIR", "needs DEALGATE_AUDIT_SIGNING_KEY_FILE to sign the checkpoints")
+		} else if st, err := os.Stat(c.AuditCheckpointDir); err != nil || !st.IsDir() {
+			bad("DEALGATE_AUDIT_CHECKPOINT_DIR", "%s is not a directory", c.AuditCheckpointDir)
+		}
+	}
 }
 
 // Production reports whether the program runs in production.

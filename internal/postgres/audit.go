@@ -117,6 +117,12 @@ func auditPayload(r sqlc.ListAuditChainAfterRow) ([]byte, bool) {
 // sequence, link or missing event), events missing from the end (head
 // mismatch), or events written behind the chain's back (never sealed).
 func (db *DB) VerifyAuditChain(ctx context.Context) (dealgate.ChainReport, error) {
+	return db.verifyAuditChain(ctx, nil)
+}
+
+// verifyAuditChain is VerifyAuditChain that also fills keep[seq] with the
+// hash of each event whose seq is a key of keep (see checkpoints.go).
+func (db *DB) verifyAuditChain(ctx context.Context, keep map[int64][]byte) (dealgate.ChainReport, error) {
 	const pageSize = 5000
 	// One repeatable-read snapshot, so writers that commit meanwhile cannot
 	// make a consistent chain look broken.
@@ -151,6 +157,9 @@ func (db *DB) VerifyAuditChain(ctx context.Context) (dealgate.ChainReport, error
 				return broken(rep, r.Seq, "its contents do not match its hash: the event was edited"), nil
 			}
 			prev, lastSeq = r.Hash, r.Seq
+			if _, ok := keep[r.Seq]; ok {
+				keep[r.Seq] = r.Hash
+			}
 			rep.Count++
 			rep.HeadSeq, rep.HeadHash = r.Seq, r.Hash
 		}

@@ -150,6 +150,8 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 		{"edit actor", []string{`UPDATE audit_event SET actor_label = 'someone else' WHERE id = 2`}, 2},
 		{"edit time", []string{`UPDATE audit_event SET occurred_at = occurred_at - interval '1 day' WHERE id = 4`}, 4},
 		{"edit seal hash", []string{`UPDATE audit_seal SET hash = sha256(hash) WHERE seq = 2`}, 2},
+		{"edit seal previous hash alone", []string{`UPDATE audit_seal SET prev_hash = sha256(prev_hash) WHERE seq = 3`}, 3},
+		{"edit first seal previous hash", []string{`UPDATE audit_seal SET prev_hash = sha256(prev_hash) WHERE seq = 1`}, 1},
 		{"delete event", []string{`DELETE FROM audit_event WHERE id = 3`}, 3},
 		{"delete event and seal", []string{`DELETE FROM audit_seal WHERE seq = 3`, `DELETE FROM audit_event WHERE id = 3`}, 3},
 		{"delete first", []string{`DELETE FROM audit_seal WHERE seq = 1`, `DELETE FROM audit_event WHERE id = 1`}, 1},

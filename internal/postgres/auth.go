@@ -291,14 +291,18 @@ func (s *Users) BeginTOTP(ctx context.Context, actor *dealgate.User) (*dealgate.
 		}
 		email = row.Email
 		if row.TotpSecret != nil {
-			if secret, err = credentials.DecodeSecret(*row.TotpSecret); err == nil {
+			plain, err := tx.openSecret(totpSecretColumn, row.ID, *row.TotpSecret)
+			if err != nil {
+				return err
+			}
+			if secret, err = credentials.DecodeSecret(plain); err == nil {
 				return nil
 			}
 		}
 		if secret, err = credentials.NewSecret(); err != nil {
 			return dealgate.Internal(err)
 		}
-		enc := credentials.EncodeSecret(secret)
+		enc := tx.sealSecret(totpSecretColumn, row.ID, credentials.EncodeSecret(secret))
 		next := row
 		next.TotpSecret = &enc
 		_, err = tx.saveUser(ctx, next)
@@ -336,7 +340,11 @@ func (s *Users) ConfirmTOTP(ctx context.Context, actor *dealgate.User, code stri
 		if old.TotpSecret == nil {
 			return invalidField("code", "Start setting up two-step verification again: nothing is waiting to be confirmed.")
 		}
-		step, ok := credentials.MatchTOTP(*old.TotpSecret, credentials.NormalizeCode(code), old.TotpLastStep, tx.Now)
+		secret, err := tx.openSecret(totpSecretColumn, old.ID, *old.TotpSecret)
+		if err != nil {
+			return err
+		}
+		step, ok := credentials.MatchTOTP(secret, credentials.NormalizeCode(code), old.TotpLastStep, tx.Now)
 		if !ok {
 			return invalidField("code", "That code is not correct. Check that your device's clock is right and enter the current code.")
 		}
@@ -473,7 +481,11 @@ func (tx *Tx) consumeSecondFactor(ctx context.Context, u *sqlc.User, code string
 		return "", nil
 	}
 	if len(c) == 6 {
-		step, ok := credentials.MatchTOTP(*u.TotpSecret, c, u.TotpLastStep, tx.Now)
+		secret, err := tx.openSecret(totpSecretColumn, u.ID, *u.TotpSecret)
+		if err != nil {
+			return "", err
+		}
+		step, ok := credentials.MatchTOTP(secret, c, u.TotpLastStep, tx.Now)
 		if !ok {
 			return "", nil
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
+	"github.com/dealgate/dealgate/internal/secretbox"
 )
 
 // DB is the application's handle on the database.
@@ -23,6 +24,10 @@ type DB struct {
 	// Now returns the current time; tests may replace it. Each transaction
 	// reads it once so every row a use case writes shares one timestamp.
 	Now func() time.Time
+	// Secrets seals the secrets kept in the database (see secrets.go). Open
+	// sets the public development keyring; serve and the commands set the
+	// configured one.
+	Secrets *secretbox.Keyring
 }
 
 // Options tune the pool.
@@ -57,7 +62,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{Pool: pool, Now: time.Now}, nil
+	return &DB{Pool: pool, Now: time.Now, Secrets: secretbox.Development()}, nil
 }
 
 // Close releases every connection.
@@ -71,6 +76,8 @@ type Tx struct {
 	pgx.Tx
 	Q   *sqlc.Queries
 	Now time.Time
+	// secrets is the DB's keyring (see secrets.go).
+	secrets *secretbox.Keyring
 }
 
 // InTx runs fn in one transaction and commits when fn returns nil. Every use
@@ -81,7 +88,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return translate(fmt.Errorf("begin: %w", err))
 	}
-	tx := &Tx{Tx: ptx, Q: sqlc.New(ptx), Now: db.Now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{Tx: ptx, Q: sqlc.New(ptx), Now: db.Now().UTC().Truncate(time.Microsecond), secrets: db.Secrets}
 	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
 	if err := fn(tx); err != nil {
 		return translate(err)

@@ -245,6 +245,16 @@ func TestDocumentsUploadSniffDownloadAndRemove(t *testing.T) {
 	if auditCount(t, app, "agreement_document.downloaded") != 1 {
 		t.Error("download not audited")
 	}
+	// HEAD answers like the download, without the file, and is not audited:
+	// only a real download writes "document downloaded".
+	headReq, _ := http.NewRequest(http.MethodHead, app.ts.URL+link, nil)
+	head := app.do(rs.member, headReq)
+	if head.StatusCode != http.StatusOK || head.Header.Get("Content-Disposition") != cd || head.Header.Get("Content-Length") != "35" || head.body != "" {
+		t.Errorf("HEAD: %d %q %q %q", head.StatusCode, head.Header.Get("Content-Disposition"), head.Header.Get("Content-Length"), head.body)
+	}
+	if n := auditCount(t, app, "agreement_document.downloaded"); n != 1 {
+		t.Errorf("HEAD wrote a download event: %d events, want 1", n)
+	}
 	if r := app.postForm(rs.member, link+"/remove", nil, page); r.StatusCode != http.StatusForbidden {
 		t.Errorf("member removed a document: %d", r.StatusCode)
 	}

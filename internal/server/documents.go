@@ -70,11 +70,23 @@ func (s *Server) handleDocumentDownload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	h := c.Response().Header()
+	if c.Request().Method == http.MethodHead {
+		// Only a real download is audited: HEAD reads the record, not the file.
+		doc, err := s.register.Document(c.Request().Context(), currentUser(c), id)
+		if err != nil {
+			return err
+		}
+		h.Set("Content-Disposition", `attachment; filename="`+doc.DownloadName()+`"`)
+		h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+		h.Set(echo.HeaderContentType, doc.ContentType)
+		h.Set(echo.HeaderContentLength, strconv.FormatInt(doc.SizeBytes, 10))
+		return c.NoContent(http.StatusOK)
+	}
 	doc, content, err := s.register.DownloadDocument(c.Request().Context(), currentUser(c), id)
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
 	// The name is chosen by the server from safe characters only.
 	h.Set("Content-Disposition", `attachment; filename="`+doc.DownloadName()+`"`)
 	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")

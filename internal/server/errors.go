@@ -66,6 +66,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 			message = "The request is larger than Dealgate accepts."
 		case http.StatusServiceUnavailable:
 			message = "Dealgate is not ready to serve requests. Try again shortly."
+		case http.StatusBadRequest:
+			message = "The request could not be understood."
+			if m, ok := he.Message.(string); ok && he == errUnreadableText {
+				message = m
+			}
 		default:
 			if status < 500 {
 				message = "The request could not be understood."

@@ -39,6 +39,7 @@ func (s *Server) registerMiddleware() {
 		middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: s.logPanic}),
 		s.secureHeaders,
 		s.bodyLimit,
+		s.readInput,
 		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
 		s.loadSession(),
 		s.csrf(),

@@ -3,11 +3,11 @@ package server
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/redirect"
 )
 
 // access says who may reach a route at all. Services then authorise the
@@ -111,12 +111,6 @@ func (s *Server) guard(acc access) echo.MiddlewareFunc {
 	}
 }
 
-// safeNext keeps a post-sign-in destination only when it is a path on this
-// site, so a crafted link cannot send someone elsewhere.
-func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") || strings.HasPrefix(next, "/sign-in") || strings.HasPrefix(next, "/sign-out") {
-		return "/"
-	}
-	return next
-}
+// safeNext keeps a post-sign-in destination only when a browser would
+// resolve it to a path on this site (see internal/redirect).
+func safeNext(next string) string { return redirect.Or(next, "/") }

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/dealgate/dealgate/internal/checkpoint"
+	"github.com/dealgate/dealgate/internal/config"
+)
+
+// fileList is a repeatable flag.
+type fileList []string
+
+func (f *fileList) String() string     { return strings.Join(*f, ",") }
+func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
+
+func cmdAudit(ctx context.Context, args []string, env Env) error {
+	fs := newFlags(env, "audit", "audit verify [--checkpoint FILE…] [--public-key FILE] | audit checkpoint [--out DIR] | audit keygen DIR",
+		"audit verify walks the audit trail's hash chain, recomputing every hash from the stored\n"+
+			"events. Exit 0 prints the event count and head hash; exit 1 names the first broken link.\n"+
+			"With --checkpoint (repeatable; extra arguments are more files) it also proves that the chain\n"+
+			"still extends each signed checkpoint, which catches a rewrite of the chain's tail and head.\n"+
+			"Checkpoints are checked against --public-key, by default the public half of\n"+
+			"DEALGATE_AUDIT_SIGNING_KEY_FILE.\n"+
+			"audit checkpoint verifies the chain and signs its head (sequence, hash, time) with the\n"+
+			"Ed25519 key in DEALGATE_AUDIT_SIGNING_KEY_FILE, to standard output or a file in --out DIR.\n"+
+			"audit keygen DIR writes a new key pair: DIR/audit-signing.key (private, mode 0600) and\n"+
+			"DIR/audit-signing.pub (public). Keep the private key off the database host.")
+	sub := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
+	}
+	var checkpoints fileList
+	var publicKey, outDir string
+	switch sub {
+	case "verify":
+		fs.Var(&checkpoints, "checkpoint", "a signed checkpoint file the chain must still extend (repeatable)")
+		fs.StringVar(&publicKey, "public-key", "", "the public key checkpoints must be signed with (PEM)")
+	case "checkpoint":
+		fs.StringVar(&outDir, "out", "", "write the checkpoint into this directory instead of standard output")
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch {
+	case sub == "verify":
+		checkpoints = append(checkpoints, fs.Args()...)
+	case sub == "checkpoint" && fs.NArg() == 0:
+	case sub == "keygen" && fs.NArg() == 1:
+		return auditKeygen(fs.Arg(0), env)
+	default:
+		fs.Usage()
+		return exitError{2, "audit: expected verify, checkpoint or keygen DIR"}
+	}
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return err
+	}
+
+	var trusted ed25519.PublicKey
+	var priv ed25519.PrivateKey
+	switch {
+	case sub == "checkpoint":
+		if cfg.AuditSigningKeyFile == "" {
+			return exitError{1, "audit checkpoint: set DEALGATE_AUDIT_SIGNING_KEY_FILE (make a key with `dealgate audit keygen DIR`)"}
+		}
+		if priv, err = checkpoint.LoadPrivateKey(cfg.AuditSigningKeyFile); err != nil {
+			return exitError{1, "audit checkpoint: " + err.Error()}
+		}
+	case len(checkpoints) > 0:
+		src := publicKey
+		if src == "" {
+			src = cfg.AuditSigningKeyFile
+		}
+		if src == "" {
+			return exitError{2, "audit verify --checkpoint: give --public-key FILE or set DEALGATE_AUDIT_SIGNING_KEY_FILE"}
+		}
+		if trusted, err = checkpoint.LoadPublicKey(src); err != nil {
+			return exitError{1, "audit verify: " + err.Error()}
+		}
+	}
+	var cps []checkpoint.Checkpoint
+	for _, f := range checkpoints {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return exitError{1, "audit verify: " + err.Error()}
+		}
+		c, err := checkpoint.Parse(b, trusted)
+		if err != nil {
+			return exitError{1, fmt.Sprintf("audit verify: checkpoint %s refused: %v", f, err)}
+		}
+		cps = append(cps, c)
+	}
+
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := db.VerifyAuditCheckpoints(ctx, cps)
+	if err != nil {
+		return err
+	}
+	if !rep.OK() {
+		return exitError{1, fmt.Sprintf("audit chain BROKEN at event %d: %s (%d events verified before it)", rep.BrokenAt, rep.Reason, rep.Count)}
+	}
+	if sub == "checkpoint" {
+		now := time.Now()
+		file := checkpoint.Sign(priv, rep.HeadSeq, rep.HeadHash, now)
+		if outDir == "" {
+			_, err := env.Stdout.Write(file)
+			return err
+		}
+		path, err := checkpoint.WriteFile(outDir, file, rep.HeadSeq, now)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "audit checkpoint: head %d %s signed into %s\n", rep.HeadSeq, hex.EncodeToString(rep.HeadHash), path)
+		return nil
+	}
+	fmt.Fprintf(env.Stdout, "audit chain intact: %d events, head %d %s\n", rep.Count, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
+	if len(cps) > 0 {
+		fmt.Fprintf(env.Stdout, "the chain extends all %d checkpoint(s)\n", len(cps))
+	}
+	return nil
+}
+
+func auditKeygen(dir string, env Env) error {
+	priv, pub, err := checkpoint.GenerateKey()
+	if err != nil {
+		return err
+	}
+	privPath, pubPath := filepath.Join(dir, "audit-signing.key"), filepath.Join(dir, "audit-signing.pub")
+	f, err := os.OpenFile(privPath, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return exitError{1, "audit keygen: " + err.Error()}
+	}
+	if _, err := f.Write(priv); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.WriteFile(pubPath, pub, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "private key %s (set DEALGATE_AUDIT_SIGNING_KEY_FILE to it)\npublic key  %s (give it to whoever checks checkpoints)\n", privPath, pubPath)
+	return nil
+}
