@@ -337,7 +337,9 @@ func drive(b *testing.B, target string, cookies []string, n int) result {
 	return result{rps: float64(len(lat)) / elapsed.Seconds(), p50: pct(50), p99: pct(99)}
 }
 
-func ms(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) }
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64)
+}
 
 // BenchmarkHTTP measures every page of the pages table against the
 // reference handler, each run right after a reference run so both see the
