@@ -353,6 +353,7 @@ func BenchmarkHTTP(b *testing.B) {
 			b.Fatalf("HTTPBENCH_REQUESTS: want a whole number of at least %d", clients)
 		}
 	}
+	only := regexp.MustCompile(os.Getenv("HTTPBENCH_PAGES"))
 	dbURL := prepareDatabase(b)
 	base, cfg := startServer(b, dbURL)
 	ref := startReference(b, dbURL, cfg.DBMaxConns)
@@ -371,7 +372,16 @@ func BenchmarkHTTP(b *testing.B) {
 	}
 	_ = lookup.Close(context.Background())
 	sessions := map[string][]string{}
+	var selected []page
 	for _, p := range pages {
+		if only.MatchString(p.name) {
+			selected = append(selected, p)
+		}
+	}
+	if len(selected) == 0 {
+		b.Fatalf("HTTPBENCH_PAGES=%q matches no page", only)
+	}
+	for _, p := range selected {
 		if p.role != "" && sessions[p.role] == nil {
 			sessions[p.role] = signIn(b, base, p.role, clients)
 		}
@@ -384,7 +394,7 @@ func BenchmarkHTTP(b *testing.B) {
 	}
 	var rows []row
 	var refs []result
-	for _, p := range pages {
+	for _, p := range selected {
 		path := p.path
 		for k, v := range ids {
 			path = strings.ReplaceAll(path, k, v)

@@ -41,6 +41,7 @@ func (s *Server) registerMiddleware() {
 		s.bodyLimit,
 		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
 		s.loadSession(),
+		s.slideSession,
 		s.csrf(),
 		s.requestMeta,
 		s.authenticate,

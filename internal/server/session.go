@@ -82,6 +82,7 @@ func (s *Server) startSession(c echo.Context, u *dealgate.User) error {
 	s.sessions.Put(ctx, sessUserID, u.ID)
 	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
 	s.sessions.Put(ctx, sessRoles, rolesKey(u))
+	s.sessions.Put(ctx, sessSlid, s.now().Unix())
 	return nil
 }
 
