@@ -341,6 +341,29 @@ func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64)
 }
 
+var roundTripSeries = regexp.MustCompile(`(?m)^dealgate_db_round_trips_per_request_(sum|count)\{[^}]*\} (\S+)$`)
+
+// roundTrips reads the server's /metrics and returns the total database
+// round trips and requests observed so far.
+func roundTrips(b *testing.B, base string) (sum, count float64) {
+	b.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, m := range roundTripSeries.FindAllSubmatch(body, -1) {
+		v, _ := strconv.ParseFloat(string(m[2]), 64)
+		if string(m[1]) == "sum" {
+			sum += v
+		} else {
+			count += v
+		}
+	}
+	return sum, count
+}
+
 // BenchmarkHTTP measures every page of the pages table against the
 // reference handler, each run right after a reference run so both see the
 // same machine. Run it with `make bench-http`.
@@ -391,6 +414,7 @@ func BenchmarkHTTP(b *testing.B) {
 	type row struct {
 		name     string
 		res, ref result
+		trips    float64
 	}
 	var rows []row
 	var refs []result
@@ -403,13 +427,17 @@ func BenchmarkHTTP(b *testing.B) {
 		r := drive(b, ref+"/fortunes", nil, n)
 		refs = append(refs, r)
 		drive(b, base+path, sessions[p.role], warm)
+		s0, c0 := roundTrips(b, base)
 		res := drive(b, base+path, sessions[p.role], n)
-		rows = append(rows, row{p.name, res, r})
+		s1, c1 := roundTrips(b, base)
+		trips := (s1 - s0) / max(c1-c0, 1)
+		rows = append(rows, row{p.name, res, r, trips})
 		b.Run(strings.NewReplacer(" ", "-", ",", "", "(", "", ")", "").Replace(p.name), func(b *testing.B) {
 			b.ReportMetric(res.rps, "req/s")
 			b.ReportMetric(res.rps/r.rps, "ratio")
 			b.ReportMetric(float64(res.p50.Microseconds())/1000, "p50-ms")
 			b.ReportMetric(float64(res.p99.Microseconds())/1000, "p99-ms")
+			b.ReportMetric(trips, "db-trips/op")
 		})
 	}
 	slices.SortFunc(refs, func(a, b result) int { return cmp.Compare(a.rps, b.rps) })
@@ -417,11 +445,11 @@ func BenchmarkHTTP(b *testing.B) {
 	var out strings.Builder
 	fmt.Fprintf(&out, "\n%d clients, %d requests per page, GOMAXPROCS %d, pool %d connections each\n\n",
 		clients, n, runtime.GOMAXPROCS(0), cfg.DBMaxConns)
-	fmt.Fprintln(&out, "| page | requests/s | ratio to the reference | p50 ms | p99 ms |")
-	fmt.Fprintln(&out, "|---|---|---|---|---|")
-	fmt.Fprintf(&out, "| reference (echo + pgx + html/template, 12 rows), median of %d runs | %.0f | 1 | %s | %s |\n", len(refs), med.rps, ms(med.p50), ms(med.p99))
+	fmt.Fprintln(&out, "| page | requests/s | ratio to the reference | p50 ms | p99 ms | DB round trips |")
+	fmt.Fprintln(&out, "|---|---|---|---|---|---|")
+	fmt.Fprintf(&out, "| reference (echo + pgx + html/template, 12 rows), median of %d runs | %.0f | 1 | %s | %s | 1 |\n", len(refs), med.rps, ms(med.p50), ms(med.p99))
 	for _, r := range rows {
-		fmt.Fprintf(&out, "| %s | %.0f | %.2f | %s | %s |\n", r.name, r.res.rps, r.res.rps/r.ref.rps, ms(r.res.p50), ms(r.res.p99))
+		fmt.Fprintf(&out, "| %s | %.0f | %.2f | %s | %s | %.1f |\n", r.name, r.res.rps, r.res.rps/r.ref.rps, ms(r.res.p50), ms(r.res.p99), r.trips)
 	}
 	fmt.Print(out.String())
 }
