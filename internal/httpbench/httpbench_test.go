@@ -42,7 +42,9 @@ const (
 	clients = 64
 	// defaultRequests per page; HTTPBENCH_REQUESTS overrides it.
 	defaultRequests = 4000
-	benchPassword   = "a benchmark passphrase"
+	// rounds is how many turns the reference and each page take.
+	rounds        = 4
+	benchPassword = "a benchmark passphrase"
 	// seedLock serialises runs that might seed the same database at once.
 	seedLock = 7263544915628230499
 )
@@ -276,10 +278,28 @@ type result struct {
 	p50, p99 time.Duration
 }
 
+// sample is the latencies and wall time of one or more runs.
+type sample struct {
+	lat     []time.Duration
+	elapsed time.Duration
+}
+
+func (s *sample) add(o sample) {
+	s.lat = append(s.lat, o.lat...)
+	s.elapsed += o.elapsed
+}
+
+func (s sample) result() result {
+	lat := slices.Clone(s.lat)
+	slices.Sort(lat)
+	pct := func(p int) time.Duration { return lat[(len(lat)*p+99)/100-1] }
+	return result{rps: float64(len(lat)) / s.elapsed.Seconds(), p50: pct(50), p99: pct(99)}
+}
+
 // drive sends n GET requests for target from clients concurrent keep-alive
 // clients (client i sends cookies[i%len] when cookies is not empty) and
 // fails on any status but 200.
-func drive(b *testing.B, target string, cookies []string, n int) result {
+func drive(b *testing.B, target string, cookies []string, n int) sample {
 	b.Helper()
 	tr := &http.Transport{MaxIdleConns: 2 * clients, MaxIdleConnsPerHost: 2 * clients, DisableCompression: true, IdleConnTimeout: time.Minute}
 	defer tr.CloseIdleConnections()
@@ -332,9 +352,7 @@ func drive(b *testing.B, target string, cookies []string, n int) result {
 	if failure != nil {
 		b.Fatal(failure)
 	}
-	slices.Sort(lat)
-	pct := func(p int) time.Duration { return lat[(len(lat)*p+99)/100-1] }
-	return result{rps: float64(len(lat)) / elapsed.Seconds(), p50: pct(50), p99: pct(99)}
+	return sample{lat: lat, elapsed: elapsed}
 }
 
 func ms(d time.Duration) string {
@@ -372,8 +390,8 @@ func BenchmarkHTTP(b *testing.B) {
 	n := defaultRequests
 	if v := os.Getenv("HTTPBENCH_REQUESTS"); v != "" {
 		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < clients {
-			b.Fatalf("HTTPBENCH_REQUESTS: want a whole number of at least %d", clients)
+		if n, err = strconv.Atoi(v); err != nil || n < rounds*clients {
+			b.Fatalf("HTTPBENCH_REQUESTS: want a whole number of at least %d", rounds*clients)
 		}
 	}
 	only := regexp.MustCompile(os.Getenv("HTTPBENCH_PAGES"))
@@ -424,13 +442,22 @@ func BenchmarkHTTP(b *testing.B) {
 			path = strings.ReplaceAll(path, k, v)
 		}
 		drive(b, ref+"/fortunes", nil, warm)
-		r := drive(b, ref+"/fortunes", nil, n)
-		refs = append(refs, r)
 		drive(b, base+path, sessions[p.role], warm)
-		s0, c0 := roundTrips(b, base)
-		res := drive(b, base+path, sessions[p.role], n)
-		s1, c1 := roundTrips(b, base)
-		trips := (s1 - s0) / max(c1-c0, 1)
+		// The reference and the page take turns, in rounds, so that both
+		// see the same machine (it is shared, and its load comes and goes).
+		var refSample, pageSample sample
+		var trips, count float64
+		for i := range rounds {
+			part := n/rounds + min(1, max(0, n%rounds-i))
+			refSample.add(drive(b, ref+"/fortunes", nil, part))
+			s0, c0 := roundTrips(b, base)
+			pageSample.add(drive(b, base+path, sessions[p.role], part))
+			s1, c1 := roundTrips(b, base)
+			trips, count = trips+s1-s0, count+c1-c0
+		}
+		trips /= max(count, 1)
+		r, res := refSample.result(), pageSample.result()
+		refs = append(refs, r)
 		rows = append(rows, row{p.name, res, r, trips})
 		b.Run(strings.NewReplacer(" ", "-", ",", "", "(", "", ")", "").Replace(p.name), func(b *testing.B) {
 			b.ReportMetric(res.rps, "req/s")
