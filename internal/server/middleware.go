@@ -177,6 +177,7 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 			if infrastructure(c) {
 				return next(c)
 			}
+			c.SetRequest(c.Request().WithContext(withSessionUserSlot(c.Request().Context())))
 			return withSession(c)
 		}
 	}

@@ -67,7 +67,7 @@ func newSessionManager(cfg *config.Config, db *postgres.DB, now func() time.Time
 	sm := scs.New()
 	// The idle timeout lives in the store (see sessionStore): scs's own
 	// would rewrite the session on every request.
-	sm.Store = newSessionStore(db.Pool, cfg.SessionIdleTimeout, now)
+	sm.Store = newSessionStore(db, cfg.SessionIdleTimeout, now)
 	sm.Lifetime = cfg.SessionLifetime
 	sm.Cookie.Name = "dealgate_session"
 	sm.Cookie.HttpOnly = true

@@ -2,14 +2,15 @@ package server
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres"
 )
 
 // sessionSlideEvery is how often a session in use has its idle timeout
@@ -30,40 +31,66 @@ const sessSlid = "slid"
 // request), and every commit stores min(absolute deadline, now + idle).
 // Sign-out and destroyed sessions delete the row, which every instance reads
 // on the next request, so ending a session takes effect at once everywhere.
+//
+// A row also names its user (user_id), so the one read of the session
+// reads the user too, fresh, in the same statement; the request finds it
+// through sessionUserFrom.
 type sessionStore struct {
 	*pgxstore.PostgresStore
+	db   *postgres.DB
 	pool *pgxpool.Pool
 	idle time.Duration
 	now  func() time.Time
 }
 
-var _ scs.CtxStore = (*sessionStore)(nil)
+// sessionUserSlot carries the user read with the session to authenticate.
+type sessionUserSlot struct{ user *dealgate.User }
 
-func newSessionStore(pool *pgxpool.Pool, idle time.Duration, now func() time.Time) *sessionStore {
-	return &sessionStore{PostgresStore: pgxstore.NewWithCleanupInterval(pool, 10*time.Minute), pool: pool, idle: idle, now: now}
+type sessionUserKey struct{}
+
+// withSessionUserSlot gives the request a slot for the session's user.
+func withSessionUserSlot(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sessionUserKey{}, &sessionUserSlot{})
 }
 
-// FindCtx returns the data of a live session.
-func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var b []byte
-	err := s.pool.QueryRow(ctx, "SELECT data FROM sessions WHERE token = $1 AND current_timestamp < expiry", token).Scan(&b)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
+// sessionUserFrom returns the user read with this request's session, if any.
+func sessionUserFrom(ctx context.Context) *dealgate.User {
+	if slot, ok := ctx.Value(sessionUserKey{}).(*sessionUserSlot); ok {
+		return slot.user
 	}
-	if err != nil {
+	return nil
+}
+
+var _ scs.CtxStore = (*sessionStore)(nil)
+
+func newSessionStore(db *postgres.DB, idle time.Duration, now func() time.Time) *sessionStore {
+	return &sessionStore{PostgresStore: pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute), db: db, pool: db.Pool, idle: idle, now: now}
+}
+
+// FindCtx returns the data of a live session, and leaves its user in the
+// request's slot.
+func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	b, user, found, err := s.db.FindSession(ctx, token)
+	if err != nil || !found {
 		return nil, false, err
+	}
+	if slot, ok := ctx.Value(sessionUserKey{}).(*sessionUserSlot); ok {
+		slot.user = user
 	}
 	return b, true, nil
 }
 
-// CommitCtx writes the session with its expiry capped at now + idle.
+// CommitCtx writes the session with its expiry capped at now + idle, and
+// the user it signs in.
 func (s *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
 	if idle := s.now().Add(s.idle); s.idle > 0 && idle.Before(expiry) {
 		expiry = idle
 	}
-	_, err := s.pool.Exec(ctx, "INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3) ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry",
-		token, b, expiry.UTC())
-	return err
+	var uid int64
+	if _, values, err := (scs.GobCodec{}).Decode(b); err == nil {
+		uid, _ = values[sessUserID].(int64)
+	}
+	return s.db.CommitSession(ctx, token, b, expiry, uid)
 }
 
 // DeleteCtx removes a session.
