@@ -28,7 +28,7 @@ BENCHFLAGS ?=
 TEST_DB := if [ -z "$${TEST_DATABASE_URL:-}" ]; then \
 	TEST_DATABASE_URL="$$(bash scripts/db.sh)"; export TEST_DATABASE_URL; fi
 
-.PHONY: help run build test check generate bench fmt clean clean-data db
+.PHONY: help run build test check generate bench bench-http fmt clean clean-data db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET [VAR=value]'
@@ -65,6 +65,11 @@ bench: ## Run benchmarks (BENCH=regexp, PKGS=..., BENCHFLAGS=...)
 	@$(TEST_DB); \
 	echo "$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(BENCHFLAGS) $(PKGS)"; \
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem $(BENCHFLAGS) $(PKGS)
+
+bench-http: ## Load-test the pages against a reference handler on the scale data (docs/performance.md)
+	@$(TEST_DB); \
+	echo "$(GO) test -run '^$$' -bench '^BenchmarkHTTP$$' -benchtime 1x -timeout 60m ./internal/httpbench/"; \
+	$(GO) test -run '^$$' -bench '^BenchmarkHTTP$$' -benchtime 1x -timeout 60m ./internal/httpbench/
 
 fmt: ## gofmt all Go files and templ fmt the .templ files
 	@find . \( -path ./.git -o -path ./.data -o -path ./bin -o -name node_modules \) -prune \

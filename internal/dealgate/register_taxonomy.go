@@ -209,6 +209,7 @@ type Taxonomy struct {
 	Categories []Category
 	byID       map[int64]int
 	children   map[int64][]int64 // 0: roots
+	live       []Category        // the live categories, built once (see Live)
 }
 
 // NewTaxonomy orders cats into a tree and indexes them. Categories whose
@@ -258,6 +259,7 @@ func NewTaxonomy(v TaxonomyVersion, cats []Category) *Taxonomy {
 			walk(c.ID, 1)
 		}
 	}
+	t.live = liveOf(t.Categories)
 	return t
 }
 
@@ -341,15 +343,25 @@ func (t *Taxonomy) Descendants(id int64) []int64 {
 	return out
 }
 
-// Live returns the categories that are not retired, in tree order.
+// Live returns the categories that are not retired, in tree order. It is
+// built once per taxonomy (published versions are cached and shared by
+// every request), so callers must not modify it.
 func (t *Taxonomy) Live() []Category {
-	var out []Category
-	for _, c := range t.Categories {
+	if t.live == nil && len(t.Categories) > 0 {
+		// A taxonomy built without NewTaxonomy.
+		return liveOf(t.Categories)
+	}
+	return t.live
+}
+
+func liveOf(cats []Category) []Category {
+	out := make([]Category, 0, len(cats))
+	for _, c := range cats {
 		if !c.Retired {
 			out = append(out, c)
 		}
 	}
-	return out
+	return slices.Clip(out)
 }
 
 // TaxonomyChangeKind is one kind of difference between two versions.

@@ -3,6 +3,7 @@ package dealgate
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -91,8 +92,24 @@ func (u *User) Location() *time.Location {
 	if u == nil || u.TimeZone == "" {
 		return time.UTC
 	}
-	if loc, err := time.LoadLocation(u.TimeZone); err == nil {
-		return loc
+	return LoadLocation(u.TimeZone)
+}
+
+// locations caches time zones by name. A zone's rules are fixed for the
+// life of the process (time.LoadLocation reads tzdata once per call, from
+// disk), so caching them is always right; unknown names are not cached.
+var locations sync.Map // string → *time.Location
+
+// LoadLocation returns the named time zone, read once per process, or UTC
+// when the name is unknown.
+func LoadLocation(name string) *time.Location {
+	if loc, ok := locations.Load(name); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(name, loc)
+	return loc
 }

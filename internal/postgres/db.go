@@ -52,6 +52,8 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	// Sessions run in UTC so nothing server-side depends on a host's zone;
 	// the viewer's zone is applied when rendering.
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	// Counts round trips and pool waits per request (see RequestStats).
+	cfg.ConnConfig.Tracer = statsTracer{}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)

@@ -87,7 +87,14 @@ func (s SchemaStatus) String() string {
 	case s.Dirty:
 		state = "dirty: a migration failed half-way; fix it by hand, then force the version"
 	case s.Current < s.Latest:
-		state = fmt.Sprintf("%d pending", s.Latest-s.Current)
+		// Counted from the embedded files: numbers may have gaps.
+		pending := 0
+		for _, v := range migrationVersions() {
+			if v > s.Current {
+				pending++
+			}
+		}
+		state = fmt.Sprintf("%d pending", pending)
 	case s.Current > s.Latest:
 		state = "newer than this binary"
 	}
@@ -96,7 +103,8 @@ func (s SchemaStatus) String() string {
 
 var migrationName = regexp.MustCompile(`^(\d+)_.*\.up\.sql$`)
 
-var latestMigration = sync.OnceValue(func() uint {
+// migrationVersions are the embedded migrations' versions, in order.
+var migrationVersions = sync.OnceValue(func() []uint {
 	entries, _ := fs.ReadDir(migrations.FS, ".")
 	var versions []int
 	for _, e := range entries {
@@ -106,10 +114,19 @@ var latestMigration = sync.OnceValue(func() uint {
 		}
 	}
 	sort.Ints(versions)
+	out := make([]uint, len(versions))
+	for i, v := range versions {
+		out[i] = uint(v)
+	}
+	return out
+})
+
+var latestMigration = sync.OnceValue(func() uint {
+	versions := migrationVersions()
 	if len(versions) == 0 {
 		return 0
 	}
-	return uint(versions[len(versions)-1])
+	return versions[len(versions)-1]
 })
 
 // LatestMigration is the newest migration version embedded in the binary.

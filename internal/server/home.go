@@ -37,12 +37,12 @@ func (s *Server) handleHome(c echo.Context) error {
 		}
 	}
 	if dealgate.Allowed(u, dealgate.ActRegisterView) {
-		soon, err := s.register.ExpiringSoon(c.Request().Context(), u, 90, dealgate.PageRequest{Page: 1, PerPage: 1})
+		soon, err := s.register.ExpiringSoonCount(c.Request().Context(), u, 90)
 		if err != nil {
 			return err
 		}
 		v.Tasks = append(v.Tasks, pages.HomeTask{Label: "Expiring soon", Href: "/register/expiring",
-			Hint: fmt.Sprintf("%d agreements or clauses end within 90 days", soon.Total)})
+			Hint: fmt.Sprintf("%d agreements or clauses end within 90 days", soon)})
 	}
 	return s.render(c, http.StatusOK, pages.Home(s.page(c, "Home"), v))
 }

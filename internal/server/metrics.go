@@ -17,6 +17,9 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// roundTrips and poolWait are per request, by route (see postgres.RequestStats).
+	roundTrips *prometheus.HistogramVec
+	poolWait   *prometheus.HistogramVec
 }
 
 func newMetrics(db *postgres.DB) *metrics {
@@ -31,8 +34,18 @@ func newMetrics(db *postgres.DB) *metrics {
 			Help:    "HTTP request latency by route pattern and method.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route", "method"}),
+		roundTrips: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "dealgate_db_round_trips_per_request",
+			Help:    "Database round trips (statements, BEGIN and COMMIT, batches, prepares) one request made, by route pattern and method.",
+			Buckets: []float64{0, 1, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50},
+		}, []string{"route", "method"}),
+		poolWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "dealgate_db_pool_wait_seconds_per_request",
+			Help:    "Time one request waited for pooled database connections, by route pattern and method.",
+			Buckets: []float64{.0001, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
+		}, []string{"route", "method"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration,
+	m.reg.MustRegister(m.requests, m.duration, m.roundTrips, m.poolWait,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		poolCollector{db})
 	return m
@@ -40,7 +53,7 @@ func newMetrics(db *postgres.DB) *metrics {
 
 // observe records one finished request. The route is echo's pattern, never
 // the raw path, so label cardinality stays bounded.
-func (m *metrics) observe(c echo.Context, status int, elapsed time.Duration) {
+func (m *metrics) observe(c echo.Context, status int, elapsed time.Duration, db *postgres.RequestStats) {
 	route := c.Path()
 	if route == "" {
 		route = "unmatched"
@@ -48,6 +61,10 @@ func (m *metrics) observe(c echo.Context, status int, elapsed time.Duration) {
 	method := c.Request().Method
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	m.duration.WithLabelValues(route, method).Observe(elapsed.Seconds())
+	if !infrastructure(c) {
+		m.roundTrips.WithLabelValues(route, method).Observe(float64(db.RoundTrips()))
+		m.poolWait.WithLabelValues(route, method).Observe(db.PoolWait().Seconds())
+	}
 }
 
 func (m *metrics) handler() echo.HandlerFunc {

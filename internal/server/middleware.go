@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres"
 )
 
 // contentSecurityPolicy allows no inline script or style and no framing.
@@ -42,6 +43,7 @@ func (s *Server) registerMiddleware() {
 		s.readInput,
 		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
 		s.loadSession(),
+		s.slideSession,
 		s.csrf(),
 		s.requestMeta,
 		s.authenticate,
@@ -110,12 +112,14 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		ctx, dbStats := postgres.WithRequestStats(c.Request().Context())
+		c.SetRequest(c.Request().WithContext(ctx))
 		if err := next(c); err != nil {
 			c.Error(err)
 		}
 		elapsed := time.Since(start)
 		status := c.Response().Status
-		s.metrics.observe(c, status, elapsed)
+		s.metrics.observe(c, status, elapsed, dbStats)
 		if infrastructure(c) && status < 400 {
 			return nil
 		}
@@ -174,6 +178,7 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 			if infrastructure(c) {
 				return next(c)
 			}
+			c.SetRequest(c.Request().WithContext(withSessionUserSlot(c.Request().Context())))
 			return withSession(c)
 		}
 	}

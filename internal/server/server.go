@@ -11,9 +11,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,7 +39,12 @@ type Server struct {
 	access map[string]access
 	// uploadLimits are the body limits of upload routes (see upload).
 	uploadLimits map[string]int64
+	// clockSkew moves the clock sessions slide by (see now), for tests.
+	clockSkew atomic.Int64
 }
+
+// now is the clock sessions slide by.
+func (s *Server) now() time.Time { return time.Now().Add(time.Duration(s.clockSkew.Load())) }
 
 // New builds the router with every middleware and route.
 func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) *Server {
@@ -50,7 +55,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.register.MaxDocumentBytes = cfg.MaxDocumentBytes
 	s.audit = postgres.NewAudit(db)
 	s.health = postgres.NewHealth(db)
-	s.sessions = newSessionManager(cfg, db)
+	s.sessions = newSessionManager(cfg, db, s.now)
 	s.metrics = newMetrics(db)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -62,11 +67,12 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	return s
 }
 
-func newSessionManager(cfg *config.Config, db *postgres.DB) *scs.SessionManager {
+func newSessionManager(cfg *config.Config, db *postgres.DB, now func() time.Time) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = pgxstore.NewWithCleanupInterval(db.Pool, 10*time.Minute)
+	// The idle timeout lives in the store (see sessionStore): scs's own
+	// would rewrite the session on every request.
+	sm.Store = newSessionStore(db, cfg.SessionIdleTimeout, now)
 	sm.Lifetime = cfg.SessionLifetime
-	sm.IdleTimeout = cfg.SessionIdleTimeout
 	sm.Cookie.Name = "dealgate_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

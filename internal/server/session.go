@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"slices"
 	"strings"
 
@@ -34,7 +35,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if uid == 0 {
 			return next(c)
 		}
-		u, err := s.users.ByID(ctx, uid)
+		// Usually read with the session, in the same statement (see
+		// sessionStore); otherwise on its own.
+		u, err := s.sessionUser(ctx, uid)
 		if err != nil && dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
 			return err
 		}
@@ -60,6 +63,14 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// sessionUser is the signed-in user, as read with the session or else by ID.
+func (s *Server) sessionUser(ctx context.Context, uid int64) (*dealgate.User, error) {
+	if u := sessionUserFrom(ctx); u != nil && u.ID == uid {
+		return u, nil
+	}
+	return s.users.ByID(ctx, uid)
+}
+
 func rolesKey(u *dealgate.User) string {
 	names := make([]string, len(u.Roles))
 	for i, r := range u.Roles {
@@ -82,6 +93,7 @@ func (s *Server) startSession(c echo.Context, u *dealgate.User) error {
 	s.sessions.Put(ctx, sessUserID, u.ID)
 	s.sessions.Put(ctx, sessEpoch, u.SessionEpoch)
 	s.sessions.Put(ctx, sessRoles, rolesKey(u))
+	s.sessions.Put(ctx, sessSlid, s.now().Unix())
 	return nil
 }
 

@@ -171,6 +171,7 @@ type Session struct {
 	Token  string
 	Data   []byte
 	Expiry time.Time
+	UserID *int64
 }
 
 type SignInThrottle struct {

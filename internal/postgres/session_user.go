@@ -1,0 +1,56 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
+)
+
+// FindSession reads a live session's data and, in the same statement, the
+// user the session row names (nil when it names none or the user is gone).
+// The user is read fresh, as ByID would: nothing is cached, so a role
+// change, deactivation or epoch change is seen on the next request.
+func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user *dealgate.User, found bool, err error) {
+	var (
+		u       sqlc.User
+		hasUser bool
+	)
+	// Without a user (LEFT JOIN), the user columns read as harmless
+	// defaults and hasUser is false.
+	err = db.Pool.QueryRow(ctx, `
+		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''),
+		       coalesce(u.roles, '{}'), coalesce(u.status, ''), coalesce(u.time_zone, ''), coalesce(u.totp_enabled, false),
+		       coalesce(u.notify_email, false), coalesce(u.notify_digest, false), coalesce(u.session_epoch, 0),
+		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0)
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).Scan(
+		&data, &hasUser, &u.ID, &u.Email, &u.Name, &u.Roles, &u.Status, &u.TimeZone, &u.TotpEnabled,
+		&u.NotifyEmail, &u.NotifyDigest, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil, false, nil
+	}
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if hasUser {
+		user = toUser(u)
+	}
+	return data, user, true, nil
+}
+
+// CommitSession writes a session row with the user it belongs to (0: none).
+func (db *DB) CommitSession(ctx context.Context, token string, data []byte, expiry time.Time, userID int64) error {
+	var uid *int64
+	if userID != 0 {
+		uid = &userID
+	}
+	_, err := db.Pool.Exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, user_id = EXCLUDED.user_id`,
+		token, data, expiry.UTC(), uid)
+	return err
+}
