@@ -1,9 +1,12 @@
 package screening
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -31,6 +34,12 @@ type Index struct {
 	kindPost map[dealgate.PartyKind]*postings
 	// Clauses naming a restricted party, by the party's family root.
 	namedByFamily map[int32][]int32
+
+	byOrd []int32 // clause index by ord
+
+	// seen is a pool of bitsets over clause indexes, to gather candidates
+	// without sorting them.
+	seen sync.Pool
 }
 
 type partyRec struct {
@@ -40,7 +49,13 @@ type partyRec struct {
 }
 
 type clauseRec struct {
-	c *dealgate.Clause // the caller's clause; only read
+	c   *dealgate.Clause // the caller's clause; only read
+	ord int32            // rank by agreement title, agreement, section and clause ID
+
+	scope          dealgate.RestrictionScope
+	restrictedKind dealgate.PartyKind
+	kind           dealgate.ClauseKind
+	binding        bool
 
 	agreementVersion int64
 	from, until      int32 // days since 1970-01-01; math.MinInt32/MaxInt32 when open
@@ -114,7 +129,8 @@ func NewIndex(in Inputs) (*Index, error) {
 		}
 		r := clauseRec{c: c, agreementVersion: in.AgreementVersions[c.AgreementID],
 			from: dayPtr(c.From(), math.MinInt32), until: dayPtr(c.Until(), math.MaxInt32),
-			area: territory(c.Worldwide, c.Regions), beneficiary: idx.party(c.Beneficiary.ID)}
+			area: territory(c.Worldwide, c.Regions), beneficiary: idx.party(c.Beneficiary.ID),
+			scope: c.Scope, restrictedKind: c.RestrictedKind, kind: c.Kind, binding: c.AgreementBinding}
 		r.benRoot = r.beneficiary
 		if r.beneficiary >= 0 {
 			r.benRoot = idx.parties[r.beneficiary].root
@@ -166,6 +182,21 @@ func NewIndex(in Inputs) (*Index, error) {
 		}
 		idx.clauses = append(idx.clauses, r)
 	}
+	order := make([]int32, len(idx.clauses))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		x, y := idx.clauses[a].c, idx.clauses[b].c
+		return cmp.Or(cmp.Compare(x.AgreementTitle, y.AgreementTitle), cmp.Compare(x.AgreementID, y.AgreementID),
+			cmp.Compare(x.Section, y.Section), cmp.Compare(x.ID, y.ID))
+	})
+	for rank, ci := range order {
+		idx.clauses[ci].ord = int32(rank)
+	}
+	idx.byOrd = order
+	words := (len(idx.clauses) + 63) / 64
+	idx.seen.New = func() any { b := make([]uint64, words); return &b }
 	idx.anyPost = newPostings(int(n), anyPairs)
 	for k, pairs := range kindPairs {
 		p := newPostings(int(n), pairs)
@@ -273,66 +304,137 @@ func (idx *Index) Screen(deal Deal, today time.Time) (Report, error) {
 			tops = append(tops, t)
 		}
 	}
-	var cand []int32
+	sc := scope{cats: cats, neg: neg, negDay: negDay, termFrom: termFrom, termUntil: termUntil, hasTerm: hasTerm,
+		area: dealArea, today: todayNum}
+	seenp := idx.seen.Get().(*[]uint64)
+	seen := *seenp
+	mark := func(list []int32) {
+		for _, ci := range list {
+			seen[ci>>6] |= 1 << (ci & 63)
+		}
+	}
 	for _, t := range tops {
 		lo, hi := t, idx.tree.end[t]
-		cand = append(cand, idx.anyPost.rangeList(lo, hi)...)
-		cand = append(cand, idx.kindPost[cpRec.ref.Kind].rangeList(lo, hi)...)
+		mark(idx.anyPost.rangeList(lo, hi))
+		mark(idx.kindPost[cpRec.ref.Kind].rangeList(lo, hi))
 	}
-	cand = append(cand, idx.namedByFamily[cpRec.root]...)
-	slices.Sort(cand)
-	cand = slices.Compact(cand)
+	mark(idx.namedByFamily[cpRec.root])
 
-	for _, ci := range cand {
-		r := &idx.clauses[ci]
-		// In force on the negotiation date, or at some time in the term.
-		onNeg := r.from <= neg && neg <= r.until
-		if !onNeg && !(hasTerm && r.from <= termUntil && termFrom <= r.until) {
+	// First pass: which clauses apply, and the order of their findings,
+	// as one sortable key each (severity, relation, clause order).
+	keys := make([]uint64, 0, 64)
+	for w, word := range seen {
+		if word == 0 {
 			continue
 		}
-		if r.area&dealArea == 0 {
-			continue
-		}
-		pm, ok := idx.restricts(r, cp)
-		if !ok {
-			continue
-		}
-		best := rel{relation: Unrelated}
-		bestDeal := int32(-1)
-		for _, p := range cats {
-			m := idx.tree.relate(p, r.covered, r.excluded)
-			if m.relation.Rank() > best.relation.Rank() {
-				best, bestDeal = m, p
+		seen[w] = 0
+		for ; word != 0; word &= word - 1 {
+			r := &idx.clauses[w<<6+bits.TrailingZeros64(word)]
+			h, ok := idx.apply(r, cp, &sc)
+			if ok {
+				keys = append(keys, uint64(3-h.sev.Rank())<<60|uint64(3-h.rel.relation.Rank())<<56|uint64(uint32(r.ord)))
 			}
 		}
-		if best.relation == Unrelated {
-			continue
-		}
+	}
+	idx.seen.Put(seenp)
+	slices.Sort(keys)
+
+	// Second pass: the findings, in order.
+	rep.Findings = make([]Finding, len(keys))
+	for i, k := range keys {
+		r := &idx.clauses[idx.byOrd[uint32(k)]]
+		h, _ := idx.apply(r, cp, &sc)
 		c := r.c
-		f := Finding{
-			Relation: best.relation, ClauseID: c.ID, ClauseVersion: c.Version, AgreementID: c.AgreementID,
+		pm, _ := idx.restricts(r, cp)
+		f := &rep.Findings[i]
+		*f = Finding{
+			Severity: h.sev, Relation: h.rel.relation, ClauseID: c.ID, ClauseVersion: c.Version, AgreementID: c.AgreementID,
 			AgreementVersion: r.agreementVersion, AgreementTitle: c.AgreementTitle, Binding: c.AgreementBinding,
 			Kind: c.Kind, Section: c.Section, Text: c.Text, Beneficiary: c.Beneficiary,
-			Party: pm, Category: idx.tree.match(bestDeal, best),
+			Party: pm, Category: idx.tree.match(h.deal, h.rel),
 			ClauseWorldwide: c.Worldwide, ClauseRegions: c.Regions,
-			From: c.From(), Until: c.Until(), InForceOnNeg: onNeg,
-			NegotiationDate: negDay, NoticeDays: c.NoticeDays, Today: rep.Today,
+			From: c.From(), Until: c.Until(), InForceOnNeg: h.onNeg,
+			NegotiationDate: negDay, ActBy: h.actBy, Passed: h.passed, NoticeDays: c.NoticeDays, Today: rep.Today,
 		}
 		if r.beneficiary >= 0 {
 			f.Beneficiary = idx.parties[r.beneficiary].ref
 		}
-		if best.relation != Related {
-			f.ActBy = actBy(c.Kind, negDay, c.NoticeDays)
-			f.Passed = f.ActBy != nil && dayNum(*f.ActBy) < todayNum
-		}
-		f.Severity = severity(c.Kind, c.AgreementBinding, best.relation, f.Passed)
-		rep.Findings = append(rep.Findings, f)
 	}
-	slices.SortFunc(rep.Findings, func(a, b Finding) int { return compareFindings(&a, &b) })
 	if len(rep.Findings) > 0 {
 		rep.Verdict = rep.Findings[0].Severity
 	}
 	return rep, nil
+}
+
+// scope is the deal as the clause tests need it.
+type scope struct {
+	cats                     []int32
+	neg, termFrom, termUntil int32
+	negDay                   time.Time
+	hasTerm                  bool
+	area                     area
+	today                    int32
+}
+
+// hit is a clause that applies, before it becomes a Finding.
+type hit struct {
+	deal   int32
+	rel    rel
+	sev    Severity
+	actBy  *time.Time
+	onNeg  bool
+	passed bool
+}
+
+// apply decides whether clause r applies to the deal and how severely.
+func (idx *Index) apply(r *clauseRec, cp int32, sc *scope) (hit, bool) {
+	var h hit
+	// In force on the negotiation date, or at some time in the term.
+	h.onNeg = r.from <= sc.neg && sc.neg <= r.until
+	if !h.onNeg && !(sc.hasTerm && r.from <= sc.termUntil && sc.termFrom <= r.until) {
+		return h, false
+	}
+	if r.area&sc.area == 0 || !idx.restrictsFast(r, cp) {
+		return h, false
+	}
+	h.rel, h.deal = rel{relation: Unrelated}, -1
+	for _, p := range sc.cats {
+		m := idx.tree.relate(p, r.covered, r.excluded)
+		if m.relation.Rank() > h.rel.relation.Rank() {
+			h.rel, h.deal = m, p
+		}
+	}
+	if h.rel.relation == Unrelated {
+		return h, false
+	}
+	if h.rel.relation != Related {
+		h.actBy = actBy(r.kind, sc.negDay, r.c.NoticeDays)
+		h.passed = h.actBy != nil && dayNum(*h.actBy) < sc.today
+	}
+	h.sev = severity(r.kind, r.binding, h.rel.relation, h.passed)
+	return h, true
+}
+
+// restrictsFast is restricts without the explanation.
+func (idx *Index) restrictsFast(r *clauseRec, cp int32) bool {
+	me := &idx.parties[cp]
+	if r.beneficiary >= 0 && me.root == r.benRoot {
+		return false
+	}
+	switch r.scope {
+	case dealgate.RestrictNamed:
+		for _, n := range r.named {
+			if idx.parties[n].root == me.root {
+				return true
+			}
+		}
+		return false
+	case dealgate.RestrictKind:
+		if me.ref.Kind != r.restrictedKind {
+			return false
+		}
+	}
+	return !slices.Contains(r.exceptions, cp)
 }
 
 // restricts reports whether clause r restricts the party at position cp,

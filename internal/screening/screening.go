@@ -196,20 +196,6 @@ func (r Report) Inputs() []ClauseIdentity {
 	return out
 }
 
-// compareFindings orders findings worst first, then by how closely the
-// categories relate, then by agreement, section and clause, so a report
-// never depends on the order its inputs came in.
-func compareFindings(a, b *Finding) int {
-	return cmp.Or(
-		-cmp.Compare(a.Severity.Rank(), b.Severity.Rank()),
-		-cmp.Compare(a.Relation.Rank(), b.Relation.Rank()),
-		cmp.Compare(a.AgreementTitle, b.AgreementTitle),
-		cmp.Compare(a.AgreementID, b.AgreementID),
-		cmp.Compare(a.Section, b.Section),
-		cmp.Compare(a.ClauseID, b.ClauseID),
-	)
-}
-
 // severity applies the rules to a clause that applies to the deal.
 func severity(kind dealgate.ClauseKind, binding bool, r Relation, passed bool) Severity {
 	switch r {
