@@ -50,9 +50,9 @@ func (f Finding) PartySentence() string {
 			return fmt.Sprintf("%s restricts %s by name, and %s belongs to the same corporate family (%s), so %s covers it as an affiliate.", ref, n, cp, f.Party.FamilyRoot.Name, ref)
 		}
 	case MatchKind:
-		return fmt.Sprintf("%s is a %s, and %s restricts any %s%s.", cp, f.Party.RestrictedKind.Noun(), ref, f.Party.RestrictedKind.Noun(), except(f.Party.Exceptions))
+		return fmt.Sprintf("%s is a %s, and %s restricts any %s%s.", cp, f.Party.RestrictedKind.Noun(), ref, f.Party.RestrictedKind.Noun(), except(f.Exceptions))
 	}
-	return fmt.Sprintf("%s restricts any party%s, which includes %s.", ref, except(f.Party.Exceptions), cp)
+	return fmt.Sprintf("%s restricts any party%s, which includes %s.", ref, except(f.Exceptions), cp)
 }
 
 func except(ps []dealgate.PartyRef) string {

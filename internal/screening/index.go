@@ -35,8 +35,6 @@ type Index struct {
 	// Clauses naming a restricted party, by the party's family root.
 	namedByFamily map[int32][]int32
 
-	byOrd []int32 // clause index by ord
-
 	// seen is a pool of bitsets over clause indexes, to gather candidates
 	// without sorting them.
 	seen sync.Pool
@@ -49,8 +47,9 @@ type partyRec struct {
 }
 
 type clauseRec struct {
-	c   *dealgate.Clause // the caller's clause; only read
-	ord int32            // rank by agreement title, agreement, section and clause ID
+	c     *dealgate.Clause // the caller's clause; only read
+	facts *ClauseFacts
+	ord   int32 // rank by agreement title, agreement, section and clause ID
 
 	scope          dealgate.RestrictionScope
 	restrictedKind dealgate.PartyKind
@@ -155,6 +154,13 @@ func NewIndex(in Inputs) (*Index, error) {
 				r.exceptions = append(r.exceptions, p)
 			}
 		}
+		r.facts = &ClauseFacts{ClauseID: c.ID, ClauseVersion: c.Version, AgreementID: c.AgreementID,
+			AgreementVersion: r.agreementVersion, AgreementTitle: c.AgreementTitle, Binding: c.AgreementBinding,
+			Kind: c.Kind, Section: c.Section, Text: c.Text, Beneficiary: c.Beneficiary, Exceptions: c.Exceptions,
+			ClauseWorldwide: c.Worldwide, ClauseRegions: c.Regions, From: c.From(), Until: c.Until(), NoticeDays: c.NoticeDays}
+		if r.beneficiary >= 0 {
+			r.facts.Beneficiary = idx.parties[r.beneficiary].ref
+		}
 		ci := int32(len(idx.clauses))
 		switch c.Scope {
 		case dealgate.RestrictNamed:
@@ -194,7 +200,6 @@ func NewIndex(in Inputs) (*Index, error) {
 	for rank, ci := range order {
 		idx.clauses[ci].ord = int32(rank)
 	}
-	idx.byOrd = order
 	words := (len(idx.clauses) + 63) / 64
 	idx.seen.New = func() any { b := make([]uint64, words); return &b }
 	idx.anyPost = newPostings(int(n), anyPairs)
@@ -323,6 +328,7 @@ func (idx *Index) Screen(deal Deal, today time.Time) (Report, error) {
 	// First pass: which clauses apply, and the order of their findings,
 	// as one sortable key each (severity, relation, clause order).
 	keys := make([]uint64, 0, 64)
+	hits := make([]hit, 0, 64)
 	for w, word := range seen {
 		if word == 0 {
 			continue
@@ -330,9 +336,12 @@ func (idx *Index) Screen(deal Deal, today time.Time) (Report, error) {
 		seen[w] = 0
 		for ; word != 0; word &= word - 1 {
 			r := &idx.clauses[w<<6+bits.TrailingZeros64(word)]
-			h, ok := idx.apply(r, cp, &sc)
-			if ok {
-				keys = append(keys, uint64(3-h.sev.Rank())<<60|uint64(3-h.rel.relation.Rank())<<56|uint64(uint32(r.ord)))
+			if h, ok := idx.apply(r, cp, &sc); ok {
+				h.rec = r
+				// severity (2 bits), relation (2), clause order (30), hit (30)
+				keys = append(keys, uint64(3-h.sev.Rank())<<62|uint64(3-h.rel.relation.Rank())<<60|
+					uint64(uint32(r.ord))<<30|uint64(len(hits)))
+				hits = append(hits, h)
 			}
 		}
 	}
@@ -341,24 +350,22 @@ func (idx *Index) Screen(deal Deal, today time.Time) (Report, error) {
 
 	// Second pass: the findings, in order.
 	rep.Findings = make([]Finding, len(keys))
+	cpRef := idx.parties[cp].ref
 	for i, k := range keys {
-		r := &idx.clauses[idx.byOrd[uint32(k)]]
-		h, _ := idx.apply(r, cp, &sc)
-		c := r.c
-		pm, _ := idx.restricts(r, cp)
-		f := &rep.Findings[i]
-		*f = Finding{
-			Severity: h.sev, Relation: h.rel.relation, ClauseID: c.ID, ClauseVersion: c.Version, AgreementID: c.AgreementID,
-			AgreementVersion: r.agreementVersion, AgreementTitle: c.AgreementTitle, Binding: c.AgreementBinding,
-			Kind: c.Kind, Section: c.Section, Text: c.Text, Beneficiary: c.Beneficiary,
-			Party: pm, Category: idx.tree.match(h.deal, h.rel),
-			ClauseWorldwide: c.Worldwide, ClauseRegions: c.Regions,
-			From: c.From(), Until: c.Until(), InForceOnNeg: h.onNeg,
-			NegotiationDate: negDay, ActBy: h.actBy, Passed: h.passed, NoticeDays: c.NoticeDays, Today: rep.Today,
+		h := &hits[k&(1<<30-1)]
+		r := h.rec
+		var pm PartyMatch
+		switch r.scope {
+		case dealgate.RestrictNamed:
+			pm, _ = idx.restricts(r, cp)
+		case dealgate.RestrictKind:
+			pm = PartyMatch{Kind: MatchKind, Counterparty: cpRef, RestrictedKind: r.restrictedKind}
+		default:
+			pm = PartyMatch{Kind: MatchAny, Counterparty: cpRef}
 		}
-		if r.beneficiary >= 0 {
-			f.Beneficiary = idx.parties[r.beneficiary].ref
-		}
+		rep.Findings[i] = Finding{ClauseFacts: r.facts, Severity: h.sev, Relation: h.rel.relation,
+			Party: pm, Category: idx.tree.match(h.deal, h.rel), InForceOnNeg: h.onNeg,
+			NegotiationDate: negDay, ActBy: h.actBy, Passed: h.passed, Today: rep.Today}
 	}
 	if len(rep.Findings) > 0 {
 		rep.Verdict = rep.Findings[0].Severity
@@ -378,6 +385,7 @@ type scope struct {
 
 // hit is a clause that applies, before it becomes a Finding.
 type hit struct {
+	rec    *clauseRec
 	deal   int32
 	rel    rel
 	sev    Severity
@@ -488,7 +496,6 @@ func (idx *Index) restricts(r *clauseRec, cp int32) (PartyMatch, bool) {
 	if slices.Contains(r.exceptions, cp) {
 		return pm, false
 	}
-	pm.Exceptions = r.c.Exceptions
 	return pm, true
 }
 

@@ -109,17 +109,39 @@ type PartyMatch struct {
 	FamilyRoot dealgate.PartyRef
 	// RestrictedKind is the class restricted (kind).
 	RestrictedKind dealgate.PartyKind
-	// Exceptions are the parties the clause excepts (kind and any).
-	Exceptions []dealgate.PartyRef
 }
 
 // Finding is one clause the deal may breach or should be checked against.
 // It carries the identities of its inputs, so a stored finding says exactly
 // what was known.
 type Finding struct {
+	// The clause, as the index holds it (shared by every report that
+	// finds it; never change it).
+	*ClauseFacts
+
 	Severity Severity
 	Relation Relation
 
+	Party    PartyMatch
+	Category CategoryMatch
+
+	// InForceOnNeg says the clause is in force on the negotiation date
+	// (else it comes into force during the term).
+	InForceOnNeg bool
+
+	// NegotiationDate is the deal's; ActBy is when the beneficiary must be
+	// offered the deal or given notice (negotiation date less the notice
+	// period), nil when the clause sets no date; Passed says ActBy is
+	// before today.
+	NegotiationDate time.Time
+	ActBy           *time.Time
+	Passed          bool
+	Today           time.Time
+}
+
+// ClauseFacts is what a finding says about its clause and agreement: their
+// identities, for storing, and what an explanation quotes.
+type ClauseFacts struct {
 	ClauseID         int64
 	ClauseVersion    int64
 	AgreementID      int64
@@ -131,28 +153,15 @@ type Finding struct {
 	// Text is the clause as written in the agreement, to quote.
 	Text        string
 	Beneficiary dealgate.PartyRef
-
-	Party    PartyMatch
-	Category CategoryMatch
-
-	// The territory that made the clause apply.
+	// Exceptions are the parties the clause excepts.
+	Exceptions []dealgate.PartyRef
+	// The clause's territory.
 	ClauseWorldwide bool
 	ClauseRegions   []string
-
-	// The clause's validity window (nil: open) and whether it is in force
-	// on the negotiation date (else it comes into force during the term).
-	From, Until  *time.Time
-	InForceOnNeg bool
-
-	// NegotiationDate is the deal's; ActBy is when the beneficiary must be
-	// offered the deal or given notice (negotiation date less the notice
-	// period), nil when the clause sets no date; Passed says ActBy is
-	// before today. NoticeDays is the clause's notice period, if any.
-	NegotiationDate time.Time
-	ActBy           *time.Time
-	Passed          bool
-	NoticeDays      *int
-	Today           time.Time
+	// The clause's validity window (nil: open).
+	From, Until *time.Time
+	// NoticeDays is the clause's notice period, if any.
+	NoticeDays *int
 }
 
 // Ref is the clause's section reference as people cite it: "§4.2", or the
