@@ -47,7 +47,6 @@ type partyRec struct {
 }
 
 type clauseRec struct {
-	c     *dealgate.Clause // the caller's clause; only read
 	facts *ClauseFacts
 	ord   int32 // rank by agreement title, agreement, section and clause ID
 
@@ -109,8 +108,9 @@ func dayPtr(t *time.Time, open int32) int32 {
 	return dayNum(*t)
 }
 
-// NewIndex builds the index from the loaded inputs. It keeps pointers into
-// in.Clauses, which must not change afterwards.
+// NewIndex builds the index from the loaded inputs. It copies what it needs
+// (sharing strings and the clauses' exception and region slices, which must
+// not change afterwards), so the caller may drop the inputs.
 func NewIndex(in Inputs) (*Index, error) {
 	if in.Taxonomy == nil {
 		return nil, fmt.Errorf("screening: no taxonomy version")
@@ -126,7 +126,7 @@ func NewIndex(in Inputs) (*Index, error) {
 		if c.RetiredAt != nil || c.AgreementStatus != dealgate.StatusActive {
 			continue
 		}
-		r := clauseRec{c: c, agreementVersion: in.AgreementVersions[c.AgreementID],
+		r := clauseRec{agreementVersion: in.AgreementVersions[c.AgreementID],
 			from: dayPtr(c.From(), math.MinInt32), until: dayPtr(c.Until(), math.MaxInt32),
 			area: territory(c.Worldwide, c.Regions), beneficiary: idx.party(c.Beneficiary.ID),
 			scope: c.Scope, restrictedKind: c.RestrictedKind, kind: c.Kind, binding: c.AgreementBinding}
@@ -193,9 +193,9 @@ func NewIndex(in Inputs) (*Index, error) {
 		order[i] = int32(i)
 	}
 	slices.SortFunc(order, func(a, b int32) int {
-		x, y := idx.clauses[a].c, idx.clauses[b].c
+		x, y := idx.clauses[a].facts, idx.clauses[b].facts
 		return cmp.Or(cmp.Compare(x.AgreementTitle, y.AgreementTitle), cmp.Compare(x.AgreementID, y.AgreementID),
-			cmp.Compare(x.Section, y.Section), cmp.Compare(x.ID, y.ID))
+			cmp.Compare(x.Section, y.Section), cmp.Compare(x.ClauseID, y.ClauseID))
 	})
 	for rank, ci := range order {
 		idx.clauses[ci].ord = int32(rank)
@@ -416,7 +416,7 @@ func (idx *Index) apply(r *clauseRec, cp int32, sc *scope) (hit, bool) {
 		return h, false
 	}
 	if h.rel.relation != Related {
-		h.actBy = actBy(r.kind, sc.negDay, r.c.NoticeDays)
+		h.actBy = actBy(r.kind, sc.negDay, r.facts.NoticeDays)
 		h.passed = h.actBy != nil && dayNum(*h.actBy) < sc.today
 	}
 	h.sev = severity(r.kind, r.binding, h.rel.relation, h.passed)
@@ -454,7 +454,7 @@ func (idx *Index) restricts(r *clauseRec, cp int32) (PartyMatch, bool) {
 		return PartyMatch{}, false
 	}
 	pm := PartyMatch{Counterparty: me.ref}
-	switch r.c.Scope {
+	switch r.scope {
 	case dealgate.RestrictNamed:
 		best := int32(-1)
 		for _, n := range r.named {
@@ -486,10 +486,10 @@ func (idx *Index) restricts(r *clauseRec, cp int32) (PartyMatch, bool) {
 		}
 		return pm, true
 	case dealgate.RestrictKind:
-		if me.ref.Kind != r.c.RestrictedKind {
+		if me.ref.Kind != r.restrictedKind {
 			return pm, false
 		}
-		pm.Kind, pm.RestrictedKind = MatchKind, r.c.RestrictedKind
+		pm.Kind, pm.RestrictedKind = MatchKind, r.restrictedKind
 	default:
 		pm.Kind = MatchAny
 	}
