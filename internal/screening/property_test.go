@@ -1,9 +1,11 @@
 package screening_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -179,5 +181,45 @@ func TestRelationAgreesWithTaxonomy(t *testing.T) {
 				t.Fatalf("%s vs %s: common %s", s.tax.PathString(d), s.tax.PathString(c), m.Common.Name)
 			}
 		}
+	}
+}
+
+// One index serves concurrent screenings with the same results as one at a
+// time (run with -race).
+func TestConcurrentScreening(t *testing.T) {
+	t.Parallel()
+	s := newSynthetic(smallSize, 9)
+	idx, err := s.index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	deals := make([]screening.Deal, 30)
+	want := make([]screening.Report, len(deals))
+	for i := range deals {
+		deals[i] = s.deal(r)
+		if want[i], err = idx.Screen(deals[i], s.today); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan string, 4*len(deals))
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range deals {
+				i := (i + g*7) % len(deals)
+				got, err := idx.Screen(deals[i], s.today)
+				if err != nil || !reflect.DeepEqual(got, want[i]) {
+					errs <- fmt.Sprintf("deal %d differs when screened concurrently (%v)", i, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
