@@ -138,7 +138,7 @@ type AgreementFilter struct {
 	Status             AgreementStatus
 	Kind               AgreementKind
 	PartyID            int64
-	CategoryID         int64 // agreements with a live clause covering this category or one below it
+	CategoryID         int64 // agreements with a live clause covering this category, one below it, or one above it that does not exclude it
 	Binding            *bool
 	ExpiringWithinDays int // active agreements expiring from today to today+N
 	Sort               string

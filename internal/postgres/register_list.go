@@ -306,13 +306,17 @@ type agreementStatements struct {
 }
 
 func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilter) (agreementStatements, error) {
-	var catIDs []int64
+	var catIDs categoryScope
 	if f.CategoryID > 0 {
 		ids, err := tx.Q.CurrentCategorySubtreeIDs(ctx, f.CategoryID)
 		if err != nil {
 			return agreementStatements{}, fmt.Errorf("category filter: %w", err)
 		}
-		catIDs = ids
+		up, err := tx.Q.CurrentCategoryAncestorIDs(ctx, f.CategoryID)
+		if err != nil {
+			return agreementStatements{}, fmt.Errorf("category filter: %w", err)
+		}
+		catIDs = categoryScope{self: f.CategoryID, below: ids, above: up}
 	}
 	dir := " ASC"
 	if f.Desc {
@@ -394,7 +398,7 @@ const (
 // searchPageSQL is the statement that finds a search's page: id, rank, the
 // number of matching agreements and (bounded only) the number of matching
 // rows read, of at most searchCandidateRows.
-func searchPageSQL(f dealgate.AgreementFilter, tsquery string, catIDs []int64, now func() time.Time, dir string, sortExpr func(func() string) string, bounded bool) (string, []any) {
+func searchPageSQL(f dealgate.AgreementFilter, tsquery string, catIDs categoryScope, now func() time.Time, dir string, sortExpr func(func() string) string, bounded bool) (string, []any) {
 	var q query
 	today := func() string { return q.once("today", now()) }
 	agreementConditions(&q, f, today, catIDs)
@@ -534,9 +538,18 @@ func (tx *Tx) agreementItems(ctx context.Context, ids []int64, ranks []float32, 
 	return items, rows.Err()
 }
 
+// categoryScope is the category filter as the screening engine relates
+// categories (internal/screening): a clause covers the category when it
+// covers the category itself or one below it (self is in below), or one
+// above it without excluding the category or any category above it.
+type categoryScope struct {
+	self         int64
+	below, above []int64
+}
+
 // agreementConditions adds f's filters to q. today returns today's
-// placeholder; catIDs are the category filter and the categories below it.
-func agreementConditions(q *query, f dealgate.AgreementFilter, today func() string, catIDs []int64) {
+// placeholder; catIDs is the category filter.
+func agreementConditions(q *query, f dealgate.AgreementFilter, today func() string, catIDs categoryScope) {
 	switch f.Status {
 	case dealgate.StatusActive:
 		q.where = append(q.where, "a.status = 'active' AND (a.expires_on IS NULL OR a.expires_on >= "+today()+"::date)")
@@ -558,8 +571,16 @@ func agreementConditions(q *query, f dealgate.AgreementFilter, today func() stri
 		q.where = append(q.where, "a.status = 'active' AND a.expires_on >= "+today()+"::date"+
 			" AND a.expires_on <= "+today()+"::date + "+q.arg(f.ExpiringWithinDays)+"::integer")
 	}
-	if len(catIDs) > 0 {
+	switch {
+	case len(catIDs.above) > 0:
+		q.cond(`(a.id IN (SELECT cc.agreement_id FROM clause_category cc
+			WHERE cc.category_id = ANY(%s) AND cc.live AND NOT cc.excluded)
+			OR a.id IN (SELECT cc.agreement_id FROM clause_category cc
+			WHERE cc.category_id = ANY(%s) AND cc.live AND NOT cc.excluded AND NOT EXISTS (SELECT 1 FROM clause_category ex
+				WHERE ex.clause_id = cc.clause_id AND ex.excluded AND ex.category_id = ANY(%s))))`,
+			catIDs.below, catIDs.above, append([]int64{catIDs.self}, catIDs.above...))
+	case len(catIDs.below) > 0:
 		q.cond(`a.id IN (SELECT cc.agreement_id FROM clause_category cc
-			WHERE cc.category_id = ANY(%s) AND cc.live AND NOT cc.excluded)`, catIDs)
+			WHERE cc.category_id = ANY(%s) AND cc.live AND NOT cc.excluded)`, catIDs.below)
 	}
 }

@@ -198,6 +198,21 @@ WITH RECURSIVE sub (id, depth) AS (
 )
 SELECT sub.id FROM sub;
 
+-- name: CurrentCategoryAncestorIDs :many
+-- The categories above a category in the current published taxonomy,
+-- nearest first.
+WITH RECURSIVE up (id, depth) AS (
+    SELECT r.parent_id, 1 FROM category_revision r
+    WHERE r.category_id = @category_id::bigint
+      AND r.taxonomy_version_id = (SELECT v.id FROM taxonomy_version v WHERE v.status = 'published' ORDER BY v.number DESC LIMIT 1)
+    UNION ALL
+    SELECT r.parent_id, up.depth + 1
+    FROM category_revision r JOIN up ON r.category_id = up.id
+    WHERE r.taxonomy_version_id = (SELECT v.id FROM taxonomy_version v WHERE v.status = 'published' ORDER BY v.number DESC LIMIT 1)
+      AND up.depth < 50
+)
+SELECT up.id::bigint FROM up WHERE up.id IS NOT NULL ORDER BY up.depth;
+
 -- name: CategoryKeyExists :one
 SELECT EXISTS (SELECT 1 FROM category WHERE key = @key);
 

@@ -261,6 +261,42 @@ func (q *Queries) CountClausesByCategory(ctx context.Context, categoryID int64) 
 	return count, err
 }
 
+const currentCategoryAncestorIDs = `-- name: CurrentCategoryAncestorIDs :many
+WITH RECURSIVE up (id, depth) AS (
+    SELECT r.parent_id, 1 FROM category_revision r
+    WHERE r.category_id = $1::bigint
+      AND r.taxonomy_version_id = (SELECT v.id FROM taxonomy_version v WHERE v.status = 'published' ORDER BY v.number DESC LIMIT 1)
+    UNION ALL
+    SELECT r.parent_id, up.depth + 1
+    FROM category_revision r JOIN up ON r.category_id = up.id
+    WHERE r.taxonomy_version_id = (SELECT v.id FROM taxonomy_version v WHERE v.status = 'published' ORDER BY v.number DESC LIMIT 1)
+      AND up.depth < 50
+)
+SELECT up.id::bigint FROM up WHERE up.id IS NOT NULL ORDER BY up.depth
+`
+
+// The categories above a category in the current published taxonomy,
+// nearest first.
+func (q *Queries) CurrentCategoryAncestorIDs(ctx context.Context, categoryID int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, currentCategoryAncestorIDs, categoryID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var up_id int64
+		if err := rows.Scan(&up_id); err != nil {
+			return nil, err
+		}
+		items = append(items, up_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const currentCategorySubtreeIDs = `-- name: CurrentCategorySubtreeIDs :many
 WITH RECURSIVE sub (id, depth) AS (
     SELECT $1::bigint, 0
