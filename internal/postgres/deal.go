@@ -1,0 +1,357 @@
+package postgres
+
+// The deal intake's store. Deals' methods are the use cases: each runs in one
+// InTx, loads the deal (FOR UPDATE when it changes it) and asks the policy
+// (dealgate.AuthorizeDeal) before anything else, resolves the names and IDs
+// the form sent, validates once with the domain's DealInput.Validate, makes
+// the change and writes its audit event in the same transaction.
+//
+// Files: deal.go (drafts, submission, versions, withdrawal), deal_share.go
+// (sharing, attachments), deal_read.go (reads, history, "My deals").
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
+)
+
+// Deals is the deal intake service.
+type Deals struct {
+	DB *DB
+	// Register supplies the party and taxonomy reads deals share with it
+	// (including its cache of published taxonomy versions).
+	Register *Register
+	// MaterialValuePercent is how far the estimated value may move before a
+	// new version is material; 0 means dealgate.DefaultMaterialValuePercent.
+	MaterialValuePercent int
+}
+
+// NewDeals returns the deal service on db, sharing reg's caches and limits.
+func NewDeals(db *DB, reg *Register) *Deals { return &Deals{DB: db, Register: reg} }
+
+func (s *Deals) materialPercent() int {
+	if s.MaterialValuePercent > 0 {
+		return s.MaterialValuePercent
+	}
+	return dealgate.DefaultMaterialValuePercent
+}
+
+// Today is the service's calendar day (UTC): what "after today" and "days
+// until the negotiation" are measured from.
+func (s *Deals) Today() time.Time { return dealgate.DateOf(s.DB.Now().UTC()) }
+
+// CreateDraft saves a new draft, incomplete if need be, authored by actor.
+// token is the form's one-time token, claimed in the same transaction, so
+// a double click or a resubmitted page creates one draft.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (fields), ECONFLICT (token used).
+func (s *Deals) CreateDraft(ctx context.Context, actor *dealgate.User, token string, in dealgate.DealInput) (dealgate.Deal, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActDealDraft, func(tx *Tx) (dealgate.Deal, error) {
+		if err := tx.claimFormToken(ctx, token); err != nil {
+			return dealgate.Deal{}, err
+		}
+		c, err := s.validate(ctx, tx, actor, in, dealgate.CheckDraft)
+		if err != nil {
+			return dealgate.Deal{}, err
+		}
+		content, err := json.Marshal(c)
+		if err != nil {
+			return dealgate.Deal{}, err
+		}
+		id, err := tx.Q.InsertDeal(ctx, sqlc.InsertDealParams{
+			AuthorID: actor.ID, Title: c.Title, CounterpartyID: refID(c.Counterparty), NegotiationOn: c.NegotiationStart,
+			Content: content, Now: tx.Now,
+		})
+		if err != nil {
+			return dealgate.Deal{}, fmt.Errorf("insert deal: %w", err)
+		}
+		d, err := tx.deal(ctx, id)
+		if err != nil {
+			return d, err
+		}
+		return d, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+			Action: "deal.created", EntityType: dealgate.EntityDeal, EntityID: idString(id), After: d,
+		})
+	})
+}
+
+// UpdateDraft saves the draft the user opened at version.
+// Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or not visible), EFORBIDDEN,
+// EINVALID (fields; or the deal is no longer a draft), ECONFLICT (stale).
+func (s *Deals) UpdateDraft(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput) (dealgate.Deal, error) {
+	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
+		if err != nil {
+			return before, err
+		}
+		if before.Status != dealgate.DealDraft {
+			return before, notDraft()
+		}
+		c, err := s.validate(ctx, tx, actor, in, dealgate.CheckDraft)
+		if err != nil {
+			return before, err
+		}
+		if err := tx.writeDraft(ctx, id, c); err != nil {
+			return before, err
+		}
+		return tx.auditDeal(ctx, actor, "deal.updated", before)
+	})
+}
+
+// DeleteDraft deletes a draft, its shares and attachments; the audit event
+// keeps what it said.
+// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN (not the author), EINVALID
+// (submitted deals are withdrawn, not deleted), ECONFLICT (stale).
+func (s *Deals) DeleteDraft(ctx context.Context, actor *dealgate.User, id, version int64) error {
+	_, err := inTx(ctx, s.DB, func(tx *Tx) (struct{}, error) {
+		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealManage)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if before.Status != dealgate.DealDraft {
+			return struct{}{}, dealgate.Errorf(dealgate.EINVALID, "Only drafts can be deleted; withdraw a submitted deal instead.")
+		}
+		if err := tx.Q.DeleteDeal(ctx, id); err != nil {
+			return struct{}{}, fmt.Errorf("delete deal: %w", err)
+		}
+		return struct{}{}, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+			Action: "deal.deleted", EntityType: dealgate.EntityDeal, EntityID: idString(id), Before: before,
+		})
+	})
+	return err
+}
+
+// Submit saves the form's content into the draft the user opened at version
+// and, when it is complete, freezes it as version 1 with the taxonomy
+// version in force, ready for screening and review. An incomplete deal is
+// refused with every field's problem and nothing changes. A second
+// submission (two clicks, two tabs) finds the deal no longer at version and
+// is refused with ECONFLICT: one version is created.
+// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID, ECONFLICT.
+func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput) (dealgate.Deal, error) {
+	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
+		if err != nil {
+			return before, err
+		}
+		if before.Status != dealgate.DealDraft {
+			return before, dealgate.Errorf(dealgate.ECONFLICT, "This deal was already submitted, so it was not submitted again.")
+		}
+		c, err := s.validate(ctx, tx, actor, in, dealgate.CheckSubmit)
+		if err != nil {
+			return before, err
+		}
+		if err := tx.freezeVersion(ctx, actor, id, 1, c, "", nil); err != nil {
+			return before, err
+		}
+		return tx.auditDeal(ctx, actor, "deal.submitted", before)
+	})
+}
+
+// NewVersion records a change to a submitted deal as its next version, with
+// a required change note. A material change (see dealgate.MaterialChanges)
+// marks every earlier version superseded: their screening, votes and
+// clearance no longer count.
+// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (fields, change_note;
+// a draft or withdrawn deal), ECONFLICT (stale).
+func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput, changeNote string) (dealgate.Deal, error) {
+	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
+		if err != nil {
+			return before, err
+		}
+		if before.Status != dealgate.DealSubmitted {
+			return before, dealgate.Errorf(dealgate.EINVALID, "Only a submitted deal that is not withdrawn gets new versions.")
+		}
+		note, noteErr := dealgate.ValidateReason("change_note", "a change note saying what changed and why", changeNote)
+		c, err := s.validate(ctx, tx, actor, in, dealgate.CheckSubmit)
+		if err = mergeInvalid(err, noteErr); err != nil {
+			return before, err
+		}
+		material := dealgate.MaterialChanges(before.Content, c, s.materialPercent())
+		n := before.CurrentVersion + 1
+		if err := tx.freezeVersion(ctx, actor, id, n, c, note, material); err != nil {
+			return before, err
+		}
+		if len(material) > 0 {
+			n32 := int32(n)
+			err := tx.Q.SupersedeDealVersions(ctx, sqlc.SupersedeDealVersionsParams{DealID: id, ByNumber: &n32, Now: &tx.Now})
+			if err != nil {
+				return before, fmt.Errorf("supersede versions: %w", err)
+			}
+		}
+		return tx.auditDeal(ctx, actor, "deal.version_created", before)
+	})
+}
+
+// Withdraw withdraws a submitted deal with a reason; it stays visible and
+// read-only.
+// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (reason; not
+// withdrawable), ECONFLICT (stale).
+func (s *Deals) Withdraw(ctx context.Context, actor *dealgate.User, id, version int64, reason string) (dealgate.Deal, error) {
+	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
+		if err != nil {
+			return before, err
+		}
+		if !before.Status.Withdrawable() {
+			return before, dealgate.Errorf(dealgate.EINVALID, "Only a submitted deal awaiting a decision can be withdrawn; delete a draft instead.")
+		}
+		reason, err := dealgate.ValidateReason("reason", "the reason for withdrawing the deal", reason)
+		if err != nil {
+			return before, err
+		}
+		if err := tx.Q.SetDealWithdrawn(ctx, sqlc.SetDealWithdrawnParams{ID: id, Reason: reason, Now: &tx.Now}); err != nil {
+			return before, fmt.Errorf("withdraw deal: %w", err)
+		}
+		return tx.auditDeal(ctx, actor, "deal.withdrawn", before)
+	})
+}
+
+// validate resolves the input's counterparty and categories, checks it
+// once with the domain's rules, and creates a proposed new counterparty in
+// the register (with its own audit event).
+func (s *Deals) validate(ctx context.Context, tx *Tx, actor *dealgate.User, in dealgate.DealInput, check dealgate.DealCheck) (dealgate.DealContent, error) {
+	var look dealgate.DealLookup
+	if p, err := tx.FindPartyByName(ctx, in.Counterparty); err == nil {
+		ref := p.Ref()
+		look.Party = &ref
+	} else if !isNotFound(err) {
+		return dealgate.DealContent{}, err
+	}
+	if id, err := tx.Q.CurrentTaxonomyVersionID(ctx); err == nil {
+		if look.Taxonomy, err = s.Register.published.get(ctx, tx, id); err != nil {
+			return dealgate.DealContent{}, err
+		}
+	} else if !isNotFound(err) {
+		return dealgate.DealContent{}, err
+	}
+	c, newParty, err := in.Validate(tx.Now, check, look)
+	if err != nil || newParty == nil {
+		return c, err
+	}
+	if err := dealgate.Authorize(actor, dealgate.ActRegisterEdit); err != nil {
+		return c, err
+	}
+	p, err := tx.CreateParty(ctx, actor, *newParty)
+	if err != nil {
+		return c, remapFields(err, map[string]string{"name": "counterparty", "aliases": "counterparty", "kind": "new_counterparty_kind"})
+	}
+	ref := p.Ref()
+	c.Counterparty = &ref
+	return c, nil
+}
+
+// freezeVersion writes version n of the deal with the taxonomy in force and
+// makes it the deal's current content.
+func (tx *Tx) freezeVersion(ctx context.Context, actor *dealgate.User, id int64, n int, c dealgate.DealContent, note string, material []string) error {
+	content, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	var taxID *int64
+	if tid, err := tx.Q.CurrentTaxonomyVersionID(ctx); err == nil {
+		taxID = &tid
+	} else if !isNotFound(err) {
+		return err
+	}
+	if material == nil {
+		material = []string{}
+	}
+	err = tx.Q.InsertDealVersion(ctx, sqlc.InsertDealVersionParams{
+		DealID: id, Number: int32(n), Content: content, CounterpartyID: c.Counterparty.ID, NegotiationOn: *c.NegotiationStart,
+		ChangeNote: note, Material: material, TaxonomyVersionID: taxID, Now: tx.Now, CreatedBy: actorID(actor),
+	})
+	if err != nil {
+		return fmt.Errorf("insert deal version: %w", err)
+	}
+	return tx.Q.SetDealSubmitted(ctx, sqlc.SetDealSubmittedParams{
+		ID: id, CurrentVersion: int32(n), Now: tx.Now, Title: c.Title, CounterpartyID: refID(c.Counterparty),
+		NegotiationOn: c.NegotiationStart, Content: content,
+	})
+}
+
+func (tx *Tx) writeDraft(ctx context.Context, id int64, c dealgate.DealContent) error {
+	content, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	return tx.Q.UpdateDealContent(ctx, sqlc.UpdateDealContentParams{
+		ID: id, Title: c.Title, CounterpartyID: refID(c.Counterparty), NegotiationOn: c.NegotiationStart, Content: content, Now: tx.Now,
+	})
+}
+
+// auditDeal reloads the deal after a change and records action with the
+// before and after values.
+func (tx *Tx) auditDeal(ctx context.Context, actor *dealgate.User, action string, before dealgate.Deal) (dealgate.Deal, error) {
+	after, err := tx.deal(ctx, before.ID)
+	if err != nil {
+		return after, err
+	}
+	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: action, EntityType: dealgate.EntityDeal, EntityID: idString(before.ID), Before: before, After: after,
+	})
+}
+
+// claimFormToken records a create form's one-time token in the current
+// transaction; a token already claimed is ECONFLICT.
+func (tx *Tx) claimFormToken(ctx context.Context, token string) error {
+	if len(token) < 16 || len(token) > 64 {
+		return dealgate.Errorf(dealgate.EINVALID, "This form is missing its one-time token. Reload the page and try again.")
+	}
+	n, err := tx.Q.ClaimFormToken(ctx, sqlc.ClaimFormTokenParams{Token: token, Now: tx.Now})
+	if err != nil {
+		return fmt.Errorf("claim form token: %w", err)
+	}
+	if n == 0 {
+		return dealgate.Errorf(dealgate.ECONFLICT, "This form was already submitted, so nothing was created a second time.")
+	}
+	return nil
+}
+
+func notDraft() error {
+	return dealgate.Errorf(dealgate.ECONFLICT, "This deal has been submitted, so the draft can no longer be changed. Make a new version instead.")
+}
+
+func refID(p *dealgate.PartyRef) *int64 {
+	if p == nil {
+		return nil
+	}
+	id := p.ID
+	return &id
+}
+
+// remapFields renames the field keys of an EINVALID error.
+func remapFields(err error, to map[string]string) error {
+	fields := dealgate.ErrorFields(err)
+	if len(fields) == 0 {
+		return err
+	}
+	moved := map[string]string{}
+	for k, v := range fields {
+		if n, ok := to[k]; ok {
+			k = n
+		}
+		moved[k] = v
+	}
+	return &dealgate.Error{Code: dealgate.ErrorCode(err), Message: dealgate.ErrorMessage(err), Fields: moved}
+}
+
+// mergeInvalid joins the fields of two EINVALID errors; any other error wins.
+func mergeInvalid(a, b error) error {
+	for _, e := range []error{a, b} {
+		if e != nil && dealgate.ErrorCode(e) != dealgate.EINVALID {
+			return e
+		}
+	}
+	var v dealgate.Validation
+	for _, e := range []error{a, b} {
+		for k, msg := range dealgate.ErrorFields(e) {
+			v.Add(k, msg)
+		}
+	}
+	return v.Err()
+}
