@@ -290,7 +290,7 @@ type DealFilter struct {
 	Query  string     // part of the title
 	Status DealStatus // "" for any
 	// Negotiation: "" any, "soon" within 14 days, "past" already passed.
-	Negotiation   string
+	Negotiation string
 	// AllDeals lists every submitted or withdrawn deal, for those who see
 	// them all (see SeesSubmittedDeals); otherwise the user's own deals and
 	// those shared with them.
