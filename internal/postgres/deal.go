@@ -33,7 +33,9 @@ type Deals struct {
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
 func NewDeals(db *DB, reg *Register) *Deals { return &Deals{DB: db, Register: reg} }
 
-func (s *Deals) materialPercent() int {
+// MaterialPercent is the value change, in per cent, beyond which a new
+// version is material.
+func (s *Deals) MaterialPercent() int {
 	if s.MaterialValuePercent > 0 {
 		return s.MaterialValuePercent
 	}
@@ -171,7 +173,7 @@ func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, versio
 		if err = mergeInvalid(err, noteErr); err != nil {
 			return before, err
 		}
-		material := dealgate.MaterialChanges(before.Content, c, s.materialPercent())
+		material := dealgate.MaterialChanges(before.Content, c, s.MaterialPercent())
 		n := before.CurrentVersion + 1
 		if err := tx.freezeVersion(ctx, actor, id, n, c, note, material); err != nil {
 			return before, err
@@ -211,22 +213,47 @@ func (s *Deals) Withdraw(ctx context.Context, actor *dealgate.User, id, version 
 	})
 }
 
-// validate resolves the input's counterparty and categories, checks it
-// once with the domain's rules, and creates a proposed new counterparty in
-// the register (with its own audit event).
-func (s *Deals) validate(ctx context.Context, tx *Tx, actor *dealgate.User, in dealgate.DealInput, check dealgate.DealCheck) (dealgate.DealContent, error) {
+// Check reports what would stop in from being submitted (EINVALID with
+// every field's problem), changing nothing: the form's inline check.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
+func (s *Deals) Check(ctx context.Context, actor *dealgate.User, in dealgate.DealInput) error {
+	_, err := authorized(ctx, s.DB, actor, dealgate.ActDealDraft, func(tx *Tx) (struct{}, error) {
+		look, err := s.lookup(ctx, tx, in)
+		if err != nil {
+			return struct{}{}, err
+		}
+		_, _, err = in.Validate(tx.Now, dealgate.CheckSubmit, look)
+		return struct{}{}, err
+	})
+	return err
+}
+
+// lookup resolves the input's counterparty name and loads the current taxonomy.
+func (s *Deals) lookup(ctx context.Context, tx *Tx, in dealgate.DealInput) (dealgate.DealLookup, error) {
 	var look dealgate.DealLookup
 	if p, err := tx.FindPartyByName(ctx, in.Counterparty); err == nil {
 		ref := p.Ref()
 		look.Party = &ref
 	} else if !isNotFound(err) {
-		return dealgate.DealContent{}, err
+		return look, err
 	}
-	if id, err := tx.Q.CurrentTaxonomyVersionID(ctx); err == nil {
-		if look.Taxonomy, err = s.Register.published.get(ctx, tx, id); err != nil {
-			return dealgate.DealContent{}, err
-		}
-	} else if !isNotFound(err) {
+	id, err := tx.Q.CurrentTaxonomyVersionID(ctx)
+	if isNotFound(err) {
+		return look, nil
+	}
+	if err != nil {
+		return look, err
+	}
+	look.Taxonomy, err = s.Register.published.get(ctx, tx, id)
+	return look, err
+}
+
+// validate resolves the input's counterparty and categories, checks it
+// once with the domain's rules, and creates a proposed new counterparty in
+// the register (with its own audit event).
+func (s *Deals) validate(ctx context.Context, tx *Tx, actor *dealgate.User, in dealgate.DealInput, check dealgate.DealCheck) (dealgate.DealContent, error) {
+	look, err := s.lookup(ctx, tx, in)
+	if err != nil {
 		return dealgate.DealContent{}, err
 	}
 	c, newParty, err := in.Validate(tx.Now, check, look)

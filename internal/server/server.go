@@ -33,6 +33,7 @@ type Server struct {
 	version  string
 	users    *postgres.Users
 	register *postgres.Register
+	deals    *postgres.Deals
 	// access records each route's gate (see routes.go).
 	access map[string]access
 	// uploadLimits are the body limits of upload routes (see upload).
@@ -46,6 +47,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.users.SecondFactorRoles = cfg.SecondFactorRoles
 	s.register = postgres.NewRegister(db)
 	s.register.MaxDocumentBytes = cfg.MaxDocumentBytes
+	s.deals = postgres.NewDeals(db, s.register)
 	s.sessions = newSessionManager(cfg, db)
 	s.metrics = newMetrics(db)
 	e := echo.New()
