@@ -262,12 +262,11 @@ func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.
 
 func dealListQuery(f dealgate.DealFilter, me int64, today interface{ Format(string) string }) query {
 	var q query
-	mine := "d.id IN (SELECT x.id FROM deal x WHERE x.author_id = " + q.once("me", me) +
-		" UNION ALL SELECT s.deal_id FROM deal_share s WHERE s.user_id = " + q.once("me", me) + ")"
 	if f.AllDeals {
 		q.where = append(q.where, "d.status <> 'draft'")
 	} else {
-		q.where = append(q.where, mine)
+		q.where = append(q.where, "d.id IN (SELECT x.id FROM deal x WHERE x.author_id = "+q.once("me", me)+
+			" UNION ALL SELECT s.deal_id FROM deal_share s WHERE s.user_id = "+q.once("me", me)+")")
 	}
 	if f.Status != "" {
 		q.cond("d.status = %s", string(f.Status))
