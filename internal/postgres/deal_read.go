@@ -21,6 +21,15 @@ func (s *Deals) Deal(ctx context.Context, actor *dealgate.User, id int64) (dealg
 	})
 }
 
+// DealFor returns one deal if actor may do op to it: the forms that change a
+// deal load it this way, so a form is never shown to someone who may not send it.
+// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN.
+func (s *Deals) DealFor(ctx context.Context, actor *dealgate.User, id int64, op dealgate.DealOp) (dealgate.Deal, error) {
+	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+		return tx.authorizeDeal(ctx, actor, id, op)
+	})
+}
+
 // DealOverview returns everything the deal page shows, in one snapshot:
 // the deal, its versions, attachments and history (from the audit trail),
 // and what actor may do with it.

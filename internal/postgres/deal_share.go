@@ -51,7 +51,7 @@ func (s *Deals) Share(ctx context.Context, actor *dealgate.User, id int64, in de
 }
 
 // Unshare stops sharing a deal with a counsel.
-// Errors: EUNAUTHORIZED, ENOTFOUND (deal, or not shared with that user), EFORBIDDEN.
+// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (not shared with that user).
 func (s *Deals) Unshare(ctx context.Context, actor *dealgate.User, id, userID int64) (dealgate.Deal, error) {
 	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDealAnyVersion(ctx, actor, id, dealgate.DealManage)
@@ -63,7 +63,7 @@ func (s *Deals) Unshare(ctx context.Context, actor *dealgate.User, id, userID in
 			return before, err
 		}
 		if n == 0 {
-			return before, dealgate.Errorf(dealgate.ENOTFOUND, "The deal is not shared with that person.")
+			return before, dealgate.Errorf(dealgate.EINVALID, "The deal is not shared with that person.")
 		}
 		if err := tx.Q.TouchDeal(ctx, sqlc.TouchDealParams{ID: id, Now: tx.Now}); err != nil {
 			return before, err

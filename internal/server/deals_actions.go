@@ -75,7 +75,7 @@ func (s *Server) renderWithdraw(c echo.Context, status int, version int64, err e
 	if ierr != nil {
 		return ierr
 	}
-	d, derr := s.deals.Deal(c.Request().Context(), currentUser(c), id)
+	d, derr := s.deals.DealFor(c.Request().Context(), currentUser(c), id, dealgate.DealEdit)
 	if derr != nil {
 		return derr
 	}
@@ -100,11 +100,9 @@ func (s *Server) handleDealWithdraw(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version, err := formVersion(c)
-	if err == nil {
-		_, err = s.deals.Withdraw(c.Request().Context(), currentUser(c), id, version, c.FormValue("reason"))
-	}
-	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
+	version, _ := formVersion(c) // a missing version is stale: the service says so
+	_, err = s.deals.Withdraw(c.Request().Context(), currentUser(c), id, version, c.FormValue("reason"))
+	if code := dealgate.ErrorCode(err); code == dealgate.ECONFLICT || (code == dealgate.EINVALID && len(dealgate.ErrorFields(err)) == 0) {
 		s.flash(c, "important", dealgate.ErrorMessage(err))
 		return redirectSeeOther(c, dealPath(id))
 	}
@@ -123,7 +121,7 @@ func (s *Server) handleDealDeleteConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.deals.Deal(c.Request().Context(), currentUser(c), id)
+	d, err := s.deals.DealFor(c.Request().Context(), currentUser(c), id, dealgate.DealManage)
 	if err != nil {
 		return err
 	}
@@ -139,10 +137,8 @@ func (s *Server) handleDealDelete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version, err := formVersion(c)
-	if err == nil {
-		err = s.deals.DeleteDraft(c.Request().Context(), currentUser(c), id, version)
-	}
+	version, _ := formVersion(c) // a missing version is stale: the service says so
+	err = s.deals.DeleteDraft(c.Request().Context(), currentUser(c), id, version)
 	if code := dealgate.ErrorCode(err); code == dealgate.ECONFLICT || code == dealgate.EINVALID {
 		s.flash(c, "important", dealgate.ErrorMessage(err))
 		return redirectSeeOther(c, dealPath(id))
@@ -176,12 +172,13 @@ func (s *Server) handleDealUnshare(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	userID, err := strconv.ParseInt(c.FormValue("user_id"), 10, 64)
-	if err != nil || userID < 1 {
-		s.flash(c, "important", "Choose whom to stop sharing with.")
+	userID, _ := strconv.ParseInt(c.FormValue("user_id"), 10, 64)
+	_, err = s.deals.Unshare(c.Request().Context(), currentUser(c), id, userID)
+	if dealgate.ErrorCode(err) == dealgate.EINVALID {
+		s.flash(c, "important", dealgate.ErrorMessage(err))
 		return redirectSeeOther(c, dealPath(id)+"#sharing")
 	}
-	if _, err := s.deals.Unshare(c.Request().Context(), currentUser(c), id, userID); err != nil {
+	if err != nil {
 		return err
 	}
 	s.flash(c, "success", "Sharing stopped.")

@@ -83,7 +83,7 @@ func (s *Server) handleDealEdit(c echo.Context) error {
 		return err
 	}
 	ctx, actor := c.Request().Context(), currentUser(c)
-	d, err := s.deals.Deal(ctx, actor, id)
+	d, err := s.deals.DealFor(ctx, actor, id, dealgate.DealEdit)
 	if err != nil {
 		return err
 	}
@@ -112,12 +112,12 @@ func (s *Server) handleDealUpdate(c echo.Context) error {
 	}
 	ctx, actor := c.Request().Context(), currentUser(c)
 	in := readDealInput(c)
-	version, err := formVersion(c)
+	version, _ := formVersion(c) // a missing version is stale: the service says so
 	submit := c.FormValue("action") == "submit"
 	var d dealgate.Deal
-	if err == nil && submit {
+	if submit {
 		d, err = s.deals.Submit(ctx, actor, id, version, in)
-	} else if err == nil {
+	} else {
 		d, err = s.deals.UpdateDraft(ctx, actor, id, version, in)
 	}
 	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
@@ -125,12 +125,11 @@ func (s *Server) handleDealUpdate(c echo.Context) error {
 		return redirectSeeOther(c, dealPath(id))
 	}
 	if status, ok := dealFormStatus(err); ok {
-		cur, derr := s.deals.Deal(ctx, actor, id)
 		tax, terr := s.deals.FormContext(ctx, actor)
-		if derr != nil || terr != nil {
-			return firstNonNil(derr, terr)
+		if terr != nil {
+			return terr
 		}
-		return s.renderDealForm(c, status, draftFormView(cur, in, tax, version, err))
+		return s.renderDealForm(c, status, draftFormView(d, in, tax, version, err))
 	}
 	if err != nil {
 		return err
@@ -149,7 +148,7 @@ func (s *Server) handleDealRevise(c echo.Context) error {
 		return err
 	}
 	ctx, actor := c.Request().Context(), currentUser(c)
-	d, err := s.deals.Deal(ctx, actor, id)
+	d, err := s.deals.DealFor(ctx, actor, id, dealgate.DealEdit)
 	if err != nil {
 		return err
 	}
@@ -181,22 +180,18 @@ func (s *Server) handleDealReviseSave(c echo.Context) error {
 	}
 	ctx, actor := c.Request().Context(), currentUser(c)
 	in, note := readDealInput(c), c.FormValue("change_note")
-	version, err := formVersion(c)
-	var d dealgate.Deal
-	if err == nil {
-		d, err = s.deals.NewVersion(ctx, actor, id, version, in, note)
-	}
+	version, _ := formVersion(c) // a missing version is stale: the service says so
+	d, err := s.deals.NewVersion(ctx, actor, id, version, in, note)
 	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
 		s.flash(c, "important", dealgate.ErrorMessage(err))
 		return redirectSeeOther(c, dealPath(id))
 	}
 	if status, ok := dealFormStatus(err); ok {
-		cur, derr := s.deals.Deal(ctx, actor, id)
 		tax, terr := s.deals.FormContext(ctx, actor)
-		if derr != nil || terr != nil {
-			return firstNonNil(derr, terr)
+		if terr != nil {
+			return terr
 		}
-		return s.renderDealForm(c, status, reviseFormView(cur, in, tax, version, note, err))
+		return s.renderDealForm(c, status, reviseFormView(d, in, tax, version, note, err))
 	}
 	if err != nil {
 		return err
@@ -235,13 +230,4 @@ func (s *Server) handleDealPartySuggest(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, deals.Suggestions(items))
-}
-
-func firstNonNil(errs ...error) error {
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
 }
