@@ -130,4 +130,3 @@ func (p *people) newDealAttachment(t *testing.T, dealID int64, role string) int6
 	}
 	return a.ID
 }
-

@@ -114,38 +114,38 @@ type ShareRow struct {
 
 // ShowView is one deal.
 type ShowView struct {
-	ID                    int64
-	Title                 string
-	Status, StatusKind    string
-	VersionText           string
-	Withdrawn             string
-	Details               []components.SummaryRow
-	Description           string
-	Rationale             string
-	Screening             string
-	Review                string
-	Clearance             string
-	ClearanceKind         string
-	Versions              []VersionRow
-	CompareHref           string
-	Attachments           []AttachmentRow
-	Shares                []ShareRow
-	History               []components.TimelineEvent
-	IsDraft               bool
-	CanEdit, CanManage    bool
-	EditHref, ReviseHref  string
-	WithdrawHref          string
-	DeleteHref            string
-	ShareAction           string
-	UnshareAction         string
-	UploadAction          string
-	CSRFToken, OnceToken  string
-	MaxUpload, UploadErr  string
-	ShareEmail            components.Field
-	ShareAccess           []components.Option
-	ShareErrors           []components.FieldError
-	CanWithdraw           bool
-	CanDelete             bool
+	ID                   int64
+	Title                string
+	Status, StatusKind   string
+	VersionText          string
+	Withdrawn            string
+	Details              []components.SummaryRow
+	Description          string
+	Rationale            string
+	Screening            string
+	Review               string
+	Clearance            string
+	ClearanceKind        string
+	Versions             []VersionRow
+	CompareHref          string
+	Attachments          []AttachmentRow
+	Shares               []ShareRow
+	History              []components.TimelineEvent
+	IsDraft              bool
+	CanEdit, CanManage   bool
+	EditHref, ReviseHref string
+	WithdrawHref         string
+	DeleteHref           string
+	ShareAction          string
+	UnshareAction        string
+	UploadAction         string
+	CSRFToken, OnceToken string
+	MaxUpload, UploadErr string
+	ShareEmail           components.Field
+	ShareAccess          []components.Option
+	ShareErrors          []components.FieldError
+	CanWithdraw          bool
+	CanDelete            bool
 	// Negotiation says how close the negotiation date is, with its kind
 	// ("overdue", "due-soon" or "").
 	Negotiation, NegotiationKind string
