@@ -28,6 +28,34 @@ type Deals struct {
 	// MaterialValuePercent is how far the estimated value may move before a
 	// new version is material; 0 means dealgate.DefaultMaterialValuePercent.
 	MaterialValuePercent int
+	// tx, when set, runs every use case inside this transaction (see Within).
+	tx *Tx
+}
+
+// Within returns the service bound to a transaction the caller holds (the
+// demo loader): its use cases run in tx, with the same checks and audit
+// events, and commit or roll back with it.
+func (s *Deals) Within(tx *Tx) *Deals {
+	c := *s
+	c.tx = tx
+	return &c
+}
+
+// dealTx runs fn in the service's transaction, or in a new one.
+func dealTx[T any](ctx context.Context, s *Deals, fn func(tx *Tx) (T, error)) (T, error) {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	return inTx(ctx, s.DB, fn)
+}
+
+// dealAuthorized runs fn once actor may perform act.
+func dealAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.User, act dealgate.Action, fn func(tx *Tx) (T, error)) (T, error) {
+	if err := dealgate.Authorize(actor, act); err != nil {
+		var zero T
+		return zero, err
+	}
+	return dealTx(ctx, s, fn)
 }
 
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
@@ -44,14 +72,19 @@ func (s *Deals) MaterialPercent() int {
 
 // Today is the service's calendar day (UTC): what "after today" and "days
 // until the negotiation" are measured from.
-func (s *Deals) Today() time.Time { return dealgate.DateOf(s.DB.Now().UTC()) }
+func (s *Deals) Today() time.Time {
+	if s.tx != nil {
+		return s.tx.today()
+	}
+	return dealgate.DateOf(s.DB.Now().UTC())
+}
 
 // CreateDraft saves a new draft, incomplete if need be, authored by actor.
 // token is the form's one-time token, claimed in the same transaction, so
 // a double click or a resubmitted page creates one draft.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (fields), ECONFLICT (token used).
 func (s *Deals) CreateDraft(ctx context.Context, actor *dealgate.User, token string, in dealgate.DealInput) (dealgate.Deal, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActDealDraft, func(tx *Tx) (dealgate.Deal, error) {
+	return dealAuthorized(ctx, s, actor, dealgate.ActDealDraft, func(tx *Tx) (dealgate.Deal, error) {
 		if err := tx.claimFormToken(ctx, token); err != nil {
 			return dealgate.Deal{}, err
 		}
@@ -84,7 +117,7 @@ func (s *Deals) CreateDraft(ctx context.Context, actor *dealgate.User, token str
 // Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or not visible), EFORBIDDEN,
 // EINVALID (fields; or the deal is no longer a draft), ECONFLICT (stale).
 func (s *Deals) UpdateDraft(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput) (dealgate.Deal, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return before, err
@@ -108,7 +141,7 @@ func (s *Deals) UpdateDraft(ctx context.Context, actor *dealgate.User, id, versi
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN (not the author), EINVALID
 // (submitted deals are withdrawn, not deleted), ECONFLICT (stale).
 func (s *Deals) DeleteDraft(ctx context.Context, actor *dealgate.User, id, version int64) error {
-	_, err := inTx(ctx, s.DB, func(tx *Tx) (struct{}, error) {
+	_, err := dealTx(ctx, s, func(tx *Tx) (struct{}, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealManage)
 		if err != nil {
 			return struct{}{}, err
@@ -134,7 +167,7 @@ func (s *Deals) DeleteDraft(ctx context.Context, actor *dealgate.User, id, versi
 // is refused with ECONFLICT: one version is created.
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID, ECONFLICT.
 func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput) (dealgate.Deal, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return before, err
@@ -160,7 +193,7 @@ func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version in
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (fields, change_note;
 // a draft or withdrawn deal), ECONFLICT (stale).
 func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput, changeNote string) (dealgate.Deal, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return before, err
@@ -194,7 +227,7 @@ func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, versio
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (reason; not
 // withdrawable), ECONFLICT (stale).
 func (s *Deals) Withdraw(ctx context.Context, actor *dealgate.User, id, version int64, reason string) (dealgate.Deal, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return before, err
@@ -217,7 +250,7 @@ func (s *Deals) Withdraw(ctx context.Context, actor *dealgate.User, id, version 
 // every field's problem), changing nothing: the form's inline check.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
 func (s *Deals) Check(ctx context.Context, actor *dealgate.User, in dealgate.DealInput) error {
-	_, err := authorized(ctx, s.DB, actor, dealgate.ActDealDraft, func(tx *Tx) (struct{}, error) {
+	_, err := dealAuthorized(ctx, s, actor, dealgate.ActDealDraft, func(tx *Tx) (struct{}, error) {
 		look, err := s.lookup(ctx, tx, in)
 		if err != nil {
 			return struct{}{}, err

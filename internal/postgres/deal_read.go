@@ -16,7 +16,7 @@ import (
 // Deal returns one deal with its shares, if actor may see it.
 // Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or one actor may not see).
 func (s *Deals) Deal(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Deal, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
 		return tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
 	})
 }
@@ -25,7 +25,7 @@ func (s *Deals) Deal(ctx context.Context, actor *dealgate.User, id int64) (dealg
 // deal load it this way, so a form is never shown to someone who may not send it.
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN.
 func (s *Deals) DealFor(ctx context.Context, actor *dealgate.User, id int64, op dealgate.DealOp) (dealgate.Deal, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.Deal, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
 		return tx.authorizeDeal(ctx, actor, id, op)
 	})
 }
@@ -35,7 +35,7 @@ func (s *Deals) DealFor(ctx context.Context, actor *dealgate.User, id int64, op 
 // and what actor may do with it.
 // Errors: EUNAUTHORIZED, ENOTFOUND.
 func (s *Deals) DealOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealOverview, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.DealOverview, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.DealOverview, error) {
 		d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
 		if err != nil {
 			return dealgate.DealOverview{}, err
@@ -62,7 +62,7 @@ func (s *Deals) Versions(ctx context.Context, actor *dealgate.User, id int64) (d
 		d  dealgate.Deal
 		vs []dealgate.DealVersion
 	}
-	r, err := inTx(ctx, s.DB, func(tx *Tx) (result, error) {
+	r, err := dealTx(ctx, s, func(tx *Tx) (result, error) {
 		d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
 		if err != nil {
 			return result{}, err
@@ -77,7 +77,7 @@ func (s *Deals) Versions(ctx context.Context, actor *dealgate.User, id int64) (d
 // whoever may see the deal may read its history.
 // Errors: EUNAUTHORIZED, ENOTFOUND.
 func (s *Deals) History(ctx context.Context, actor *dealgate.User, id int64) ([]dealgate.AuditEvent, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) ([]dealgate.AuditEvent, error) {
+	return dealTx(ctx, s, func(tx *Tx) ([]dealgate.AuditEvent, error) {
 		if _, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead); err != nil {
 			return nil, err
 		}
@@ -93,7 +93,7 @@ func (s *Deals) History(ctx context.Context, actor *dealgate.User, id int64) ([]
 // taxonomy for the category picker (nil when none is published yet).
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Deals) FormContext(ctx context.Context, actor *dealgate.User) (*dealgate.Taxonomy, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActDealView, func(tx *Tx) (*dealgate.Taxonomy, error) {
+	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (*dealgate.Taxonomy, error) {
 		id, err := tx.Q.CurrentTaxonomyVersionID(ctx)
 		if isNotFound(err) {
 			return nil, nil
@@ -241,7 +241,7 @@ var dealSorts = map[string]string{
 // every submitted or withdrawn deal besides.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter) (dealgate.Page[dealgate.DealListItem], error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActDealView, func(tx *Tx) (dealgate.Page[dealgate.DealListItem], error) {
+	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (dealgate.Page[dealgate.DealListItem], error) {
 		f = f.Normalize()
 		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
 		page := dealgate.Page[dealgate.DealListItem]{Items: []dealgate.DealListItem{}, Page: f.Page, PerPage: f.PerPage}
