@@ -46,7 +46,7 @@ func userByEmail(t *testing.T, app *App, email string) *dealgate.User {
 	return u
 }
 
-// shot saves a full-page screenshot at width when DEALGATE_SCREENSHOTS names
+// shot saves a full-page PNG screenshot at width when DEALGATE_SCREENSHOTS names
 // a directory (for looking at the screens; the test never compares them).
 func (b *Browser) shot(t *testing.T, name string, width int64) {
 	t.Helper()
@@ -55,7 +55,7 @@ func (b *Browser) shot(t *testing.T, name string, width int64) {
 		return
 	}
 	b.Do(t, chromedp.EmulateViewport(width, 900))
-	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -74,9 +74,9 @@ func negotiationText(d dealgate.Deal, today time.Time) (text, kind string) {
 func screeningText(d dealgate.DealListItem) string {
 	switch {
 	case d.Status == dealgate.DealDraft:
-		return "Not submitted"
+		return "Not submitted yet"
 	case d.Screening == dealgate.ScreeningAwaiting:
-		return "Not run yet"
+		return "Screening not run yet"
 	}
 	return string(d.Screening)
 }
@@ -133,7 +133,7 @@ func (s *Server) handleDealIndex(c echo.Context) error {
 		row := deals.ListRow{
 			Href: dealPath(d.ID), Title: d.Content.Title, Status: d.Status.Label(), StatusKind: dealStatusKind(d.Status),
 			Screening: screeningText(d), Clearance: clear, Negotiation: neg, NegotiationKind: kind,
-			Updated: formatMoment(d.UpdatedAt, loc),
+			Updated: d.UpdatedAt.In(loc).Format("2 Jan 2006"),
 		}
 		if d.Content.Counterparty != nil {
 			row.Counterparty = d.Content.Counterparty.Name

@@ -274,7 +274,7 @@ func Show(p layout.Page, v ShowView) templ.Component {
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}
-							templ_7745c5c3_Err = components.Tag("withdrawn", r.Superseded).Render(ctx, templ_7745c5c3_Buffer)
+							templ_7745c5c3_Err = components.Tag("draft", r.Superseded).Render(ctx, templ_7745c5c3_Buffer)
 							if templ_7745c5c3_Err != nil {
 								return templ_7745c5c3_Err
 							}
