@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -245,18 +246,11 @@ func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.
 		f = f.Normalize()
 		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
 		page := dealgate.Page[dealgate.DealListItem]{Items: []dealgate.DealListItem{}, Page: f.Page, PerPage: f.PerPage}
-		q := dealListQuery(f, actor.ID, tx.today())
-		if err := tx.QueryRow(ctx, "SELECT count(*) FROM deal d"+q.whereSQL(), q.args...).Scan(&page.Total); err != nil {
+		countSQL, sql, args := dealListSQL(f, actor.ID, tx.today())
+		if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
 			return page, fmt.Errorf("count deals: %w", err)
 		}
-		dir := " ASC" // drafts without a negotiation date come last, or first descending
-		if f.Desc {
-			dir = " DESC"
-		}
-		sql := "SELECT d.id FROM deal d" + q.whereSQL() +
-			" ORDER BY " + dealSorts[f.Sort] + dir + ", d.id" + dir +
-			" LIMIT " + q.arg(f.PerPage) + " OFFSET " + q.arg(f.PageRequest().Offset())
-		rows, err := tx.Query(ctx, sql, q.args...)
+		rows, err := tx.Query(ctx, sql, args...)
 		if err != nil {
 			return page, fmt.Errorf("list deals: %w", err)
 		}
@@ -269,7 +263,42 @@ func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.
 	})
 }
 
-func dealListQuery(f dealgate.DealFilter, me int64, today interface{ Format(string) string }) query {
+// ExplainListDeals returns the plan of the page query ListDeals runs for
+// actor and f (EXPLAIN ANALYZE when analyze), for tests and tuning.
+func (s *Deals) ExplainListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter, analyze bool) (string, error) {
+	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (string, error) {
+		f = f.Normalize()
+		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
+		_, sql, args := dealListSQL(f, actor.ID, tx.today())
+		opts := "EXPLAIN "
+		if analyze {
+			opts = "EXPLAIN (ANALYZE, BUFFERS) "
+		}
+		rows, err := tx.Query(ctx, opts+sql, args...)
+		if err != nil {
+			return "", err
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		return strings.Join(lines, "\n"), err
+	})
+}
+
+// dealListSQL builds the count and page statements of the deal list; the
+// page's arguments are the count's plus the limit and offset.
+func dealListSQL(f dealgate.DealFilter, me int64, today time.Time) (countSQL, pageSQL string, args []any) {
+	q := dealListQuery(f, me, today)
+	countSQL = "SELECT count(*) FROM deal d" + q.whereSQL()
+	dir := " ASC" // drafts without a negotiation date come last, or first descending
+	if f.Desc {
+		dir = " DESC"
+	}
+	pageSQL = "SELECT d.id FROM deal d" + q.whereSQL() +
+		" ORDER BY " + dealSorts[f.Sort] + dir + ", d.id" + dir +
+		" LIMIT " + q.arg(f.PerPage) + " OFFSET " + q.arg(f.PageRequest().Offset())
+	return countSQL, pageSQL, q.args
+}
+
+func dealListQuery(f dealgate.DealFilter, me int64, today time.Time) query {
 	var q query
 	if f.AllDeals {
 		q.where = append(q.where, "d.status <> 'draft'")
