@@ -26,9 +26,10 @@ CREATE TABLE deal (
     CHECK ((status = 'draft') = (submitted_at IS NULL)),
     CHECK ((status = 'withdrawn') = (withdrawn_at IS NOT NULL))
 );
--- "My deals" of counsel: their own, by each sort key.
-CREATE INDEX deal_author_updated_idx ON deal (author_id, updated_at, id);
-CREATE INDEX deal_author_negotiation_idx ON deal (author_id, negotiation_on, id);
+-- "My deals" of counsel: their own, by each sort key, covering what the
+-- list filters and sorts on, so the author's branch reads only the index.
+CREATE INDEX deal_author_updated_idx ON deal (author_id, updated_at, id) INCLUDE (status, negotiation_on, title);
+CREATE INDEX deal_author_negotiation_idx ON deal (author_id, negotiation_on, id) INCLUDE (status, updated_at, title);
 -- The committee's list: every submitted or withdrawn deal, by each sort key.
 CREATE INDEX deal_visible_updated_idx ON deal (updated_at, id) WHERE status <> 'draft';
 CREATE INDEX deal_visible_negotiation_idx ON deal (negotiation_on, id) WHERE status <> 'draft';
