@@ -3,6 +3,8 @@ package registerbench_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -155,5 +157,58 @@ func TestDealListPlansUseIndexes(t *testing.T) {
 		if testing.Verbose() {
 			fmt.Printf("%+v\n%s\n\n", c.f, plan)
 		}
+	}
+}
+
+// BenchmarkDealPages reports the server time of "My deals" (filtered and
+// sorted) and of a deal page through the real router, on the scale data,
+// for a counsel with 500 deals shared with them. (These join make
+// bench-http when it exists.)
+func BenchmarkDealPages(b *testing.B) {
+	db, _ := scale(b)
+	h, cookies := signedInServer(b)
+	ctx := context.Background()
+	var me, dealID int64
+	if err := db.Pool.QueryRow(ctx, `SELECT id FROM users WHERE email = 'bench-counsel@example.test'`).Scan(&me); err != nil {
+		b.Fatal(err)
+	}
+	_, err := db.Pool.Exec(ctx, `INSERT INTO deal_share (deal_id, user_id, access, created_at)
+		SELECT id, $1, 'read', now() FROM deal WHERE status = 'submitted' ORDER BY id LIMIT 500 ON CONFLICT DO NOTHING`, me)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Pool.QueryRow(ctx, `SELECT deal_id FROM deal_share WHERE user_id = $1 ORDER BY deal_id LIMIT 1`, me).Scan(&dealID); err != nil {
+		b.Fatal(err)
+	}
+	cases := []struct{ name, path, marker string }{
+		{"my-deals-submitted-by-negotiation", "/deals?status=submitted&sort=negotiation", `data-testid="deal-row"`},
+		{"my-deals-newest", "/deals", `data-testid="deal-row"`},
+		{"deal-page", "/deals/" + strconv.FormatInt(dealID, 10), `data-testid="deal-title"`},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			get := func() (int, string) {
+				req := httptest.NewRequest(http.MethodGet, c.path, nil)
+				for _, ck := range cookies {
+					req.AddCookie(ck)
+				}
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				return rec.Code, rec.Body.String()
+			}
+			if code, body := get(); code != http.StatusOK || !strings.Contains(body, c.marker) {
+				b.Fatalf("%s: %d, marker shown: %v", c.path, code, strings.Contains(body, c.marker))
+			}
+			lat := make([]time.Duration, 0, 1024)
+			for b.Loop() {
+				t0 := time.Now()
+				code, _ := get()
+				lat = append(lat, time.Since(t0))
+				if code != http.StatusOK {
+					b.Fatalf("%s: %d", c.path, code)
+				}
+			}
+			b.ReportMetric(p95(lat), "p95-ms")
+		})
 	}
 }
