@@ -37,6 +37,9 @@ type Config struct {
 	SessionLifetime    time.Duration   // DEALGATE_SESSION_LIFETIME
 	SecondFactorRoles  []dealgate.Role // DEALGATE_SECOND_FACTOR_ROLES
 	MaxDocumentBytes   int64           // DEALGATE_MAX_DOCUMENT_BYTES
+	// MaterialValuePercent is how far a deal's estimated value may move
+	// before a new version is material (see config_deals.go).
+	MaterialValuePercent int // DEALGATE_MATERIAL_VALUE_PERCENT
 }
 
 // Var documents one environment variable.
@@ -64,6 +67,7 @@ var Vars = []Var{
 	{"DEALGATE_SESSION_LIFETIME", "12h", "any session ends this long after sign-in"},
 	{"DEALGATE_MAX_DOCUMENT_BYTES", "20971520", "largest agreement document accepted, in bytes (1 KiB to 1 GiB)"},
 	{"DEALGATE_SECOND_FACTOR_ROLES", "admin,chair in production, none in development", "comma-separated roles that must use two-step verification; \"none\" for nobody"},
+	{"DEALGATE_MATERIAL_VALUE_PERCENT", "10", "a new deal version whose estimated value moves by more than this per cent is material (1-1000)"},
 }
 
 // Load reads the configuration through getenv and validates it.
@@ -198,6 +202,7 @@ func Load(getenv func(string) string) (*Config, error) {
 			c.SecondFactorRoles = append(c.SecondFactorRoles, r)
 		}
 	}
+	loadDealSettings(get, bad, c)
 
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("configuration: %s", strings.Join(errs, "; "))

@@ -48,6 +48,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.register = postgres.NewRegister(db)
 	s.register.MaxDocumentBytes = cfg.MaxDocumentBytes
 	s.deals = postgres.NewDeals(db, s.register)
+	s.deals.MaterialValuePercent = cfg.MaterialValuePercent
 	s.sessions = newSessionManager(cfg, db)
 	s.metrics = newMetrics(db)
 	e := echo.New()
