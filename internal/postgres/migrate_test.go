@@ -16,7 +16,7 @@ func TestMigrateUpConcurrently(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
 	url := db.Pool.Config().ConnString()
-	if err := postgres.MigrateDown(url, int(postgres.LatestMigration())); err != nil {
+	if err := postgres.MigrateDown(url, postgres.MigrationCount()); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
