@@ -23,6 +23,19 @@ func dealRegister(t *testing.T, app *App) {
 	ctx := context.Background()
 	admin := userByEmail(t, app, "admin@example.com")
 	reg := postgres.NewRegister(app.DB)
+	// Enough categories for the picker to offer its filter.
+	for i := range 8 {
+		if _, err := reg.CreateCategory(ctx, admin, dealgate.CategoryInput{Name: "Extra category " + strconv.Itoa(i), Definition: "Padding."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	draft, err := reg.StartTaxonomyDraft(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.PublishTaxonomy(ctx, admin, draft.Version, "More categories"); err != nil {
+		t.Fatal(err)
+	}
 	for _, in := range []dealgate.PartyInput{
 		{Name: "Nimbus Web Services", Kind: dealgate.PartyCloudProvider, Aliases: []string{"NWS"}},
 		{Name: "Azurine Cloud", Kind: dealgate.PartyCloudProvider},
@@ -123,6 +136,11 @@ func TestCounselDraftsSubmitsRevisesAndWithdrawsADeal(t *testing.T) {
 	)
 	b.Do(t, chromedp.Click(chromedp.ID("rationale")))
 	b.waitFor(t, `[data-testid="deal-problems"]`)
+	// The picker's filter narrows the list to what matches.
+	b.Do(t, chromedp.SendKeys(chromedp.ID("category-filter"), "agent"))
+	if n := b.Eval(t, `String(Array.from(document.querySelectorAll('[data-filter-item]')).filter(e => !e.hidden).length)`); n != "1" {
+		t.Fatalf("the filter leaves %s categories", n)
+	}
 	catID := b.Eval(t, `Array.from(document.querySelectorAll('input[name="category_ids"]')).find(i => i.labels[0].textContent.includes('Agent hosting')).id`)
 	b.Do(t,
 		chromedp.Click(chromedp.ID(catID)),
