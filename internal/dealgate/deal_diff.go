@@ -138,3 +138,22 @@ func valueMoved(prev, next *Money, percent int) bool {
 	// diff/prev > percent/100, in integers; values are below 2^63 / 100.
 	return float64(diff)*100 > float64(percent)*float64(prev.Minor)
 }
+
+// Snapshot is the deal as the audit trail records it: each field in words,
+// so a history entry reads "Territory: Worldwide → European Union" rather
+// than a JSON diff.
+func (d Deal) Snapshot() map[string]any {
+	m := map[string]any{"status": string(d.Status), "current_version": d.CurrentVersion, "author": d.AuthorName}
+	for _, f := range DealFields {
+		m[f.Key] = f.Text(d.Content)
+	}
+	var shares []string
+	for _, s := range d.Shares {
+		shares = append(shares, s.Email+" ("+string(s.Access)+")")
+	}
+	m["shared_with"] = strings.Join(shares, ", ")
+	if d.WithdrawnReason != "" {
+		m["withdrawn_reason"] = d.WithdrawnReason
+	}
+	return m
+}

@@ -163,3 +163,16 @@ func TestDealPolicy(t *testing.T) {
 	gone := &User{ID: 1, Status: UserDeactivated, Roles: []Role{RoleCounsel}}
 	check("deactivated author", gone, draft, DealRead, ENOTFOUND)
 }
+
+func TestDealSnapshotReadsInWords(t *testing.T) {
+	in := completeInput()
+	c, _, err := in.Validate(dealToday, CheckSubmit, DealLookup{Party: &PartyRef{ID: 9, Name: "Nimbus"}, Taxonomy: dealTaxonomy()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := Deal{Status: DealSubmitted, Content: c, Shares: []DealShare{{Email: "b@example.com", Access: ShareRead}}}.Snapshot()
+	if s["territory"] != "United States, European Union" || s["counterparty"] != "Nimbus" || s["value"] != "USD 1,000,000.00" ||
+		s["shared_with"] != "b@example.com (read)" || s["negotiation_start"] != "2026-12-15" {
+		t.Fatalf("snapshot: %v", s)
+	}
+}

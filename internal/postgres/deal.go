@@ -108,7 +108,7 @@ func (s *Deals) CreateDraft(ctx context.Context, actor *dealgate.User, token str
 			return d, err
 		}
 		return d, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-			Action: "deal.created", EntityType: dealgate.EntityDeal, EntityID: idString(id), After: d,
+			Action: "deal.created", EntityType: dealgate.EntityDeal, EntityID: idString(id), After: d.Snapshot(),
 		})
 	})
 }
@@ -153,7 +153,7 @@ func (s *Deals) DeleteDraft(ctx context.Context, actor *dealgate.User, id, versi
 			return struct{}{}, fmt.Errorf("delete deal: %w", err)
 		}
 		return struct{}{}, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-			Action: "deal.deleted", EntityType: dealgate.EntityDeal, EntityID: idString(id), Before: before,
+			Action: "deal.deleted", EntityType: dealgate.EntityDeal, EntityID: idString(id), Before: before.Snapshot(),
 		})
 	})
 	return err
@@ -352,7 +352,7 @@ func (tx *Tx) auditDeal(ctx context.Context, actor *dealgate.User, action string
 		return after, err
 	}
 	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: action, EntityType: dealgate.EntityDeal, EntityID: idString(before.ID), Before: before, After: after,
+		Action: action, EntityType: dealgate.EntityDeal, EntityID: idString(before.ID), Before: before.Snapshot(), After: after.Snapshot(),
 	})
 }
 

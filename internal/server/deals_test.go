@@ -182,7 +182,7 @@ func TestDealVisibility(t *testing.T) {
 // file, and downloads under a safe name; HEAD records no download.
 func TestDealAttachmentUploadAndDownload(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, nil)
+	app := newTestApp(t, map[string]string{"DEALGATE_MAX_DOCUMENT_BYTES": "2048"})
 	p := newPeople(t, app)
 	f := p.dealFixture(t)
 	c := p.clients["counsel"]
@@ -202,6 +202,9 @@ func TestDealAttachmentUploadAndDownload(t *testing.T) {
 	}
 	if r := upload("report.pdf", []byte("MZ\x90\x00not a pdf")); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "must be a PDF") {
 		t.Fatalf("disguised upload: %d", r.StatusCode)
+	}
+	if r := upload("huge.pdf", append([]byte("%PDF-1.4 "), bytes.Repeat([]byte("x"), 3000)...)); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.body, "larger than the limit") {
+		t.Fatalf("oversized upload: %d", r.StatusCode)
 	}
 	if r := upload("Term sheet.pdf", []byte("%PDF-1.4 term sheet")); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d %s", r.StatusCode, r.body)
