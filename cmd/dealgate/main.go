@@ -303,6 +303,8 @@ func cmdSeed(ctx context.Context, args []string, env Env) error {
 		fs.IntVar(&opts.Agreements, "agreements", opts.Agreements, "agreements to add")
 		fs.IntVar(&opts.Clauses, "clauses", opts.Clauses, "clauses to add")
 		fs.IntVar(&opts.Categories, "categories", opts.Categories, "categories in the new taxonomy version")
+		fs.IntVar(&opts.Deals, "deals", opts.Deals, "deals to add, in every state")
+		fs.IntVar(&opts.DealAttachments, "deal-attachments", opts.DealAttachments, "deal attachments (metadata) to add")
 		args = args[1:]
 	}
 	if err := fs.Parse(args); err != nil {

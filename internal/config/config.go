@@ -48,6 +48,9 @@ type Config struct {
 	AuditSigningKeyFile     string        // DEALGATE_AUDIT_SIGNING_KEY_FILE
 	AuditCheckpointDir      string        // DEALGATE_AUDIT_CHECKPOINT_DIR
 	AuditCheckpointInterval time.Duration // DEALGATE_AUDIT_CHECKPOINT_INTERVAL
+	// MaterialValuePercent is how far a deal's estimated value may move
+	// before a new version is material (see config_deals.go).
+	MaterialValuePercent int // DEALGATE_MATERIAL_VALUE_PERCENT
 }
 
 // Var documents one environment variable.
@@ -80,6 +83,7 @@ var Vars = []Var{
 	{"DEALGATE_AUDIT_SIGNING_KEY_FILE", "", "Ed25519 private key (PEM) that signs audit checkpoints"},
 	{"DEALGATE_AUDIT_CHECKPOINT_DIR", "", "directory serve writes a signed audit checkpoint to on a schedule (needs the signing key)"},
 	{"DEALGATE_AUDIT_CHECKPOINT_INTERVAL", "1h", "how often serve writes a checkpoint (1m to 720h)"},
+	{"DEALGATE_MATERIAL_VALUE_PERCENT", "10", "a new deal version whose estimated value moves by more than this per cent is material (1-1000)"},
 }
 
 // Load reads the configuration through getenv and validates it.
@@ -105,6 +109,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.readLimits(get, bad)
 	c.readTimeouts(get, bad)
 	c.readSecrets(get, bad)
+	loadDealSettings(get, bad, c)
 	defRoles := ""
 	if c.Env == "production" {
 		defRoles = "admin,chair"

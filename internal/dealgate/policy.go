@@ -21,6 +21,8 @@ const (
 	ActAuditView       Action = "audit.view"       // read the audit trail
 	ActExport          Action = "export"           // export reports and the register
 	ActSettingsManage  Action = "settings.manage"  // committee rules and other settings
+	ActDealView        Action = "deal.view"        // the deal list and deal pages; each deal is checked by CanSeeDeal
+	ActDealDraft       Action = "deal.draft"       // start a deal (counsel)
 )
 
 // Allowed reports whether u may perform a. Deactivated or missing users may
@@ -44,6 +46,10 @@ func Allowed(u *User, a Action) bool {
 		return u.Has(RoleAdmin) || u.Has(RoleAuditor)
 	case ActExport:
 		return u.Has(RoleAdmin) || u.Has(RoleAuditor)
+	case ActDealView:
+		return u.Has(RoleCounsel) || u.Has(RoleAdmin) || u.Has(RoleMember) || u.Has(RoleChair) || u.Has(RoleAuditor)
+	case ActDealDraft:
+		return u.Has(RoleCounsel)
 	}
 	return false
 }
@@ -141,4 +147,67 @@ func CheckAdminRemoval(actor *User, target int64, targetIsAdmin, deactivating bo
 // fieldError is an EINVALID error whose message is also field's.
 func fieldError(field, msg string) error {
 	return &Error{Code: EINVALID, Message: msg, Fields: map[string]string{field: msg}}
+}
+
+// DealRelation is how a user stands to one deal: its author, a counsel it
+// is shared with (Share) or neither, and the deal's status.
+type DealRelation struct {
+	Author bool
+	Share  ShareAccess // "" when not shared with the user
+	Status DealStatus
+}
+
+// DealOp is something done to one deal.
+type DealOp int
+
+const (
+	DealRead   DealOp = iota // see the deal, its versions, attachments and history
+	DealEdit                 // change the draft, attach files, submit, make a new version, withdraw
+	DealManage               // share the deal, delete the draft: its author only
+)
+
+// CanSeeDeal reports whether u may see a deal: its author and the counsel
+// it is shared with always; once submitted, also the committee (chairs and
+// members), auditors and admins. No other counsel ever, and nobody else a draft.
+func CanSeeDeal(u *User, r DealRelation) bool {
+	if !u.Active() {
+		return false
+	}
+	if r.Author || r.Share != "" {
+		return true
+	}
+	return r.Status != DealDraft && SeesSubmittedDeals(u)
+}
+
+// AuthorizeDeal returns nil when u may do op to a deal. A deal u may not see
+// is ENOTFOUND, so drafts and other counsel's deals do not reveal that they
+// exist; a deal u sees but may not change is EFORBIDDEN. Editing needs the
+// counsel role and authorship or an edit share; sharing and deleting a draft
+// need authorship.
+func AuthorizeDeal(u *User, r DealRelation, op DealOp) error {
+	if u == nil {
+		return Errorf(EUNAUTHORIZED, "Sign in to continue.")
+	}
+	if !CanSeeDeal(u, r) {
+		return Errorf(ENOTFOUND, "No such deal.")
+	}
+	switch op {
+	case DealRead:
+		return nil
+	case DealEdit:
+		if u.Has(RoleCounsel) && (r.Author || r.Share == ShareEdit) {
+			return nil
+		}
+	case DealManage:
+		if u.Has(RoleCounsel) && r.Author {
+			return nil
+		}
+	}
+	return Errorf(EFORBIDDEN, "Only the deal's counsel may change it.")
+}
+
+// SeesSubmittedDeals reports whether u sees every submitted deal (the
+// committee, auditors and admins), not only their own and those shared.
+func SeesSubmittedDeals(u *User) bool {
+	return u.Active() && (u.Has(RoleChair) || u.Has(RoleMember) || u.Has(RoleAuditor) || u.Has(RoleAdmin))
 }

@@ -27,6 +27,7 @@ var Steps = []Step{
 	{Name: "0001_story", Load: loadStory},
 	{Name: "0002_users", Load: loadUsers},
 	{Name: "0003_register", Load: loadRegister},
+	{Name: "0004_deals", Load: loadDeals},
 }
 
 // Result says what a load did.

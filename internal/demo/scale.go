@@ -16,13 +16,17 @@ import (
 // ScaleOptions size the scale data set.
 type ScaleOptions struct {
 	Parties, Agreements, Clauses, Categories int
+	// Deals and DealAttachments size the deal intake (see scale_deals.go);
+	// zero adds none.
+	Deals, DealAttachments int
 	// Seed makes the data reproducible; the same seed gives the same data.
 	Seed uint64
 }
 
 // DefaultScale is the size the register is tested at: 5,000 parties,
-// 20,000 agreements, 100,000 clauses and a 2,000-node taxonomy.
-var DefaultScale = ScaleOptions{Parties: 5000, Agreements: 20000, Clauses: 100000, Categories: 2000, Seed: 1}
+// 20,000 agreements, 100,000 clauses and a 2,000-node taxonomy; 100,000
+// deals with 50,000 attachments.
+var DefaultScale = ScaleOptions{Parties: 5000, Agreements: 20000, Clauses: 100000, Categories: 2000, Deals: 100000, DealAttachments: 50000, Seed: 1}
 
 // ScaleResult says what LoadScale added and how long it took.
 type ScaleResult struct {
@@ -57,7 +61,7 @@ func LoadScale(ctx context.Context, db *postgres.DB, opts ScaleOptions) (ScaleRe
 		if err := g.bases(ctx, tx); err != nil {
 			return err
 		}
-		steps := []func(context.Context, *postgres.Tx) error{g.taxonomy, g.parties, g.agreements, g.clauses, g.sequences}
+		steps := []func(context.Context, *postgres.Tx) error{g.taxonomy, g.parties, g.agreements, g.clauses, g.sequences, g.deals}
 		for _, step := range steps {
 			if err := step(ctx, tx); err != nil {
 				return err
@@ -67,7 +71,8 @@ func LoadScale(ctx context.Context, db *postgres.DB, opts ScaleOptions) (ScaleRe
 		return tx.Audit(ctx, dealgate.AuditEvent{
 			Action: "register.scale_seeded", EntityType: dealgate.EntityRegister, EntityID: "scale",
 			After: map[string]any{"parties": opts.Parties, "agreements": opts.Agreements, "clauses": opts.Clauses,
-				"categories": opts.Categories, "taxonomy_version": g.versionNumber, "seed": opts.Seed},
+				"categories": opts.Categories, "taxonomy_version": g.versionNumber, "seed": opts.Seed,
+				"deals": opts.Deals, "deal_attachments": opts.DealAttachments},
 		})
 	})
 	if err != nil {
@@ -77,7 +82,7 @@ func LoadScale(ctx context.Context, db *postgres.DB, opts ScaleOptions) (ScaleRe
 	// also sets the visibility map and merges the full-text indexes' pending
 	// lists, as autovacuum would soon do, so plans match a settled database.
 	if _, err := db.Pool.Exec(ctx, `VACUUM (ANALYZE) party, party_name, taxonomy_version, category, category_revision,
-		agreement, clause, clause_category, clause_party`); err != nil {
+		agreement, clause, clause_category, clause_party, users, deal, deal_version, deal_share, deal_attachment`); err != nil {
 		return res, fmt.Errorf("vacuum analyze: %w", err)
 	}
 	res.Elapsed = time.Since(start)

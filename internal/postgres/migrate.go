@@ -87,14 +87,7 @@ func (s SchemaStatus) String() string {
 	case s.Dirty:
 		state = "dirty: a migration failed half-way; fix it by hand, then force the version"
 	case s.Current < s.Latest:
-		// Counted from the embedded files: numbers may have gaps.
-		pending := 0
-		for _, v := range migrationVersions() {
-			if v > s.Current {
-				pending++
-			}
-		}
-		state = fmt.Sprintf("%d pending", pending)
+		state = fmt.Sprintf("%d pending", pendingAfter(s.Current))
 	case s.Current > s.Latest:
 		state = "newer than this binary"
 	}
@@ -103,7 +96,9 @@ func (s SchemaStatus) String() string {
 
 var migrationName = regexp.MustCompile(`^(\d+)_.*\.up\.sql$`)
 
-// migrationVersions are the embedded migrations' versions, in order.
+// migrationVersions are the versions of the embedded migrations, in order.
+// Numbers may have gaps (features number their migrations ahead), so counts
+// come from this list, never from subtracting versions.
 var migrationVersions = sync.OnceValue(func() []uint {
 	entries, _ := fs.ReadDir(migrations.FS, ".")
 	var versions []int
@@ -121,16 +116,29 @@ var migrationVersions = sync.OnceValue(func() []uint {
 	return out
 })
 
-var latestMigration = sync.OnceValue(func() uint {
-	versions := migrationVersions()
-	if len(versions) == 0 {
+// LatestMigration is the newest migration version embedded in the binary.
+func LatestMigration() uint {
+	vs := migrationVersions()
+	if len(vs) == 0 {
 		return 0
 	}
-	return versions[len(versions)-1]
-})
+	return vs[len(vs)-1]
+}
 
-// LatestMigration is the newest migration version embedded in the binary.
-func LatestMigration() uint { return latestMigration() }
+// MigrationCount is how many migrations the binary embeds: the steps from
+// an empty database to LatestMigration.
+func MigrationCount() int { return len(migrationVersions()) }
+
+// pendingAfter counts the embedded migrations newer than current.
+func pendingAfter(current uint) int {
+	n := 0
+	for _, v := range migrationVersions() {
+		if v > current {
+			n++
+		}
+	}
+	return n
+}
 
 // SchemaStatus reads the applied version cheaply, for readiness checks.
 func (db *DB) SchemaStatus(ctx context.Context) (SchemaStatus, error) {

@@ -2,13 +2,11 @@ package postgres_test
 
 import (
 	"context"
-	"io/fs"
 	"sync"
 	"testing"
 
 	"github.com/dealgate/dealgate/internal/pgtest"
 	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/migrations"
 )
 
 // TestMigrateUpConcurrently starts several "instances" migrating an empty
@@ -18,13 +16,7 @@ func TestMigrateUpConcurrently(t *testing.T) {
 	t.Parallel()
 	db := pgtest.New(t)
 	url := db.Pool.Config().ConnString()
-	// Down by the number of migrations, not the newest number: numbers
-	// may have gaps (branches reserve them).
-	ups, err := fs.Glob(migrations.FS, "*.up.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := postgres.MigrateDown(url, len(ups)); err != nil {
+	if err := postgres.MigrateDown(url, postgres.MigrationCount()); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()

@@ -20,12 +20,12 @@ func (tx *Tx) claimSubmission(ctx context.Context, token string) error {
 	if len(token) < 16 || len(token) > 64 {
 		return dealgate.Errorf(dealgate.EINVALID, "This form is missing its one-time token. Reload the page and try again.")
 	}
-	err := tx.Q.ClaimSubmission(ctx, sqlc.ClaimSubmissionParams{Token: token, Now: tx.Now})
-	if dealgate.ErrorCode(translate(err)) == dealgate.ECONFLICT {
-		return dealgate.Errorf(dealgate.ECONFLICT, "This form was already submitted, so nothing was created a second time.")
-	}
+	n, err := tx.Q.ClaimSubmission(ctx, sqlc.ClaimSubmissionParams{Token: token, Now: tx.Now})
 	if err != nil {
 		return fmt.Errorf("claim submission: %w", err)
+	}
+	if n == 0 {
+		return dealgate.Errorf(dealgate.ECONFLICT, "This form was already submitted, so nothing was created a second time.")
 	}
 	return nil
 }

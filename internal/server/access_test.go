@@ -24,6 +24,9 @@ type people struct {
 	ids      map[string]int64
 	register *registerRecords
 	partyTax *partyTaxonomyRecords
+	deals    *dealRecords
+	// attachments numbers the deal attachments fixtures add.
+	attachments int
 }
 
 var matrixRoles = map[string][]dealgate.Role{
@@ -330,6 +333,8 @@ func (p *people) recordIDs(t *testing.T, path, role string) (own, other string) 
 	case strings.HasPrefix(path, "/taxonomy/"):
 		f := p.partyTaxonomyFixture(t)
 		return id(f.categories[0]), id(f.categories[1])
+	case strings.HasPrefix(path, "/deals/"), strings.HasPrefix(path, "/deal-attachments/"):
+		return p.dealRecordIDs(t, path, role)
 	case strings.HasPrefix(path, "/documents/"):
 		// Removing a document is not undone, so each call gets fresh ones.
 		f := p.registerFixture(t)

@@ -20,6 +20,8 @@ var homeTasks = []struct {
 	action            dealgate.Action
 	label, href, hint string
 }{
+	{dealgate.ActDealDraft, "My deals", "/deals", "Your proposed deals and those shared with you: drafts, submissions, versions"},
+	{dealgate.ActDealDraft, "Start a deal", "/deals/new", "Bring a proposed third-party deal to the committee before anyone negotiates"},
 	{dealgate.ActRegisterView, "Agreements", "/agreements", "Search the register: agreements in force and their restrictive clauses"},
 	{dealgate.ActRegisterEdit, "Add an agreement", "/agreements/new", "Record a new agreement, then its clauses"},
 	{dealgate.ActRegisterView, "Parties", "/parties", "Companies we deal with, their other names and corporate families"},

@@ -72,6 +72,7 @@ var navigation = []struct {
 	action      dealgate.Action
 }{
 	{"Home", "/", dealgate.ActSignedIn},
+	{"Deals", "/deals", dealgate.ActDealView},
 	{"Agreements", "/agreements", dealgate.ActRegisterView},
 	{"Parties", "/parties", dealgate.ActRegisterView},
 	{"Taxonomy", "/taxonomy", dealgate.ActRegisterView},

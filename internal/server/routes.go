@@ -44,6 +44,7 @@ func (s *Server) registerRoutes() {
 	s.registerPartyRoutes()
 	s.registerTaxonomyRoutes()
 	s.registerRegisterIORoutes()
+	s.registerDealRoutes()
 }
 
 // route registers h for methods on path behind the access gate and records

@@ -35,6 +35,7 @@ type Server struct {
 	register *postgres.Register
 	audit    *postgres.Audit
 	health   *postgres.Health
+	deals    *postgres.Deals
 	// access records each route's gate (see routes.go).
 	access map[string]access
 	// uploadLimits are the body limits of upload routes (see upload).
@@ -55,6 +56,8 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.register.MaxDocumentBytes = cfg.MaxDocumentBytes
 	s.audit = postgres.NewAudit(db)
 	s.health = postgres.NewHealth(db)
+	s.deals = postgres.NewDeals(db, s.register)
+	s.deals.MaterialValuePercent = cfg.MaterialValuePercent
 	s.sessions = newSessionManager(cfg, db, s.now)
 	s.metrics = newMetrics(db)
 	e := echo.New()

@@ -126,6 +126,62 @@ type ClauseParty struct {
 	Role     string
 }
 
+type Deal struct {
+	ID              int64
+	AuthorID        int64
+	Status          string
+	Title           string
+	CounterpartyID  *int64
+	NegotiationOn   *time.Time
+	Content         []byte
+	CurrentVersion  int32
+	SubmittedAt     *time.Time
+	WithdrawnAt     *time.Time
+	WithdrawnReason string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int64
+}
+
+type DealAttachment struct {
+	ID          int64
+	DealID      int64
+	Filename    string
+	ContentType string
+	SizeBytes   int64
+	Sha256      []byte
+	UploadedAt  time.Time
+	UploadedBy  *int64
+}
+
+type DealAttachmentContent struct {
+	AttachmentID int64
+	Content      []byte
+}
+
+type DealShare struct {
+	DealID    int64
+	UserID    int64
+	Access    string
+	CreatedAt time.Time
+}
+
+type DealVersion struct {
+	DealID            int64
+	Number            int32
+	Content           []byte
+	CounterpartyID    int64
+	NegotiationOn     time.Time
+	ChangeNote        string
+	Material          []string
+	TaxonomyVersionID *int64
+	ScreeningState    string
+	SupersededAt      *time.Time
+	SupersededBy      *int32
+	CreatedAt         time.Time
+	CreatedBy         *int64
+}
+
 type DemoSeedStep struct {
 	Name      string
 	AppliedAt time.Time

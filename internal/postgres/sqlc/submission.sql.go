@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-const claimSubmission = `-- name: ClaimSubmission :exec
+const claimSubmission = `-- name: ClaimSubmission :execrows
 INSERT INTO form_submission (token, claimed_at) VALUES ($1, $2)
+ON CONFLICT (token) DO NOTHING
 `
 
 type ClaimSubmissionParams struct {
@@ -19,9 +20,15 @@ type ClaimSubmissionParams struct {
 	Now   time.Time
 }
 
-func (q *Queries) ClaimSubmission(ctx context.Context, arg ClaimSubmissionParams) error {
-	_, err := q.db.Exec(ctx, claimSubmission, arg.Token, arg.Now)
-	return err
+// Claims a create form's one-time token inside the create's transaction: it
+// rolls back with a failed create, and a second claim of the same token
+// (a double click, a resubmitted page) inserts nothing.
+func (q *Queries) ClaimSubmission(ctx context.Context, arg ClaimSubmissionParams) (int64, error) {
+	result, err := q.db.Exec(ctx, claimSubmission, arg.Token, arg.Now)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const purgeSubmissions = `-- name: PurgeSubmissions :execrows

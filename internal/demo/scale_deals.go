@@ -1,0 +1,148 @@
+package demo
+
+// The scale seeder's deals: counsel accounts, deals in every state (drafts,
+// submitted with one or two versions, withdrawn), shares between counsel and
+// attachments' metadata (without content: downloads of these report the
+// attachment missing). Rows go in with COPY, like the rest of the scale data.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres"
+)
+
+// scaleDealCounsel is how many counsel accounts share the scale deals, so
+// each counsel's "My deals" holds a realistic few hundred to thousand.
+const scaleDealCounsel = 150
+
+type scaleDealRefs struct {
+	counsel    []int64
+	taxonomyID int64
+	dealBase   int64
+}
+
+func (g *scaleGen) deals(ctx context.Context, tx *postgres.Tx) error {
+	if g.opts.Deals <= 0 {
+		return nil
+	}
+	var r scaleDealRefs
+	if err := tx.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM deal), 0), $1::bigint`, g.versionID).Scan(&r.dealBase, &r.taxonomyID); err != nil {
+		return err
+	}
+	if err := g.dealCounsel(ctx, tx, &r); err != nil {
+		return err
+	}
+	deals, versions, shares := g.dealRows(r)
+	if err := copyRows(ctx, tx, "deal", []string{"id", "author_id", "status", "title", "counterparty_id", "negotiation_on", "content",
+		"current_version", "submitted_at", "withdrawn_at", "withdrawn_reason", "created_at", "updated_at"}, deals); err != nil {
+		return err
+	}
+	if err := copyRows(ctx, tx, "deal_version", []string{"deal_id", "number", "content", "counterparty_id", "negotiation_on",
+		"change_note", "material", "taxonomy_version_id", "superseded_at", "superseded_by", "created_at", "created_by"}, versions); err != nil {
+		return err
+	}
+	if err := copyRows(ctx, tx, "deal_share", []string{"deal_id", "user_id", "access", "created_at"}, shares); err != nil {
+		return err
+	}
+	if err := copyRows(ctx, tx, "deal_attachment", []string{"deal_id", "filename", "content_type", "size_bytes", "sha256", "uploaded_at", "uploaded_by"}, g.attachmentRows(r)); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence('deal', 'id'), (SELECT max(id) FROM deal))`)
+	return err
+}
+
+// dealCounsel adds the counsel accounts (they cannot sign in: no password).
+func (g *scaleGen) dealCounsel(ctx context.Context, tx *postgres.Tx, r *scaleDealRefs) error {
+	stamp := strconv.FormatInt(g.now.UnixNano(), 36)
+	for i := range scaleDealCounsel {
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO users (email, name, roles, password_hash, created_at, updated_at)
+			VALUES ($1, $2, '{counsel}', '', $3, $3) RETURNING id`,
+			fmt.Sprintf("scale-counsel-%d-%s@example.test", i, stamp), fmt.Sprintf("Scale Counsel %d", i), g.now).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("scale counsel: %w", err)
+		}
+		r.counsel = append(r.counsel, id)
+	}
+	return nil
+}
+
+// dealRows generates the deals (20% drafts, 65% submitted, 15% withdrawn;
+// a third of submitted deals have a second, material version), their
+// versions and shares.
+func (g *scaleGen) dealRows(r scaleDealRefs) (deals, versions, shares [][]any) {
+	today := dealgate.DateOf(g.now)
+	for i := range g.opts.Deals {
+		id := r.dealBase + int64(i) + 1
+		author := r.counsel[g.rnd.IntN(len(r.counsel))]
+		c := g.dealContent(today)
+		content, _ := json.Marshal(c)
+		created := g.now.Add(-time.Duration(g.rnd.IntN(400*24)) * time.Hour)
+		status := []dealgate.DealStatus{dealgate.DealDraft, dealgate.DealSubmitted, dealgate.DealWithdrawn}[weighted(g.rnd, []int{20, 65, 15})]
+		row := []any{id, author, string(status), c.Title, c.Counterparty.ID, *c.NegotiationStart, content, 0, nil, nil, "", created, created}
+		if status != dealgate.DealDraft {
+			n := 1 + g.rnd.IntN(3)/2 // one or two versions
+			row[7], row[8] = n, created
+			for v := 1; v <= n; v++ {
+				ver := []any{id, v, content, c.Counterparty.ID, *c.NegotiationStart, "", []string{}, r.taxonomyID, nil, nil, created, author}
+				if v == 1 && n == 2 {
+					ver[8], ver[9] = created, 2
+				}
+				if v == 2 {
+					ver[5], ver[6] = "Negotiation date moved.", []string{"Proposed negotiation start"}
+				}
+				versions = append(versions, ver)
+			}
+		}
+		if status == dealgate.DealWithdrawn {
+			row[9], row[10] = created, "Withdrawn during scoping."
+		}
+		deals = append(deals, row)
+		if g.rnd.IntN(10) == 0 {
+			other := r.counsel[g.rnd.IntN(len(r.counsel))]
+			if other != author {
+				shares = append(shares, []any{id, other, []string{"read", "edit"}[g.rnd.IntN(2)], created})
+			}
+		}
+	}
+	return deals, versions, shares
+}
+
+func (g *scaleGen) dealContent(today time.Time) dealgate.DealContent {
+	pi := g.rnd.IntN(len(g.partyNames))
+	cat := g.leafCats[g.rnd.IntN(len(g.leafCats))]
+	neg := today.AddDate(0, 0, g.rnd.IntN(240)-60)
+	start := neg.AddDate(0, 2, 0)
+	end := start.AddDate(1+g.rnd.IntN(4), 0, 0)
+	product := g.pick(scaleProducts)
+	return dealgate.DealContent{
+		Title:        fmt.Sprintf("%s for %s", product, g.partyNames[pi]),
+		Counterparty: &dealgate.PartyRef{ID: g.partyBase + int64(pi) + 1, Name: g.partyNames[pi], Kind: g.partyKinds[pi]},
+		Categories:   []dealgate.CategoryRef{{ID: cat, Name: g.catNames[cat]}},
+		Description:  fmt.Sprintf("%s supplies %s to the Company.", g.partyNames[pi], product),
+		Rationale:    "Capacity and redundancy.", Value: &dealgate.Money{Minor: int64(g.rnd.IntN(1_000_000)) * 100_000, Currency: "USD"},
+		TermStart: &start, TermEnd: &end, Worldwide: g.rnd.IntN(3) == 0, Regions: []string{"EU"}, NegotiationStart: &neg,
+		Sponsor: "Business sponsor",
+	}
+}
+
+// attachmentRows spreads the attachments' metadata over the deals.
+func (g *scaleGen) attachmentRows(r scaleDealRefs) [][]any {
+	rows := make([][]any, 0, g.opts.DealAttachments)
+	types := []string{dealgate.ContentTypePDF, dealgate.ContentTypeDOCX, dealgate.ContentTypeText}
+	for i := range g.opts.DealAttachments {
+		sum := make([]byte, 32)
+		for j := range sum {
+			sum[j] = byte(g.rnd.IntN(256))
+		}
+		deal := r.dealBase + int64(g.rnd.IntN(g.opts.Deals)) + 1
+		rows = append(rows, []any{deal, fmt.Sprintf("attachment-%d.pdf", i), types[g.rnd.IntN(len(types))],
+			int64(1 + g.rnd.IntN(5<<20)), sum, g.now, r.counsel[g.rnd.IntN(len(r.counsel))]})
+	}
+	return rows
+}

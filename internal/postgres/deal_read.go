@@ -1,0 +1,363 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
+)
+
+// Deal returns one deal with its shares, if actor may see it.
+// Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or one actor may not see).
+func (s *Deals) Deal(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Deal, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+		return tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
+	})
+}
+
+// DealFor returns one deal if actor may do op to it: the forms that change a
+// deal load it this way, so a form is never shown to someone who may not send it.
+// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN.
+func (s *Deals) DealFor(ctx context.Context, actor *dealgate.User, id int64, op dealgate.DealOp) (dealgate.Deal, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+		return tx.authorizeDeal(ctx, actor, id, op)
+	})
+}
+
+// DealOverview returns everything the deal page shows, in one snapshot:
+// the deal, its versions, attachments and history (from the audit trail),
+// and what actor may do with it.
+// Errors: EUNAUTHORIZED, ENOTFOUND.
+func (s *Deals) DealOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealOverview, error) {
+	return dealTx(ctx, s, func(tx *Tx) (dealgate.DealOverview, error) {
+		d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
+		if err != nil {
+			return dealgate.DealOverview{}, err
+		}
+		o := dealgate.DealOverview{Deal: d, Today: tx.today()}
+		rel := d.Relation(actor)
+		o.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && d.Status != dealgate.DealWithdrawn
+		o.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && d.Status != dealgate.DealWithdrawn
+		if o.Versions, err = tx.dealVersions(ctx, id); err != nil {
+			return o, err
+		}
+		if o.Attachments, err = tx.dealAttachments(ctx, id); err != nil {
+			return o, err
+		}
+		o.History, err = tx.dealHistory(ctx, id, o.Attachments)
+		return o, err
+	})
+}
+
+// Versions returns a deal's versions, oldest first.
+// Errors: EUNAUTHORIZED, ENOTFOUND.
+func (s *Deals) Versions(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Deal, []dealgate.DealVersion, error) {
+	type result struct {
+		d  dealgate.Deal
+		vs []dealgate.DealVersion
+	}
+	r, err := dealTx(ctx, s, func(tx *Tx) (result, error) {
+		d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
+		if err != nil {
+			return result{}, err
+		}
+		vs, err := tx.dealVersions(ctx, id)
+		return result{d, vs}, err
+	})
+	return r.d, r.vs, err
+}
+
+// History returns the newest audit events about a deal and its attachments:
+// whoever may see the deal may read its history.
+// Errors: EUNAUTHORIZED, ENOTFOUND.
+func (s *Deals) History(ctx context.Context, actor *dealgate.User, id int64) ([]dealgate.AuditEvent, error) {
+	return dealTx(ctx, s, func(tx *Tx) ([]dealgate.AuditEvent, error) {
+		if _, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead); err != nil {
+			return nil, err
+		}
+		atts, err := tx.dealAttachments(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return tx.dealHistory(ctx, id, atts)
+	})
+}
+
+// FormContext returns what the deal form needs besides the deal: the current
+// taxonomy for the category picker (nil when none is published yet).
+// Errors: EUNAUTHORIZED, EFORBIDDEN.
+func (s *Deals) FormContext(ctx context.Context, actor *dealgate.User) (*dealgate.Taxonomy, error) {
+	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (*dealgate.Taxonomy, error) {
+		id, err := tx.Q.CurrentTaxonomyVersionID(ctx)
+		if isNotFound(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return s.Register.published.get(ctx, tx, id)
+	})
+}
+
+// authorizeDeal loads a deal with its shares and checks that actor may do op.
+func (tx *Tx) authorizeDeal(ctx context.Context, actor *dealgate.User, id int64, op dealgate.DealOp) (dealgate.Deal, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActDealView); err != nil {
+		return dealgate.Deal{}, err
+	}
+	d, err := tx.deal(ctx, id)
+	if err != nil {
+		return dealgate.Deal{}, err
+	}
+	if err := dealgate.AuthorizeDeal(actor, d.Relation(actor), op); err != nil {
+		return dealgate.Deal{}, err
+	}
+	return d, nil
+}
+
+// lockDeal locks a deal, checks that actor may do op and that the deal is
+// still at the version the user opened. On a stale version it returns the
+// current deal with ECONFLICT.
+func (tx *Tx) lockDeal(ctx context.Context, actor *dealgate.User, id, version int64, op dealgate.DealOp) (dealgate.Deal, error) {
+	current, err := tx.Q.LockDeal(ctx, id)
+	if err != nil {
+		return dealgate.Deal{}, orNotFound(err, "deal")
+	}
+	d, err := tx.authorizeDeal(ctx, actor, id, op)
+	if err != nil {
+		return dealgate.Deal{}, err
+	}
+	if d.Status == dealgate.DealWithdrawn && op != dealgate.DealRead {
+		return d, dealgate.Errorf(dealgate.EFORBIDDEN, "This deal was withdrawn; it is read-only.")
+	}
+	if current != version {
+		return d, dealgate.StaleError("deal", current)
+	}
+	return d, nil
+}
+
+func (tx *Tx) deal(ctx context.Context, id int64) (dealgate.Deal, error) {
+	rows, err := tx.Q.GetDealsByIDs(ctx, []int64{id})
+	if err != nil {
+		return dealgate.Deal{}, fmt.Errorf("load deal: %w", err)
+	}
+	if len(rows) == 0 {
+		return dealgate.Deal{}, notFound("deal")
+	}
+	d, err := dealFromRow(rows[0])
+	if err != nil {
+		return d.Deal, err
+	}
+	shares, err := tx.Q.ListDealShares(ctx, id)
+	if err != nil {
+		return d.Deal, fmt.Errorf("load deal shares: %w", err)
+	}
+	d.Shares = make([]dealgate.DealShare, len(shares))
+	for i, s := range shares {
+		d.Shares[i] = dealgate.DealShare{UserID: s.UserID, Name: s.Name, Email: s.Email, Access: dealgate.ShareAccess(s.Access)}
+	}
+	return d.Deal, nil
+}
+
+func dealFromRow(r sqlc.GetDealsByIDsRow) (dealgate.DealListItem, error) {
+	d := dealgate.DealListItem{Deal: dealgate.Deal{
+		ID: r.ID, AuthorID: r.AuthorID, AuthorName: r.AuthorName, Status: dealgate.DealStatus(r.Status),
+		CurrentVersion: int(r.CurrentVersion), SubmittedAt: r.SubmittedAt, WithdrawnAt: r.WithdrawnAt,
+		WithdrawnReason: r.WithdrawnReason, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
+	}, Screening: dealgate.ScreeningState(r.ScreeningState)}
+	if err := json.Unmarshal(r.Content, &d.Content); err != nil {
+		return d, fmt.Errorf("deal %d content: %w", r.ID, err)
+	}
+	return d, nil
+}
+
+func (tx *Tx) dealVersions(ctx context.Context, id int64) ([]dealgate.DealVersion, error) {
+	rows, err := tx.Q.ListDealVersions(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("load deal versions: %w", err)
+	}
+	out := make([]dealgate.DealVersion, len(rows))
+	for i, r := range rows {
+		v := dealgate.DealVersion{
+			DealID: r.DealID, Number: int(r.Number), ChangeNote: r.ChangeNote, Material: r.Material,
+			TaxonomyVersionID: r.TaxonomyVersionID, TaxonomyVersionNumber: int(r.TaxonomyNumber),
+			Screening: dealgate.ScreeningState(r.ScreeningState), SupersededAt: r.SupersededAt,
+			CreatedAt: r.CreatedAt, CreatedBy: r.CreatedBy, CreatedByName: r.CreatedByName,
+		}
+		if r.SupersededBy != nil {
+			v.SupersededBy = int(*r.SupersededBy)
+		}
+		if err := json.Unmarshal(r.Content, &v.Content); err != nil {
+			return nil, fmt.Errorf("deal %d version %d content: %w", id, r.Number, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+func (tx *Tx) dealHistory(ctx context.Context, id int64, atts []dealgate.DealAttachment) ([]dealgate.AuditEvent, error) {
+	ids := make([]string, len(atts))
+	for i, a := range atts {
+		ids[i] = idString(a.ID)
+	}
+	rows, err := tx.Q.DealHistory(ctx, sqlc.DealHistoryParams{DealID: idString(id), AttachmentIds: ids, MaxEvents: 100})
+	if err != nil {
+		return nil, fmt.Errorf("deal history: %w", err)
+	}
+	out := make([]dealgate.AuditEvent, len(rows))
+	for i, r := range rows {
+		out[i] = dealgate.AuditEvent{
+			ID: r.ID, OccurredAt: r.OccurredAt, ActorID: r.ActorID, ActorLabel: r.ActorLabel, Action: r.Action,
+			EntityType: r.EntityType, EntityID: r.EntityID, RequestID: r.RequestID, ClientIP: r.ClientIP,
+		}
+		if r.Before != nil {
+			out[i].Before = json.RawMessage(r.Before)
+		}
+		if r.After != nil {
+			out[i].After = json.RawMessage(r.After)
+		}
+	}
+	return out, nil
+}
+
+// ---------------------------------------------------------------------------
+// "My deals"
+
+// dealCountCap is how far the deal list counts exactly.
+const dealCountCap = 5000
+
+var dealSorts = map[string]string{
+	"negotiation": "d.negotiation_on",
+	"title":       "lower(d.title)",
+	"status":      "d.status",
+	"updated_at":  "d.updated_at",
+}
+
+// ListDeals returns a page of the deals actor sees, filtered, sorted and
+// paged in the database. Scope "mine" lists the deals actor wrote or that
+// are shared with them; "all" (the committee, auditors and admins) lists
+// every submitted or withdrawn deal besides.
+// Errors: EUNAUTHORIZED, EFORBIDDEN.
+func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter) (dealgate.Page[dealgate.DealListItem], error) {
+	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (dealgate.Page[dealgate.DealListItem], error) {
+		f = f.Normalize()
+		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
+		page := dealgate.Page[dealgate.DealListItem]{Items: []dealgate.DealListItem{}, Page: f.Page, PerPage: f.PerPage}
+		countSQL, sql, args := dealListSQL(f, actor.ID, tx.today())
+		if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
+			return page, fmt.Errorf("count deals: %w", err)
+		}
+		if page.Total > dealCountCap {
+			page.Total, page.TotalIsEstimate = dealCountCap, true
+		}
+		rows, err := tx.Query(ctx, sql, args...)
+		if err != nil {
+			return page, fmt.Errorf("list deals: %w", err)
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return page, fmt.Errorf("list deals: %w", err)
+		}
+		page.Items, err = tx.dealItems(ctx, ids)
+		return page, err
+	})
+}
+
+// ExplainListDeals returns the plan of the page query ListDeals runs for
+// actor and f (EXPLAIN ANALYZE when analyze), for tests and tuning.
+func (s *Deals) ExplainListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter, analyze bool) (string, error) {
+	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (string, error) {
+		f = f.Normalize()
+		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
+		_, sql, args := dealListSQL(f, actor.ID, tx.today())
+		opts := "EXPLAIN "
+		if analyze {
+			opts = "EXPLAIN (ANALYZE, BUFFERS) "
+		}
+		rows, err := tx.Query(ctx, opts+sql, args...)
+		if err != nil {
+			return "", err
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		return strings.Join(lines, "\n"), err
+	})
+}
+
+// dealListSQL builds the count and page statements of the deal list; the
+// page's arguments are the count's plus the limit and offset. A user's own
+// deals and those shared with them are two branches of a UNION ALL (a deal
+// is never shared with its author), each read from its own index: the
+// author's covering indexes answer the first without touching the table.
+func dealListSQL(f dealgate.DealFilter, me int64, today time.Time) (countSQL, pageSQL string, args []any) {
+	q := dealListQuery(f, today)
+	from := "deal d"
+	if f.AllDeals {
+		q.where = append(q.where, "d.status <> 'draft'")
+		from += q.whereSQL()
+	} else {
+		cols := "SELECT d.id, d.status, d.title, d.negotiation_on, d.updated_at FROM "
+		var extra string
+		for _, w := range q.where {
+			extra += " AND " + w
+		}
+		from = "(" + cols + "deal d WHERE d.author_id = " + q.once("me", me) + extra +
+			" UNION ALL " + cols + "deal_share s JOIN deal d ON d.id = s.deal_id WHERE s.user_id = " + q.once("me", me) + extra + ") d"
+	}
+	// Counting every one of 80,000 submitted deals costs more than it tells:
+	// past dealCountCap the list says "more than" (Page.TotalIsEstimate).
+	countSQL = "SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT " + strconv.Itoa(dealCountCap+1) + ") c"
+	dir := " ASC" // drafts without a negotiation date come last, or first descending
+	if f.Desc {
+		dir = " DESC"
+	}
+	pageSQL = "SELECT d.id FROM " + from + " ORDER BY " + dealSorts[f.Sort] + dir + ", d.id" + dir +
+		" LIMIT " + q.arg(f.PerPage) + " OFFSET " + q.arg(f.PageRequest().Offset())
+	return countSQL, pageSQL, q.args
+}
+
+// dealListQuery collects the filter's conditions on deal d.
+func dealListQuery(f dealgate.DealFilter, today time.Time) query {
+	var q query
+	if f.Status != "" {
+		q.cond("d.status = %s", string(f.Status))
+	}
+	if f.Query != "" {
+		q.cond("lower(d.title) LIKE %s", "%"+likeLiteral(strings.ToLower(f.Query))+"%")
+	}
+	day := today.Format(dealgate.DateLayout)
+	switch f.Negotiation {
+	case "soon":
+		q.cond("d.negotiation_on BETWEEN %s::date AND %s::date + "+strconv.Itoa(dealgate.NegotiationSoonDays), day, day)
+	case "past":
+		q.cond("d.negotiation_on < %s::date", day)
+	}
+	return q
+}
+
+func (tx *Tx) dealItems(ctx context.Context, ids []int64) ([]dealgate.DealListItem, error) {
+	rows, err := tx.Q.GetDealsByIDs(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load deals: %w", err)
+	}
+	byID := make(map[int64]dealgate.DealListItem, len(rows))
+	for _, r := range rows {
+		d, err := dealFromRow(r)
+		if err != nil {
+			return nil, err
+		}
+		byID[r.ID] = d
+	}
+	out := make([]dealgate.DealListItem, 0, len(ids))
+	for _, id := range ids {
+		if d, ok := byID[id]; ok {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}

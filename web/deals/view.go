@@ -1,0 +1,185 @@
+// Package deals renders the deal intake: counsel's "My deals", the deal page
+// with its versions, attachments, sharing and history, the deal form (draft,
+// submission and new version), the side-by-side comparison of two versions,
+// and the withdraw and delete confirmations.
+package deals
+
+import (
+	"github.com/dealgate/dealgate/web/components"
+)
+
+// ListRow is one deal in "My deals".
+type ListRow struct {
+	Href, Title, Counterparty string
+	Status, StatusKind        string
+	Screening, Clearance      string
+	// Negotiation is the date in words; NegotiationKind is "overdue" when it
+	// has passed, "due-soon" within two weeks, "" otherwise.
+	Negotiation, NegotiationKind string
+	Version                      string
+	Updated                      string
+}
+
+// ListView is "My deals" with its filters.
+type ListView struct {
+	Heading  string
+	Filters  []components.Field
+	Errors   []components.FieldError
+	Headers  []components.SortHeader
+	Rows     []ListRow
+	Pager    components.Pager
+	Filtered bool
+	CanDraft bool
+	// ScopeLinks switch between the user's deals and every submitted deal,
+	// for those who see them all.
+	ScopeLinks []components.PageLink
+}
+
+// CategoryChoice is one category of the picker with what it means.
+type CategoryChoice struct {
+	ID, Name, Path, Definition string
+	Included, Excluded         []string
+	Depth                      int
+	Checked                    bool
+}
+
+// FormView is the deal form: a new draft, a draft being edited (save or
+// submit) or a new version of a submitted deal (with a change note).
+type FormView struct {
+	Caption, Title, Intro string
+	Action                string
+	CancelHref            string
+	Errors                []components.FieldError
+	CSRFToken, OnceToken  string
+	Version               int64
+	// Mode is "new", "draft" or "revise".
+	Mode                string
+	DealTitle           components.Field
+	Counterparty        components.Field
+	NewCounterparty     bool
+	NewCounterpartyKind components.Field
+	Categories          []CategoryChoice
+	CategoriesError     string
+	NoTaxonomy          bool
+	Description         components.Field
+	Rationale           components.Field
+	Value, Currency     components.Field
+	TermStart, TermEnd  components.Field
+	Worldwide           bool
+	Regions             []components.Option
+	RegionsError        string
+	NegotiationStart    components.Field
+	Sponsor             components.Field
+	ChangeNote          components.Field
+	// SuggestHref answers the counterparty type-ahead; CheckHref the inline
+	// check of what submission still needs (htmx only).
+	SuggestHref, CheckHref string
+}
+
+// Suggestion is one party the counterparty type-ahead offers.
+type Suggestion struct {
+	Value, Label string
+}
+
+// CheckView is the inline check of a deal form: what still stops submission.
+type CheckView struct {
+	Problems []components.FieldError
+	Ready    bool
+}
+
+// VersionRow is one version in the deal's version list.
+type VersionRow struct {
+	Number     int
+	Label      string
+	When, Who  string
+	ChangeNote string
+	Material   string
+	Superseded string
+	Taxonomy   string
+	Screening  string
+	Current    bool
+}
+
+// AttachmentRow is one attachment of a deal.
+type AttachmentRow struct {
+	Name, Type, Size, Uploaded, SHA256 string
+	DownloadHref, RemoveHref           string
+}
+
+// ShareRow is one counsel the deal is shared with.
+type ShareRow struct {
+	Name, Email, Access string
+	UserID              string
+}
+
+// ShowView is one deal.
+type ShowView struct {
+	ID                   int64
+	Title                string
+	Status, StatusKind   string
+	VersionText          string
+	Withdrawn            string
+	Details              []components.SummaryRow
+	Description          string
+	Rationale            string
+	Screening            string
+	Review               string
+	Clearance            string
+	ClearanceKind        string
+	Versions             []VersionRow
+	CompareHref          string
+	Attachments          []AttachmentRow
+	Shares               []ShareRow
+	History              []components.TimelineEvent
+	IsDraft              bool
+	CanEdit, CanManage   bool
+	EditHref, ReviseHref string
+	WithdrawHref         string
+	DeleteHref           string
+	ShareAction          string
+	UnshareAction        string
+	UploadAction         string
+	CSRFToken, OnceToken string
+	MaxUpload, UploadErr string
+	ShareEmail           components.Field
+	ShareAccess          []components.Option
+	ShareErrors          []components.FieldError
+	CanWithdraw          bool
+	CanDelete            bool
+	// Negotiation says how close the negotiation date is, with its kind
+	// ("overdue", "due-soon" or "").
+	Negotiation, NegotiationKind string
+}
+
+// CompareRow is one field of two versions side by side.
+type CompareRow struct {
+	Label, Before, After string
+	Changed, Material    bool
+}
+
+// CompareView shows two versions of a deal side by side.
+type CompareView struct {
+	Title, DealHref string
+	From, To        int
+	Options         []components.Option
+	FromField       components.Field
+	ToField         components.Field
+	Rows            []CompareRow
+	ChangeNote      string
+	Material        string
+}
+
+// ReasonView is a confirmation that needs a reason (withdraw) or none
+// (delete a draft).
+type ReasonView struct {
+	Caption, Title string
+	Body           []string
+	Action         string
+	Button         string
+	Cancel         string
+	CSRFToken      string
+	Version        int64
+	Errors         []components.FieldError
+	// Reason is shown when the action needs one.
+	Reason *components.Field
+}
