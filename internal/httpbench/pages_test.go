@@ -15,6 +15,9 @@ var pages = []page{
 	{name: "parties", path: "/parties", role: "counsel"},
 	{name: "agreement page", path: "/agreements/{agreement}", role: "counsel"},
 	{name: "audit list", path: "/audit", role: "auditor"},
+	{name: "my deals, filtered and sorted", path: "/deals?status=submitted&sort=negotiation", role: "counsel"},
+	{name: "submitted deals (committee)", path: "/deals?sort=negotiation", role: "member"},
+	{name: "deal page", path: "/deals/{deal}", role: "member"},
 }
 
 // records fill path placeholders: each query returns one ID from the scale
@@ -22,10 +25,12 @@ var pages = []page{
 var records = map[string]string{
 	"agreement": `SELECT a.id FROM agreement a WHERE EXISTS (SELECT 1 FROM clause c WHERE c.agreement_id = a.id)
 		ORDER BY a.id LIMIT 1 OFFSET 100`,
+	"deal": `SELECT id FROM deal WHERE status = 'submitted' ORDER BY id LIMIT 1 OFFSET 100`,
 }
 
 // roles are the bench users pages sign in as.
 var roles = map[string][]string{
 	"counsel": {"counsel"},
 	"auditor": {"auditor"},
+	"member":  {"member"},
 }
