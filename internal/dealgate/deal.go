@@ -266,6 +266,8 @@ type DealOverview struct {
 	// new version or withdraw; CanManage: share it or delete the draft.
 	CanEdit, CanManage bool
 	Today              time.Time
+	// Clearance: whether counsel may negotiate (see review.go).
+	Clearance Clearance
 }
 
 // Current is the current version, or nil for a draft.

@@ -484,3 +484,94 @@ func ParseDueDate(s string, today time.Time) (time.Time, error) {
 	}
 	return *d, nil
 }
+
+// Review is one round of the committee's review of a deal.
+type Review struct {
+	ID, DealID  int64
+	Round       int
+	DealVersion int // the deal's version when the review opened
+	State       ReviewState
+	DueOn       time.Time
+	OpenedAt    time.Time
+	OpenedBy    string
+	ClosedAt    *time.Time
+}
+
+// ReviewOverview is everything the review page shows, in one snapshot.
+type ReviewOverview struct {
+	Review   Review
+	Deal     Deal
+	Versions []DealVersion
+	Rules    CommitteeRules
+	Members  []ReviewMember
+	// Votes are every counted and uncounted vote when VotesVisible, else
+	// only the viewer's own.
+	Votes        []Vote
+	VotesVisible bool
+	Mine         *Vote
+	Me           *ReviewMember // nil when the viewer is not assigned
+	Tally        Tally
+	Decision     *Decision
+	Clearance    Clearance
+	Superseded   map[int]bool // superseded version numbers: their votes no longer count
+	CanVote      bool
+	CanRecuse    bool
+	CanDecide    bool
+	Today        time.Time
+}
+
+// Declaration is one declared interest of a member.
+type Declaration struct {
+	PartyID   int64
+	PartyName string
+	Note      string
+	CreatedAt time.Time
+}
+
+// CommitteeMember is a user who sits on the committee.
+type CommitteeMember struct {
+	ID          int64
+	Name, Email string
+}
+
+// QueuedDeal is a submitted deal waiting for the chair to open its review.
+type QueuedDeal struct {
+	DealID         int64
+	Title          string
+	NegotiationOn  *time.Time
+	CurrentVersion int
+	SubmittedAt    *time.Time
+	Counsel        string
+}
+
+// ReviewListItem is an open review in the committee's list.
+type ReviewListItem struct {
+	ID, DealID      int64
+	Title           string
+	Round           int
+	DueOn           time.Time
+	NegotiationOn   *time.Time
+	Assigned, Voted bool
+}
+
+// DecisionListItem is a recent decision.
+type DecisionListItem struct {
+	ID, ReviewID, DealID int64
+	Title                string
+	Outcome              DecisionOutcome
+	DecidedAt            time.Time
+}
+
+// ReviewDashboard is the committee's page: the chair's queue, open reviews
+// (with the viewer's pending votes) and recent decisions.
+type ReviewDashboard struct {
+	Queue     []QueuedDeal
+	Open      []ReviewListItem
+	Decisions []DecisionListItem
+	Today     time.Time
+}
+
+// Snapshot is the review as the audit trail records it.
+func (r Review) Snapshot() map[string]any {
+	return map[string]any{"deal": r.DealID, "round": r.Round, "deal_version": r.DealVersion, "state": r.State.Label(), "due_on": r.DueOn.Format(DateLayout)}
+}

@@ -51,7 +51,10 @@ func (s *Deals) DealOverview(ctx context.Context, actor *dealgate.User, id int64
 		if o.Attachments, err = tx.dealAttachments(ctx, id); err != nil {
 			return o, err
 		}
-		o.History, err = tx.dealHistory(ctx, id, o.Attachments)
+		if o.History, err = tx.dealHistory(ctx, id, o.Attachments); err != nil {
+			return o, err
+		}
+		o.Clearance, err = tx.clearance(ctx, d)
 		return o, err
 	})
 }
