@@ -99,7 +99,7 @@ func (tx *Tx) reviewState(ctx context.Context, actor *dealgate.User, id int64) (
 	for _, v := range votes {
 		st.votes = append(st.votes, dealgate.Vote{UserID: v.UserID, Name: v.Name, DealVersion: int(v.DealVersion),
 			VoteInput: dealgate.VoteInput{Choice: dealgate.VoteChoice(v.Choice), Conditions: v.Conditions, Rationale: v.Rationale},
-			CastAt: v.CastAt, UpdatedAt: v.UpdatedAt})
+			CastAt:    v.CastAt, UpdatedAt: v.UpdatedAt})
 	}
 	sup, err := tx.Q.SupersededVersions(ctx, st.deal.ID)
 	if err != nil {

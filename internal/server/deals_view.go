@@ -27,6 +27,15 @@ func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {
 		Screening: dealgate.ScreeningAwaiting.Label() + ".",
 	}
 	v.Clearance, v.ClearanceKind = clearanceText(d.Status)
+	if d.Status != dealgate.DealDraft { // the committee's decision (reviews.go)
+		kind, title, body := clearancePanel(o.Clearance, o.Today, loc)
+		v.Clearance, v.ClearanceKind = title, kind
+		if body != "" {
+			v.Review = body
+		}
+		v.CanStartNegotiation = o.CanEdit && o.Clearance.Cleared && o.Clearance.NegotiationStarted == nil
+		v.NegotiationAction, v.Version = path+"/negotiation", d.Version
+	}
 	if d.Status == dealgate.DealWithdrawn {
 		v.Withdrawn = d.WithdrawnReason
 		v.Review = "The deal was withdrawn " + formatMoment(derefTime(d.WithdrawnAt), loc) + "."

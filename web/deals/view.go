@@ -114,18 +114,23 @@ type ShareRow struct {
 
 // ShowView is one deal.
 type ShowView struct {
-	ID                   int64
-	Title                string
-	Status, StatusKind   string
-	VersionText          string
-	Withdrawn            string
-	Details              []components.SummaryRow
-	Description          string
-	Rationale            string
-	Screening            string
-	Review               string
-	Clearance            string
-	ClearanceKind        string
+	ID                 int64
+	Title              string
+	Status, StatusKind string
+	VersionText        string
+	Withdrawn          string
+	Details            []components.SummaryRow
+	Description        string
+	Rationale          string
+	Screening          string
+	Review             string
+	Clearance          string
+	ClearanceKind      string
+	// CanStartNegotiation: counsel may record that negotiation started
+	// (POST NegotiationAction with Version).
+	CanStartNegotiation  bool
+	NegotiationAction    string
+	Version              int64
 	Versions             []VersionRow
 	CompareHref          string
 	Attachments          []AttachmentRow
