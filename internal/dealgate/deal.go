@@ -285,6 +285,8 @@ type DealListItem struct {
 	Deal
 	// Screening is the current version's screening state ("" for drafts).
 	Screening ScreeningState
+	// Clearance: whether counsel may negotiate (see review.go).
+	Clearance Clearance
 }
 
 // DealFilter narrows, sorts and pages the deal list.

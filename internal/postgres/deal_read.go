@@ -362,5 +362,5 @@ func (tx *Tx) dealItems(ctx context.Context, ids []int64) ([]dealgate.DealListIt
 			out = append(out, d)
 		}
 	}
-	return out, nil
+	return out, tx.listClearances(ctx, out) // review_read.go
 }

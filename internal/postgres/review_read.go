@@ -228,3 +228,37 @@ func decisionFromRow(r sqlc.DecisionOfReviewRow) (dealgate.Decision, error) {
 	}
 	return d, nil
 }
+
+// listClearances sets the clearance of each deal of a list page, in one
+// query (the latest decision of each deal).
+func (tx *Tx) listClearances(ctx context.Context, items []dealgate.DealListItem) error {
+	ids := make([]int64, 0, len(items))
+	for _, d := range items {
+		if d.Status != dealgate.DealDraft {
+			ids = append(ids, d.ID)
+		}
+	}
+	latest := map[int64]sqlc.DecisionOfReviewRow{}
+	if len(ids) > 0 {
+		rows, err := tx.Q.LatestDecisionsOfDeals(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("latest decisions: %w", err)
+		}
+		for _, r := range rows {
+			latest[r.DealID] = sqlc.DecisionOfReviewRow(r)
+		}
+	}
+	for i := range items {
+		var dec *dealgate.Decision
+		row, ok := latest[items[i].ID]
+		if ok {
+			d, err := decisionFromRow(row)
+			if err != nil {
+				return err
+			}
+			dec = &d
+		}
+		items[i].Clearance = dealgate.ClearanceOf(items[i].Status, dec, row.Superseded, tx.Now)
+	}
+	return nil
+}

@@ -89,6 +89,9 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	if panel.AttrOr("data-kind", "") != "cleared" || !strings.Contains(panel.Text(), "Cleared to negotiate") || !strings.Contains(panel.Text(), "No exclusivity.") {
 		t.Fatalf("clearance panel: %q", panel.Text())
 	}
+	if list := app.getWith(cc, "/deals"); !strings.Contains(list.body, "Cleared to negotiate") {
+		t.Errorf("My deals does not show the clearance: %s", list.body)
+	}
 	version := doc.Find(`[data-testid="negotiation-form"] input[name="version"]`).AttrOr("value", "")
 	if r = app.postForm(cc, dealPath+"/negotiation", url.Values{"version": {version}}, dealPath); r.StatusCode != http.StatusSeeOther || p.countAudit(t, "deal.negotiation_started") != 1 {
 		t.Fatalf("negotiation started: %d", r.StatusCode)

@@ -142,3 +142,12 @@ SELECT x.id, x.review_id, x.deal_id, d.title, x.outcome, x.decided_at
 FROM review_decision x JOIN deal d ON d.id = x.deal_id
 ORDER BY x.decided_at DESC, x.id DESC
 LIMIT 20;
+
+-- name: LatestDecisionsOfDeals :many
+-- The latest decision of each deal, for the deal lists' clearance column.
+SELECT DISTINCT ON (d.deal_id) d.id, d.review_id, d.deal_id, d.deal_version, d.outcome, d.memo, d.conditions, d.screening_state,
+       d.taxonomy_version_id, d.tally, ''::text AS decided_by_name, d.decided_at, d.expires_at,
+       (v.superseded_at IS NOT NULL)::boolean AS superseded
+FROM review_decision d JOIN deal_version v ON v.deal_id = d.deal_id AND v.number = d.deal_version
+WHERE d.deal_id = ANY(@deal_ids::bigint[])
+ORDER BY d.deal_id, d.decided_at DESC, d.id DESC;

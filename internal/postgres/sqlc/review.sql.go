@@ -402,6 +402,68 @@ func (q *Queries) LatestDecisionOfDeal(ctx context.Context, dealID int64) (Lates
 	return i, err
 }
 
+const latestDecisionsOfDeals = `-- name: LatestDecisionsOfDeals :many
+SELECT DISTINCT ON (d.deal_id) d.id, d.review_id, d.deal_id, d.deal_version, d.outcome, d.memo, d.conditions, d.screening_state,
+       d.taxonomy_version_id, d.tally, ''::text AS decided_by_name, d.decided_at, d.expires_at,
+       (v.superseded_at IS NOT NULL)::boolean AS superseded
+FROM review_decision d JOIN deal_version v ON v.deal_id = d.deal_id AND v.number = d.deal_version
+WHERE d.deal_id = ANY($1::bigint[])
+ORDER BY d.deal_id, d.decided_at DESC, d.id DESC
+`
+
+type LatestDecisionsOfDealsRow struct {
+	ID                int64
+	ReviewID          int64
+	DealID            int64
+	DealVersion       int32
+	Outcome           string
+	Memo              string
+	Conditions        string
+	ScreeningState    *string
+	TaxonomyVersionID *int64
+	Tally             []byte
+	DecidedByName     string
+	DecidedAt         time.Time
+	ExpiresAt         *time.Time
+	Superseded        bool
+}
+
+// The latest decision of each deal, for the deal lists' clearance column.
+func (q *Queries) LatestDecisionsOfDeals(ctx context.Context, dealIds []int64) ([]LatestDecisionsOfDealsRow, error) {
+	rows, err := q.db.Query(ctx, latestDecisionsOfDeals, dealIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []LatestDecisionsOfDealsRow{}
+	for rows.Next() {
+		var i LatestDecisionsOfDealsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ReviewID,
+			&i.DealID,
+			&i.DealVersion,
+			&i.Outcome,
+			&i.Memo,
+			&i.Conditions,
+			&i.ScreeningState,
+			&i.TaxonomyVersionID,
+			&i.Tally,
+			&i.DecidedByName,
+			&i.DecidedAt,
+			&i.ExpiresAt,
+			&i.Superseded,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listCommitteeMembers = `-- name: ListCommitteeMembers :many
 SELECT id, name, email FROM users
 WHERE status = 'active' AND roles && ARRAY['member', 'chair']::text[]
