@@ -119,7 +119,7 @@ func (tx *Tx) reviewState(ctx context.Context, actor *dealgate.User, id int64) (
 // member's vote is shown only as the policy allows (dealgate.CanSeeVotes).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (dealgate.ReviewOverview, error) {
-	return inTx(ctx, s.DB, func(tx *Tx) (dealgate.ReviewOverview, error) {
+	return reviewTx(ctx, s, func(tx *Tx) (dealgate.ReviewOverview, error) {
 		st, err := tx.reviewState(ctx, actor, id)
 		if err != nil {
 			return dealgate.ReviewOverview{}, err
@@ -152,7 +152,7 @@ func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (d
 // reviews with the viewer's assignments and votes, and recent decisions.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate.ReviewDashboard, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.ReviewDashboard, error) {
+	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.ReviewDashboard, error) {
 		out := dealgate.ReviewDashboard{Today: tx.today()}
 		q, err := tx.Q.ReviewQueue(ctx)
 		if err != nil {
