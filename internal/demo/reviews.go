@@ -57,7 +57,9 @@ func loadReviews(ctx context.Context, tx *postgres.Tx) error {
 		}
 		return deals.Deal(ctx, chair, id)
 	}
-	open := func(d dealgate.Deal) (dealgate.Review, error) { return reviews.OpenReview(ctx, chair, d.ID, d.Version, "") }
+	open := func(d dealgate.Deal) (dealgate.Review, error) {
+		return reviews.OpenReview(ctx, chair, d.ID, d.Version, "")
+	}
 	vote := func(u *dealgate.User, r dealgate.Review, c dealgate.VoteChoice, conditions, rationale string) error {
 		_, err := reviews.Vote(ctx, u, r.ID, dealgate.VoteInput{Choice: c, Conditions: conditions, Rationale: rationale})
 		return err
