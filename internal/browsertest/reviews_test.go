@@ -13,7 +13,7 @@ import (
 // TestCommitteeReviewJourney walks the review in a real browser: a member
 // declares an interest in the counterparty; the chair opens the review from
 // the queue and the member is recused automatically; another member votes;
-// the chair cannot decide before quorum, votes, and records an approval
+// the chair asks counsel for information and counsel answer; the chair cannot decide before quorum, votes, and records an approval
 // with conditions; counsel see "Cleared to negotiate" with the conditions
 // and record the start of negotiation; a material new version removes the
 // clearance. (The deal is submitted through the service: the browser
@@ -59,6 +59,23 @@ func TestCommitteeReviewJourney(t *testing.T) {
 		t.Fatal("a recused member is offered the vote form")
 	}
 
+	// The chair asks counsel for information; counsel answer from the deal page.
+	chair.Do(t, chromedp.SendKeys(chromedp.ID("question"), "Is the failover region exclusive to Azurine?"),
+		chromedp.Click(chromedp.CSS(`[data-testid="ask-form"] button[type="submit"]`)))
+	chair.waitFor(t, `[data-testid="rfi"]`)
+	counsel := NewBrowser(t)
+	counsel.signIn(t, app, "counsel@example.com")
+	counsel.waitFor(t, `[data-testid="user-name"]`)
+	counsel.Do(t, chromedp.Navigate(dealURL))
+	counsel.waitFor(t, `[data-testid="deal-rfi"] a`)
+	counsel.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="deal-rfi"] a`)), chromedp.WaitVisible(chromedp.ID("answer")),
+		chromedp.SendKeys(chromedp.ID("answer"), "No: Azurine hosts failover only, non-exclusively."),
+		chromedp.Click(chromedp.CSS(`[data-testid="form"] button[type="submit"]`)))
+	counsel.waitFor(t, `[data-testid="deal-title"]`)
+	if counsel.Count(t, `[data-testid="deal-rfi"]`) != 0 {
+		t.Fatal("the answered request is still shown to counsel")
+	}
+
 	// Mina votes.
 	mina := NewBrowser(t)
 	mina.signIn(t, app, "mina@example.com")
@@ -91,9 +108,6 @@ func TestCommitteeReviewJourney(t *testing.T) {
 	chair.shots(t, "review-decided")
 
 	// Counsel see the clearance and record the start of negotiation.
-	counsel := NewBrowser(t)
-	counsel.signIn(t, app, "counsel@example.com")
-	counsel.waitFor(t, `[data-testid="user-name"]`)
 	counsel.Do(t, chromedp.Navigate(dealURL))
 	counsel.waitFor(t, `[data-testid="negotiation-form"]`)
 	panel := counsel.Eval(t, `document.querySelector('[data-testid="panel"]').textContent`)
@@ -123,8 +137,8 @@ func TestCommitteeReviewJourney(t *testing.T) {
 		t.Fatalf("after a material change the panel is %q", kind)
 	}
 	var events int
-	if err := app.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_event WHERE action IN ('review.opened', 'review.vote_cast', 'review.decided', 'deal.negotiation_started', 'interest.declared')`).Scan(&events); err != nil || events != 6 {
-		t.Errorf("%d review audit events, want 6 (%v)", events, err)
+	if err := app.DB.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_event WHERE action IN ('review.opened', 'review.vote_cast', 'review.decided', 'deal.negotiation_started', 'interest.declared', 'review.information_requested', 'review.information_answered')`).Scan(&events); err != nil || events != 8 {
+		t.Errorf("%d review audit events, want 8 (%v)", events, err)
 	}
 	for _, b := range []*Browser{milo, chair, mina, counsel} {
 		for _, p := range b.Problems() {

@@ -268,6 +268,8 @@ type DealOverview struct {
 	Today              time.Time
 	// Clearance: whether counsel may negotiate (see review.go).
 	Clearance Clearance
+	// OpenRFIs are the committee's unanswered requests for information.
+	OpenRFIs []RFI
 }
 
 // Current is the current version, or nil for a draft.

@@ -518,6 +518,10 @@ type ReviewOverview struct {
 	CanRecuse    bool
 	CanDecide    bool
 	Today        time.Time
+	Comments     []Comment
+	RFIs         []RFI
+	CanComment   bool // committee members comment and reply
+	CanAsk       bool // the chair requests information from counsel
 }
 
 // Declaration is one declared interest of a member.
@@ -574,4 +578,48 @@ type ReviewDashboard struct {
 // Snapshot is the review as the audit trail records it.
 func (r Review) Snapshot() map[string]any {
 	return map[string]any{"deal": r.DealID, "round": r.Round, "deal_version": r.DealVersion, "state": r.State.Label(), "due_on": r.DueOn.Format(DateLayout)}
+}
+
+// Comment is a committee member's comment on a review, or a reply to one.
+type Comment struct {
+	ID        int64
+	ParentID  *int64
+	Author    string
+	Body      string
+	CreatedAt time.Time
+}
+
+// RFI is a request for information to counsel: it pauses the review's
+// clock until counsel answer.
+type RFI struct {
+	ID, ReviewID int64
+	AskedBy      string
+	Question     string
+	AskedAt      time.Time
+	Answer       string
+	AnsweredBy   string
+	AnsweredAt   *time.Time
+}
+
+// PauseDays is how many days a request for information paused the review's
+// clock: every started day it stayed open.
+func PauseDays(asked, answered time.Time) int {
+	d := answered.Sub(asked)
+	if d <= 0 {
+		return 0
+	}
+	return int((d + 24*time.Hour - 1) / (24 * time.Hour))
+}
+
+// ValidateText cleans a required text of at most max characters into field.
+func ValidateText(field, what string, max int, s string) (string, error) {
+	s = cleanText(s)
+	var v Validation
+	switch {
+	case s == "":
+		v.Add(field, "Enter "+what)
+	case tooLong(s, max):
+		v.Add(field, fmt.Sprintf("Keep it to %d characters or fewer", max))
+	}
+	return s, v.Err()
 }

@@ -161,3 +161,16 @@ func TestAuthorizeVote(t *testing.T) {
 		t.Error("vote visibility")
 	}
 }
+
+func TestPauseDays(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2030, 5, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		d    time.Duration
+		want int
+	}{{0, 0}, {time.Minute, 1}, {24 * time.Hour, 1}, {24*time.Hour + time.Second, 2}, {60 * time.Hour, 3}, {-time.Hour, 0}} {
+		if got := dealgate.PauseDays(at, at.Add(tc.d)); got != tc.want {
+			t.Errorf("PauseDays(%v) = %d, want %d", tc.d, got, tc.want)
+		}
+	}
+}

@@ -5,7 +5,8 @@ package demo
 // interest in Azurine Corporation, so he is recused automatically from the
 // Azurine failover deal, which the committee approved with conditions (it
 // is cleared to negotiate). Frontier's hosting deal with Nimbus is in
-// review, with Mina's flag. A deal reviewed and then withdrawn has a closed
+// review, with Mina's flag, a discussion and a question to counsel awaiting
+// an answer. A deal reviewed and then withdrawn has a closed
 // review, and a new submission waits in the chair's queue.
 
 import (
@@ -100,6 +101,16 @@ func loadReviews(ctx context.Context, tx *postgres.Tx) error {
 		return err
 	}
 	if err := vote(mina, r, dealgate.VoteFlag, "", "Azurine's agreement gives it exclusivity over agent hosting (section 4.2); Nimbus would breach it."); err != nil {
+		return err
+	}
+	c, err := reviews.Comment(ctx, milo, r.ID, nil, "Does section 4.2 cover hosting of agents we build for customers, or only our own?")
+	if err != nil {
+		return err
+	}
+	if _, err := reviews.Comment(ctx, mina, r.ID, &c.ID, "Both: 'agent hosting' in the taxonomy includes customer agents."); err != nil {
+		return err
+	}
+	if _, err := reviews.AskInformation(ctx, chair, r.ID, "Would Nimbus accept a non-exclusive arrangement, limited to regions Azurine does not serve?"); err != nil {
 		return err
 	}
 

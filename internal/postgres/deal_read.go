@@ -54,7 +54,10 @@ func (s *Deals) DealOverview(ctx context.Context, actor *dealgate.User, id int64
 		if o.History, err = tx.dealHistory(ctx, id, o.Attachments); err != nil {
 			return o, err
 		}
-		o.Clearance, err = tx.clearance(ctx, d)
+		if o.Clearance, err = tx.clearance(ctx, d); err != nil {
+			return o, err
+		}
+		o.OpenRFIs, err = tx.openRFIs(ctx, d) // review_discussion.go
 		return o, err
 	})
 }

@@ -143,6 +143,14 @@ func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (d
 		} else if !isNotFound(err) {
 			return o, err
 		}
+		o.CanComment = dealgate.Allowed(actor, dealgate.ActReviewVote)
+		o.CanAsk = o.CanDecide
+		if o.Comments, err = tx.reviewComments(ctx, id); err != nil {
+			return o, err
+		}
+		if o.RFIs, err = tx.rfis(ctx, &id, nil); err != nil {
+			return o, err
+		}
 		o.Clearance, err = tx.clearance(ctx, st.deal)
 		return o, err
 	})

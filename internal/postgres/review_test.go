@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres"
@@ -381,4 +382,57 @@ func TestReviewRaces(t *testing.T) {
 			}
 		}
 	})
+}
+
+func TestReviewDiscussionAndInformationRequests(t *testing.T) {
+	t.Parallel()
+	e := newReviewEnv(t)
+	d := e.submittedBy(t, e.counsel, "NWS", 1)
+	r := e.open(t, d)
+	c, err := e.reviews.Comment(e.ctx, e.m1, r.ID, nil, "Does Azurine's clause cover this?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.reviews.Comment(e.ctx, e.m2, r.ID, &c.ID, "Section 4.2 does."); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.reviews.Comment(e.ctx, e.m2, r.ID, nil, "  "); dealgate.ErrorFields(err)["body"] == "" {
+		t.Errorf("empty comment: %v", err)
+	}
+	if _, err := e.reviews.Comment(e.ctx, e.counsel, r.ID, nil, "Counsel's view"); dealgate.ErrorCode(err) != dealgate.EFORBIDDEN {
+		t.Errorf("counsel comments: %v", err)
+	}
+	if _, err := e.reviews.AskInformation(e.ctx, e.m1, r.ID, "Why Nimbus?"); dealgate.ErrorCode(err) != dealgate.EFORBIDDEN {
+		t.Errorf("member asks: %v", err)
+	}
+	q, err := e.reviews.AskInformation(e.ctx, e.chair, r.ID, "Is the hosting exclusive?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ov, err := e.deals.DealOverview(e.ctx, e.counsel, d.ID)
+	if err != nil || len(ov.OpenRFIs) != 1 {
+		t.Fatalf("counsel's open requests: %+v %v", ov.OpenRFIs, err)
+	}
+	if err := e.reviews.AnswerInformation(e.ctx, e.counsel2, d.ID, q.ID, "No."); dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
+		t.Errorf("other counsel answers: %v", err)
+	}
+	// Answered two and a half days later: the due date moves by three days.
+	asked := e.db.Now()
+	e.db.Now = func() time.Time { return asked.Add(60 * time.Hour) }
+	if err := e.reviews.AnswerInformation(e.ctx, e.counsel, d.ID, q.ID, "Not exclusive."); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.reviews.AnswerInformation(e.ctx, e.counsel, d.ID, q.ID, "Again."); dealgate.ErrorCode(err) != dealgate.EINVALID {
+		t.Errorf("answered twice: %v", err)
+	}
+	o, err := e.reviews.Review(e.ctx, e.m1, r.ID)
+	if err != nil || len(o.Comments) != 2 || len(o.RFIs) != 1 || o.RFIs[0].Answer != "Not exclusive." {
+		t.Fatalf("review discussion: %+v %+v %v", o.Comments, o.RFIs, err)
+	}
+	if want := r.DueOn.AddDate(0, 0, 3); !o.Review.DueOn.Equal(want) {
+		t.Errorf("due %v, want %v (paused three days)", o.Review.DueOn, want)
+	}
+	if ov, _ := e.deals.DealOverview(e.ctx, e.counsel, d.ID); len(ov.OpenRFIs) != 0 {
+		t.Errorf("answered request still open on counsel's page")
+	}
 }

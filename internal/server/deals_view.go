@@ -35,6 +35,13 @@ func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {
 		}
 		v.CanStartNegotiation = o.CanEdit && o.Clearance.Cleared && o.Clearance.NegotiationStarted == nil
 		v.NegotiationAction, v.Version = path+"/negotiation", d.Version
+		for _, r := range o.OpenRFIs {
+			row := deals.RFIRow{Question: r.Question, AskedBy: r.AskedBy, Asked: formatMoment(r.AskedAt, loc)}
+			if o.CanEdit {
+				row.AnswerHref = path + "/answer?request=" + strconv.FormatInt(r.ID, 10)
+			}
+			v.RFIs = append(v.RFIs, row)
+		}
 	}
 	if d.Status == dealgate.DealWithdrawn {
 		v.Withdrawn = d.WithdrawnReason

@@ -17,6 +17,7 @@ import (
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/web/components"
+	"github.com/dealgate/dealgate/web/deals"
 	"github.com/dealgate/dealgate/web/reviews"
 )
 
@@ -35,6 +36,10 @@ func (s *Server) registerReviewRoutes() {
 	s.post("/reviews/:id/vote", vote, s.handleReviewVote)
 	s.post("/reviews/:id/recuse", vote, s.handleReviewRecuse)
 	s.post("/reviews/:id/decide", chair, s.handleReviewDecide)
+	s.post("/reviews/:id/comments", vote, s.handleReviewComment)
+	s.post("/reviews/:id/information", chair, s.handleReviewAsk)
+	s.get("/deals/:id/answer", need(dealgate.ActDealDraft), s.handleRFIAnswerForm)
+	s.post("/deals/:id/answer", need(dealgate.ActDealDraft), s.handleRFIAnswer)
 }
 
 func reviewPath(id int64) string { return "/reviews/" + strconv.FormatInt(id, 10) }
@@ -236,7 +241,123 @@ func (s *Server) renderReview(c echo.Context, status int, form string, err error
 	if form == "decide" {
 		v.Memo.Error, v.DecisionConditions.Error = fields["memo"], fields["conditions"]
 	}
+	// Discussion and requests for information.
+	v.CanComment, v.CanAsk = o.CanComment, o.CanAsk
+	v.CommentAction, v.AskAction = reviewPath(r.ID)+"/comments", reviewPath(r.ID)+"/information"
+	replies := map[int64][]reviews.CommentRow{}
+	for _, cm := range o.Comments {
+		if cm.ParentID != nil {
+			replies[*cm.ParentID] = append(replies[*cm.ParentID], reviews.CommentRow{Author: cm.Author, Body: cm.Body, When: formatMoment(cm.CreatedAt, loc)})
+		}
+	}
+	for _, cm := range o.Comments {
+		if cm.ParentID == nil {
+			v.Comments = append(v.Comments, reviews.CommentRow{ID: strconv.FormatInt(cm.ID, 10), Author: cm.Author, Body: cm.Body,
+				When: formatMoment(cm.CreatedAt, loc), Replies: replies[cm.ID]})
+		}
+	}
+	for _, q := range o.RFIs {
+		row := reviews.RFIRow{Question: q.Question, AskedBy: q.AskedBy, Asked: formatMoment(q.AskedAt, loc), Open: q.AnsweredAt == nil,
+			Answer: q.Answer, AnsweredBy: q.AnsweredBy}
+		if q.AnsweredAt != nil {
+			row.Answered = formatMoment(*q.AnsweredAt, loc)
+		}
+		v.RFIs = append(v.RFIs, row)
+	}
+	body, question := "", ""
+	switch form {
+	case "comment":
+		body = c.FormValue("body")
+		fields, v.CommentErrors = formErrors(err, "body")
+	case "ask":
+		question = c.FormValue("question")
+		fields, v.AskErrors = formErrors(err, "question")
+	}
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	v.CommentBody = components.Field{ID: "body", Name: "body", Label: "Comment", Hint: "The committee sees it; counsel do not", Value: body, Error: fields["body"], Rows: 3, MaxLength: 5000}
+	v.Question = components.Field{ID: "question", Name: "question", Label: "Ask counsel for information", Hint: "The review's clock pauses until counsel answer", Value: question, Error: fields["question"], Rows: 3, MaxLength: 5000}
 	return s.render(c, status, reviews.Show(s.page(c, "Review: "+d.Content.Title), v))
+}
+
+func (s *Server) handleReviewComment(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var parent *int64
+	if p, perr := strconv.ParseInt(c.FormValue("parent_id"), 10, 64); perr == nil {
+		parent = &p
+	}
+	_, err = s.reviews.Comment(c.Request().Context(), currentUser(c), id, parent, c.FormValue("body"))
+	if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
+		return err
+	}
+	return s.reviewFormResult(c, "comment", err, "Comment added.")
+}
+
+func (s *Server) handleReviewAsk(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	_, err = s.reviews.AskInformation(c.Request().Context(), currentUser(c), id, c.FormValue("question"))
+	if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
+		return err
+	}
+	return s.reviewFormResult(c, "ask", err, "Information requested; counsel see it on the deal page, and the review's clock pauses until they answer.")
+}
+
+func (s *Server) handleRFIAnswerForm(c echo.Context) error {
+	return s.renderRFIAnswer(c, http.StatusOK, nil)
+}
+
+// renderRFIAnswer shows counsel the committee's question and the answer form.
+func (s *Server) renderRFIAnswer(c echo.Context, status int, err error) error {
+	id, ierr := idParam(c, "id")
+	if ierr != nil {
+		return ierr
+	}
+	rfiID, _ := strconv.ParseInt(c.FormValue("request"), 10, 64)
+	d, q, qerr := s.reviews.InformationRequest(c.Request().Context(), currentUser(c), id, rfiID)
+	if dealgate.ErrorCode(qerr) == dealgate.EINVALID {
+		s.flash(c, "important", dealgate.ErrorMessage(qerr))
+		return redirectSeeOther(c, dealPath(id))
+	}
+	if qerr != nil {
+		return qerr
+	}
+	fields, summary := formErrors(err, "answer")
+	if err == nil {
+		fields = map[string]string{}
+	}
+	return s.render(c, status, deals.Reason(s.page(c, "Answer the committee"), deals.ReasonView{
+		Caption: d.Content.Title, Title: "Answer the committee", Action: dealPath(id) + "/answer?request=" + strconv.FormatInt(q.ID, 10),
+		Button: "Send answer", Body: []string{q.AskedBy + " asked: " + q.Question, "Attach any new documents on the deal page; the committee sees them with the deal."},
+		Cancel: dealPath(id), CSRFToken: csrfToken(c), Version: d.Version, Errors: summary,
+		Reason: &components.Field{ID: "answer", Name: "answer", Label: "Your answer", Value: c.FormValue("answer"), Error: fields["answer"], Rows: 6, MaxLength: 5000},
+	}))
+}
+
+func (s *Server) handleRFIAnswer(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	rfiID, _ := strconv.ParseInt(c.FormValue("request"), 10, 64)
+	err = s.reviews.AnswerInformation(c.Request().Context(), currentUser(c), id, rfiID, c.FormValue("answer"))
+	switch {
+	case err == nil:
+		s.flash(c, "success", "Answer sent to the committee.")
+		return redirectSeeOther(c, dealPath(id))
+	case len(dealgate.ErrorFields(err)) > 0:
+		return s.renderRFIAnswer(c, http.StatusUnprocessableEntity, err)
+	case dealgate.ErrorCode(err) == dealgate.EINVALID:
+		s.flash(c, "important", dealgate.ErrorMessage(err))
+		return redirectSeeOther(c, dealPath(id))
+	}
+	return err
 }
 
 func voteKind(c dealgate.VoteChoice) string {

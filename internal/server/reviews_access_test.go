@@ -32,6 +32,11 @@ func init() {
 		"POST /reviews/:id/vote":           committee(expect{invalid, invalid, notFound}),
 		"POST /reviews/:id/recuse":         committee(expect{invalid, invalid, notFound}),
 		"POST /reviews/:id/decide":         {"chair": expect{redirect, redirect, notFound}},
+		"POST /reviews/:id/comments":       committee(expect{invalid, invalid, notFound}),
+		"POST /reviews/:id/information":    {"chair": expect{invalid, invalid, notFound}},
+		// Without a request to answer there is nothing at the address.
+		"GET /deals/:id/answer":  {"counsel": same(notFound)},
+		"POST /deals/:id/answer": {"counsel": same(notFound)},
 	} {
 		matrix[k] = g
 	}

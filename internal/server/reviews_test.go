@@ -59,6 +59,30 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 		t.Fatalf("negotiation before clearance: %d, %d refusals", r.StatusCode, p.countAudit(t, "deal.negotiation_refused"))
 	}
 
+	// The chair asks counsel; counsel see it on the deal page and answer.
+	if r = app.postForm(chair, review+"/information", url.Values{"question": {""}}, review); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("empty question: %d", r.StatusCode)
+	}
+	if r = app.postForm(chair, review+"/information", url.Values{"question": {"Is the hosting exclusive?"}}, review); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ask: %d %s", r.StatusCode, r.body)
+	}
+	answer := app.getWith(cc, dealPath).doc(t).Find(`[data-testid="deal-rfi"] a`).AttrOr("href", "")
+	if !strings.Contains(answer, "/answer?request=") {
+		t.Fatalf("no answer link on the deal page")
+	}
+	if r = app.postForm(cc, answer, url.Values{"answer": {" "}}, answer); r.StatusCode != http.StatusUnprocessableEntity || r.doc(t).Find(`#answer-error`).Length() != 1 {
+		t.Fatalf("empty answer: %d %s", r.StatusCode, r.body)
+	}
+	if r = app.postForm(cc, answer, url.Values{"answer": {"Not exclusive."}}, answer); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d %s", r.StatusCode, r.body)
+	}
+	if doc := app.getWith(member, review).doc(t); doc.Find(`[data-testid="rfi-answer"]`).Length() != 1 {
+		t.Fatalf("the answer is not on the review page")
+	}
+	if r = app.postForm(member, review+"/comments", url.Values{"body": {"Fine by me."}}, review); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("comment: %d %s", r.StatusCode, r.body)
+	}
+
 	// A conditional approval without conditions: 422, the rationale kept.
 	r = app.postForm(member, review+"/vote", url.Values{"choice": {"approve_conditions"}, "rationale": {"Sound rationale"}}, review)
 	if r.StatusCode != http.StatusUnprocessableEntity || r.doc(t).Find(`#rationale`).Text() != "Sound rationale" || r.doc(t).Find(`#conditions-error`).Length() != 1 {

@@ -128,9 +128,11 @@ type ShowView struct {
 	ClearanceKind      string
 	// CanStartNegotiation: counsel may record that negotiation started
 	// (POST NegotiationAction with Version).
-	CanStartNegotiation  bool
-	NegotiationAction    string
-	Version              int64
+	CanStartNegotiation bool
+	NegotiationAction   string
+	Version             int64
+	// RFIs are the committee's open requests for information.
+	RFIs                 []RFIRow
 	Versions             []VersionRow
 	CompareHref          string
 	Attachments          []AttachmentRow
@@ -187,4 +189,9 @@ type ReasonView struct {
 	Errors         []components.FieldError
 	// Reason is shown when the action needs one.
 	Reason *components.Field
+}
+
+// RFIRow is an open request for information on the deal page.
+type RFIRow struct {
+	Question, AskedBy, Asked, AnswerHref string
 }

@@ -55,6 +55,24 @@ type ShowView struct {
 	OutcomeError                                                    string
 	Memo, DecisionConditions                                        components.Field
 	DealVersion                                                     int
+	Comments                                                        []CommentRow
+	RFIs                                                            []RFIRow
+	CanComment, CanAsk                                              bool
+	CommentAction, AskAction                                        string
+	CommentBody, Question                                           components.Field
+	CommentErrors, AskErrors                                        []components.FieldError
+}
+
+// CommentRow is a comment with its replies.
+type CommentRow struct {
+	ID, Author, Body, When string
+	Replies                []CommentRow
+}
+
+// RFIRow is a request for information and its answer.
+type RFIRow struct {
+	Question, AskedBy, Asked, Answer, AnsweredBy, Answered string
+	Open                                                   bool
 }
 
 // MemberRow is an assigned member and whether they vote.

@@ -151,3 +151,39 @@ SELECT DISTINCT ON (d.deal_id) d.id, d.review_id, d.deal_id, d.deal_version, d.o
 FROM review_decision d JOIN deal_version v ON v.deal_id = d.deal_id AND v.number = d.deal_version
 WHERE d.deal_id = ANY(@deal_ids::bigint[])
 ORDER BY d.deal_id, d.decided_at DESC, d.id DESC;
+
+-- name: InsertReviewComment :one
+INSERT INTO review_comment (review_id, parent_id, author_id, body, created_at)
+VALUES (@review_id, @parent_id, @author_id, @body, @now)
+RETURNING id;
+
+-- name: CommentInReview :one
+SELECT id FROM review_comment WHERE id = @id AND review_id = @review_id;
+
+-- name: ListReviewComments :many
+SELECT c.id, c.parent_id, u.name AS author_name, c.body, c.created_at
+FROM review_comment c JOIN users u ON u.id = c.author_id
+WHERE c.review_id = @review_id ORDER BY c.id;
+
+-- name: InsertRFI :one
+INSERT INTO review_rfi (review_id, deal_id, asked_by, question, asked_at)
+VALUES (@review_id, @deal_id, @asked_by, @question, @now)
+RETURNING id;
+
+-- name: LockRFI :one
+SELECT r.id, r.review_id, r.deal_id, r.question, r.asked_at, r.answered_at
+FROM review_rfi r WHERE r.id = @id FOR UPDATE;
+
+-- name: AnswerRFI :exec
+UPDATE review_rfi SET answer = @answer, answered_by = @answered_by, answered_at = @now WHERE id = @id AND answered_at IS NULL;
+
+-- name: ExtendReviewDue :exec
+UPDATE review SET due_on = due_on + @days::int WHERE id = @id AND state = 'open';
+
+-- name: ListRFIs :many
+SELECT r.id, r.review_id, a.name AS asked_by_name, r.question, r.asked_at, r.answer,
+       coalesce(b.name, '')::text AS answered_by_name, r.answered_at
+FROM review_rfi r JOIN users a ON a.id = r.asked_by LEFT JOIN users b ON b.id = r.answered_by
+WHERE (sqlc.narg(review_id)::bigint IS NULL OR r.review_id = sqlc.narg(review_id))
+  AND (sqlc.narg(deal_id)::bigint IS NULL OR r.deal_id = sqlc.narg(deal_id))
+ORDER BY r.id;

@@ -265,6 +265,15 @@ type Review struct {
 	ClosedAt    *time.Time
 }
 
+type ReviewComment struct {
+	ID        int64
+	ReviewID  int64
+	ParentID  *int64
+	AuthorID  int64
+	Body      string
+	CreatedAt time.Time
+}
+
 type ReviewDecision struct {
 	ID                int64
 	ReviewID          int64
@@ -286,6 +295,18 @@ type ReviewMember struct {
 	UserID        int64
 	RecusedAt     *time.Time
 	RecusalReason string
+}
+
+type ReviewRfi struct {
+	ID         int64
+	ReviewID   int64
+	DealID     int64
+	AskedBy    int64
+	Question   string
+	AskedAt    time.Time
+	Answer     string
+	AnsweredBy *int64
+	AnsweredAt *time.Time
 }
 
 type ReviewVote struct {

@@ -10,6 +10,43 @@ import (
 	"time"
 )
 
+const answerRFI = `-- name: AnswerRFI :exec
+UPDATE review_rfi SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4 AND answered_at IS NULL
+`
+
+type AnswerRFIParams struct {
+	Answer     string
+	AnsweredBy *int64
+	Now        *time.Time
+	ID         int64
+}
+
+func (q *Queries) AnswerRFI(ctx context.Context, arg AnswerRFIParams) error {
+	_, err := q.db.Exec(ctx, answerRFI,
+		arg.Answer,
+		arg.AnsweredBy,
+		arg.Now,
+		arg.ID,
+	)
+	return err
+}
+
+const commentInReview = `-- name: CommentInReview :one
+SELECT id FROM review_comment WHERE id = $1 AND review_id = $2
+`
+
+type CommentInReviewParams struct {
+	ID       int64
+	ReviewID int64
+}
+
+func (q *Queries) CommentInReview(ctx context.Context, arg CommentInReviewParams) (int64, error) {
+	row := q.db.QueryRow(ctx, commentInReview, arg.ID, arg.ReviewID)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const dealVersionState = `-- name: DealVersionState :one
 SELECT (superseded_at IS NOT NULL)::boolean AS superseded, taxonomy_version_id, screening_state
 FROM deal_version WHERE deal_id = $1 AND number = $2
@@ -128,6 +165,20 @@ func (q *Queries) DeleteDeclaration(ctx context.Context, arg DeleteDeclarationPa
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const extendReviewDue = `-- name: ExtendReviewDue :exec
+UPDATE review SET due_on = due_on + $1::int WHERE id = $2 AND state = 'open'
+`
+
+type ExtendReviewDueParams struct {
+	Days int32
+	ID   int64
+}
+
+func (q *Queries) ExtendReviewDue(ctx context.Context, arg ExtendReviewDueParams) error {
+	_, err := q.db.Exec(ctx, extendReviewDue, arg.Days, arg.ID)
+	return err
 }
 
 const getCommitteeRules = `-- name: GetCommitteeRules :one
@@ -310,6 +361,33 @@ func (q *Queries) InsertNegotiation(ctx context.Context, arg InsertNegotiationPa
 	return err
 }
 
+const insertRFI = `-- name: InsertRFI :one
+INSERT INTO review_rfi (review_id, deal_id, asked_by, question, asked_at)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id
+`
+
+type InsertRFIParams struct {
+	ReviewID int64
+	DealID   int64
+	AskedBy  int64
+	Question string
+	Now      time.Time
+}
+
+func (q *Queries) InsertRFI(ctx context.Context, arg InsertRFIParams) (int64, error) {
+	row := q.db.QueryRow(ctx, insertRFI,
+		arg.ReviewID,
+		arg.DealID,
+		arg.AskedBy,
+		arg.Question,
+		arg.Now,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const insertReview = `-- name: InsertReview :one
 INSERT INTO review (deal_id, round, deal_version, due_on, opened_by, opened_at)
 VALUES ($1, $2, $3, $4, $5, $6)
@@ -332,6 +410,33 @@ func (q *Queries) InsertReview(ctx context.Context, arg InsertReviewParams) (int
 		arg.DealVersion,
 		arg.DueOn,
 		arg.OpenedBy,
+		arg.Now,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const insertReviewComment = `-- name: InsertReviewComment :one
+INSERT INTO review_comment (review_id, parent_id, author_id, body, created_at)
+VALUES ($1, $2, $3, $4, $5)
+RETURNING id
+`
+
+type InsertReviewCommentParams struct {
+	ReviewID int64
+	ParentID *int64
+	AuthorID int64
+	Body     string
+	Now      time.Time
+}
+
+func (q *Queries) InsertReviewComment(ctx context.Context, arg InsertReviewCommentParams) (int64, error) {
+	row := q.db.QueryRow(ctx, insertReviewComment,
+		arg.ReviewID,
+		arg.ParentID,
+		arg.AuthorID,
+		arg.Body,
 		arg.Now,
 	)
 	var id int64
@@ -584,6 +689,100 @@ func (q *Queries) ListOpenReviews(ctx context.Context, me int64) ([]ListOpenRevi
 	return items, nil
 }
 
+const listRFIs = `-- name: ListRFIs :many
+SELECT r.id, r.review_id, a.name AS asked_by_name, r.question, r.asked_at, r.answer,
+       coalesce(b.name, '')::text AS answered_by_name, r.answered_at
+FROM review_rfi r JOIN users a ON a.id = r.asked_by LEFT JOIN users b ON b.id = r.answered_by
+WHERE ($1::bigint IS NULL OR r.review_id = $1)
+  AND ($2::bigint IS NULL OR r.deal_id = $2)
+ORDER BY r.id
+`
+
+type ListRFIsParams struct {
+	ReviewID *int64
+	DealID   *int64
+}
+
+type ListRFIsRow struct {
+	ID             int64
+	ReviewID       int64
+	AskedByName    string
+	Question       string
+	AskedAt        time.Time
+	Answer         string
+	AnsweredByName string
+	AnsweredAt     *time.Time
+}
+
+func (q *Queries) ListRFIs(ctx context.Context, arg ListRFIsParams) ([]ListRFIsRow, error) {
+	rows, err := q.db.Query(ctx, listRFIs, arg.ReviewID, arg.DealID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListRFIsRow{}
+	for rows.Next() {
+		var i ListRFIsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ReviewID,
+			&i.AskedByName,
+			&i.Question,
+			&i.AskedAt,
+			&i.Answer,
+			&i.AnsweredByName,
+			&i.AnsweredAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listReviewComments = `-- name: ListReviewComments :many
+SELECT c.id, c.parent_id, u.name AS author_name, c.body, c.created_at
+FROM review_comment c JOIN users u ON u.id = c.author_id
+WHERE c.review_id = $1 ORDER BY c.id
+`
+
+type ListReviewCommentsRow struct {
+	ID         int64
+	ParentID   *int64
+	AuthorName string
+	Body       string
+	CreatedAt  time.Time
+}
+
+func (q *Queries) ListReviewComments(ctx context.Context, reviewID int64) ([]ListReviewCommentsRow, error) {
+	rows, err := q.db.Query(ctx, listReviewComments, reviewID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListReviewCommentsRow{}
+	for rows.Next() {
+		var i ListReviewCommentsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ParentID,
+			&i.AuthorName,
+			&i.Body,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listReviewMembers = `-- name: ListReviewMembers :many
 SELECT m.user_id, u.name, m.recused_at, m.recusal_reason
 FROM review_member m JOIN users u ON u.id = m.user_id
@@ -677,6 +876,34 @@ func (q *Queries) LockCommitteeRules(ctx context.Context) (int64, error) {
 	var version int64
 	err := row.Scan(&version)
 	return version, err
+}
+
+const lockRFI = `-- name: LockRFI :one
+SELECT r.id, r.review_id, r.deal_id, r.question, r.asked_at, r.answered_at
+FROM review_rfi r WHERE r.id = $1 FOR UPDATE
+`
+
+type LockRFIRow struct {
+	ID         int64
+	ReviewID   int64
+	DealID     int64
+	Question   string
+	AskedAt    time.Time
+	AnsweredAt *time.Time
+}
+
+func (q *Queries) LockRFI(ctx context.Context, id int64) (LockRFIRow, error) {
+	row := q.db.QueryRow(ctx, lockRFI, id)
+	var i LockRFIRow
+	err := row.Scan(
+		&i.ID,
+		&i.ReviewID,
+		&i.DealID,
+		&i.Question,
+		&i.AskedAt,
+		&i.AnsweredAt,
+	)
+	return i, err
 }
 
 const nextReviewRound = `-- name: NextReviewRound :one
