@@ -261,7 +261,7 @@ func (s *Reviews) OpenReview(ctx context.Context, actor *dealgate.User, dealID, 
 		if err != nil {
 			return dealgate.Review{}, err
 		}
-		due := dealgate.Review{}.DueOn
+		var due time.Time
 		if dueOn == "" {
 			r, err := tx.committeeRules(ctx)
 			if err != nil {
