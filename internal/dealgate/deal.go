@@ -266,6 +266,10 @@ type DealOverview struct {
 	// new version or withdraw; CanManage: share it or delete the draft.
 	CanEdit, CanManage bool
 	Today              time.Time
+	// Clearance: whether counsel may negotiate (see review.go).
+	Clearance Clearance
+	// OpenRFIs are the committee's unanswered requests for information.
+	OpenRFIs []RFI
 }
 
 // Current is the current version, or nil for a draft.
@@ -283,6 +287,8 @@ type DealListItem struct {
 	Deal
 	// Screening is the current version's screening state ("" for drafts).
 	Screening ScreeningState
+	// Clearance: whether counsel may negotiate (see review.go).
+	Clearance Clearance
 }
 
 // DealFilter narrows, sorts and pages the deal list.

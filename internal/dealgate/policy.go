@@ -23,6 +23,9 @@ const (
 	ActSettingsManage  Action = "settings.manage"  // committee rules and other settings
 	ActDealView        Action = "deal.view"        // the deal list and deal pages; each deal is checked by CanSeeDeal
 	ActDealDraft       Action = "deal.draft"       // start a deal (counsel)
+	ActReviewView      Action = "review.view"      // the committee's reviews, decisions and queue
+	ActReviewChair     Action = "review.chair"     // open reviews, record decisions (chairs)
+	ActReviewVote      Action = "review.vote"      // vote, recuse, declare interests (members and chairs)
 )
 
 // Allowed reports whether u may perform a. Deactivated or missing users may
@@ -50,6 +53,12 @@ func Allowed(u *User, a Action) bool {
 		return u.Has(RoleCounsel) || u.Has(RoleAdmin) || u.Has(RoleMember) || u.Has(RoleChair) || u.Has(RoleAuditor)
 	case ActDealDraft:
 		return u.Has(RoleCounsel)
+	case ActReviewView:
+		return u.Has(RoleChair) || u.Has(RoleMember) || u.Has(RoleAuditor) || u.Has(RoleAdmin)
+	case ActReviewChair:
+		return u.Has(RoleChair)
+	case ActReviewVote:
+		return u.Has(RoleChair) || u.Has(RoleMember)
 	}
 	return false
 }
@@ -81,6 +90,9 @@ var viewActions = map[string]Action{
 	EntityCategory:        ActRegisterView,
 	EntityTaxonomyVersion: ActRegisterView,
 	EntityUser:            ActUserManage,
+	EntityReview:          ActReviewView,
+	EntityCommitteeRules:  ActReviewView,
+	EntityInterests:       ActReviewView,
 }
 
 // EntityUser is the audit entity type of a user account.
@@ -210,4 +222,39 @@ func AuthorizeDeal(u *User, r DealRelation, op DealOp) error {
 // committee, auditors and admins), not only their own and those shared.
 func SeesSubmittedDeals(u *User) bool {
 	return u.Active() && (u.Has(RoleChair) || u.Has(RoleMember) || u.Has(RoleAuditor) || u.Has(RoleAdmin))
+}
+
+// IsCommitteeMember reports whether u sits on the committee: members and
+// chairs are assigned to reviews by default.
+func IsCommitteeMember(u *User) bool {
+	return u.Active() && (u.Has(RoleMember) || u.Has(RoleChair))
+}
+
+// AuthorizeVote returns nil when u may vote in a review: an open review u
+// is assigned to and not recused from (the submitter never votes).
+func AuthorizeVote(u *User, m *ReviewMember, state ReviewState) error {
+	if err := Authorize(u, ActReviewVote); err != nil {
+		return err
+	}
+	switch {
+	case m == nil:
+		return Errorf(EFORBIDDEN, "You are not assigned to this review.")
+	case m.Submitter:
+		return Errorf(EFORBIDDEN, "You submitted this deal, so you do not vote on it.")
+	case m.Recused():
+		return Errorf(EFORBIDDEN, "You are recused from this review (%s), so you do not vote.", m.RecusalText())
+	case state != ReviewOpen:
+		return Errorf(EINVALID, "This review is no longer open for votes.")
+	}
+	return nil
+}
+
+// CanSeeVotes reports whether u sees each member's vote in a review: always
+// once it is decided, when the rules do not hide votes, to auditors and
+// admins, and to a member once they have voted themselves.
+func CanSeeVotes(u *User, rules CommitteeRules, state ReviewState, voted bool) bool {
+	if !Allowed(u, ActReviewView) {
+		return false
+	}
+	return state != ReviewOpen || !rules.HideVotes || voted || (!IsCommitteeMember(u) && (u.Has(RoleAuditor) || u.Has(RoleAdmin)))
 }

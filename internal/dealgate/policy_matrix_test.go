@@ -28,6 +28,11 @@ func TestPolicyEveryActionEveryRole(t *testing.T) {
 		dealgate.ActTaxonomyPublish: {admin},
 		dealgate.ActAuditView:       {admin, auditor},
 		dealgate.ActExport:          {admin, auditor},
+		dealgate.ActDealView:        {admin, chair, member, counsel, auditor},
+		dealgate.ActDealDraft:       {counsel},
+		dealgate.ActReviewView:      {admin, chair, member, auditor},
+		dealgate.ActReviewChair:     {chair},
+		dealgate.ActReviewVote:      {chair, member},
 	}
 	for action, roles := range allowed {
 		for _, role := range dealgate.AllRoles {

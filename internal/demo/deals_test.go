@@ -44,3 +44,31 @@ func TestDemoDealsCoverEveryState(t *testing.T) {
 		t.Fatalf("second load: %+v %v", again, err)
 	}
 }
+
+func TestDemoReviewsCoverEveryState(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, db, false); err != nil {
+		t.Fatal(err)
+	}
+	var open, decided, closed, queued int
+	err := db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE state = 'open'), count(*) FILTER (WHERE state = 'decided'),
+		count(*) FILTER (WHERE state = 'closed'),
+		(SELECT count(*) FROM deal d WHERE d.status = 'submitted' AND NOT EXISTS (SELECT 1 FROM review r WHERE r.deal_id = d.id))
+		FROM review`).Scan(&open, &decided, &closed, &queued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if open < 1 || decided < 1 || closed < 1 || queued < 1 {
+		t.Fatalf("reviews: %d open, %d decided, %d closed, %d deals in the queue", open, decided, closed, queued)
+	}
+	// The decided review had a recusal by declared interest and one by the member.
+	var selfRecused, declared int
+	err = db.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE m.recused_at IS NOT NULL),
+		count(*) FILTER (WHERE EXISTS (SELECT 1 FROM interest_declaration i WHERE i.user_id = m.user_id))
+		FROM review r JOIN review_member m ON m.review_id = r.id WHERE r.state = 'decided'`).Scan(&selfRecused, &declared)
+	if err != nil || selfRecused != 1 || declared != 1 {
+		t.Fatalf("decided review recusals: %d self, %d declared, %v", selfRecused, declared, err)
+	}
+}

@@ -28,6 +28,7 @@ var Steps = []Step{
 	{Name: "0002_users", Load: loadUsers},
 	{Name: "0003_register", Load: loadRegister},
 	{Name: "0004_deals", Load: loadDeals},
+	{Name: "0005_reviews", Load: loadReviews},
 }
 
 // Result says what a load did.

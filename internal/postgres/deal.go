@@ -182,7 +182,11 @@ func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version in
 		if err := tx.freezeVersion(ctx, actor, id, 1, c, "", nil); err != nil {
 			return before, err
 		}
-		return tx.auditDeal(ctx, actor, "deal.submitted", before)
+		after, err := tx.auditDeal(ctx, actor, "deal.submitted", before)
+		if err != nil {
+			return after, err
+		}
+		return after, tx.autoOpenReview(ctx, id) // when the committee's rules say so (review.go)
 	})
 }
 
@@ -218,7 +222,11 @@ func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, versio
 				return before, fmt.Errorf("supersede versions: %w", err)
 			}
 		}
-		return tx.auditDeal(ctx, actor, "deal.version_created", before)
+		after, err := tx.auditDeal(ctx, actor, "deal.version_created", before)
+		if err != nil {
+			return after, err
+		}
+		return after, tx.autoOpenReview(ctx, id) // a new round, when the rules say so (review.go)
 	})
 }
 
@@ -241,6 +249,9 @@ func (s *Deals) Withdraw(ctx context.Context, actor *dealgate.User, id, version 
 		}
 		if err := tx.Q.SetDealWithdrawn(ctx, sqlc.SetDealWithdrawnParams{ID: id, Reason: reason, Now: &tx.Now}); err != nil {
 			return before, fmt.Errorf("withdraw deal: %w", err)
+		}
+		if err := tx.closeOpenReview(ctx, actor, id); err != nil { // review.go
+			return before, err
 		}
 		return tx.auditDeal(ctx, actor, "deal.withdrawn", before)
 	})

@@ -51,7 +51,13 @@ func (s *Deals) DealOverview(ctx context.Context, actor *dealgate.User, id int64
 		if o.Attachments, err = tx.dealAttachments(ctx, id); err != nil {
 			return o, err
 		}
-		o.History, err = tx.dealHistory(ctx, id, o.Attachments)
+		if o.History, err = tx.dealHistory(ctx, id, o.Attachments); err != nil {
+			return o, err
+		}
+		if o.Clearance, err = tx.clearance(ctx, d); err != nil {
+			return o, err
+		}
+		o.OpenRFIs, err = tx.openRFIs(ctx, d) // review_discussion.go
 		return o, err
 	})
 }
@@ -359,5 +365,5 @@ func (tx *Tx) dealItems(ctx context.Context, ids []int64) ([]dealgate.DealListIt
 			out = append(out, d)
 		}
 	}
-	return out, nil
+	return out, tx.listClearances(ctx, out) // review_read.go
 }

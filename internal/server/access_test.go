@@ -25,6 +25,7 @@ type people struct {
 	register *registerRecords
 	partyTax *partyTaxonomyRecords
 	deals    *dealRecords
+	review   int64 // the review the matrix acts on (reviews_access_test.go)
 	// attachments numbers the deal attachments fixtures add.
 	attachments int
 }
@@ -335,6 +336,9 @@ func (p *people) recordIDs(t *testing.T, path, role string) (own, other string) 
 		return id(f.categories[0]), id(f.categories[1])
 	case strings.HasPrefix(path, "/deals/"), strings.HasPrefix(path, "/deal-attachments/"):
 		return p.dealRecordIDs(t, path, role)
+	case strings.HasPrefix(path, "/reviews/"):
+		r := id(p.reviewFixture(t))
+		return r, r
 	case strings.HasPrefix(path, "/documents/"):
 		// Removing a document is not undone, so each call gets fresh ones.
 		f := p.registerFixture(t)

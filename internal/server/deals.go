@@ -81,8 +81,8 @@ func screeningText(d dealgate.DealListItem) string {
 	return string(d.Screening)
 }
 
-// clearanceText says plainly whether the deal is cleared to negotiate.
-// Review and decisions come with the review issue; until then no deal is.
+// clearanceText says plainly whether a deal without a decision is cleared
+// to negotiate; decisions are read in reviews.go (clearancePanel).
 func clearanceText(st dealgate.DealStatus) (text, kind string) {
 	switch st {
 	case dealgate.DealDraft:
@@ -130,6 +130,12 @@ func (s *Server) handleDealIndex(c echo.Context) error {
 	for _, d := range page.Items {
 		neg, kind := negotiationText(d.Deal, today)
 		clear, _ := clearanceText(d.Status)
+		if d.Status == dealgate.DealSubmitted { // the committee's decision (reviews.go)
+			clear = d.Clearance.Reason
+			if d.Clearance.Cleared {
+				clear = "Cleared to negotiate"
+			}
+		}
 		row := deals.ListRow{
 			Href: dealPath(d.ID), Title: d.Content.Title, Status: d.Status.Label(), StatusKind: dealStatusKind(d.Status),
 			Screening: screeningText(d), Clearance: clear, Negotiation: neg, NegotiationKind: kind,

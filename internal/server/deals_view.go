@@ -27,6 +27,22 @@ func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {
 		Screening: dealgate.ScreeningAwaiting.Label() + ".",
 	}
 	v.Clearance, v.ClearanceKind = clearanceText(d.Status)
+	if d.Status != dealgate.DealDraft { // the committee's decision (reviews.go)
+		kind, title, body := clearancePanel(o.Clearance, o.Today, loc)
+		v.Clearance, v.ClearanceKind = title, kind
+		if body != "" {
+			v.Review = body
+		}
+		v.CanStartNegotiation = o.CanEdit && o.Clearance.Cleared && o.Clearance.NegotiationStarted == nil
+		v.NegotiationAction, v.Version = path+"/negotiation", d.Version
+		for _, r := range o.OpenRFIs {
+			row := deals.RFIRow{Question: r.Question, AskedBy: r.AskedBy, Asked: formatMoment(r.AskedAt, loc)}
+			if o.CanEdit {
+				row.AnswerHref = path + "/answer?request=" + strconv.FormatInt(r.ID, 10)
+			}
+			v.RFIs = append(v.RFIs, row)
+		}
+	}
 	if d.Status == dealgate.DealWithdrawn {
 		v.Withdrawn = d.WithdrawnReason
 		v.Review = "The deal was withdrawn " + formatMoment(derefTime(d.WithdrawnAt), loc) + "."

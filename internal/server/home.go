@@ -26,6 +26,8 @@ var homeTasks = []struct {
 	{dealgate.ActRegisterEdit, "Add an agreement", "/agreements/new", "Record a new agreement, then its clauses"},
 	{dealgate.ActRegisterView, "Parties", "/parties", "Companies we deal with, their other names and corporate families"},
 	{dealgate.ActRegisterView, "Product categories", "/taxonomy", "The versioned definitions clauses and deals are screened against"},
+	{dealgate.ActReviewView, "Committee", "/committee", "Reviews waiting for you, the chair's queue and recent decisions"},
+	{dealgate.ActSettingsManage, "Committee rules", "/committee/settings", "Quorum, majority, review period, clearance and reminders"},
 	{dealgate.ActUserManage, "Users", "/admin/users", "Add people, change roles, deactivate accounts"},
 	{dealgate.ActAuditView, "Audit trail", "/audit", "Every change, sign-in and export, hash-chained"},
 }

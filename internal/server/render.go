@@ -73,6 +73,7 @@ var navigation = []struct {
 }{
 	{"Home", "/", dealgate.ActSignedIn},
 	{"Deals", "/deals", dealgate.ActDealView},
+	{"Committee", "/committee", dealgate.ActReviewView},
 	{"Agreements", "/agreements", dealgate.ActRegisterView},
 	{"Parties", "/parties", dealgate.ActRegisterView},
 	{"Taxonomy", "/taxonomy", dealgate.ActRegisterView},

@@ -45,6 +45,7 @@ func (s *Server) registerRoutes() {
 	s.registerTaxonomyRoutes()
 	s.registerRegisterIORoutes()
 	s.registerDealRoutes()
+	s.registerReviewRoutes()
 }
 
 // route registers h for methods on path behind the access gate and records

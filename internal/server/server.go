@@ -36,6 +36,7 @@ type Server struct {
 	audit    *postgres.Audit
 	health   *postgres.Health
 	deals    *postgres.Deals
+	reviews  *postgres.Reviews
 	// access records each route's gate (see routes.go).
 	access map[string]access
 	// uploadLimits are the body limits of upload routes (see upload).
@@ -58,6 +59,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.health = postgres.NewHealth(db)
 	s.deals = postgres.NewDeals(db, s.register)
 	s.deals.MaterialValuePercent = cfg.MaterialValuePercent
+	s.reviews = postgres.NewReviews(db, s.deals)
 	s.sessions = newSessionManager(cfg, db, s.now)
 	s.metrics = newMetrics(db)
 	e := echo.New()

@@ -114,18 +114,25 @@ type ShareRow struct {
 
 // ShowView is one deal.
 type ShowView struct {
-	ID                   int64
-	Title                string
-	Status, StatusKind   string
-	VersionText          string
-	Withdrawn            string
-	Details              []components.SummaryRow
-	Description          string
-	Rationale            string
-	Screening            string
-	Review               string
-	Clearance            string
-	ClearanceKind        string
+	ID                 int64
+	Title              string
+	Status, StatusKind string
+	VersionText        string
+	Withdrawn          string
+	Details            []components.SummaryRow
+	Description        string
+	Rationale          string
+	Screening          string
+	Review             string
+	Clearance          string
+	ClearanceKind      string
+	// CanStartNegotiation: counsel may record that negotiation started
+	// (POST NegotiationAction with Version).
+	CanStartNegotiation bool
+	NegotiationAction   string
+	Version             int64
+	// RFIs are the committee's open requests for information.
+	RFIs                 []RFIRow
 	Versions             []VersionRow
 	CompareHref          string
 	Attachments          []AttachmentRow
@@ -182,4 +189,9 @@ type ReasonView struct {
 	Errors         []components.FieldError
 	// Reason is shown when the action needs one.
 	Reason *components.Field
+}
+
+// RFIRow is an open request for information on the deal page.
+type RFIRow struct {
+	Question, AskedBy, Asked, AnswerHref string
 }

@@ -126,6 +126,20 @@ type ClauseParty struct {
 	Role     string
 }
 
+type CommitteeRule struct {
+	ID                bool
+	Quorum            int32
+	Majority          string
+	ConflictUnanimous bool
+	ReviewDays        int32
+	ClearanceDays     int32
+	ReminderDays      int32
+	AutoOpen          bool
+	HideVotes         bool
+	UpdatedAt         *time.Time
+	Version           int64
+}
+
 type Deal struct {
 	ID              int64
 	AuthorID        int64
@@ -157,6 +171,15 @@ type DealAttachment struct {
 type DealAttachmentContent struct {
 	AttachmentID int64
 	Content      []byte
+}
+
+type DealNegotiation struct {
+	DealID      int64
+	DealVersion int32
+	DecisionID  int64
+	StartedOn   time.Time
+	RecordedBy  *int64
+	RecordedAt  time.Time
 }
 
 type DealShare struct {
@@ -192,6 +215,13 @@ type FormSubmission struct {
 	ClaimedAt time.Time
 }
 
+type InterestDeclaration struct {
+	UserID    int64
+	PartyID   int64
+	Note      string
+	CreatedAt time.Time
+}
+
 type Party struct {
 	ID        int64
 	Name      string
@@ -221,6 +251,73 @@ type PasswordResetToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+}
+
+type Review struct {
+	ID          int64
+	DealID      int64
+	Round       int32
+	DealVersion int32
+	State       string
+	DueOn       time.Time
+	OpenedBy    *int64
+	OpenedAt    time.Time
+	ClosedAt    *time.Time
+}
+
+type ReviewComment struct {
+	ID        int64
+	ReviewID  int64
+	ParentID  *int64
+	AuthorID  int64
+	Body      string
+	CreatedAt time.Time
+}
+
+type ReviewDecision struct {
+	ID                int64
+	ReviewID          int64
+	DealID            int64
+	DealVersion       int32
+	Outcome           string
+	Memo              string
+	Conditions        string
+	ScreeningState    *string
+	TaxonomyVersionID *int64
+	Tally             []byte
+	DecidedBy         *int64
+	DecidedAt         time.Time
+	ExpiresAt         *time.Time
+}
+
+type ReviewMember struct {
+	ReviewID      int64
+	UserID        int64
+	RecusedAt     *time.Time
+	RecusalReason string
+}
+
+type ReviewRfi struct {
+	ID         int64
+	ReviewID   int64
+	DealID     int64
+	AskedBy    int64
+	Question   string
+	AskedAt    time.Time
+	Answer     string
+	AnsweredBy *int64
+	AnsweredAt *time.Time
+}
+
+type ReviewVote struct {
+	ReviewID    int64
+	UserID      int64
+	DealVersion int32
+	Choice      string
+	Conditions  string
+	Rationale   string
+	CastAt      time.Time
+	UpdatedAt   time.Time
 }
 
 type Session struct {

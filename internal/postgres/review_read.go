@@ -1,0 +1,272 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
+)
+
+// reviewState is a review as its use cases need it: the review, its deal,
+// the rules, its members with their recusals (self, declared interest,
+// submitter), the votes and the tally.
+type reviewState struct {
+	review     dealgate.Review
+	deal       dealgate.Deal
+	rules      dealgate.CommitteeRules
+	members    []dealgate.ReviewMember
+	votes      []dealgate.Vote
+	superseded map[int]bool
+	tally      dealgate.Tally
+}
+
+func (st reviewState) me(u *dealgate.User) *dealgate.ReviewMember {
+	for i := range st.members {
+		if u != nil && st.members[i].UserID == u.ID {
+			return &st.members[i]
+		}
+	}
+	return nil
+}
+
+func (st reviewState) vote(userID int64) *dealgate.Vote {
+	for i := range st.votes {
+		if st.votes[i].UserID == userID {
+			return &st.votes[i]
+		}
+	}
+	return nil
+}
+
+// reviewState loads review id, checking that actor may see it and its deal.
+func (tx *Tx) reviewState(ctx context.Context, actor *dealgate.User, id int64) (reviewState, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActReviewView); err != nil {
+		return reviewState{}, err
+	}
+	var st reviewState
+	var err error
+	if st.review, err = tx.review(ctx, id); err != nil {
+		return st, err
+	}
+	if st.deal, err = tx.authorizeDeal(ctx, actor, st.review.DealID, dealgate.DealRead); err != nil {
+		return st, orNotFound(err, "review")
+	}
+	if st.rules, err = tx.committeeRules(ctx); err != nil {
+		return st, err
+	}
+	rows, err := tx.Q.ListReviewMembers(ctx, id)
+	if err != nil {
+		return st, fmt.Errorf("review members: %w", err)
+	}
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.UserID
+	}
+	// Recusal by declared interest: against the current counterparty's
+	// whole corporate family.
+	declared := map[int64]map[int64]string{}
+	if len(ids) > 0 && st.deal.Content.Counterparty != nil {
+		decl, err := tx.Q.DeclarationsOfUsers(ctx, ids)
+		if err != nil {
+			return st, fmt.Errorf("declarations: %w", err)
+		}
+		for _, d := range decl {
+			if declared[d.UserID] == nil {
+				declared[d.UserID] = map[int64]string{}
+			}
+			declared[d.UserID][d.PartyID] = d.PartyName
+		}
+	}
+	var family []int64
+	if len(declared) > 0 {
+		if family, err = tx.FamilyIDs(ctx, st.deal.Content.Counterparty.ID); err != nil {
+			return st, err
+		}
+	}
+	for _, r := range rows {
+		m := dealgate.ReviewMember{UserID: r.UserID, Name: r.Name, SelfRecused: r.RecusedAt != nil, Reason: r.RecusalReason,
+			Submitter: r.UserID == st.deal.AuthorID}
+		m.DeclaredParties = dealgate.TouchesFamily(declared[r.UserID], family)
+		m.Declared = len(m.DeclaredParties) > 0
+		st.members = append(st.members, m)
+	}
+	votes, err := tx.Q.ListVotes(ctx, id)
+	if err != nil {
+		return st, fmt.Errorf("votes: %w", err)
+	}
+	for _, v := range votes {
+		st.votes = append(st.votes, dealgate.Vote{UserID: v.UserID, Name: v.Name, DealVersion: int(v.DealVersion),
+			VoteInput: dealgate.VoteInput{Choice: dealgate.VoteChoice(v.Choice), Conditions: v.Conditions, Rationale: v.Rationale},
+			CastAt:    v.CastAt, UpdatedAt: v.UpdatedAt})
+	}
+	sup, err := tx.Q.SupersededVersions(ctx, st.deal.ID)
+	if err != nil {
+		return st, err
+	}
+	st.superseded = map[int]bool{}
+	for _, n := range sup {
+		st.superseded[int(n)] = true
+	}
+	// A conflict finding needs screening results per version (the screening
+	// integration); until then no version has one.
+	st.tally = dealgate.CountVotes(st.rules, st.members, st.votes, func(v int) bool { return !st.superseded[v] }, false)
+	return st, nil
+}
+
+// Review returns everything the review page shows, in one snapshot. Each
+// member's vote is shown only as the policy allows (dealgate.CanSeeVotes).
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (dealgate.ReviewOverview, error) {
+	return reviewTx(ctx, s, func(tx *Tx) (dealgate.ReviewOverview, error) {
+		st, err := tx.reviewState(ctx, actor, id)
+		if err != nil {
+			return dealgate.ReviewOverview{}, err
+		}
+		o := dealgate.ReviewOverview{Review: st.review, Deal: st.deal, Rules: st.rules, Members: st.members, Tally: st.tally,
+			Superseded: st.superseded, Today: tx.today(), Me: st.me(actor), Mine: st.vote(actor.ID)}
+		o.VotesVisible = dealgate.CanSeeVotes(actor, st.rules, st.review.State, o.Mine != nil)
+		if o.VotesVisible {
+			o.Votes = st.votes
+		} else if o.Mine != nil {
+			o.Votes = []dealgate.Vote{*o.Mine}
+		}
+		o.CanVote = dealgate.AuthorizeVote(actor, o.Me, st.review.State) == nil
+		o.CanRecuse = o.Me != nil && !o.Me.Recused() && st.review.State == dealgate.ReviewOpen
+		o.CanDecide = dealgate.Allowed(actor, dealgate.ActReviewChair) && st.review.State == dealgate.ReviewOpen
+		if o.Versions, err = tx.dealVersions(ctx, st.deal.ID); err != nil {
+			return o, err
+		}
+		if d, err := tx.decisionOfReview(ctx, id); err == nil {
+			o.Decision = &d
+		} else if !isNotFound(err) {
+			return o, err
+		}
+		o.CanComment = dealgate.Allowed(actor, dealgate.ActReviewVote)
+		o.CanAsk = o.CanDecide
+		if o.Comments, err = tx.reviewComments(ctx, id); err != nil {
+			return o, err
+		}
+		if o.RFIs, err = tx.rfis(ctx, &id, nil); err != nil {
+			return o, err
+		}
+		o.Clearance, err = tx.clearance(ctx, st.deal)
+		return o, err
+	})
+}
+
+// Dashboard returns the committee's page: the chair's queue, the open
+// reviews with the viewer's assignments and votes, and recent decisions.
+// Errors: EUNAUTHORIZED, EFORBIDDEN.
+func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate.ReviewDashboard, error) {
+	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.ReviewDashboard, error) {
+		out := dealgate.ReviewDashboard{Today: tx.today()}
+		q, err := tx.Q.ReviewQueue(ctx)
+		if err != nil {
+			return out, fmt.Errorf("review queue: %w", err)
+		}
+		for _, r := range q {
+			out.Queue = append(out.Queue, dealgate.QueuedDeal{DealID: r.ID, Title: r.Title, NegotiationOn: r.NegotiationOn,
+				CurrentVersion: int(r.CurrentVersion), SubmittedAt: r.SubmittedAt, Counsel: r.AuthorName})
+		}
+		open, err := tx.Q.ListOpenReviews(ctx, actor.ID)
+		if err != nil {
+			return out, fmt.Errorf("open reviews: %w", err)
+		}
+		for _, r := range open {
+			out.Open = append(out.Open, dealgate.ReviewListItem{ID: r.ID, DealID: r.DealID, Title: r.Title, Round: int(r.Round),
+				DueOn: r.DueOn, NegotiationOn: r.NegotiationOn, Assigned: r.Assigned, Voted: r.Voted})
+		}
+		dec, err := tx.Q.RecentDecisions(ctx)
+		if err != nil {
+			return out, fmt.Errorf("recent decisions: %w", err)
+		}
+		for _, r := range dec {
+			out.Decisions = append(out.Decisions, dealgate.DecisionListItem{ID: r.ID, ReviewID: r.ReviewID, DealID: r.DealID,
+				Title: r.Title, Outcome: dealgate.DecisionOutcome(r.Outcome), DecidedAt: r.DecidedAt})
+		}
+		return out, nil
+	})
+}
+
+// clearance decides whether deal d is cleared to negotiate: its latest
+// decision, on a version that is not superseded, approving and unexpired.
+func (tx *Tx) clearance(ctx context.Context, d dealgate.Deal) (dealgate.Clearance, error) {
+	var latest *dealgate.Decision
+	superseded := false
+	if d.Status != dealgate.DealDraft {
+		row, err := tx.Q.LatestDecisionOfDeal(ctx, d.ID)
+		switch {
+		case err == nil:
+			dec, err := decisionFromRow(sqlc.DecisionOfReviewRow(row))
+			if err != nil {
+				return dealgate.Clearance{}, err
+			}
+			latest, superseded = &dec, row.Superseded
+		case !isNotFound(err):
+			return dealgate.Clearance{}, err
+		}
+	}
+	c := dealgate.ClearanceOf(d.Status, latest, superseded, tx.Now)
+	if n, err := tx.Q.GetNegotiation(ctx, d.ID); err == nil {
+		c.NegotiationStarted = &n.RecordedAt
+	} else if !isNotFound(err) {
+		return c, err
+	}
+	return c, nil
+}
+
+func (tx *Tx) decisionOfReview(ctx context.Context, reviewID int64) (dealgate.Decision, error) {
+	row, err := tx.Q.DecisionOfReview(ctx, reviewID)
+	if err != nil {
+		return dealgate.Decision{}, orNotFound(err, "decision")
+	}
+	return decisionFromRow(row)
+}
+
+func decisionFromRow(r sqlc.DecisionOfReviewRow) (dealgate.Decision, error) {
+	d := dealgate.Decision{
+		ID: r.ID, ReviewID: r.ReviewID, DealID: r.DealID, DealVersion: int(r.DealVersion), Outcome: dealgate.DecisionOutcome(r.Outcome),
+		Memo: r.Memo, Conditions: r.Conditions, ScreeningState: r.ScreeningState, TaxonomyVersionID: r.TaxonomyVersionID,
+		DecidedBy: r.DecidedByName, DecidedAt: r.DecidedAt, ExpiresAt: r.ExpiresAt,
+	}
+	if err := json.Unmarshal(r.Tally, &d.Tally); err != nil {
+		return d, fmt.Errorf("decision %d tally: %w", r.ID, err)
+	}
+	return d, nil
+}
+
+// listClearances sets the clearance of each deal of a list page, in one
+// query (the latest decision of each deal).
+func (tx *Tx) listClearances(ctx context.Context, items []dealgate.DealListItem) error {
+	ids := make([]int64, 0, len(items))
+	for _, d := range items {
+		if d.Status != dealgate.DealDraft {
+			ids = append(ids, d.ID)
+		}
+	}
+	latest := map[int64]sqlc.DecisionOfReviewRow{}
+	if len(ids) > 0 {
+		rows, err := tx.Q.LatestDecisionsOfDeals(ctx, ids)
+		if err != nil {
+			return fmt.Errorf("latest decisions: %w", err)
+		}
+		for _, r := range rows {
+			latest[r.DealID] = sqlc.DecisionOfReviewRow(r)
+		}
+	}
+	for i := range items {
+		var dec *dealgate.Decision
+		row, ok := latest[items[i].ID]
+		if ok {
+			d, err := decisionFromRow(row)
+			if err != nil {
+				return err
+			}
+			dec = &d
+		}
+		items[i].Clearance = dealgate.ClearanceOf(items[i].Status, dec, row.Superseded, tx.Now)
+	}
+	return nil
+}

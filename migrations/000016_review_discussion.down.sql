@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS review_rfi;
+DROP TABLE IF EXISTS review_comment;
