@@ -392,6 +392,11 @@ func TestInviteAndSetPasswordByLink(t *testing.T) {
 	if r := app.getWith(person, path); r.StatusCode != http.StatusNotFound {
 		t.Fatalf("used link still works: %d", r.StatusCode)
 	}
+	// The access log must not hand the link to whoever reads the logs.
+	token := strings.TrimPrefix(path, "/password/")
+	if logs := app.logs.String(); strings.Contains(logs, token) || !strings.Contains(logs, "/password/REDACTED") {
+		t.Errorf("access log shows the password link's token (or no redacted line):\n%s", logs)
+	}
 	if r := app.signInAs(person, "new@example.com", pw); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in with new password: %d", r.StatusCode)
 	}

@@ -130,7 +130,7 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		req := c.Request()
 		s.log.LogAttrs(req.Context(), level, "request",
 			slog.String("method", req.Method),
-			slog.String("path", req.URL.Path),
+			slog.String("path", loggedPath(c)),
 			slog.String("route", c.Path()),
 			slog.Int("status", status),
 			slog.Duration("duration", elapsed),
@@ -230,4 +230,14 @@ func (s *Server) requestMeta(next echo.HandlerFunc) echo.HandlerFunc {
 		c.SetRequest(req.WithContext(dealgate.WithRequestMeta(req.Context(), meta)))
 		return next(c)
 	}
+}
+
+// loggedPath is the request path for the access log, with one-time secrets
+// in the path (password links) replaced, so a log reader cannot use them.
+func loggedPath(c echo.Context) string {
+	token := c.Param("token")
+	if token == "" {
+		return c.Request().URL.Path
+	}
+	return strings.Replace(c.Request().URL.Path, token, "REDACTED", 1)
 }
