@@ -28,6 +28,9 @@ type Deals struct {
 	// MaterialValuePercent is how far the estimated value may move before a
 	// new version is material; 0 means dealgate.DefaultMaterialValuePercent.
 	MaterialValuePercent int
+	// Screenings screens each new version in the transaction that creates
+	// it (see screening.go).
+	Screenings *Screenings
 	// tx, when set, runs every use case inside this transaction (see Within).
 	tx *Tx
 }
@@ -59,7 +62,17 @@ func dealAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.User, 
 }
 
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
-func NewDeals(db *DB, reg *Register) *Deals { return &Deals{DB: db, Register: reg} }
+func NewDeals(db *DB, reg *Register) *Deals {
+	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg)}
+}
+
+// screen screens the version just frozen, after its audit event.
+func (s *Deals) screen(ctx context.Context, tx *Tx, actor *dealgate.User, d dealgate.Deal, err error, c dealgate.DealContent) (dealgate.Deal, error) {
+	if err != nil || s.Screenings == nil {
+		return d, err
+	}
+	return d, s.Screenings.ScreenSubmitted(ctx, tx, actor, d.ID, d.CurrentVersion, c)
+}
 
 // MaterialPercent is the value change, in per cent, beyond which a new
 // version is material.
@@ -182,7 +195,8 @@ func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version in
 		if err := tx.freezeVersion(ctx, actor, id, 1, c, "", nil); err != nil {
 			return before, err
 		}
-		return tx.auditDeal(ctx, actor, "deal.submitted", before)
+		d, err := tx.auditDeal(ctx, actor, "deal.submitted", before)
+		return s.screen(ctx, tx, actor, d, err, c)
 	})
 }
 
@@ -218,7 +232,8 @@ func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, versio
 				return before, fmt.Errorf("supersede versions: %w", err)
 			}
 		}
-		return tx.auditDeal(ctx, actor, "deal.version_created", before)
+		d, err := tx.auditDeal(ctx, actor, "deal.version_created", before)
+		return s.screen(ctx, tx, actor, d, err, c)
 	})
 }
 

@@ -154,10 +154,7 @@ func NewIndex(in Inputs) (*Index, error) {
 				r.exceptions = append(r.exceptions, p)
 			}
 		}
-		r.facts = &ClauseFacts{ClauseID: c.ID, ClauseVersion: c.Version, AgreementID: c.AgreementID,
-			AgreementVersion: r.agreementVersion, AgreementTitle: c.AgreementTitle, Binding: c.AgreementBinding,
-			Kind: c.Kind, Section: c.Section, Text: c.Text, Beneficiary: c.Beneficiary, Exceptions: c.Exceptions,
-			ClauseWorldwide: c.Worldwide, ClauseRegions: c.Regions, From: c.From(), Until: c.Until(), NoticeDays: c.NoticeDays}
+		r.facts = FactsOf(c, r.agreementVersion)
 		if r.beneficiary >= 0 {
 			r.facts.Beneficiary = idx.parties[r.beneficiary].ref
 		}
@@ -208,6 +205,15 @@ func NewIndex(in Inputs) (*Index, error) {
 		idx.kindPost[k] = &p
 	}
 	return idx, nil
+}
+
+// FactsOf is what a finding says about clause c of agreement revision
+// agreementVersion: a stored finding is rendered again from its clause.
+func FactsOf(c *dealgate.Clause, agreementVersion int64) *ClauseFacts {
+	return &ClauseFacts{ClauseID: c.ID, ClauseVersion: c.Version, AgreementID: c.AgreementID,
+		AgreementVersion: agreementVersion, AgreementTitle: c.AgreementTitle, Binding: c.AgreementBinding,
+		Kind: c.Kind, Section: c.Section, Text: c.Text, Beneficiary: c.Beneficiary, Exceptions: c.Exceptions,
+		ClauseWorldwide: c.Worldwide, ClauseRegions: c.Regions, From: c.From(), Until: c.Until(), NoticeDays: c.NoticeDays}
 }
 
 func (idx *Index) loadParties(ps []dealgate.Party) {
