@@ -193,8 +193,9 @@ func TestDealSubmitVersionsAndWithdraw(t *testing.T) {
 	if _, err := e.deals.NewVersion(e.ctx, e.counsel, d.ID, d.Version, in, "After withdrawal"); dealgate.ErrorCode(err) != dealgate.EFORBIDDEN {
 		t.Errorf("new version of a withdrawn deal: %v", err)
 	}
+	// Five deal events and the screening of each of its three versions.
 	hist, err := e.deals.History(e.ctx, e.auditor, d.ID)
-	if err != nil || len(hist) != 5 || hist[0].Action != "deal.withdrawn" {
+	if err != nil || len(hist) != 8 || hist[0].Action != "deal.withdrawn" {
 		t.Fatalf("history: %d %v", len(hist), err)
 	}
 }

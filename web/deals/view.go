@@ -117,15 +117,15 @@ type ShareRow struct {
 
 // ShowView is one deal.
 type ShowView struct {
-	ID                   int64
-	Title                string
-	Status, StatusKind   string
-	VersionText          string
-	Withdrawn            string
-	Details              []components.SummaryRow
-	Description          string
-	Rationale            string
-	Screening            string
+	ID                 int64
+	Title              string
+	Status, StatusKind string
+	VersionText        string
+	Withdrawn          string
+	Details            []components.SummaryRow
+	Description        string
+	Rationale          string
+	Screening          string
 	// Report is the current version's latest screening (nil until screened).
 	Report               *screeningview.ReportView
 	Review               string
