@@ -324,10 +324,11 @@ func (s *Screenings) record(ctx context.Context, tx *Tx, actor *dealgate.User, l
 	after["findings"] = fmt.Sprintf("%d conflict, %d caution, %d info", rep.Count(screening.Conflict), rep.Count(screening.Caution), rep.Count(screening.Info))
 	after["taxonomy"] = rep.Taxonomy.Label()
 	after["reason"] = reason
-	e := dealgate.AuditEvent{Action: "deal.screened", EntityType: dealgate.EntityDeal, EntityID: idString(dealID), After: after}
-	if before != dealgate.ScreeningAwaiting && before != "" {
-		e.Before = snap(before)
+	if before == "" {
+		before = dealgate.ScreeningAwaiting
 	}
+	e := dealgate.AuditEvent{Action: "deal.screened", EntityType: dealgate.EntityDeal, EntityID: idString(dealID),
+		Before: snap(before), After: after}
 	if actor == nil {
 		e.ActorLabel = "screening"
 	}
