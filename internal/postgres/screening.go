@@ -9,9 +9,8 @@ package postgres
 // register_change.counter in its own transaction (triggers in migration
 // 000012). A screening reads the counter first and uses an index loaded at
 // that counter or later; an instance whose index is older loads the
-// register again in one snapshot (repeatable read) together with the
-// counter, so no instance screens against a register older than the one it
-// has seen committed.
+// register again, so no instance screens against a register older than the
+// one it has seen committed.
 
 import (
 	"context"
@@ -23,8 +22,6 @@ import (
 	"strconv"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
@@ -57,7 +54,12 @@ type loadedIndex struct {
 	taxID   int64
 }
 
-// index returns an index at least as new as the register state tx sees. A
+// index returns an index at least as new as the register state tx sees:
+// the cached one when it was loaded at the counter tx reads or later, else
+// one loaded through tx (one load at a time per instance). Loading through
+// the caller's transaction needs no second connection. Its statements may
+// see changes committed after the counter was read; the index is then
+// newer than its label, which only makes the next reader load again. A
 // transaction that has itself changed the register (a deal proposing a new
 // party) gets an index built from its own uncommitted view, never cached.
 func (s *Screenings) index(ctx context.Context, tx *Tx) (*loadedIndex, error) {
@@ -65,22 +67,16 @@ func (s *Screenings) index(ctx context.Context, tx *Tx) (*loadedIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("register change counter: %w", err)
 	}
-	day := tx.today()
 	if rc.XactMine {
 		return loadIndex(ctx, tx, s.Register, rc.Counter)
 	}
-	return s.indexAt(ctx, rc.Counter, day, tx.Now)
-}
-
-// indexAt returns the cached index when it is at counter or later, else
-// loads the register (one load at a time per instance).
-func (s *Screenings) indexAt(ctx context.Context, counter int64, day, now time.Time) (*loadedIndex, error) {
+	day := tx.today()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if l := s.loaded; l != nil && l.counter >= counter && l.day.Equal(day) {
+	if l := s.loaded; l != nil && l.counter >= rc.Counter && l.day.Equal(day) {
 		return l, nil
 	}
-	l, err := s.load(ctx, now)
+	l, err := loadIndex(ctx, tx, s.Register, rc.Counter)
 	if err != nil {
 		return nil, err
 	}
@@ -97,21 +93,6 @@ func (s *Screenings) Loaded() int64 {
 		return 0
 	}
 	return s.loaded.counter
-}
-
-// load reads the counter and the engine's inputs in one snapshot.
-func (s *Screenings) load(ctx context.Context, now time.Time) (*loadedIndex, error) {
-	ptx, err := s.DB.Pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
-	tx := &Tx{Tx: ptx, Q: sqlc.New(ptx), Now: now, secrets: s.DB.Secrets}
-	rc, err := tx.Q.RegisterChangeCounter(ctx)
-	if err != nil {
-		return nil, translate(err)
-	}
-	return loadIndex(ctx, tx, s.Register, rc.Counter)
 }
 
 // LoadIndex loads the engine's inputs as tx sees them and builds the index:
