@@ -25,6 +25,7 @@ CREATE TABLE screening_job (
     id              bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     register_change bigint      NOT NULL,
     state           text        NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'running', 'done', 'failed')),
+    attempts        integer     NOT NULL DEFAULT 0,  -- claims so far; a retry re-screens every open deal
     created_at      timestamptz NOT NULL,
     started_at      timestamptz,
     finished_at     timestamptz,
@@ -32,7 +33,7 @@ CREATE TABLE screening_job (
     changed         integer     NOT NULL DEFAULT 0,  -- of which the verdict changed
     error           text        NOT NULL DEFAULT ''
 );
-CREATE INDEX screening_job_pending_idx ON screening_job (id) WHERE state IN ('pending', 'running');
+CREATE INDEX screening_job_pending_idx ON screening_job (id) WHERE state IN ('pending', 'running', 'failed');
 
 CREATE FUNCTION register_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$

@@ -41,6 +41,9 @@ type Screenings struct {
 
 	mu     sync.Mutex
 	loaded *loadedIndex
+	// prev is the index loaded before: the base a re-screening compares
+	// the register with when a submission loaded the new one first.
+	prev *loadedIndex
 }
 
 // NewScreenings returns the screening service on db.
@@ -52,6 +55,10 @@ type loadedIndex struct {
 	day     time.Time // the day agreements' effective status was judged on
 	idx     *screening.Index
 	taxID   int64
+	// parties fingerprints the parties (names, kinds, families) and
+	// clauses the clauses' identities: what a re-screening diffs.
+	parties [32]byte
+	clauses map[int64][2]int64
 }
 
 // index returns an index at least as new as the register state tx sees:
@@ -80,8 +87,42 @@ func (s *Screenings) index(ctx context.Context, tx *Tx) (*loadedIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.loaded = l
+	s.prev, s.loaded = s.loaded, l
 	return l, nil
+}
+
+// baseBefore is the newest index this instance loaded before register
+// change counter, or nil.
+func (s *Screenings) baseBefore(counter int64) *loadedIndex {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range []*loadedIndex{s.loaded, s.prev} {
+		if l != nil && l.counter < counter {
+			return l
+		}
+	}
+	return nil
+}
+
+// changedClauses lists the clauses whose identity differs between base and
+// l (changed, added or taken out of force), when the two share the taxonomy
+// version, the parties and the day; ok is false when they do not, and every
+// open deal must be screened again.
+func changedClauses(base, l *loadedIndex) (ids []int64, ok bool) {
+	if base == nil || base.taxID != l.taxID || base.parties != l.parties || !base.day.Equal(l.day) {
+		return nil, false
+	}
+	for id, v := range l.clauses {
+		if base.clauses[id] != v {
+			ids = append(ids, id)
+		}
+	}
+	for id := range base.clauses {
+		if _, in := l.clauses[id]; !in {
+			ids = append(ids, id)
+		}
+	}
+	return ids, true
 }
 
 // Loaded reports the register change counter of the index this instance
@@ -120,8 +161,14 @@ func loadIndex(ctx context.Context, tx *Tx, reg *Register, counter int64) (*load
 		return nil, translate(err)
 	}
 	parties := make([]dealgate.Party, len(prows))
+	ph := sha256.New()
 	for i, r := range prows {
 		parties[i] = dealgate.Party{ID: r.ID, Name: r.Name, Kind: dealgate.PartyKind(r.Kind), ParentID: r.ParentID}
+		parent := int64(0)
+		if r.ParentID != nil {
+			parent = *r.ParentID
+		}
+		fmt.Fprintf(ph, "%d\x00%s\x00%s\x00%d\x00", r.ID, r.Name, r.Kind, parent)
 	}
 	crows, err := tx.Q.ScreeningClauses(ctx)
 	if err != nil {
@@ -180,7 +227,9 @@ func loadIndex(ctx context.Context, tx *Tx, reg *Register, counter int64) (*load
 	if err != nil {
 		return nil, err
 	}
-	return &loadedIndex{counter: counter, day: tx.today(), idx: idx, taxID: taxID}, nil
+	l := &loadedIndex{counter: counter, day: tx.today(), idx: idx, taxID: taxID, clauses: idx.ClauseVersions()}
+	copy(l.parties[:], ph.Sum(nil))
+	return l, nil
 }
 
 // dealOf is what screening needs of a deal version's content.
@@ -553,10 +602,11 @@ func jobOf(j sqlc.LatestScreeningJobRow) *Job {
 
 // RescreenResult is what one pass of the jobs did.
 type RescreenResult struct {
-	Jobs    int // jobs served
-	Deals   int // open deals screened
-	Written int // screenings recorded (the result differed)
-	Changed int // verdicts changed
+	Jobs       int // jobs served
+	Deals      int // open deals screened
+	Unaffected int // open deals no changed clause touches, not screened again
+	Written    int // screenings recorded (the result differed)
+	Changed    int // verdicts changed
 }
 
 // rescreenBatch is how many open deals one transaction re-screens.
@@ -571,16 +621,29 @@ func (s *Screenings) RunJobs(ctx context.Context) (RescreenResult, error) {
 	var res RescreenResult
 	now := s.DB.Now()
 	jobs, err := inTx(ctx, s.DB, func(tx *Tx) ([]sqlc.ClaimScreeningJobsRow, error) {
-		return tx.Q.ClaimScreeningJobs(ctx, sqlc.ClaimScreeningJobsParams{Now: &now, StaleBefore: ptrTime(now.Add(-5 * time.Minute))})
+		return tx.Q.ClaimScreeningJobs(ctx, sqlc.ClaimScreeningJobsParams{Now: &now, StaleBefore: ptrTime(now.Add(-5 * time.Minute)),
+			RetryBefore: ptrTime(now.Add(-time.Minute))})
 	})
 	if err != nil || len(jobs) == 0 {
 		return res, err
 	}
 	ids := make([]int64, len(jobs))
+	first, retry := jobs[0].RegisterChange, false
 	for i, j := range jobs {
 		ids[i] = j.ID
+		first = min(first, j.RegisterChange)
+		retry = retry || j.Attempts > 1
 	}
-	res, err = s.RescreenOpen(ctx)
+	// The base: the register as this instance last knew it before the
+	// first change claimed. Every earlier job is done (a failed one is
+	// retried, with a full pass), so the deals' screenings reflect the
+	// register at the base or later, and only the deals a changed clause
+	// touches can change.
+	var base *loadedIndex
+	if !retry {
+		base = s.baseBefore(first)
+	}
+	res, err = s.rescreen(ctx, base)
 	res.Jobs = len(jobs)
 	state, msg := "done", ""
 	if err != nil {
@@ -599,8 +662,19 @@ func ptrTime(t time.Time) *time.Time { return &t }
 // against the register as it now is, in batches of rescreenBatch deals per
 // transaction.
 func (s *Screenings) RescreenOpen(ctx context.Context) (RescreenResult, error) {
+	return s.rescreen(ctx, nil)
+}
+
+// rescreen re-screens the open deals. With a base index that differs from
+// the current one only in some clauses, it screens only the deals those
+// clauses touch (before or after the change), the deals never screened,
+// and skips the rest, whose findings cannot have changed.
+func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenResult, error) {
 	var res RescreenResult
 	after := int64(0)
+	var diffed *loadedIndex
+	var changed []int64
+	incremental := false
 	for {
 		n, err := inTx(ctx, s.DB, func(tx *Tx) (int, error) {
 			rows, err := tx.Q.OpenDealVersions(ctx, sqlc.OpenDealVersionsParams{AfterID: after, MaxRows: rescreenBatch})
@@ -611,10 +685,22 @@ func (s *Screenings) RescreenOpen(ctx context.Context) (RescreenResult, error) {
 			if err != nil {
 				return 0, err
 			}
+			if l != diffed {
+				diffed = l
+				changed, incremental = changedClauses(base, l)
+			}
 			for _, r := range rows {
+				after = r.DealID
 				var c dealgate.DealContent
 				if err := json.Unmarshal(r.Content, &c); err != nil {
 					return 0, fmt.Errorf("deal %d content: %w", r.DealID, err)
+				}
+				if incremental && r.RegisterChange != nil {
+					d := dealOf(c)
+					if !base.idx.AppliesAny(d, tx.today(), changed) && !l.idx.AppliesAny(d, tx.today(), changed) {
+						res.Unaffected++
+						continue
+					}
 				}
 				rec, before, afterV, err := s.screenVersion(ctx, tx, nil, l, r.DealID, r.Number, c, ReasonRegister)
 				if err != nil {
@@ -627,7 +713,6 @@ func (s *Screenings) RescreenOpen(ctx context.Context) (RescreenResult, error) {
 						res.Changed++
 					}
 				}
-				after = r.DealID
 			}
 			return len(rows), nil
 		})

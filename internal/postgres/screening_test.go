@@ -127,8 +127,21 @@ func TestScreeningOnSubmissionAndRegisterChange(t *testing.T) {
 		t.Fatalf("re-screening an unchanged deal recorded %d screenings", n)
 	}
 
+	// Another open deal, on compute, which no clause touches.
+	other, err := e.deals.CreateDraft(e.ctx, e.counsel, token(7777), dealgate.DealInput{Title: "Compute"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inCompute := e.input()
+	inCompute.CategoryIDs = []string{strconv.FormatInt(e.compute, 10)}
+	if _, err := e.deals.Submit(e.ctx, e.counsel, other.ID, other.Version, inCompute); err != nil {
+		t.Fatal(err)
+	}
+
 	// An admin widens the exclusivity to agent hosting: the edit returns at
-	// once, and the job re-screens the deal into a conflict.
+	// once, and the job re-screens the deal into a conflict; the deal on
+	// compute, which the clause touches neither before nor after, is not
+	// screened again.
 	in2 := e.exclusivity.Input()
 	in2.CategoryIDs = []int64{e.apis, e.hosting}
 	if _, err := e.reg.UpdateClause(e.ctx, e.admin, e.exclusivity.ID, e.exclusivity.Version, in2); err != nil {
@@ -141,7 +154,7 @@ func TestScreeningOnSubmissionAndRegisterChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Jobs != 1 || r.Deals != 1 || r.Written != 1 || r.Changed != 1 {
+	if r.Jobs != 1 || r.Deals != 1 || r.Unaffected != 1 || r.Written != 1 || r.Changed != 1 {
 		t.Fatalf("job: %+v", r)
 	}
 	st, err = e.deals.Screenings.Latest(e.ctx, e.member, d.ID, 1)
@@ -167,7 +180,7 @@ func TestScreeningOnSubmissionAndRegisterChange(t *testing.T) {
 	if r, err := e.deals.Screenings.RunJobs(e.ctx); err != nil || r.Jobs != 0 {
 		t.Errorf("second run: %+v %v", r, err)
 	}
-	if n := e.countAudit(t, "deal.screened"); n != 2 {
+	if n := e.countAudit(t, "deal.screened"); n != 3 { // two submissions, one re-screening
 		t.Errorf("%d screening audit events", n)
 	}
 

@@ -69,19 +69,23 @@ func BenchmarkScreeningLoad(b *testing.B) {
 }
 
 // BenchmarkRescreenAfterClauseChange changes one clause and runs the job
-// that re-screens every open deal, writes included. Target: under 5 s for
-// 10,000 open deals. The first, unmeasured pass records every deal's first
-// screening.
+// that re-screens the open deals, writes included: it checks all 10,000
+// and screens again those the clause touches. Target: under 5 s. The
+// first, unmeasured pass records every deal's first screening (its time is
+// logged: a full pass).
 func BenchmarkRescreenAfterClauseChange(b *testing.B) {
 	db, _ := screeningScale(b)
 	ctx := context.Background()
 	svc := postgres.NewScreenings(db, postgres.NewRegister(db))
+	// The scale load's own register changes left jobs: serving them screens
+	// every open deal once (a full pass, since this instance knew no
+	// earlier register state), and loads the index the next pass starts from.
 	t0 := time.Now()
-	first, err := svc.RescreenOpen(ctx)
+	first, err := svc.RunJobs(ctx)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("first pass: %+v in %s", first, time.Since(t0).Round(time.Millisecond))
+	b.Logf("first, full pass: %+v in %s", first, time.Since(t0).Round(time.Millisecond))
 	var res postgres.RescreenResult
 	for b.Loop() {
 		b.StopTimer()
@@ -98,6 +102,7 @@ func BenchmarkRescreenAfterClauseChange(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(res.Deals), "deals")
+	b.ReportMetric(float64(res.Unaffected), "unaffected")
 	b.ReportMetric(float64(res.Written), "recorded")
 	b.ReportMetric(float64(res.Changed), "changed")
 }

@@ -97,16 +97,18 @@ ORDER BY CASE f.severity WHEN 'conflict' THEN 0 WHEN 'caution' THEN 1 ELSE 2 END
 LIMIT @max_rows;
 
 -- name: ClaimScreeningJobs :many
--- Claims every pending job, and running ones started before stale_before
--- (their worker died), so that one pass serves them all.
-UPDATE screening_job SET state = 'running', started_at = @now
+-- Claims every pending job, running ones started before stale_before
+-- (their worker died) and failed ones that finished before retry_before,
+-- so that one pass serves them all.
+UPDATE screening_job SET state = 'running', started_at = @now, attempts = attempts + 1
 WHERE id IN (
     SELECT j.id FROM screening_job j
     WHERE j.state = 'pending' OR (j.state = 'running' AND j.started_at < @stale_before)
+       OR (j.state = 'failed' AND j.finished_at < @retry_before)
     ORDER BY j.id
     FOR UPDATE SKIP LOCKED
 )
-RETURNING id, register_change;
+RETURNING id, register_change, attempts;
 
 -- name: FinishScreeningJobs :exec
 UPDATE screening_job SET state = @state, finished_at = @now, deals = @deals, changed = @changed, error = @error

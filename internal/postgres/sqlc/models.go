@@ -268,6 +268,7 @@ type ScreeningJob struct {
 	ID             int64
 	RegisterChange int64
 	State          string
+	Attempts       int32
 	CreatedAt      time.Time
 	StartedAt      *time.Time
 	FinishedAt     *time.Time

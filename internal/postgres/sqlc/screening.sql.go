@@ -11,30 +11,34 @@ import (
 )
 
 const claimScreeningJobs = `-- name: ClaimScreeningJobs :many
-UPDATE screening_job SET state = 'running', started_at = $1
+UPDATE screening_job SET state = 'running', started_at = $1, attempts = attempts + 1
 WHERE id IN (
     SELECT j.id FROM screening_job j
     WHERE j.state = 'pending' OR (j.state = 'running' AND j.started_at < $2)
+       OR (j.state = 'failed' AND j.finished_at < $3)
     ORDER BY j.id
     FOR UPDATE SKIP LOCKED
 )
-RETURNING id, register_change
+RETURNING id, register_change, attempts
 `
 
 type ClaimScreeningJobsParams struct {
 	Now         *time.Time
 	StaleBefore *time.Time
+	RetryBefore *time.Time
 }
 
 type ClaimScreeningJobsRow struct {
 	ID             int64
 	RegisterChange int64
+	Attempts       int32
 }
 
-// Claims every pending job, and running ones started before stale_before
-// (their worker died), so that one pass serves them all.
+// Claims every pending job, running ones started before stale_before
+// (their worker died) and failed ones that finished before retry_before,
+// so that one pass serves them all.
 func (q *Queries) ClaimScreeningJobs(ctx context.Context, arg ClaimScreeningJobsParams) ([]ClaimScreeningJobsRow, error) {
-	rows, err := q.db.Query(ctx, claimScreeningJobs, arg.Now, arg.StaleBefore)
+	rows, err := q.db.Query(ctx, claimScreeningJobs, arg.Now, arg.StaleBefore, arg.RetryBefore)
 	if err != nil {
 		return nil, err
 	}
@@ -42,7 +46,7 @@ func (q *Queries) ClaimScreeningJobs(ctx context.Context, arg ClaimScreeningJobs
 	items := []ClaimScreeningJobsRow{}
 	for rows.Next() {
 		var i ClaimScreeningJobsRow
-		if err := rows.Scan(&i.ID, &i.RegisterChange); err != nil {
+		if err := rows.Scan(&i.ID, &i.RegisterChange, &i.Attempts); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
