@@ -19,6 +19,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -286,6 +287,12 @@ func fingerprint(rep screening.Report, taxID int64) []byte {
 // recorded a screening and the verdict before and after.
 func (s *Screenings) screenVersion(ctx context.Context, tx *Tx, actor *dealgate.User, l *loadedIndex, dealID int64, number int32, c dealgate.DealContent, reason string) (recorded bool, before, after dealgate.ScreeningState, err error) {
 	rep, err := l.idx.Screen(dealOf(c), tx.today())
+	return s.recordIfChanged(ctx, tx, actor, l, dealID, number, rep, err, reason)
+}
+
+// recordIfChanged records the report rep (or the engine's error err) for
+// the version unless it says what the version's screening already says.
+func (s *Screenings) recordIfChanged(ctx context.Context, tx *Tx, actor *dealgate.User, l *loadedIndex, dealID int64, number int32, rep screening.Report, err error, reason string) (recorded bool, before, after dealgate.ScreeningState, _ error) {
 	if err != nil {
 		// A version the engine cannot screen (its counterparty or a
 		// category no longer in the published taxonomy) keeps its state.
@@ -658,6 +665,24 @@ func (s *Screenings) RunJobs(ctx context.Context) (RescreenResult, error) {
 
 func ptrTime(t time.Time) *time.Time { return &t }
 
+// screenAll screens deals[i] for each i in todo, on every core.
+func screenAll(idx *screening.Index, deals []screening.Deal, todo []int, today time.Time) ([]screening.Report, []error) {
+	reps, errs := make([]screening.Report, len(todo)), make([]error, len(todo))
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < len(todo); k += workers {
+				reps[k], errs[k] = idx.Screen(deals[todo[k]], today)
+			}
+		}()
+	}
+	wg.Wait()
+	return reps, errs
+}
+
 // RescreenOpen re-screens the current version of every submitted deal
 // against the register as it now is, in batches of rescreenBatch deals per
 // transaction.
@@ -689,28 +714,45 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 				diffed = l
 				changed, incremental = changedClauses(base, l)
 			}
-			for _, r := range rows {
-				after = r.DealID
+			// Which deals to screen again; then screen them on every core
+			// (the index is safe for concurrent use), and write in order.
+			today := tx.today()
+			var todo []int
+			deals := make([]screening.Deal, len(rows))
+			for i, r := range rows {
 				var c dealgate.DealContent
 				if err := json.Unmarshal(r.Content, &c); err != nil {
 					return 0, fmt.Errorf("deal %d content: %w", r.DealID, err)
 				}
-				if incremental && r.RegisterChange != nil {
-					d := dealOf(c)
-					if !base.idx.AppliesAny(d, tx.today(), changed) && !l.idx.AppliesAny(d, tx.today(), changed) {
-						res.Unaffected++
-						continue
+				deals[i] = dealOf(c)
+				if incremental && r.RegisterChange != nil &&
+					!base.idx.AppliesAny(deals[i], today, changed) && !l.idx.AppliesAny(deals[i], today, changed) {
+					res.Unaffected++
+					continue
+				}
+				todo = append(todo, i)
+			}
+			after = rows[len(rows)-1].DealID
+			// In chunks: a report at scale holds thousands of findings.
+			for len(todo) > 0 {
+				chunk := todo[:min(len(todo), 32)]
+				todo = todo[len(chunk):]
+				reps, errs := screenAll(l.idx, deals, chunk, today)
+				for k, i := range chunk {
+					r := rows[i]
+					res.Deals++
+					if errs[k] == nil && r.Fingerprint != nil && string(r.Fingerprint) == string(fingerprint(reps[k], l.taxID)) {
+						continue // the same result: nothing to record
 					}
-				}
-				rec, before, afterV, err := s.screenVersion(ctx, tx, nil, l, r.DealID, r.Number, c, ReasonRegister)
-				if err != nil {
-					return 0, err
-				}
-				res.Deals++
-				if rec {
-					res.Written++
-					if before != afterV {
-						res.Changed++
+					rec, before, afterV, err := s.recordIfChanged(ctx, tx, nil, l, r.DealID, r.Number, reps[k], errs[k], ReasonRegister)
+					if err != nil {
+						return 0, err
+					}
+					if rec {
+						res.Written++
+						if before != afterV {
+							res.Changed++
+						}
 					}
 				}
 			}
