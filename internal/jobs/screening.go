@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres"
 )
 
@@ -19,8 +20,11 @@ type Screening struct {
 	Interval   time.Duration
 }
 
-// Run serves jobs until ctx ends.
+// Run loads the index, then serves jobs until ctx ends.
 func (j *Screening) Run(ctx context.Context) {
+	if err := j.Screenings.Warm(ctx); err != nil && ctx.Err() == nil && dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
+		j.Log.Error("screening: load the register", "err", err)
+	}
 	tick := time.NewTicker(j.Interval)
 	defer tick.Stop()
 	for {

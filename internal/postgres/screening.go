@@ -126,6 +126,14 @@ func changedClauses(base, l *loadedIndex) (ids []int64, ok bool) {
 	return ids, true
 }
 
+// Warm loads the index for the register as it is now, so that the first
+// submission after start does not wait for it and the first re-screening
+// has a base to compare with.
+func (s *Screenings) Warm(ctx context.Context) error {
+	_, err := inTx(ctx, s.DB, func(tx *Tx) (*loadedIndex, error) { return s.index(ctx, tx) })
+	return err
+}
+
 // Loaded reports the register change counter of the index this instance
 // holds (0 when none is loaded).
 func (s *Screenings) Loaded() int64 {

@@ -206,6 +206,9 @@ func TestScreeningAcrossInstances(t *testing.T) {
 	regA, regB := postgres.NewRegister(e.db), postgres.NewRegister(e.db)
 	dealsB := postgres.NewDeals(e.db, regB)
 	b := dealsB.Screenings
+	if err := b.Warm(e.ctx); err != nil || b.Loaded() == 0 {
+		t.Fatalf("warm: %d %v", b.Loaded(), err)
+	}
 
 	res, err := b.PreCheck(e.ctx, e.counsel, dealsB, d.ID, e.input())
 	if err != nil || res.Report.Verdict != screening.Caution {
