@@ -65,10 +65,28 @@ type ScreeningState string
 // plugs in. Nothing else is recorded yet, so nothing pretends findings exist.
 const ScreeningAwaiting ScreeningState = "awaiting"
 
+// Once screened, a version's state is its latest screening's verdict
+// (internal/screening's severities).
+const (
+	ScreeningClear    ScreeningState = "clear"
+	ScreeningInfo     ScreeningState = "info"
+	ScreeningCaution  ScreeningState = "caution"
+	ScreeningConflict ScreeningState = "conflict"
+)
+
 // Label is the state as people read it.
 func (s ScreeningState) Label() string {
-	if s == ScreeningAwaiting {
+	switch s {
+	case ScreeningAwaiting:
 		return "Screening has not run yet for this version"
+	case ScreeningClear:
+		return "Clear: no clause of the register applies"
+	case ScreeningInfo:
+		return "Info: related clauses are noted for the committee"
+	case ScreeningCaution:
+		return "Caution: something must be done before negotiation"
+	case ScreeningConflict:
+		return "Conflict: the deal as described would breach a clause"
 	}
 	return string(s)
 }

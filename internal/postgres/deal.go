@@ -28,6 +28,9 @@ type Deals struct {
 	// MaterialValuePercent is how far the estimated value may move before a
 	// new version is material; 0 means dealgate.DefaultMaterialValuePercent.
 	MaterialValuePercent int
+	// Screenings screens each new version in the transaction that creates
+	// it (see screening.go).
+	Screenings *Screenings
 	// tx, when set, runs every use case inside this transaction (see Within).
 	tx *Tx
 }
@@ -59,7 +62,17 @@ func dealAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.User, 
 }
 
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
-func NewDeals(db *DB, reg *Register) *Deals { return &Deals{DB: db, Register: reg} }
+func NewDeals(db *DB, reg *Register) *Deals {
+	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg)}
+}
+
+// screen screens the version just frozen, after its audit event.
+func (s *Deals) screen(ctx context.Context, tx *Tx, actor *dealgate.User, d dealgate.Deal, err error, c dealgate.DealContent) (dealgate.Deal, error) {
+	if err != nil || s.Screenings == nil {
+		return d, err
+	}
+	return d, s.Screenings.ScreenSubmitted(ctx, tx, actor, d.ID, d.CurrentVersion, c)
+}
 
 // MaterialPercent is the value change, in per cent, beyond which a new
 // version is material.
@@ -182,11 +195,11 @@ func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version in
 		if err := tx.freezeVersion(ctx, actor, id, 1, c, "", nil); err != nil {
 			return before, err
 		}
-		after, err := tx.auditDeal(ctx, actor, "deal.submitted", before)
-		if err != nil {
-			return after, err
+		d, err := tx.auditDeal(ctx, actor, "deal.submitted", before)
+		if d, err = s.screen(ctx, tx, actor, d, err, c); err != nil {
+			return d, err
 		}
-		return after, tx.autoOpenReview(ctx, id) // when the committee's rules say so (review.go)
+		return d, tx.autoOpenReview(ctx, id) // when the committee's rules say so (review.go)
 	})
 }
 
@@ -222,11 +235,11 @@ func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, versio
 				return before, fmt.Errorf("supersede versions: %w", err)
 			}
 		}
-		after, err := tx.auditDeal(ctx, actor, "deal.version_created", before)
-		if err != nil {
-			return after, err
+		d, err := tx.auditDeal(ctx, actor, "deal.version_created", before)
+		if d, err = s.screen(ctx, tx, actor, d, err, c); err != nil {
+			return d, err
 		}
-		return after, tx.autoOpenReview(ctx, id) // a new round, when the rules say so (review.go)
+		return d, tx.autoOpenReview(ctx, id) // a new round, when the rules say so (review.go)
 	})
 }
 

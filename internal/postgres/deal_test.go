@@ -150,7 +150,7 @@ func TestDealSubmitVersionsAndWithdraw(t *testing.T) {
 	if err != nil || len(vs) != 1 || d.Status != dealgate.DealSubmitted {
 		t.Fatalf("after submission: %+v %d %v", d, len(vs), err)
 	}
-	if vs[0].TaxonomyVersionID == nil || vs[0].Screening != dealgate.ScreeningAwaiting || vs[0].Content.Counterparty.ID != e.nimbus.ID {
+	if vs[0].TaxonomyVersionID == nil || vs[0].Screening != dealgate.ScreeningClear || vs[0].Content.Counterparty.ID != e.nimbus.ID {
 		t.Fatalf("version 1: %+v", vs[0])
 	}
 	// Submitted deals: the committee sees them; other counsel still do not.
@@ -193,8 +193,9 @@ func TestDealSubmitVersionsAndWithdraw(t *testing.T) {
 	if _, err := e.deals.NewVersion(e.ctx, e.counsel, d.ID, d.Version, in, "After withdrawal"); dealgate.ErrorCode(err) != dealgate.EFORBIDDEN {
 		t.Errorf("new version of a withdrawn deal: %v", err)
 	}
+	// Five deal events and the screening of each of its three versions.
 	hist, err := e.deals.History(e.ctx, e.auditor, d.ID)
-	if err != nil || len(hist) != 5 || hist[0].Action != "deal.withdrawn" {
+	if err != nil || len(hist) != 8 || hist[0].Action != "deal.withdrawn" {
 		t.Fatalf("history: %d %v", len(hist), err)
 	}
 }
@@ -258,7 +259,7 @@ func TestDealListFiltersAndScopes(t *testing.T) {
 		t.Fatalf("mine: %+v %v", mine.Items, err)
 	}
 	soon, err := e.deals.ListDeals(e.ctx, e.counsel, dealgate.DealFilter{Negotiation: "soon"})
-	if err != nil || soon.Total != 1 || soon.Items[0].ID != s.ID || soon.Items[0].Screening != dealgate.ScreeningAwaiting {
+	if err != nil || soon.Total != 1 || soon.Items[0].ID != s.ID || soon.Items[0].Screening != dealgate.ScreeningClear {
 		t.Fatalf("negotiation within 14 days: %+v", soon.Items)
 	}
 	all, err := e.deals.ListDeals(e.ctx, e.member, dealgate.DealFilter{AllDeals: true})

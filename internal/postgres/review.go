@@ -510,8 +510,8 @@ func (s *Reviews) Decide(ctx context.Context, actor *dealgate.User, reviewID int
 			e := tx.Now.AddDate(0, 0, st.rules.ClearanceDays)
 			expires = &e
 		}
-		// The screening result of the version: until screening results are
-		// recorded per version (the screening integration), its state.
+		// The screening verdict the decision rests on: the version's latest
+		// screening (deal_version.screening_state, kept by the screening service).
 		screening := &ver.ScreeningState
 		_, err = tx.Q.InsertDecision(ctx, sqlc.InsertDecisionParams{
 			ReviewID: reviewID, DealID: st.deal.ID, DealVersion: int32(st.deal.CurrentVersion), Outcome: string(in.Outcome),

@@ -109,9 +109,14 @@ func (tx *Tx) reviewState(ctx context.Context, actor *dealgate.User, id int64) (
 	for _, n := range sup {
 		st.superseded[int(n)] = true
 	}
-	// A conflict finding needs screening results per version (the screening
-	// integration); until then no version has one.
-	st.tally = dealgate.CountVotes(st.rules, st.members, st.votes, func(v int) bool { return !st.superseded[v] }, false)
+	// The current version's screening verdict decides whether the committee's
+	// "a conflict needs unanimity" rule applies.
+	ver, err := tx.Q.DealVersionState(ctx, sqlc.DealVersionStateParams{DealID: st.deal.ID, Number: int32(st.deal.CurrentVersion)})
+	if err != nil {
+		return st, fmt.Errorf("version state: %w", err)
+	}
+	conflict := dealgate.ScreeningState(ver.ScreeningState) == dealgate.ScreeningConflict
+	st.tally = dealgate.CountVotes(st.rules, st.members, st.votes, func(v int) bool { return !st.superseded[v] }, conflict)
 	return st, nil
 }
 

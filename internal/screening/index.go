@@ -38,6 +38,8 @@ type Index struct {
 	// seen is a pool of bitsets over clause indexes, to gather candidates
 	// without sorting them.
 	seen sync.Pool
+	// byID finds an indexed clause by its ID (AppliesAny).
+	byID map[int64]int32
 }
 
 type partyRec struct {
@@ -154,10 +156,7 @@ func NewIndex(in Inputs) (*Index, error) {
 				r.exceptions = append(r.exceptions, p)
 			}
 		}
-		r.facts = &ClauseFacts{ClauseID: c.ID, ClauseVersion: c.Version, AgreementID: c.AgreementID,
-			AgreementVersion: r.agreementVersion, AgreementTitle: c.AgreementTitle, Binding: c.AgreementBinding,
-			Kind: c.Kind, Section: c.Section, Text: c.Text, Beneficiary: c.Beneficiary, Exceptions: c.Exceptions,
-			ClauseWorldwide: c.Worldwide, ClauseRegions: c.Regions, From: c.From(), Until: c.Until(), NoticeDays: c.NoticeDays}
+		r.facts = FactsOf(c, r.agreementVersion)
 		if r.beneficiary >= 0 {
 			r.facts.Beneficiary = idx.parties[r.beneficiary].ref
 		}
@@ -200,6 +199,10 @@ func NewIndex(in Inputs) (*Index, error) {
 	for rank, ci := range order {
 		idx.clauses[ci].ord = int32(rank)
 	}
+	idx.byID = make(map[int64]int32, len(idx.clauses))
+	for i := range idx.clauses {
+		idx.byID[idx.clauses[i].facts.ClauseID] = int32(i)
+	}
 	words := (len(idx.clauses) + 63) / 64
 	idx.seen.New = func() any { b := make([]uint64, words); return &b }
 	idx.anyPost = newPostings(int(n), anyPairs)
@@ -208,6 +211,15 @@ func NewIndex(in Inputs) (*Index, error) {
 		idx.kindPost[k] = &p
 	}
 	return idx, nil
+}
+
+// FactsOf is what a finding says about clause c of agreement revision
+// agreementVersion: a stored finding is rendered again from its clause.
+func FactsOf(c *dealgate.Clause, agreementVersion int64) *ClauseFacts {
+	return &ClauseFacts{ClauseID: c.ID, ClauseVersion: c.Version, AgreementID: c.AgreementID,
+		AgreementVersion: agreementVersion, AgreementTitle: c.AgreementTitle, Binding: c.AgreementBinding,
+		Kind: c.Kind, Section: c.Section, Text: c.Text, Beneficiary: c.Beneficiary, Exceptions: c.Exceptions,
+		ClauseWorldwide: c.Worldwide, ClauseRegions: c.Regions, From: c.From(), Until: c.Until(), NoticeDays: c.NoticeDays}
 }
 
 func (idx *Index) loadParties(ps []dealgate.Party) {
@@ -371,6 +383,53 @@ func (idx *Index) Screen(deal Deal, today time.Time) (Report, error) {
 		rep.Verdict = rep.Findings[0].Severity
 	}
 	return rep, nil
+}
+
+// AppliesAny reports whether any of the clauses clauseIDs (those of them
+// the index holds) would give the deal a finding on day today. A deal the
+// index cannot screen (unknown counterparty or category) counts as
+// touched: the caller screens it in full. Re-screening after a register
+// change uses it to find the deals a changed clause can affect, on the
+// index before the change and on the one after.
+func (idx *Index) AppliesAny(deal Deal, today time.Time, clauseIDs []int64) bool {
+	cp := idx.party(deal.CounterpartyID)
+	if cp < 0 || deal.NegotiationDate.IsZero() {
+		return true
+	}
+	cats := make([]int32, 0, len(deal.CategoryIDs))
+	for _, id := range deal.CategoryIDs {
+		p, ok := idx.tree.pos[id]
+		if !ok {
+			return true
+		}
+		cats = append(cats, p)
+	}
+	neg := dayNum(deal.NegotiationDate)
+	sc := scope{cats: cats, neg: neg, negDay: dealgate.DateOf(deal.NegotiationDate), termFrom: neg,
+		termUntil: math.MaxInt32, area: territory(deal.Worldwide, deal.Regions), today: dayNum(today)}
+	if deal.TermStart != nil || deal.TermEnd != nil {
+		sc.hasTerm, sc.termFrom, sc.termUntil = true, dayPtr(deal.TermStart, neg), dayPtr(deal.TermEnd, math.MaxInt32)
+	}
+	for _, id := range clauseIDs {
+		if ci, ok := idx.byID[id]; ok {
+			if _, hit := idx.apply(&idx.clauses[ci], cp, &sc); hit {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ClauseVersions lists the indexed clauses' identities: clause ID →
+// {clause version, agreement version}. Two indexes on the same taxonomy and
+// parties differ only in the clauses whose identities differ.
+func (idx *Index) ClauseVersions() map[int64][2]int64 {
+	out := make(map[int64][2]int64, len(idx.clauses))
+	for i := range idx.clauses {
+		f := idx.clauses[i].facts
+		out[f.ClauseID] = [2]int64{f.ClauseVersion, f.AgreementVersion}
+	}
+	return out
 }
 
 // scope is the deal as the clause tests need it.

@@ -223,3 +223,28 @@ func TestConcurrentScreening(t *testing.T) {
 		t.Error(e)
 	}
 }
+
+// TestAppliesAnyAgreesWithScreen: a clause gives a deal a finding exactly
+// when AppliesAny says it applies.
+func TestAppliesAnyAgreesWithScreen(t *testing.T) {
+	t.Parallel()
+	f := demoRegister()
+	idx := f.index(t)
+	for _, cats := range [][]int64{f.catIDs("agent-hosting"), f.catIDs("stateless-model-apis"), f.catIDs("training-compute")} {
+		deal := screening.Deal{CounterpartyID: f.party["Nimbus Web Services"].ID, CategoryIDs: cats,
+			Worldwide: true, NegotiationDate: negDay, TermStart: date("2027-03-01"), TermEnd: date("2031-12-31")}
+		rep, err := idx.Screen(deal, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := map[int64]bool{}
+		for _, fd := range rep.Findings {
+			found[fd.ClauseID] = true
+		}
+		for id := range idx.ClauseVersions() {
+			if got := idx.AppliesAny(deal, today, []int64{id}); got != found[id] {
+				t.Errorf("categories %v, clause %d: AppliesAny %v, finding %v", cats, id, got, found[id])
+			}
+		}
+	}
+}

@@ -346,6 +346,11 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 			{Key: "Last changed", Value: formatMoment(a.UpdatedAt, loc)},
 		},
 	}
+	touching, job, err := s.screenings.TouchingAgreement(ctx, actor, a.ID)
+	if err != nil {
+		return err
+	}
+	v.Touching = touchingView(touching, job, loc)
 	if a.Status != a.RecordedStatus {
 		v.Details = append(v.Details, components.SummaryRow{Key: "Recorded status", Value: a.RecordedStatus.Label() + " (now " + a.Status.Label() + " by its dates)"})
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/screening"
 	"github.com/dealgate/dealgate/web/components"
 	"github.com/dealgate/dealgate/web/deals"
 )
@@ -78,7 +79,7 @@ func screeningText(d dealgate.DealListItem) string {
 	case d.Screening == dealgate.ScreeningAwaiting:
 		return "Screening not run yet"
 	}
-	return string(d.Screening)
+	return "Screening: " + screening.Severity(d.Screening).Label()
 }
 
 // clearanceText says plainly whether a deal without a decision is cleared
@@ -189,6 +190,16 @@ func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareE
 		return err
 	}
 	v := dealShowView(o, actor.Location())
+	if cur := o.Current(); cur != nil {
+		st, err := s.screenings.Latest(c.Request().Context(), actor, id, cur.Number)
+		if err != nil {
+			return err
+		}
+		if st != nil {
+			r := storedReportView(st, actor.Location())
+			v.Report = &r
+		}
+	}
 	v.CSRFToken, v.OnceToken, v.MaxUpload, v.UploadErr = csrfToken(c), newOnceToken(), sizeText(s.maxUpload()), uploadErr
 	fields, summary := formErrors(shareErr, "email", "access")
 	if shareErr == nil {

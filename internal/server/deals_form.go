@@ -113,6 +113,9 @@ func (s *Server) handleDealUpdate(c echo.Context) error {
 	ctx, actor := c.Request().Context(), currentUser(c)
 	in := readDealInput(c)
 	version, _ := formVersion(c) // a missing version is stale: the service says so
+	if c.FormValue("action") == "precheck" {
+		return s.handleDealPreCheck(c, id, version, in)
+	}
 	submit := c.FormValue("action") == "submit"
 	var d dealgate.Deal
 	if submit {
@@ -230,4 +233,24 @@ func (s *Server) handleDealPartySuggest(c echo.Context) error {
 		}
 	}
 	return s.render(c, http.StatusOK, deals.Suggestions(items))
+}
+
+// handleDealPreCheck screens the draft's form as it stands ("Check now")
+// and shows the form again with the findings. Nothing is saved or recorded.
+func (s *Server) handleDealPreCheck(c echo.Context, id, version int64, in dealgate.DealInput) error {
+	ctx, actor := c.Request().Context(), currentUser(c)
+	res, err := s.screenings.PreCheck(ctx, actor, s.deals, id, in)
+	status, ok := dealFormStatus(c, err)
+	if err != nil && !ok {
+		return err
+	}
+	if err == nil {
+		status = http.StatusOK
+	}
+	v := draftFormView(res.Deal, in, res.Taxonomy, version, err)
+	if err == nil {
+		r := preCheckView(res.Report)
+		v.PreCheck = &r
+	}
+	return s.renderDealForm(c, status, v)
 }

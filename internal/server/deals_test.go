@@ -76,7 +76,7 @@ func TestDealIntakeWithoutJavaScript(t *testing.T) {
 		t.Fatalf("incomplete submission: %d %s", r.StatusCode, r.body)
 	}
 
-	// Submit complete: version 1, awaiting screening; a second click is refused.
+	// Submit complete: version 1, screened at once; a second click is refused.
 	form = dealForm(t, p)
 	form.Set("version", version)
 	form.Set("action", "submit")
@@ -87,7 +87,7 @@ func TestDealIntakeWithoutJavaScript(t *testing.T) {
 		t.Fatalf("second submit: %d, %d submissions", r.StatusCode, p.countAudit(t, "deal.submitted"))
 	}
 	page = app.getWith(c, path)
-	if !strings.Contains(page.body, "Screening has not run yet for this version") || !strings.Contains(page.body, "Version 1 of 1") {
+	if !strings.Contains(page.body, "Version 1 screened on submission") || !strings.Contains(page.body, "Version 1 of 1") {
 		t.Fatalf("submitted page: %s", page.body)
 	}
 

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/dealgate/dealgate/internal/config"
+	"github.com/dealgate/dealgate/internal/jobs"
 	"github.com/dealgate/dealgate/internal/postgres"
 )
 
@@ -37,6 +38,8 @@ type Server struct {
 	health   *postgres.Health
 	deals    *postgres.Deals
 	reviews  *postgres.Reviews
+	// screenings shares the deals' instance, with its loaded index.
+	screenings *postgres.Screenings
 	// access records each route's gate (see routes.go).
 	access map[string]access
 	// uploadLimits are the body limits of upload routes (see upload).
@@ -60,6 +63,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.deals = postgres.NewDeals(db, s.register)
 	s.deals.MaterialValuePercent = cfg.MaterialValuePercent
 	s.reviews = postgres.NewReviews(db, s.deals)
+	s.screenings = s.deals.Screenings
 	s.sessions = newSessionManager(cfg, db, s.now)
 	s.metrics = newMetrics(db)
 	e := echo.New()
@@ -127,6 +131,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Every instance re-screens open deals after register changes.
+	go (&jobs.Screening{Screenings: s.screenings, Log: s.log, Interval: time.Second}).Run(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)

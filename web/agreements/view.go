@@ -5,6 +5,7 @@ package agreements
 import (
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/web/components"
+	screeningview "github.com/dealgate/dealgate/web/screening"
 )
 
 // Row is one agreement in the list. Title and Snippet are highlight
@@ -83,4 +84,6 @@ type ShowView struct {
 	UploadErr  string
 	OnceToken  string // the upload form's one-time token
 	MaxUpload  string
+	// Touching lists the open deals screened against the agreement.
+	Touching screeningview.TouchingView
 }

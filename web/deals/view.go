@@ -6,6 +6,7 @@ package deals
 
 import (
 	"github.com/dealgate/dealgate/web/components"
+	screeningview "github.com/dealgate/dealgate/web/screening"
 )
 
 // ListRow is one deal in "My deals".
@@ -74,6 +75,8 @@ type FormView struct {
 	// SuggestHref answers the counterparty type-ahead; CheckHref the inline
 	// check of what submission still needs (htmx only).
 	SuggestHref, CheckHref string
+	// PreCheck is the draft's "Check now" screening, not recorded.
+	PreCheck *screeningview.ReportView
 }
 
 // Suggestion is one party the counterparty type-ahead offers.
@@ -123,9 +126,11 @@ type ShowView struct {
 	Description        string
 	Rationale          string
 	Screening          string
-	Review             string
-	Clearance          string
-	ClearanceKind      string
+	// Report is the current version's latest screening (nil until screened).
+	Report        *screeningview.ReportView
+	Review        string
+	Clearance     string
+	ClearanceKind string
 	// CanStartNegotiation: counsel may record that negotiation started
 	// (POST NegotiationAction with Version).
 	CanStartNegotiation bool

@@ -203,6 +203,7 @@ type DealVersion struct {
 	SupersededBy      *int32
 	CreatedAt         time.Time
 	CreatedBy         *int64
+	ScreeningID       *int64
 }
 
 type DemoSeedStep struct {
@@ -251,6 +252,13 @@ type PasswordResetToken struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	UsedAt    *time.Time
+}
+
+type RegisterChange struct {
+	ID        bool
+	Counter   int64
+	Xact      int64
+	ChangedAt *time.Time
 }
 
 type Review struct {
@@ -318,6 +326,52 @@ type ReviewVote struct {
 	Rationale   string
 	CastAt      time.Time
 	UpdatedAt   time.Time
+}
+
+type Screening struct {
+	ID                int64
+	DealID            int64
+	DealVersion       int32
+	Verdict           string
+	TaxonomyVersionID int64
+	RegisterChange    int64
+	JudgedOn          time.Time
+	Reason            string
+	Conflicts         int32
+	Cautions          int32
+	Infos             int32
+	Fingerprint       []byte
+	ScreenedAt        time.Time
+}
+
+type ScreeningFinding struct {
+	ScreeningID      int64
+	Ord              int32
+	ClauseID         int64
+	ClauseVersion    int64
+	AgreementID      int64
+	AgreementVersion int64
+	Severity         string
+	Relation         string
+	Party            []byte
+	Category         []byte
+	InForceOnNeg     bool
+	NegotiationOn    time.Time
+	ActBy            *time.Time
+	Passed           bool
+}
+
+type ScreeningJob struct {
+	ID             int64
+	RegisterChange int64
+	State          string
+	Attempts       int32
+	CreatedAt      time.Time
+	StartedAt      *time.Time
+	FinishedAt     *time.Time
+	Deals          int32
+	Changed        int32
+	Error          string
 }
 
 type Session struct {

@@ -1,0 +1,16 @@
+ALTER TABLE deal_version DROP COLUMN screening_id;
+UPDATE deal_version SET screening_state = 'awaiting';
+ALTER TABLE deal_version DROP CONSTRAINT deal_version_screening_state_check;
+ALTER TABLE deal_version ADD CONSTRAINT deal_version_screening_state_check CHECK (screening_state IN ('awaiting'));
+DROP TABLE screening_finding;
+DROP TABLE screening;
+DROP TRIGGER taxonomy_publish_register_change ON taxonomy_version;
+DROP TRIGGER clause_party_register_change ON clause_party;
+DROP TRIGGER clause_category_register_change ON clause_category;
+DROP TRIGGER clause_register_change ON clause;
+DROP TRIGGER agreement_register_change ON agreement;
+DROP TRIGGER party_name_register_change ON party_name;
+DROP TRIGGER party_register_change ON party;
+DROP FUNCTION register_changed();
+DROP TABLE screening_job;
+DROP TABLE register_change;
