@@ -295,4 +295,3 @@ func TestPDFReport(t *testing.T) {
 		}
 	}
 }
-

@@ -27,6 +27,27 @@ func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.Audit
 	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
 		return page, err
 	}
+	cond, args := auditWhere(f)
+	if err := s.DB.Pool.QueryRow(ctx, "SELECT count(*) FROM audit_event "+cond, args...).Scan(&page.Total); err != nil {
+		return page, translate(fmt.Errorf("count audit events: %w", err))
+	}
+	args = append(args, f.PerPage, f.Offset())
+	rows, err := s.DB.Pool.Query(ctx, fmt.Sprintf(`
+		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
+		FROM audit_event %s ORDER BY id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
+	if err != nil {
+		return page, translate(fmt.Errorf("list audit events: %w", err))
+	}
+	page.Items, err = pgx.CollectRows(rows, scanAuditEvent)
+	if err != nil {
+		return page, translate(fmt.Errorf("list audit events: %w", err))
+	}
+	return page, nil
+}
+
+// auditWhere is the WHERE clause (with its arguments) of the filters of
+// f, shared by the list and the exports.
+func auditWhere(f dealgate.AuditFilter) (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -51,25 +72,10 @@ func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.Audit
 	if !f.To.IsZero() {
 		add("occurred_at < $%d", f.To)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = "WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil
 	}
-	if err := s.DB.Pool.QueryRow(ctx, "SELECT count(*) FROM audit_event "+cond, args...).Scan(&page.Total); err != nil {
-		return page, translate(fmt.Errorf("count audit events: %w", err))
-	}
-	args = append(args, f.PerPage, f.Offset())
-	rows, err := s.DB.Pool.Query(ctx, fmt.Sprintf(`
-		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
-		FROM audit_event %s ORDER BY id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
-	if err != nil {
-		return page, translate(fmt.Errorf("list audit events: %w", err))
-	}
-	page.Items, err = pgx.CollectRows(rows, scanAuditEvent)
-	if err != nil {
-		return page, translate(fmt.Errorf("list audit events: %w", err))
-	}
-	return page, nil
+	return "WHERE " + strings.Join(where, " AND "), args
 }
 
 // History returns the newest events (at most limit) about any of refs,
