@@ -74,8 +74,10 @@ Commands:
   migrate status      show the schema version
   seed demo           load the demo data set (idempotent; refused in production)
   audit verify        check the audit trail's hash chain (and signed checkpoints); exit 1 at the first broken link
+  audit verify --export FILE  re-check a CSV or JSON Lines audit export offline (edited, deleted or reordered lines fail)
   audit checkpoint    sign the chain's head with the Ed25519 key outside the database
   audit keygen        make the Ed25519 key pair that signs checkpoints
+  export audit        write the audit events of a period as CSV, XLSX, JSON Lines or a PDF report, with integrity data
   user create         create an account with a password (bootstrap the first admin)
   keys generate       print a new key for DEALGATE_SECRET_KEY
   keys rotate         seal every stored secret under the current key, in one transaction
@@ -106,6 +108,8 @@ func runEnv(ctx context.Context, args []string, env Env) error {
 		return cmdSeed(ctx, rest, env)
 	case "audit":
 		return cmdAudit(ctx, rest, env)
+	case "export":
+		return cmdExport(ctx, rest, env)
 	case "user":
 		return cmdUser(ctx, rest, env)
 	case "keys":

@@ -232,4 +232,3 @@ func exportEvent(req ExportRequest, meta export.Meta, rows int64, last export.Ro
 	}
 	return dealgate.AuditEvent{Action: "audit.exported", EntityType: "audit", EntityID: string(req.Format), After: after}
 }
-
