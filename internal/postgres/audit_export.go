@@ -71,7 +71,7 @@ func (s *AuditExports) exportPool(ctx context.Context) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// ErrExportBusy is the answer when the instance already runs its limit.
+// errExportBusy is the answer when the instance already runs its limit.
 func errExportBusy() error {
 	e := dealgate.TooMany(10 * time.Second)
 	e.Message = "Other exports are running. Try again shortly."
@@ -231,4 +231,23 @@ func exportEvent(req ExportRequest, meta export.Meta, rows int64, last export.Ro
 		after["last_seq"], after["last_hash"] = last.Seq, hex.EncodeToString(last.Hash)
 	}
 	return dealgate.AuditEvent{Action: "audit.exported", EntityType: "audit", EntityID: string(req.Format), After: after}
+}
+
+// VerifyChain walks the whole audit chain (VerifyAuditChain) for a viewer of
+// the trail, in one of the export slots, since it reads every event. It
+// returns the report and when it ran.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ETOOMANY, EINTERNAL.
+func (s *AuditExports) VerifyChain(ctx context.Context, actor *dealgate.User) (dealgate.ChainReport, time.Time, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
+		return dealgate.ChainReport{}, time.Time{}, err
+	}
+	select {
+	case s.slots <- struct{}{}:
+		defer func() { <-s.slots }()
+	default:
+		return dealgate.ChainReport{}, time.Time{}, errExportBusy()
+	}
+	at := s.DB.Now()
+	rep, err := s.DB.VerifyAuditChain(ctx)
+	return rep, at, err
 }

@@ -17,47 +17,14 @@ import (
 
 func (s *Server) registerAuditRoutes() {
 	s.get("/audit", need(dealgate.ActAuditView), s.handleAuditIndex)
+	s.registerAuditExportRoutes()
 }
 
 func (s *Server) handleAuditIndex(c echo.Context) error {
 	user := currentUser(c)
 	loc := user.Location()
-	f := dealgate.AuditFilter{
-		ActionPrefix: strings.TrimSpace(c.QueryParam("action")),
-		EntityType:   strings.TrimSpace(c.QueryParam("entity_type")),
-		EntityID:     strings.TrimSpace(c.QueryParam("entity_id")),
-		Actor:        strings.TrimSpace(c.QueryParam("actor")),
-		PageRequest:  pageRequest(c),
-	}
-	var errs []components.FieldError
-	fieldErr := map[string]string{}
-	parseDay := func(name string) time.Time {
-		v := strings.TrimSpace(c.QueryParam(name))
-		if v == "" {
-			return time.Time{}
-		}
-		d, err := time.ParseInLocation("2006-01-02", v, loc)
-		if err != nil {
-			fieldErr[name] = "Enter a date like 2027-03-12"
-			errs = append(errs, components.FieldError{Field: name, Message: fieldErr[name]})
-			return time.Time{}
-		}
-		return d
-	}
-	f.From = parseDay("from")
-	if to := parseDay("to"); !to.IsZero() {
-		f.To = to.AddDate(0, 0, 1) // "to" includes the whole day
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		fieldErr["to"] = "The end date must be on or after the start date"
-		errs = append(errs, components.FieldError{Field: "to", Message: fieldErr["to"]})
-	}
-	for _, v := range []*string{&f.ActionPrefix, &f.EntityType, &f.EntityID, &f.Actor} {
-		if len(*v) > 200 {
-			*v = (*v)[:200]
-		}
-	}
-
+	f, fieldErr, errs := readAuditFilter(c, loc)
+	f.PageRequest = pageRequest(c)
 	view := audit.ListView{
 		Filtered: f.ActionPrefix != "" || f.EntityType != "" || f.EntityID != "" || f.Actor != "" || c.QueryParam("from") != "" || c.QueryParam("to") != "",
 		Errors:   errs,
@@ -97,7 +64,49 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 		})
 	}
 	view.Pager = pager(c, page)
+	view.Exports = auditExportLinks(c.QueryParams())
 	return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
+}
+
+// readAuditFilter reads the audit trail's filters from the query string;
+// dates are days in loc, and "to" includes its whole day.
+func readAuditFilter(c echo.Context, loc *time.Location) (dealgate.AuditFilter, map[string]string, []components.FieldError) {
+	f := dealgate.AuditFilter{
+		ActionPrefix: strings.TrimSpace(c.QueryParam("action")),
+		EntityType:   strings.TrimSpace(c.QueryParam("entity_type")),
+		EntityID:     strings.TrimSpace(c.QueryParam("entity_id")),
+		Actor:        strings.TrimSpace(c.QueryParam("actor")),
+	}
+	var errs []components.FieldError
+	fieldErr := map[string]string{}
+	parseDay := func(name string) time.Time {
+		v := strings.TrimSpace(c.QueryParam(name))
+		if v == "" {
+			return time.Time{}
+		}
+		d, err := time.ParseInLocation("2006-01-02", v, loc)
+		if err != nil {
+			fieldErr[name] = "Enter a date like 2027-03-12"
+			errs = append(errs, components.FieldError{Field: name, Message: fieldErr[name]})
+			return time.Time{}
+		}
+		return d
+	}
+	f.From = parseDay("from")
+	if to := parseDay("to"); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1) // "to" includes the whole day
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		fieldErr["to"] = "The end date must be on or after the start date"
+		errs = append(errs, components.FieldError{Field: "to", Message: fieldErr["to"]})
+	}
+	for _, v := range []*string{&f.ActionPrefix, &f.EntityType, &f.EntityID, &f.Actor} {
+		if len(*v) > 200 {
+			*v = (*v)[:200]
+		}
+	}
+
+	return f, fieldErr, errs
 }
 
 // summariseChange lists the top-level fields an event changed, briefly.

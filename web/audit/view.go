@@ -20,4 +20,20 @@ type ListView struct {
 	Pager   components.Pager
 	// Filtered says whether any filter is set, to word the empty state.
 	Filtered bool
+	// Exports link to the filtered view's downloads, one per format.
+	Exports []ExportLink
+}
+
+// ExportLink is one download of the filtered view.
+type ExportLink struct{ Label, Href, Note string }
+
+// ChainView is the chain verification page: the form that runs it, and the
+// result of a run when there is one.
+type ChainView struct {
+	CSRFToken string
+	Ran       bool
+	OK        bool
+	RanAt     string // in the viewer's zone
+	Result    []components.SummaryRow
+	Problem   string
 }
