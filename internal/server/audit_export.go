@@ -2,12 +2,15 @@ package server
 
 import (
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,6 +24,7 @@ import (
 func (s *Server) registerAuditExportRoutes() {
 	s.get("/audit/export", need(dealgate.ActAuditView), s.handleAuditExport)
 	s.get("/audit/chain", need(dealgate.ActAuditView), s.handleAuditChain)
+	s.get("/audit/:id", need(dealgate.ActAuditView), s.handleAuditEvent)
 	s.post("/audit/chain", need(dealgate.ActAuditView), s.handleAuditChainVerify)
 }
 
@@ -178,4 +182,78 @@ func (s *Server) handleAuditChainVerify(c echo.Context) error {
 		v.Problem = fmt.Sprintf("Event %d does not verify: %s.", rep.BrokenAt, rep.Reason)
 	}
 	return s.render(c, http.StatusOK, audit.Chain(p, v))
+}
+
+// handleAuditEvent shows one event with its whole before and after.
+func (s *Server) handleAuditEvent(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	user := currentUser(c)
+	e, err := s.audit.Event(c.Request().Context(), user, id)
+	if err != nil {
+		return err
+	}
+	loc := user.Location()
+	record := entityLabel(e.EntityType, e.EntityID)
+	if href := entityHref(e.EntityType, e.EntityID); href != "" {
+		record += " (" + href + ")"
+	}
+	facts := []components.SummaryRow{
+		{Key: "When", Value: formatMoment(e.OccurredAt, loc)},
+		{Key: "Who", Value: e.ActorLabel},
+		{Key: "What happened", Value: dealgate.ActionName(e.Action) + " (" + e.Action + ")"},
+		{Key: "Record", Value: record, ActionHref: entityHref(e.EntityType, e.EntityID), ActionLabel: "Open"},
+		{Key: "From address", Value: e.ClientIP},
+		{Key: "Request reference", Value: e.RequestID},
+	}
+	v := audit.EventView{ID: e.ID, Title: dealgate.ActionName(e.Action), Facts: facts, Changes: eventChanges(e.Before, e.After)}
+	return s.render(c, http.StatusOK, audit.Event(s.page(c, "Audit event "+strconv.FormatInt(e.ID, 10)), v))
+}
+
+// eventChanges lays an event's before and after side by side, field by
+// field, with nested values shown in full.
+func eventChanges(before, after any) []audit.Change {
+	b, a := asMap(before), asMap(after)
+	if b == nil && a == nil {
+		return nil
+	}
+	keys := map[string]bool{}
+	for k := range b {
+		keys[k] = true
+	}
+	for k := range a {
+		keys[k] = true
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	show := func(m map[string]any, k string) (string, bool) {
+		if m == nil {
+			return "—", false
+		}
+		v, ok := m[k]
+		if !ok {
+			return "—", false
+		}
+		if v == nil {
+			return "none", true
+		}
+		if s, isString := v.(string); isString {
+			return s, true
+		}
+		out, _ := json.MarshalIndent(v, "", "  ")
+		return string(out), true
+	}
+	var out []audit.Change
+	for _, k := range names {
+		bv, inB := show(b, k)
+		av, inA := show(a, k)
+		out = append(out, audit.Change{Field: strings.ReplaceAll(k, "_", " "), Before: bv, After: av,
+			Changed: (inB || b == nil) && (inA || a == nil) && bv != av})
+	}
+	return out
 }
