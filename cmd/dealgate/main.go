@@ -292,16 +292,19 @@ func cmdMigrate(ctx context.Context, args []string, env Env) error {
 }
 
 func cmdSeed(ctx context.Context, args []string, env Env) error {
-	fs := newFlags(env, "seed", "seed demo | seed scale [--parties N] [--agreements N] [--clauses N] [--categories N]",
+	fs := newFlags(env, "seed", "seed demo | seed scale [--parties N] [--agreements N] [--clauses N] [--categories N] [--audit-events N]",
 		"seed demo loads the demo data set. Idempotent: steps already loaded are skipped, so running it\n"+
 			"twice changes nothing.\n"+
 			"seed scale adds a large generated register (COPY, then ANALYZE) for load tests and\n"+
 			"benchmarks: by default 5,000 parties, 20,000 agreements, 100,000 clauses and a\n"+
-			"2,000-category taxonomy version. It adds to what is there each time it runs.\n"+
+			"2,000-category taxonomy version, and 2,000,000 audit events (--audit-events 0 skips them).\n"+
+			"It adds to what is there each time it runs.\n"+
 			"Both are refused when DEALGATE_ENV=production.")
 	scale := len(args) > 0 && args[0] == "scale"
 	opts := demo.DefaultScale
+	auditEvents := demo.DefaultAuditEvents
 	if scale {
+		fs.IntVar(&auditEvents, "audit-events", auditEvents, "audit events to add to the trail")
 		// Flags follow the subcommand: seed scale --parties 100.
 		fs.IntVar(&opts.Parties, "parties", opts.Parties, "parties to add")
 		fs.IntVar(&opts.Agreements, "agreements", opts.Agreements, "agreements to add")
@@ -347,6 +350,13 @@ func cmdSeed(ctx context.Context, args []string, env Env) error {
 		}
 		fmt.Fprintf(env.Stdout, "scale data: %d parties, %d agreements, %d clauses, %d categories (taxonomy version %d) in %s\n",
 			res.Parties, res.Agreements, res.Clauses, res.Categories, res.TaxonomyVersion, res.Elapsed.Round(1e6)) // to the millisecond
+		if auditEvents > 0 {
+			took, err := demo.LoadAuditScale(ctx, db, auditEvents)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "scale data: %d audit events in %s\n", auditEvents, took.Round(1e6))
+		}
 		return nil
 	}
 	res, err := demo.Load(ctx, db, cfg.Production())
