@@ -184,4 +184,3 @@ func BenchmarkAuditBrowserDeepPage(b *testing.B) {
 	}
 	peakRSS(b)
 }
-
