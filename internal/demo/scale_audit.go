@@ -13,7 +13,7 @@ const DefaultAuditEvents = 2000000
 
 // auditScaleBatch is how many events one transaction adds; each is sealed
 // into the chain by the database when its transaction commits.
-const auditScaleBatch = 50000
+const auditScaleBatch = 1000
 
 // LoadAuditScale appends n generated audit events to the trail, spread over
 // the past two years: sign-ins, deal, agreement, clause and party changes by
