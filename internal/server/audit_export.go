@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -96,6 +97,9 @@ func (s *Server) handleAuditExport(c echo.Context) error {
 		h.Set("Cache-Control", "no-store")
 		h.Set("X-Dealgate-Chain-Head", strconv.FormatInt(m.HeadSeq, 10)+" "+hex.EncodeToString(m.HeadHash))
 	}
+	// A long export may outlast the server's write timeout, which is meant
+	// for pages: give this response up to an hour.
+	_ = http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(time.Hour))
 	ctx := c.Request().Context()
 	if format.Streams() {
 		_, err := s.exports.Export(ctx, user, req, func(m export.Meta) (io.Writer, error) {
