@@ -74,8 +74,10 @@ Commands:
   migrate status      show the schema version
   seed demo           load the demo data set (idempotent; refused in production)
   audit verify        check the audit trail's hash chain (and signed checkpoints); exit 1 at the first broken link
+  audit verify --export FILE  re-check a CSV or JSON Lines audit export offline (edited, deleted or reordered lines fail)
   audit checkpoint    sign the chain's head with the Ed25519 key outside the database
   audit keygen        make the Ed25519 key pair that signs checkpoints
+  export audit        write the audit events of a period as CSV, XLSX, JSON Lines or a PDF report, with integrity data
   user create         create an account with a password (bootstrap the first admin)
   keys generate       print a new key for DEALGATE_SECRET_KEY
   keys rotate         seal every stored secret under the current key, in one transaction
@@ -106,6 +108,8 @@ func runEnv(ctx context.Context, args []string, env Env) error {
 		return cmdSeed(ctx, rest, env)
 	case "audit":
 		return cmdAudit(ctx, rest, env)
+	case "export":
+		return cmdExport(ctx, rest, env)
 	case "user":
 		return cmdUser(ctx, rest, env)
 	case "keys":
@@ -288,16 +292,19 @@ func cmdMigrate(ctx context.Context, args []string, env Env) error {
 }
 
 func cmdSeed(ctx context.Context, args []string, env Env) error {
-	fs := newFlags(env, "seed", "seed demo | seed scale [--parties N] [--agreements N] [--clauses N] [--categories N]",
+	fs := newFlags(env, "seed", "seed demo | seed scale [--parties N] [--agreements N] [--clauses N] [--categories N] [--audit-events N]",
 		"seed demo loads the demo data set. Idempotent: steps already loaded are skipped, so running it\n"+
 			"twice changes nothing.\n"+
 			"seed scale adds a large generated register (COPY, then ANALYZE) for load tests and\n"+
 			"benchmarks: by default 5,000 parties, 20,000 agreements, 100,000 clauses and a\n"+
-			"2,000-category taxonomy version. It adds to what is there each time it runs.\n"+
+			"2,000-category taxonomy version, and 2,000,000 audit events (--audit-events 0 skips them).\n"+
+			"It adds to what is there each time it runs.\n"+
 			"Both are refused when DEALGATE_ENV=production.")
 	scale := len(args) > 0 && args[0] == "scale"
 	opts := demo.DefaultScale
+	auditEvents := demo.DefaultAuditEvents
 	if scale {
+		fs.IntVar(&auditEvents, "audit-events", auditEvents, "audit events to add to the trail")
 		// Flags follow the subcommand: seed scale --parties 100.
 		fs.IntVar(&opts.Parties, "parties", opts.Parties, "parties to add")
 		fs.IntVar(&opts.Agreements, "agreements", opts.Agreements, "agreements to add")
@@ -343,6 +350,13 @@ func cmdSeed(ctx context.Context, args []string, env Env) error {
 		}
 		fmt.Fprintf(env.Stdout, "scale data: %d parties, %d agreements, %d clauses, %d categories (taxonomy version %d) in %s\n",
 			res.Parties, res.Agreements, res.Clauses, res.Categories, res.TaxonomyVersion, res.Elapsed.Round(1e6)) // to the millisecond
+		if auditEvents > 0 {
+			took, err := demo.LoadAuditScale(ctx, db, auditEvents)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "scale data: %d audit events in %s\n", auditEvents, took.Round(1e6))
+		}
 		return nil
 	}
 	res, err := demo.Load(ctx, db, cfg.Production())

@@ -37,7 +37,7 @@ func TestUnknownCommandAndHelp(t *testing.T) {
 	if ee, ok := err.(exitError); !ok || ee.code != 2 {
 		t.Fatalf("unknown command: %v", err)
 	}
-	for _, cmd := range []string{"serve", "migrate", "seed", "audit"} {
+	for _, cmd := range []string{"serve", "migrate", "seed", "audit", "export"} {
 		out, _, _ := cli(t, nil, cmd, "--help")
 		if !strings.Contains(out, "Usage: dealgate "+cmd) {
 			t.Errorf("%s --help printed %q", cmd, out)

@@ -51,6 +51,10 @@ type Config struct {
 	// MaterialValuePercent is how far a deal's estimated value may move
 	// before a new version is material (see config_deals.go).
 	MaterialValuePercent int // DEALGATE_MATERIAL_VALUE_PERCENT
+	// Audit exports run at most ExportConcurrency at once per instance, on
+	// a pool of their own of ExportDBConns connections (config_exports.go).
+	ExportConcurrency int   // DEALGATE_EXPORT_CONCURRENCY
+	ExportDBConns     int32 // DEALGATE_EXPORT_DB_CONNS
 }
 
 // Var documents one environment variable.
@@ -84,6 +88,8 @@ var Vars = []Var{
 	{"DEALGATE_AUDIT_CHECKPOINT_DIR", "", "directory serve writes a signed audit checkpoint to on a schedule (needs the signing key)"},
 	{"DEALGATE_AUDIT_CHECKPOINT_INTERVAL", "1h", "how often serve writes a checkpoint (1m to 720h)"},
 	{"DEALGATE_MATERIAL_VALUE_PERCENT", "10", "a new deal version whose estimated value moves by more than this per cent is material (1-1000)"},
+	{"DEALGATE_EXPORT_CONCURRENCY", "2", "audit exports running at once in one instance; one more is asked to try again shortly (1-50)"},
+	{"DEALGATE_EXPORT_DB_CONNS", "2", "connections of the audit exports' own pool, apart from DEALGATE_DB_MAX_CONNS (1-50)"},
 }
 
 // Load reads the configuration through getenv and validates it.
@@ -110,6 +116,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.readTimeouts(get, bad)
 	c.readSecrets(get, bad)
 	loadDealSettings(get, bad, c)
+	loadExportSettings(get, bad, c)
 	defRoles := ""
 	if c.Env == "production" {
 		defRoles = "admin,chair"

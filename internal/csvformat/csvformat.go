@@ -299,10 +299,28 @@ func ParseYesNo(s string) (bool, bool) {
 	return false, false
 }
 
-// EscapeCell defuses spreadsheet formulas: a cell starting with = + - @ (or
-// a tab or carriage return) gets a leading apostrophe, which import removes.
+// FormulaLeads are the first characters that make a spreadsheet (Excel,
+// LibreOffice, Google Sheets) run a cell as a formula or a DDE command: = + -
+// @, tab, carriage return and line feed, and the full-width forms of = + - @
+// that Excel accepts in East Asian locales.
+const FormulaLeads = "=+-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20"
+
+// formulaLike reports whether s, after any leading apostrophes, starts with
+// a formula lead.
+func formulaLike(s string) bool {
+	s = strings.TrimLeft(s, "'")
+	for _, r := range s {
+		return strings.ContainsRune(FormulaLeads, r)
+	}
+	return false
+}
+
+// EscapeCell defuses spreadsheet formulas: a cell starting with a formula
+// lead gets a leading apostrophe, which import removes. So that the escape
+// can always be undone, a cell that starts with apostrophes followed by a
+// formula lead gets one more.
 func EscapeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if formulaLike(s) {
 		return "'" + s
 	}
 	return s
@@ -310,7 +328,7 @@ func EscapeCell(s string) string {
 
 // UnescapeCell undoes EscapeCell.
 func UnescapeCell(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if strings.HasPrefix(s, "'") && formulaLike(s[1:]) {
 		return s[1:]
 	}
 	return s

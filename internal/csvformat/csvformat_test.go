@@ -3,28 +3,23 @@ package csvformat_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/dealgate/dealgate/internal/csvformat"
 )
 
 func TestEscapeCellRoundTrip(t *testing.T) {
 	t.Parallel()
-	for _, s := range []string{"=1+1", "+44 20", "-5", "@sum", "\tx", "plain", "'quoted", ""} {
+	for _, s := range []string{"=1+1", "+44 20", "-5", "@sum", "\tx", "\rx", "\nx", "\uFF1D1+1", "\uFF0B1", "\uFF0D1", "\uFF20sum",
+		"plain", "'quoted", "'=1+1", "''=1", "'", "''", "", "é", "\uFF21"} {
 		esc := csvformat.EscapeCell(s)
-		if strings.ContainsRune("=+-@\t", rune(first(s))) && !strings.HasPrefix(esc, "'") {
+		if r, _ := utf8.DecodeRuneInString(s); strings.ContainsRune("=+-@\t\r\n\uFF1D\uFF0B\uFF0D\uFF20", r) && !strings.HasPrefix(esc, "'") {
 			t.Errorf("%q not defused: %q", s, esc)
 		}
 		if got := csvformat.UnescapeCell(esc); got != s {
 			t.Errorf("%q → %q → %q", s, esc, got)
 		}
 	}
-}
-
-func first(s string) byte {
-	if s == "" {
-		return 0
-	}
-	return s[0]
 }
 
 func TestReadReportsEveryProblemWithItsLine(t *testing.T) {

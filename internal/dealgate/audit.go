@@ -77,5 +77,11 @@ type AuditFilter struct {
 	EntityID     string
 	Actor        string // the actor label (an email or "system"), any case
 	From, To     time.Time
+	Deal         string // a deal's ID: the deal and its parts (audit_browse.go)
+	Agreement    string // an agreement's ID: the agreement and its parts
+	Text         string // free text: actor, record ID, request ID or a value in a snapshot
+	// Keyset paging, newest first: events older than Before, or newer than
+	// After (at most one is set); PerPage of PageRequest is the page size.
+	Before, After int64
 	PageRequest
 }

@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/dealgate/dealgate/internal/auditchain"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
 )
@@ -67,48 +66,18 @@ func marshalSnapshot(v any) ([]byte, error) {
 	}
 }
 
-// pgEpoch is PostgreSQL's timestamp origin; timestamptz_send counts
-// microseconds from it.
-var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// auditPayload mirrors the SQL function audit_payload byte for byte. It
-// reports false when the seal's event is missing.
-func auditPayload(r sqlc.ListAuditChainAfterRow) ([]byte, bool) {
+// auditChainEvent converts a seal's row for auditchain.Payload. It reports
+// false when the seal's event is missing.
+func auditChainEvent(r sqlc.ListAuditChainAfterRow) (auditchain.Event, bool) {
 	if r.FoundID == nil || r.OccurredAt == nil || r.ActorLabel == nil || r.Action == nil ||
 		r.EntityType == nil || r.EntityID == nil || r.RequestID == nil || r.ClientIP == nil {
-		return nil, false
+		return auditchain.Event{}, false
 	}
-	var buf bytes.Buffer
-	field := func(b []byte, null bool) {
-		if null {
-			buf.Write([]byte{0xff, 0xff, 0xff, 0xff})
-			return
-		}
-		buf.Write(binary.BigEndian.AppendUint32(nil, uint32(len(b))))
-		buf.Write(b)
-	}
-	int8 := func(v int64) { field(binary.BigEndian.AppendUint64(nil, uint64(v)), false) }
-	text := func(s string) { field([]byte(s), false) }
-	// jsonb_send prefixes the canonical text with format version 1.
-	jsonb := func(b []byte) { field(append([]byte{1}, b...), b == nil) }
-
-	int8(r.Seq)
-	int8(*r.FoundID)
-	int8(r.OccurredAt.Sub(pgEpoch).Microseconds())
-	if r.ActorID == nil {
-		field(nil, true)
-	} else {
-		int8(*r.ActorID)
-	}
-	text(*r.ActorLabel)
-	text(*r.Action)
-	text(*r.EntityType)
-	text(*r.EntityID)
-	jsonb(r.Before)
-	jsonb(r.After)
-	text(*r.RequestID)
-	text(*r.ClientIP)
-	return buf.Bytes(), true
+	return auditchain.Event{
+		Seq: r.Seq, ID: *r.FoundID, OccurredAt: *r.OccurredAt, ActorID: r.ActorID, ActorLabel: *r.ActorLabel,
+		Action: *r.Action, EntityType: *r.EntityType, EntityID: *r.EntityID, Before: r.Before, After: r.After,
+		RequestID: *r.RequestID, ClientIP: *r.ClientIP,
+	}, true
 }
 
 // VerifyAuditChain walks the whole chain in order, recomputing every hash in
@@ -142,10 +111,7 @@ func (db *DB) verifyAuditChain(ctx context.Context, keep map[int64][]byte) (deal
 			return rep, translate(fmt.Errorf("read audit chain: %w", err))
 		}
 		for _, r := range rows {
-			payload, found := auditPayload(r)
-			h := sha256.New()
-			h.Write(prev)
-			h.Write(payload)
+			ev, found := auditChainEvent(r)
 			switch {
 			case r.Seq != lastSeq+1:
 				return broken(rep, lastSeq+1, fmt.Sprintf("event %d is missing (the next one found is %d): events were removed or reordered", lastSeq+1, r.Seq)), nil
@@ -153,7 +119,7 @@ func (db *DB) verifyAuditChain(ctx context.Context, keep map[int64][]byte) (deal
 				return broken(rep, r.Seq, "its link to the previous event does not match: the chain was cut or reordered here"), nil
 			case !found:
 				return broken(rep, r.Seq, fmt.Sprintf("its event (id %d) has been deleted", r.EventID)), nil
-			case !bytes.Equal(r.Hash, h.Sum(nil)):
+			case !bytes.Equal(r.Hash, auditchain.Link(prev, ev)):
 				return broken(rep, r.Seq, "its contents do not match its hash: the event was edited"), nil
 			}
 			prev, lastSeq = r.Hash, r.Seq

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -19,14 +20,110 @@ type Audit struct{ DB *DB }
 // NewAudit returns the audit read service on db.
 func NewAudit(db *DB) *Audit { return &Audit{DB: db} }
 
-// List returns a page of the audit trail, newest first.
+// List returns a keyset page of the audit trail, newest first: no OFFSET,
+// so a page deep in millions of events costs what the first one does, and a
+// count capped at dealgate.AuditCountCap.
 // Errors: EUNAUTHORIZED, EFORBIDDEN (not an admin or auditor), EINTERNAL.
-func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.AuditFilter) (dealgate.Page[dealgate.AuditEvent], error) {
+func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.AuditFilter) (dealgate.AuditPage, error) {
 	f.PageRequest = f.PageRequest.Normalize()
-	page := dealgate.Page[dealgate.AuditEvent]{Page: f.Page, PerPage: f.PerPage}
+	page := dealgate.AuditPage{Before: f.Before, After: f.After, PerPage: f.PerPage}
 	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
 		return page, err
 	}
+	cond, args := auditWhere(f)
+	if err := s.DB.Pool.QueryRow(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM audit_event %s LIMIT %d) t",
+		cond, dealgate.AuditCountCap+1), args...).Scan(&page.Count); err != nil {
+		return page, translate(fmt.Errorf("count audit events: %w", err))
+	}
+	if page.Count > dealgate.AuditCountCap {
+		page.Count, page.CountCapped = dealgate.AuditCountCap, true
+	}
+	order := "DESC"
+	switch {
+	case f.After > 0:
+		args = append(args, f.After)
+		cond = andWhere(cond, fmt.Sprintf("id > $%d", len(args)))
+		order = "ASC"
+	case f.Before > 0:
+		args = append(args, f.Before)
+		cond = andWhere(cond, fmt.Sprintf("id < $%d", len(args)))
+	}
+	args = append(args, f.PerPage+1)
+	rows, err := s.DB.Pool.Query(ctx, fmt.Sprintf(`
+		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
+		FROM audit_event %s ORDER BY id %s LIMIT $%d`, cond, order, len(args)), args...)
+	if err != nil {
+		return page, translate(fmt.Errorf("list audit events: %w", err))
+	}
+	page.Items, err = pgx.CollectRows(rows, scanAuditEvent)
+	if err != nil {
+		return page, translate(fmt.Errorf("list audit events: %w", err))
+	}
+	more := len(page.Items) > f.PerPage
+	if more {
+		page.Items = page.Items[:f.PerPage]
+	}
+	if f.After > 0 {
+		slices.Reverse(page.Items)
+		page.HasNewer, page.HasOlder = more, true
+	} else {
+		page.HasOlder, page.HasNewer = more, f.Before > 0
+	}
+	if n := len(page.Items); n > 0 {
+		page.NewestID, page.OldestID = page.Items[0].ID, page.Items[n-1].ID
+	}
+	return page, nil
+}
+
+// Event returns one audit event.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINTERNAL.
+func (s *Audit) Event(ctx context.Context, actor *dealgate.User, id int64) (dealgate.AuditEvent, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
+		return dealgate.AuditEvent{}, err
+	}
+	rows, err := s.DB.Pool.Query(ctx, `
+		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
+		FROM audit_event WHERE id = $1`, id)
+	if err != nil {
+		return dealgate.AuditEvent{}, translate(err)
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, scanAuditEvent)
+	return e, translate(err)
+}
+
+// Actions lists the distinct actions in the trail, for the browser's
+// picker. It skips through the action index (a loose index scan), so it
+// reads one index entry per action, not every event.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, EINTERNAL.
+func (s *Audit) Actions(ctx context.Context, actor *dealgate.User) ([]string, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
+		return nil, err
+	}
+	rows, err := s.DB.Pool.Query(ctx, `
+		WITH RECURSIVE a(action) AS (
+			(SELECT action FROM audit_event ORDER BY action LIMIT 1)
+			UNION ALL
+			SELECT (SELECT e.action FROM audit_event e WHERE e.action > a.action ORDER BY e.action LIMIT 1)
+			FROM a WHERE a.action IS NOT NULL
+		)
+		SELECT action FROM a WHERE action IS NOT NULL`)
+	if err != nil {
+		return nil, translate(fmt.Errorf("list audit actions: %w", err))
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	return out, translate(err)
+}
+
+func andWhere(cond, more string) string {
+	if cond == "" {
+		return "WHERE " + more
+	}
+	return cond + " AND " + more
+}
+
+// auditWhere is the WHERE clause (with its arguments) of the filters of
+// f, shared by the list and the exports.
+func auditWhere(f dealgate.AuditFilter) (string, []any) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) {
@@ -51,25 +148,22 @@ func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.Audit
 	if !f.To.IsZero() {
 		add("occurred_at < $%d", f.To)
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = "WHERE " + strings.Join(where, " AND ")
+	// The same expressions as the indexes of migration 000014.
+	if f.Deal != "" {
+		add("(CASE WHEN entity_type = 'deal' THEN entity_id ELSE coalesce(after->>'deal_id', before->>'deal_id') END) = $%d", f.Deal)
 	}
-	if err := s.DB.Pool.QueryRow(ctx, "SELECT count(*) FROM audit_event "+cond, args...).Scan(&page.Total); err != nil {
-		return page, translate(fmt.Errorf("count audit events: %w", err))
+	if f.Agreement != "" {
+		add("(CASE WHEN entity_type = 'agreement' THEN entity_id ELSE coalesce(after->>'agreement_id', before->>'agreement_id') END) = $%d", f.Agreement)
 	}
-	args = append(args, f.PerPage, f.Offset())
-	rows, err := s.DB.Pool.Query(ctx, fmt.Sprintf(`
-		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
-		FROM audit_event %s ORDER BY id DESC LIMIT $%d OFFSET $%d`, cond, len(args)-1, len(args)), args...)
-	if err != nil {
-		return page, translate(fmt.Errorf("list audit events: %w", err))
+	if f.Text != "" {
+		args = append(args, f.Text, "%"+escapeLike(f.Text)+"%")
+		where = append(where, fmt.Sprintf("(entity_id = $%[1]d OR request_id = $%[1]d OR actor_label ILIKE $%[2]d OR before::text ILIKE $%[2]d OR after::text ILIKE $%[2]d)",
+			len(args)-1, len(args)))
 	}
-	page.Items, err = pgx.CollectRows(rows, scanAuditEvent)
-	if err != nil {
-		return page, translate(fmt.Errorf("list audit events: %w", err))
+	if len(where) == 0 {
+		return "", nil
 	}
-	return page, nil
+	return "WHERE " + strings.Join(where, " AND "), args
 }
 
 // History returns the newest events (at most limit) about any of refs,

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,17 +18,164 @@ import (
 
 func (s *Server) registerAuditRoutes() {
 	s.get("/audit", need(dealgate.ActAuditView), s.handleAuditIndex)
+	s.registerAuditExportRoutes()
 }
 
 func (s *Server) handleAuditIndex(c echo.Context) error {
 	user := currentUser(c)
 	loc := user.Location()
+	f, fieldErr, errs := readAuditFilter(c, loc)
+	f.PageRequest = pageRequest(c)
+	f.Before, _ = strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	f.After, _ = strconv.ParseInt(c.QueryParam("after"), 10, 64)
+	if f.Before > 0 {
+		f.After = 0
+	}
+	ctx := c.Request().Context()
+	actions, err := s.audit.Actions(ctx, user)
+	if err != nil {
+		return err
+	}
+	view := audit.ListView{
+		Filtered: f.ActionPrefix != "" || f.EntityType != "" || f.EntityID != "" || f.Actor != "" || f.Deal != "" ||
+			f.Agreement != "" || f.Text != "" || c.QueryParam("from") != "" || c.QueryParam("to") != "",
+		Errors: errs,
+		Filters: []components.Field{
+			{ID: "q", Name: "q", Label: "Search", Hint: "A name, email, record ID, request reference or any value in a change", Value: f.Text, MaxLength: 200},
+			{ID: "action", Name: "action", Label: "What happened", Type: "select", Options: actionOptions(actions, f.ActionPrefix)},
+			{ID: "actor", Name: "actor", Label: "Who (email)", Value: f.Actor, Type: "email", MaxLength: 200},
+			{ID: "from", Name: "from", Label: "From", Hint: "In your time zone, " + loc.String(), Type: "date", Value: c.QueryParam("from"), Error: fieldErr["from"]},
+			{ID: "to", Name: "to", Label: "To", Type: "date", Value: c.QueryParam("to"), Error: fieldErr["to"]},
+			{ID: "deal", Name: "deal", Label: "Deal number", Hint: "The deal and its attachments and shares", Value: f.Deal, MaxLength: 20, Inputmode: "numeric"},
+			{ID: "agreement", Name: "agreement", Label: "Agreement number", Hint: "The agreement and its clauses and documents", Value: f.Agreement, MaxLength: 20, Inputmode: "numeric"},
+			{ID: "entity_type", Name: "entity_type", Label: "Record type", Hint: "For example user, party or clause", Value: f.EntityType, MaxLength: 200},
+			{ID: "entity_id", Name: "entity_id", Label: "Record number", Value: f.EntityID, MaxLength: 200},
+		},
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+		return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
+	}
+	page, err := s.audit.List(ctx, user, f)
+	if err != nil {
+		return err
+	}
+	for _, e := range page.Items {
+		view.Rows = append(view.Rows, audit.Row{
+			ID:         e.ID,
+			Href:       "/audit/" + strconv.FormatInt(e.ID, 10),
+			When:       formatMoment(e.OccurredAt, loc),
+			Who:        e.ActorLabel,
+			Action:     dealgate.ActionName(e.Action),
+			ActionCode: e.Action,
+			Entity:     entityLabel(e.EntityType, e.EntityID),
+			EntityHref: entityHref(e.EntityType, e.EntityID),
+			Where:      e.ClientIP,
+			Ref:        e.RequestID,
+			Change:     summariseChange(e.Before, e.After),
+		})
+	}
+	view.Pager = keysetPager(c, page)
+	view.Exports = auditExportLinks(c.QueryParams())
+	return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
+}
+
+// keysetPager links to the newer and older pages of a keyset page.
+func keysetPager(c echo.Context, p dealgate.AuditPage) components.Pager {
+	q := cloneValues(c.QueryParams())
+	link := func(key string, id int64) string {
+		q.Del("before")
+		q.Del("after")
+		q.Del("page")
+		q.Set(key, strconv.FormatInt(id, 10))
+		return "/audit?" + q.Encode()
+	}
+	var pg components.Pager
+	count := strconv.Itoa(p.Count)
+	if p.CountCapped {
+		count = "More than " + count
+	}
+	pg.Summary = count + " events match"
+	if p.Count == 1 {
+		pg.Summary = "1 event matches"
+	}
+	if p.HasNewer && len(p.Items) > 0 {
+		pg.Prev = link("after", p.NewestID)
+	}
+	if p.HasOlder && len(p.Items) > 0 {
+		pg.Next = link("before", p.OldestID)
+	}
+	return pg
+}
+
+// actionOptions are the picker's choices: every kind of record ("All deal
+// events") and every action in the trail, by plain name.
+func actionOptions(actions []string, selected string) []components.Option {
+	opts := []components.Option{{Value: "", Label: "Anything", Selected: selected == ""}}
+	seen := map[string]bool{}
+	var groups []string
+	for _, a := range actions {
+		if i := strings.IndexByte(a, '.'); i > 0 && !seen[a[:i+1]] {
+			seen[a[:i+1]] = true
+			groups = append(groups, a[:i+1])
+		}
+	}
+	known := selected == ""
+	for _, g := range groups {
+		opts = append(opts, components.Option{Value: g, Label: dealgate.ActionGroupName(g), Selected: selected == g})
+		known = known || selected == g
+	}
+	byName := append([]string(nil), actions...)
+	sort.Slice(byName, func(i, j int) bool { return dealgate.ActionName(byName[i]) < dealgate.ActionName(byName[j]) })
+	for _, a := range byName {
+		opts = append(opts, components.Option{Value: a, Label: dealgate.ActionName(a), Selected: selected == a})
+		known = known || selected == a
+	}
+	if !known {
+		// A link may name an action the trail does not hold (yet).
+		opts = append(opts, components.Option{Value: selected, Label: dealgate.ActionName(selected), Selected: true})
+	}
+	return opts
+}
+
+// entityLabel names a record plainly, e.g. "Deal 12".
+func entityLabel(typ, id string) string {
+	if id == "" {
+		return dealgate.ActionName(typ)
+	}
+	return dealgate.ActionName(typ) + " " + id
+}
+
+// entityHref links to the record an event is about, when it has a page.
+func entityHref(typ, id string) string {
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		return ""
+	}
+	switch typ {
+	case "deal":
+		return "/deals/" + id
+	case "agreement":
+		return "/agreements/" + id
+	case "party":
+		return "/parties/" + id
+	case "user":
+		return "/users/" + id
+	}
+	return ""
+}
+
+// readAuditFilter reads the audit trail's filters from the query string;
+// dates are days in loc, and "to" includes its whole day.
+func readAuditFilter(c echo.Context, loc *time.Location) (dealgate.AuditFilter, map[string]string, []components.FieldError) {
 	f := dealgate.AuditFilter{
 		ActionPrefix: strings.TrimSpace(c.QueryParam("action")),
 		EntityType:   strings.TrimSpace(c.QueryParam("entity_type")),
 		EntityID:     strings.TrimSpace(c.QueryParam("entity_id")),
 		Actor:        strings.TrimSpace(c.QueryParam("actor")),
-		PageRequest:  pageRequest(c),
+		Deal:         strings.TrimSpace(c.QueryParam("deal")),
+		Agreement:    strings.TrimSpace(c.QueryParam("agreement")),
+		Text:         strings.TrimSpace(c.QueryParam("q")),
 	}
 	var errs []components.FieldError
 	fieldErr := map[string]string{}
@@ -52,52 +200,21 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 		fieldErr["to"] = "The end date must be on or after the start date"
 		errs = append(errs, components.FieldError{Field: "to", Message: fieldErr["to"]})
 	}
-	for _, v := range []*string{&f.ActionPrefix, &f.EntityType, &f.EntityID, &f.Actor} {
+	for name, v := range map[string]*string{"deal": &f.Deal, "agreement": &f.Agreement} {
+		if *v != "" {
+			if n, err := strconv.ParseInt(*v, 10, 64); err != nil || n < 1 {
+				fieldErr[name] = "Enter the number shown on the record's page, for example 12"
+				errs = append(errs, components.FieldError{Field: name, Message: fieldErr[name]})
+			}
+		}
+	}
+	for _, v := range []*string{&f.ActionPrefix, &f.EntityType, &f.EntityID, &f.Actor, &f.Text} {
 		if len(*v) > 200 {
 			*v = (*v)[:200]
 		}
 	}
 
-	view := audit.ListView{
-		Filtered: f.ActionPrefix != "" || f.EntityType != "" || f.EntityID != "" || f.Actor != "" || c.QueryParam("from") != "" || c.QueryParam("to") != "",
-		Errors:   errs,
-		Filters: []components.Field{
-			{ID: "action", Name: "action", Label: "Action starts with", Hint: "For example user. or auth.sign_in", Value: f.ActionPrefix, MaxLength: 200},
-			{ID: "actor", Name: "actor", Label: "Who (email)", Value: f.Actor, Type: "email", MaxLength: 200},
-			{ID: "entity_type", Name: "entity_type", Label: "Record type", Hint: "For example user or agreement", Value: f.EntityType, MaxLength: 200},
-			{ID: "entity_id", Name: "entity_id", Label: "Record ID", Value: f.EntityID, MaxLength: 200},
-			{ID: "from", Name: "from", Label: "From", Type: "date", Value: c.QueryParam("from"), Error: fieldErr["from"]},
-			{ID: "to", Name: "to", Label: "To", Type: "date", Value: c.QueryParam("to"), Error: fieldErr["to"]},
-		},
-	}
-	status := http.StatusOK
-	if len(errs) > 0 {
-		status = http.StatusUnprocessableEntity
-		// Show nothing rather than a misleading unfiltered list, but still
-		// authorise: the page itself is protected.
-		if err := dealgate.Authorize(user, dealgate.ActAuditView); err != nil {
-			return err
-		}
-		return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
-	}
-	page, err := s.audit.List(c.Request().Context(), user, f)
-	if err != nil {
-		return err
-	}
-	for _, e := range page.Items {
-		view.Rows = append(view.Rows, audit.Row{
-			ID:     e.ID,
-			When:   formatMoment(e.OccurredAt, loc),
-			Who:    e.ActorLabel,
-			Action: e.Action,
-			Entity: e.EntityType + " " + e.EntityID,
-			Where:  e.ClientIP,
-			Ref:    e.RequestID,
-			Change: summariseChange(e.Before, e.After),
-		})
-	}
-	view.Pager = pager(c, page)
-	return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
+	return f, fieldErr, errs
 }
 
 // summariseChange lists the top-level fields an event changed, briefly.
@@ -129,6 +246,9 @@ func summariseChange(before, after any) string {
 			}
 		case a == nil:
 			parts = append(parts, fmt.Sprintf("%s was %s", k, bv))
+		case !hasKey(a, k) || !hasKey(b, k):
+			// A snapshot that leaves a field out says nothing about it:
+			// it is not a deletion.
 		case bv != av:
 			parts = append(parts, fmt.Sprintf("%s: %s → %s", k, bv, av))
 		}
@@ -145,7 +265,7 @@ func timeline(events []dealgate.AuditEvent, loc *time.Location) []components.Tim
 	out := make([]components.TimelineEvent, 0, len(events))
 	for _, e := range events {
 		out = append(out, components.TimelineEvent{
-			Who: e.ActorLabel, What: actionText(e.Action), When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
+			Who: e.ActorLabel, What: dealgate.ActionName(e.Action), When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
 			Detail: summariseChange(e.Before, e.After),
 		})
 	}
@@ -154,15 +274,6 @@ func timeline(events []dealgate.AuditEvent, loc *time.Location) []components.Tim
 
 // createdKeys are the fields that identify a newly created record.
 var createdKeys = map[string]bool{"name": true, "title": true, "email": true, "roles": true, "kind": true, "status": true, "section": true, "filename": true, "key": true}
-
-// actionText turns "user.password_reset_issued" into "User password reset issued".
-func actionText(action string) string {
-	s := strings.NewReplacer(".", " ", "_", " ").Replace(action)
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
 
 func asMap(v any) map[string]any {
 	raw, ok := v.(json.RawMessage)
@@ -186,4 +297,9 @@ func brief(v any) string {
 		s = s[:57] + "…"
 	}
 	return s
+}
+
+func hasKey(m map[string]any, k string) bool {
+	_, ok := m[k]
+	return ok
 }

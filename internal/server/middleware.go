@@ -41,7 +41,7 @@ func (s *Server) registerMiddleware() {
 		s.secureHeaders,
 		s.bodyLimit,
 		s.readInput,
-		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}),
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: servedWithLength}),
 		s.loadSession(),
 		s.slideSession,
 		s.csrf(),

@@ -35,6 +35,7 @@ type Server struct {
 	users    *postgres.Users
 	register *postgres.Register
 	audit    *postgres.Audit
+	exports  *postgres.AuditExports
 	health   *postgres.Health
 	deals    *postgres.Deals
 	reviews  *postgres.Reviews
@@ -59,6 +60,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.register = postgres.NewRegister(db)
 	s.register.MaxDocumentBytes = cfg.MaxDocumentBytes
 	s.audit = postgres.NewAudit(db)
+	s.exports = postgres.NewAuditExports(db, postgres.ExportOptions{Conns: cfg.ExportDBConns, Concurrent: cfg.ExportConcurrency})
 	s.health = postgres.NewHealth(db)
 	s.deals = postgres.NewDeals(db, s.register)
 	s.deals.MaterialValuePercent = cfg.MaterialValuePercent

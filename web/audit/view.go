@@ -7,8 +7,11 @@ import "github.com/dealgate/dealgate/web/components"
 // viewer's zone.
 type Row struct {
 	ID                 int64
+	Href               string // the event's own page
 	When, Who, Action  string
+	ActionCode         string // the action's internal name, for reference
 	Entity, Where, Ref string
+	EntityHref         string // the record's page, when it has one
 	Change             string // a short before → after summary
 }
 
@@ -20,4 +23,35 @@ type ListView struct {
 	Pager   components.Pager
 	// Filtered says whether any filter is set, to word the empty state.
 	Filtered bool
+	// Exports link to the filtered view's downloads, one per format.
+	Exports []ExportLink
+}
+
+// ExportLink is one download of the filtered view.
+type ExportLink struct{ Label, Href, Note string }
+
+// ChainView is the chain verification page: the form that runs it, and the
+// result of a run when there is one.
+type ChainView struct {
+	CSRFToken string
+	Ran       bool
+	OK        bool
+	RanAt     string // in the viewer's zone
+	Result    []components.SummaryRow
+	Problem   string
+}
+
+// EventView is one audit event's page.
+type EventView struct {
+	ID      int64
+	Title   string // the action's plain name
+	Facts   []components.SummaryRow
+	Changes []Change
+}
+
+// Change is one field of an event's before and after. Before or After is
+// "—" when that side does not mention the field, "none" when it was empty.
+type Change struct {
+	Field, Before, After string
+	Changed              bool
 }
