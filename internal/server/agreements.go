@@ -80,6 +80,12 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 	errs, summary := formErrors(verr, "q", "party_name", "status", "kind", "binding", "expiring", "category")
 	view.Errors = summary
 	agreementFilterFields(c, &view, f, tax, errs)
+	if len(summary) == 0 {
+		view.Active = activeFilters(c, &view, f, tax)
+		if f.PartyID > 0 && !f.PartyFamily {
+			view.FamilyHref = withQuery(c, "family", "yes", "page", "")
+		}
+	}
 	if len(summary) > 0 {
 		return s.render(c, http.StatusUnprocessableEntity, agreements.List(s.page(c, "Agreements"), view))
 	}
@@ -139,7 +145,6 @@ func (s *Server) agreementFilter(c echo.Context, tax *dealgate.Taxonomy, view *a
 			if party, err := s.register.Party(ctx, actor, id); err == nil {
 				f.PartyID = id
 				view.PartyFilter = party.Name
-				view.PartyFilterClear = withQuery(c, "party", "", "page", "")
 			}
 		}
 		if f.PartyID == 0 {
@@ -157,7 +162,54 @@ func (s *Server) agreementFilter(c echo.Context, tax *dealgate.Taxonomy, view *a
 			return f, nil, err
 		}
 	}
+	f.PartyFamily = f.PartyID > 0 && q.Get("family") == "yes"
 	return f.Normalize(), v.Err(), nil
+}
+
+// activeFilters are the list's filters in force, each with a link that
+// drops it (and the page number), in the order the panel shows them.
+func activeFilters(c echo.Context, view *agreements.ListView, f dealgate.AgreementFilter, tax *dealgate.Taxonomy) []agreements.FilterTag {
+	q := c.QueryParams()
+	var tags []agreements.FilterTag
+	add := func(label string, params ...string) {
+		kv := []string{"page", ""}
+		for _, p := range params {
+			kv = append(kv, p, "")
+		}
+		tags = append(tags, agreements.FilterTag{Label: label, RemoveHref: withQuery(c, kv...)})
+	}
+	if v := strings.TrimSpace(q.Get("q")); v != "" {
+		add("Words: "+v, "q")
+	}
+	if view.PartyFilter != "" {
+		add("Party: "+view.PartyFilter, "party", "family")
+	}
+	if v := strings.TrimSpace(q.Get("party_name")); v != "" && view.PartyFilter == "" {
+		add("Party: "+v, "party_name", "family")
+	}
+	if f.PartyFamily {
+		add("With its corporate family", "family")
+	}
+	if f.Status != "" {
+		add("Status: "+f.Status.Label(), "status")
+	}
+	if f.Kind != "" {
+		add("Kind: "+f.Kind.Label(), "kind")
+	}
+	if f.Binding != nil {
+		add("Binding: "+map[bool]string{true: "Binding", false: "Non-binding"}[*f.Binding], "binding")
+	}
+	if f.ExpiringWithinDays > 0 {
+		add(fmt.Sprintf("Expiring within %d days", f.ExpiringWithinDays), "expiring")
+	}
+	if f.CategoryID > 0 {
+		label := q.Get("category")
+		if cat, ok := taxCategory(tax, f.CategoryID); ok {
+			label = tax.PathString(cat.ID)
+		}
+		add("Category: "+label, "category")
+	}
+	return tags
 }
 
 // agreementFilterFields fills in the list's filter fields and sortable
@@ -166,7 +218,7 @@ func agreementFilterFields(c echo.Context, view *agreements.ListView, f dealgate
 	q := c.QueryParams()
 	view.Searching = f.Query != ""
 	view.Filtered = q.Get("q") != "" || q.Get("status") != "" || q.Get("kind") != "" || q.Get("binding") != "" ||
-		q.Get("expiring") != "" || q.Get("category") != "" || q.Get("party") != "" || q.Get("party_name") != ""
+		q.Get("expiring") != "" || q.Get("category") != "" || q.Get("party") != "" || q.Get("party_name") != "" || q.Get("family") != ""
 	opts := func(any string, values, labels []string, selected string) []components.Option {
 		out := []components.Option{{Value: "", Label: any}}
 		for i, val := range values {
@@ -235,7 +287,11 @@ func (s *Server) agreementRow(c echo.Context, a dealgate.AgreementListItem) agre
 	row := agreements.Row{
 		Href: agreementPath(a.ID), Title: title, Party: a.Party.Name, PartyHref: "/parties/" + strconv.FormatInt(a.Party.ID, 10),
 		Kind: a.Kind.Label(), Status: a.Status.Label(), StatusKind: statusKind(a.Status), Binding: bindingText(a.Binding),
-		Expires: s.dayText(c, a.ExpiresOn), Value: moneyText(a.Value), ClauseCount: a.ClauseCount,
+		Value: moneyText(a.Value), ClauseCount: a.ClauseCount,
+	}
+	if a.ExpiresOn != nil {
+		row.Expires = formatShortDate(*a.ExpiresOn)
+		row.ExpiresIn = relativeDay(*a.ExpiresOn, s.register.Now(), currentUser(c).Location())
 	}
 	if a.Snippet.HasMatch() {
 		row.Snippet = a.Snippet
@@ -464,4 +520,12 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// taxCategory is tax.Category, or nothing without a taxonomy.
+func taxCategory(tax *dealgate.Taxonomy, id int64) (dealgate.Category, bool) {
+	if tax == nil {
+		return dealgate.Category{}, false
+	}
+	return tax.Category(id)
 }
