@@ -60,7 +60,7 @@ func (b *Browser) screen(t *testing.T, name string, width int64) {
 		return
 	}
 	b.Do(t, chromedp.EmulateViewport(width, 800))
-	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(90))
+	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatal(err)
 	}

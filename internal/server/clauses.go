@@ -65,7 +65,7 @@ func (s *Server) handleClauseNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := dealgate.ClauseForm{Kind: string(dealgate.ClauseExclusivity), Beneficiary: a.Party.Name, Scope: string(dealgate.RestrictKind), Worldwide: true}
+	f := dealgate.ClauseForm{Beneficiary: a.Party.Name}
 	return s.renderClauseForm(c, http.StatusOK, a, "Add a clause", agreementPath(a.ID)+"/clauses", f, 0, nil)
 }
 

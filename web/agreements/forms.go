@@ -55,32 +55,9 @@ func AgreementFields(f dealgate.AgreementForm, errs map[string]string) []templ.C
 // each field's message from errs. Categories come from tax (nil: none
 // published yet); the beneficiary's hint names the agreement's party.
 func ClauseFields(f dealgate.ClauseForm, errs map[string]string, tax *dealgate.Taxonomy, party string) []templ.Component {
-	catOpts := func(selected []string) []components.Option {
-		var out []components.Option
-		if tax == nil {
-			return out
-		}
-		for _, cat := range tax.Categories {
-			id := strconv.FormatInt(cat.ID, 10)
-			sel := slices.Contains(selected, id)
-			if cat.Retired && !sel {
-				continue // retired categories stay only where already chosen
-			}
-			label := strings.Repeat("— ", cat.Depth) + cat.Name
-			if cat.Retired {
-				label += " (retired)"
-			}
-			out = append(out, components.Option{Value: id, Label: label, Selected: sel})
-		}
-		return out
-	}
 	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
 	for _, k := range dealgate.AllClauseKinds {
 		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label(), Selected: string(k) == f.Kind})
-	}
-	var scopes []components.Option
-	for _, sc := range dealgate.AllRestrictionScopes {
-		scopes = append(scopes, components.Option{Value: string(sc), Label: sc.Label(), Selected: string(sc) == f.Scope})
 	}
 	partyKinds := []components.Option{{Value: "", Label: "Choose a kind of party"}}
 	for _, k := range dealgate.AllPartyKinds {
@@ -90,21 +67,100 @@ func ClauseFields(f dealgate.ClauseForm, errs map[string]string, tax *dealgate.T
 	for _, r := range dealgate.Regions {
 		regions = append(regions, components.Option{Value: r.Code, Label: r.Name, Selected: slices.Contains(f.Regions, r.Code)})
 	}
+	restrictedParties := components.TextArea(components.Field{ID: "restricted_parties", Name: "restricted_parties", Label: "Named parties restricted", Hint: "One party name per line. A parent company covers its affiliates.", Value: f.RestrictedParties, Error: errs["restricted_parties"], Rows: 3})
+	restrictedKind := components.SelectField(components.Field{ID: "restricted_kind", Name: "restricted_kind", Label: "Kind of party restricted", Hint: "For example any cloud provider", Value: f.RestrictedKind, Error: errs["restricted_kind"], Options: partyKinds})
+	var scopes []Reveal
+	for _, sc := range dealgate.AllRestrictionScopes {
+		r := Reveal{Value: string(sc), Label: sc.Label(), Selected: string(sc) == f.Scope}
+		switch sc {
+		case dealgate.RestrictNamed:
+			r.Fields = []templ.Component{restrictedParties}
+		case dealgate.RestrictKind:
+			r.Fields = []templ.Component{restrictedKind}
+		}
+		scopes = append(scopes, r)
+	}
+	// Exceptions apply to a kind of party or to anyone: one field, shown
+	// (with JavaScript) for either.
+	exceptions := components.TextArea(components.Field{ID: "exception_parties", Name: "exception_parties", Label: "Exceptions (optional)", Hint: "One party name per line: parties the restriction does not apply to", Value: f.ExceptionParties, Error: errs["exception_parties"], Rows: 2})
+	territory := []Reveal{
+		{Value: "true", Label: "Worldwide", Selected: f.Worldwide},
+		{Value: "false", Label: "Only in some regions", Selected: !f.Worldwide && (len(f.Regions) > 0 || errs[components.GroupID("regions")] != ""),
+			Fields: []templ.Component{components.CheckboxGroup("Regions", "regions", "Where the clause applies", errs[components.GroupID("regions")], regions)}},
+	}
+	excludedOpen := len(f.Excluded) > 0 || errs[components.GroupID("excluded_category_ids")] != ""
+	datesOpen := f.ValidFrom != "" || f.ValidUntil != "" || f.NoticeDays != "" || errs["valid_from"] != "" || errs["valid_until"] != "" || errs["notice_days"] != ""
 	return []templ.Component{
 		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind of clause", Value: f.Kind, Error: errs["kind"], Options: kinds}),
 		components.TextField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, by name or alias, e.g. " + party, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}),
-		components.CheckboxGroup("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], catOpts(f.Categories)),
-		components.CheckboxGroup("Categories explicitly excluded", "excluded_category_ids", "Optional: parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], catOpts(f.Excluded)),
-		components.RadioGroup("Whom the clause restricts", "restriction_scope", "", errs[components.GroupID("restriction_scope")], scopes),
-		components.SelectField(components.Field{ID: "restricted_kind", Name: "restricted_kind", Label: "Kind of party restricted", Hint: "When the clause restricts a class, e.g. any cloud provider", Value: f.RestrictedKind, Error: errs["restricted_kind"], Options: partyKinds}),
-		components.TextArea(components.Field{ID: "restricted_parties", Name: "restricted_parties", Label: "Named parties restricted", Hint: "One party name per line, when the clause names them. A parent company covers its affiliates.", Value: f.RestrictedParties, Error: errs["restricted_parties"], Rows: 3}),
-		components.TextArea(components.Field{ID: "exception_parties", Name: "exception_parties", Label: "Exceptions", Hint: "One party name per line: parties the restriction does not apply to", Value: f.ExceptionParties, Error: errs["exception_parties"], Rows: 2}),
-		components.CheckboxField(components.Field{ID: "worldwide", Name: "worldwide", Label: "Applies worldwide", Value: components.BoolValue(f.Worldwide), Error: errs["worldwide"]}),
-		components.CheckboxGroup("Regions", "regions", "When not worldwide: where the clause applies", errs[components.GroupID("regions")], regions),
-		components.TextField(components.Field{ID: "valid_from", Name: "valid_from", Label: "Applies from", Hint: "Leave empty to follow the agreement's dates", Type: "date", Value: f.ValidFrom, Error: errs["valid_from"]}),
-		components.TextField(components.Field{ID: "valid_until", Name: "valid_until", Label: "Applies until", Type: "date", Value: f.ValidUntil, Error: errs["valid_until"]}),
-		components.TextField(components.Field{ID: "notice_days", Name: "notice_days", Label: "Notice period (days)", Type: "number", Inputmode: "numeric", Value: f.NoticeDays, Error: errs["notice_days"]}),
+		CategoryTree("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], categoryTree(tax, f.Categories)),
+		Collapsible("Exclude parts of a covered category (optional)", excludedOpen, []templ.Component{
+			CategoryTree("Categories explicitly excluded", "excluded_category_ids", "Parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], categoryTree(tax, f.Excluded)),
+		}),
+		RevealGroup("Whom the clause restricts", "restriction_scope", "", errs[components.GroupID("restriction_scope")], scopes),
+		RevealOf("restriction_scope", []string{string(dealgate.RestrictKind), string(dealgate.RestrictAny)}, exceptions),
+		RevealGroup("Where the clause applies", "worldwide", "", errs["worldwide"], territory),
+		Collapsible("Dates and notice (optional)", datesOpen, []templ.Component{
+			components.TextField(components.Field{ID: "valid_from", Name: "valid_from", Label: "Applies from", Hint: "Leave empty to follow the agreement's dates", Type: "date", Value: f.ValidFrom, Error: errs["valid_from"]}),
+			components.TextField(components.Field{ID: "valid_until", Name: "valid_until", Label: "Applies until", Type: "date", Value: f.ValidUntil, Error: errs["valid_until"]}),
+			components.TextField(components.Field{ID: "notice_days", Name: "notice_days", Label: "Notice period (days)", Type: "number", Inputmode: "numeric", Value: f.NoticeDays, Error: errs["notice_days"]}),
+		}),
 		components.TextField(components.Field{ID: "section", Name: "section", Label: "Section reference", Hint: "e.g. 4.2", Value: f.Section, Error: errs["section"], MaxLength: 50}),
-		components.TextArea(components.Field{ID: "text", Name: "text", Label: "Clause text", Hint: "As written in the agreement; it is searchable", Value: f.Text, Error: errs["text"], Rows: 8}),
+		components.TextArea(components.Field{ID: "text", Name: "text", Label: "Clause text", Hint: "As written in the agreement; it is searchable", Value: f.Text, Error: errs["text"], Rows: 6}),
 	}
+}
+
+// revealItemID numbers a group's inputs as components do: the first has
+// the group's id, so an error summary link lands on it.
+func revealItemID(groupID string, i int) string {
+	if i == 0 {
+		return groupID
+	}
+	return groupID + "-" + strconv.Itoa(i+1)
+}
+
+func groupDescribedBy(id, hint, err string) string {
+	var ids []string
+	if hint != "" {
+		ids = append(ids, components.HintID(id))
+	}
+	if err != "" {
+		ids = append(ids, components.ErrorID(id))
+	}
+	return strings.Join(ids, " ")
+}
+
+// categoryTree nests the taxonomy's categories for the clause form. Retired
+// categories stay only where chosen.
+func categoryTree(tax *dealgate.Taxonomy, selected []string) []CatNode {
+	if tax == nil {
+		return nil
+	}
+	children := map[int64][]dealgate.Category{}
+	var roots []dealgate.Category
+	for _, cat := range tax.Categories {
+		if cat.ParentID == nil {
+			roots = append(roots, cat)
+		} else {
+			children[*cat.ParentID] = append(children[*cat.ParentID], cat)
+		}
+	}
+	var build func(cats []dealgate.Category) ([]CatNode, bool)
+	build = func(cats []dealgate.Category) ([]CatNode, bool) {
+		var out []CatNode
+		any := false
+		for _, cat := range cats {
+			id := strconv.FormatInt(cat.ID, 10)
+			sel := slices.Contains(selected, id)
+			kids, kidSel := build(children[cat.ID])
+			if cat.Retired && !sel && !kidSel {
+				continue
+			}
+			out = append(out, CatNode{ID: id, Name: cat.Name, Retired: cat.Retired, Checked: sel, Open: kidSel, Children: kids})
+			any = any || sel || kidSel
+		}
+		return out, any
+	}
+	nodes, _ := build(roots)
+	return nodes
 }
