@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/dealgate/dealgate/internal/demo"
@@ -119,3 +120,124 @@ func TestRegisterListsFitAndStack(t *testing.T) {
 
 // longDays matches a distance in days that words should have said in months or years.
 var longDays = regexp.MustCompile(`\b\d{3,} days\b`)
+
+// visible says whether the element with id is rendered.
+func (b *Browser) visible(t *testing.T, id string) bool {
+	t.Helper()
+	return b.Eval(t, fmt.Sprintf(`(function(){var e=document.getElementById(%q); return e && e.offsetParent !== null ? "yes" : "no"})()`, id)) == "yes"
+}
+
+// TestClauseFormRevealsFieldsByChoice checks the clause form's conditional
+// reveal: with JavaScript the fields of a scope show only once it is
+// chosen, and an exclusivity clause is saved; without JavaScript every
+// field is in the page and the form still saves.
+func TestClauseFormRevealsFieldsByChoice(t *testing.T) {
+	t.Parallel()
+	app, b := demoApp(t)
+	b.Do(t, chromedp.Navigate(app.URL+"/agreements"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="agreement-row"] a`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="agreement-row"] a`)), chromedp.WaitVisible(chromedp.CSS("h1")))
+	agreement := b.Eval(t, `location.pathname`)
+	b.Do(t, chromedp.Navigate(app.URL+agreement+"/clauses/new"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="form"]`)))
+	if n := b.Count(t, `input[name="restriction_scope"]:checked, input[name="worldwide"]:checked`); n != 0 {
+		t.Errorf("%d answers pre-selected", n)
+	}
+	if v := b.Eval(t, `document.getElementById('kind').value`); v != "" {
+		t.Errorf("kind pre-selected: %q", v)
+	}
+	for _, id := range []string{"restricted_parties", "restricted_kind", "exception_parties", "regions"} {
+		if b.visible(t, id) {
+			t.Errorf("%s shown before any choice", id)
+		}
+	}
+	// Any party of a kind: its kind and the exceptions show, named parties do not.
+	b.Do(t, chromedp.Click(chromedp.CSS(`input[name="restriction_scope"][value="kind"]`)))
+	if !b.visible(t, "restricted_kind") || !b.visible(t, "exception_parties") || b.visible(t, "restricted_parties") {
+		t.Error("choosing 'any party of a kind' did not reveal its fields only")
+	}
+	if got := b.Eval(t, `document.querySelector('input[name="restriction_scope"][value="kind"]').getAttribute('aria-expanded')`); got != "true" {
+		t.Errorf("aria-expanded %q", got)
+	}
+	b.Do(t, chromedp.Click(chromedp.CSS(`input[name="restriction_scope"][value="named"]`)))
+	if b.visible(t, "restricted_kind") || b.visible(t, "exception_parties") || !b.visible(t, "restricted_parties") {
+		t.Error("choosing 'named parties' did not swap the revealed fields")
+	}
+	b.Do(t, chromedp.Click(chromedp.CSS(`input[name="worldwide"][value="false"]`)))
+	if !b.visible(t, "regions") {
+		t.Error("'only in some regions' did not reveal the regions")
+	}
+	// The category filter opens the group that holds a match.
+	b.Do(t, chromedp.SendKeys(chromedp.ID("category_ids-filter"), "compute"))
+	if got := b.Eval(t, `Array.from(document.querySelectorAll('#category_ids-tree > ul > [data-tree-item]:not([hidden]) > .checkboxes__item label')).map(l => l.textContent.trim()).join('|')`); got != "Compute" {
+		t.Errorf("filtering the categories for 'compute' left %q", got)
+	}
+	b.Eval(t, `(function(){var f=document.getElementById('category_ids-filter'); f.value=''; f.dispatchEvent(new Event('input')); return ''})()`)
+
+	// Fill in the common exclusivity clause and save it.
+	b.Do(t,
+		chromedp.SetValue(chromedp.ID("kind"), "exclusivity"),
+		chromedp.Click(chromedp.CSS(`#category_ids`)),
+		chromedp.Click(chromedp.CSS(`input[name="restriction_scope"][value="kind"]`)),
+		chromedp.SetValue(chromedp.ID("restricted_kind"), "cloud_provider"),
+		chromedp.Click(chromedp.CSS(`input[name="worldwide"][value="true"]`)),
+		chromedp.SendKeys(chromedp.ID("text"), "No other cloud provider may list these products."),
+	)
+	if b.visible(t, "regions") {
+		t.Error("regions still shown with worldwide chosen")
+	}
+	h := b.evalFloat(t, `document.documentElement.scrollHeight`)
+	t.Logf("clause form filled in for an exclusivity clause, at 1280×800: %.0f px", h)
+	b.submit(t)
+	b.waitFor(t, `[data-testid="notification-banner"], [data-testid="error-summary"]`)
+	if n := b.Count(t, `[data-testid="error-summary"]`); n != 0 {
+		t.Fatalf("clause not saved: %s", b.Eval(t, `document.querySelector('[data-testid="error-summary"]').innerText`))
+	}
+
+	// Without JavaScript: every field is in the page and shown.
+	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t, chromedp.Navigate(app.URL+agreement+"/clauses/new"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="form"]`)))
+	for _, id := range []string{"restricted_parties", "restricted_kind", "exception_parties", "regions"} {
+		if !b.visible(t, id) {
+			t.Errorf("without JavaScript %s is hidden", id)
+		}
+	}
+	if p := b.Problems(); len(p) > 0 {
+		t.Errorf("browser problems: %v", p)
+	}
+}
+
+// TestAgreementFiltersShowAsRemovableTags checks that every filter in
+// force shows as a tag that removes it, that "include the corporate
+// family" widens a party filter, and that "clear all" drops them all.
+func TestAgreementFiltersShowAsRemovableTags(t *testing.T) {
+	t.Parallel()
+	app, b := demoApp(t)
+	b.Do(t, chromedp.Navigate(app.URL+"/agreements"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="agreement-row"]`)))
+	party := b.Eval(t, `Array.from(document.querySelectorAll('[data-testid="agreement-row"] td[data-label="Party"] a')).find(a => a.textContent.trim() === 'Azurine Cloud').getAttribute('href').split('/').pop()`)
+	b.Do(t, chromedp.Navigate(app.URL+"/agreements?party="+party+"&status=active"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="active-filters"]`)))
+	tags := b.Eval(t, `Array.from(document.querySelectorAll('[data-testid="filter-tag"]')).map(a => a.innerText.replace('×','').replace('Remove filter','').trim()).join('|')`)
+	if tags != "Party: Azurine Cloud|Status: Active" {
+		t.Errorf("tags %q", tags)
+	}
+	rows := b.Count(t, `[data-testid="agreement-row"]`)
+	// The family adds the parent's agreements (Azurine Corporation's memorandum).
+	b.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="include-family"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="active-filters"]`)))
+	if got := b.Count(t, `[data-testid="agreement-row"]`); got <= rows {
+		t.Errorf("with the corporate family %d rows, without %d", got, rows)
+	}
+	if !strings.Contains(b.Eval(t, `document.querySelector('[data-testid="active-filters"]').innerText`), "corporate family") {
+		t.Error("no tag for the corporate family")
+	}
+	// Removing the status tag keeps the party.
+	b.Do(t, chromedp.Navigate(app.URL+"/agreements?party="+party+"&status=active"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="filter-tag"]`)))
+	href := b.Eval(t, `Array.from(document.querySelectorAll('[data-testid="filter-tag"]')).find(a => a.innerText.indexOf('Status') !== -1).getAttribute('href')`)
+	b.Do(t, chromedp.Navigate(app.URL+href), chromedp.WaitVisible(chromedp.CSS(`[data-testid="active-filters"]`)))
+	if got := b.Eval(t, `location.search`); got != "?party="+party {
+		t.Errorf("after removing the status tag: %q", got)
+	}
+	b.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="clear-filters"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="agreements-table"]`)))
+	if n := b.Count(t, `[data-testid="filter-tag"]`); n != 0 || b.Eval(t, `location.search`) != "" {
+		t.Errorf("after clear all: %d tags, query %q", n, b.Eval(t, `location.search`))
+	}
+}
