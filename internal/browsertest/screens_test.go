@@ -191,6 +191,11 @@ func TestClauseFormRevealsFieldsByChoice(t *testing.T) {
 	if n := b.Count(t, `[data-testid="error-summary"]`); n != 0 {
 		t.Fatalf("clause not saved: %s", b.Eval(t, `document.querySelector('[data-testid="error-summary"]').innerText`))
 	}
+	// The agreement page links its party, and each clause its beneficiary and categories.
+	if b.Count(t, `[data-testid="summary-list"] a[href^="/parties/"]`) == 0 || b.Count(t, `[data-testid="clause-links"] a[href^="/taxonomy/categories/"]`) == 0 ||
+		b.Count(t, `[data-testid="clause-links"] a[href^="/parties/"]`) == 0 {
+		t.Error("agreement page: party, beneficiary or categories are not links")
+	}
 
 	// Without JavaScript: every field is in the page and shown.
 	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {

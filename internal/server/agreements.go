@@ -392,7 +392,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 		UploadHref: agreementPath(a.ID) + "/documents", UploadErr: uploadErr, OnceToken: newOnceToken(),
 		MaxUpload: sizeText(s.maxUpload()),
 		Details: []components.SummaryRow{
-			{Key: "Party", Value: a.Party.Name},
+			{Key: "Party", Value: a.Party.Name, ValueHref: "/parties/" + strconv.FormatInt(a.Party.ID, 10)},
 			{Key: "Kind", Value: a.Kind.Label()},
 			{Key: "Signed", Value: s.dayText(c, a.SignedOn)},
 			{Key: "Effective from", Value: s.dayText(c, a.EffectiveOn)},
@@ -432,7 +432,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 	if err != nil {
 		return err
 	}
-	v.History = timeline(events, loc)
+	v.History = registerTimeline(events, loc)
 	return s.render(c, status, agreements.Show(s.page(c, a.Title), v))
 }
 
@@ -441,7 +441,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 func clauseCard(cl dealgate.Clause, today time.Time) agreements.ClauseCard {
 	id := strconv.FormatInt(cl.ID, 10)
 	window := "In force"
-	from, until := dealgate.FormatDate(cl.From()), dealgate.FormatDate(cl.Until())
+	from, until := dayInWords(cl.From()), dayInWords(cl.Until())
 	switch {
 	case from != "" && until != "":
 		window = "Applies from " + from + " until " + until
@@ -453,7 +453,20 @@ func clauseCard(cl dealgate.Clause, today time.Time) agreements.ClauseCard {
 	if cl.NoticeDays != nil && *cl.NoticeDays > 0 {
 		window += fmt.Sprintf("; %d days' notice", *cl.NoticeDays)
 	}
+	cats := func(refs []dealgate.CategoryRef) []agreements.Link {
+		var out []agreements.Link
+		for _, r := range refs {
+			label := r.Name
+			if r.Retired {
+				label += " (retired)"
+			}
+			out = append(out, agreements.Link{Label: label, Href: "/taxonomy/categories/" + strconv.FormatInt(r.ID, 10)})
+		}
+		return out
+	}
 	return agreements.ClauseCard{
+		Beneficiary: agreements.Link{Label: cl.Beneficiary.Name, Href: "/parties/" + strconv.FormatInt(cl.Beneficiary.ID, 10)},
+		Categories:  cats(cl.Categories), Excluded: cats(cl.ExcludedCategories),
 		ID: cl.ID, Anchor: "clause-" + id, Kind: cl.Kind.Label(), Sentence: cl.Sentence(), Section: cl.Section, Text: cl.Text,
 		Window: window, Retired: cl.RetiredAt != nil, InForce: cl.InForce(today),
 		EditHref: "/clauses/" + id + "/edit", RetireHref: "/clauses/" + id + "/retire", RestoreHref: "/clauses/" + id + "/restore",
@@ -528,4 +541,12 @@ func taxCategory(tax *dealgate.Taxonomy, id int64) (dealgate.Category, bool) {
 		return dealgate.Category{}, false
 	}
 	return tax.Category(id)
+}
+
+// dayInWords is an optional calendar day as "20 December 2026", or "".
+func dayInWords(d *time.Time) string {
+	if d == nil {
+		return ""
+	}
+	return d.Format("2 January 2006")
 }

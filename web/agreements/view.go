@@ -61,6 +61,10 @@ type ClauseCard struct {
 	Section     string
 	Text        string
 	Window      string
+	// Beneficiary and the categories link to their pages.
+	Beneficiary Link
+	Categories  []Link
+	Excluded    []Link
 	Retired     bool
 	InForce     bool
 	EditHref    string
@@ -94,4 +98,9 @@ type ShowView struct {
 	UploadErr  string
 	OnceToken  string // the upload form's one-time token
 	MaxUpload  string
+}
+
+// Link is a named record and its page.
+type Link struct {
+	Label, Href string
 }
