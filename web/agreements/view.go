@@ -54,13 +54,13 @@ type FilterTag struct {
 
 // ClauseCard is one clause on an agreement page.
 type ClauseCard struct {
-	ID          int64
-	Anchor      string
-	Kind        string
-	Sentence    string
-	Section     string
-	Text        string
-	Window      string
+	ID       int64
+	Anchor   string
+	Kind     string
+	Sentence string
+	Section  string
+	Text     string
+	Window   string
 	// Beneficiary and the categories link to their pages.
 	Beneficiary Link
 	Categories  []Link
