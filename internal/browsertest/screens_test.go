@@ -246,3 +246,47 @@ func TestAgreementFiltersShowAsRemovableTags(t *testing.T) {
 		t.Errorf("after clear all: %d tags, query %q", n, b.Eval(t, `location.search`))
 	}
 }
+
+// TestPartyTypeAheadAndAddPartyAndComeBack checks the agreement form's
+// party field: it offers parties by name or alias as you type, and a party
+// not yet in the register is added through "add this party", which comes
+// back to the form with everything typed kept.
+func TestPartyTypeAheadAndAddPartyAndComeBack(t *testing.T) {
+	t.Parallel()
+	app, b := demoApp(t)
+	b.Do(t, chromedp.Navigate(app.URL+"/agreements/new"), chromedp.WaitVisible(chromedp.ID("title")),
+		chromedp.SendKeys(chromedp.ID("party"), "Azur"))
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`document.querySelectorAll('#party-options option').length > 0`)); err != nil {
+		t.Fatalf("no suggestions: %v", err)
+	}
+	opts := b.Eval(t, `Array.from(document.querySelectorAll('#party-options option')).map(o => o.value).join('|')`)
+	if !strings.Contains(opts, "Azurine Cloud") {
+		t.Errorf("suggestions for 'Azur': %q", opts)
+	}
+
+	b.Do(t,
+		chromedp.SetValue(chromedp.ID("party"), "Zephyr Compute"),
+		chromedp.SendKeys(chromedp.ID("title"), "Zephyr burst capacity"),
+		chromedp.SetValue(chromedp.ID("kind"), "cloud_services"),
+		chromedp.SendKeys(chromedp.ID("summary"), "Burst GPU capacity."),
+	)
+	b.submit(t)
+	b.waitFor(t, `[data-testid="add-party"]`)
+	b.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="add-party"]`)), chromedp.WaitVisible(chromedp.ID("name")))
+	if name := b.Eval(t, `document.getElementById('name').value`); name != "Zephyr Compute" {
+		t.Errorf("party form name %q", name)
+	}
+	b.Do(t, chromedp.Click(chromedp.CSS(`input[name="kind"][value="cloud_provider"]`)))
+	b.submit(t)
+	b.waitFor(t, `#title`)
+	if got := b.Eval(t, `[document.getElementById('title').value, document.getElementById('party').value, document.getElementById('kind').value, document.getElementById('summary').value].join('|')`); got != "Zephyr burst capacity|Zephyr Compute|cloud_services|Burst GPU capacity." {
+		t.Fatalf("back on the agreement form: %q", got)
+	}
+	b.submit(t)
+	b.waitFor(t, `[data-testid="agreement-title"]`)
+	for _, p := range b.Problems() {
+		if !strings.Contains(p, "status of 422") { // the form refused the unknown party, as it should
+			t.Errorf("browser problem: %s", p)
+		}
+	}
+}

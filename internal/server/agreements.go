@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -336,14 +337,38 @@ func readAgreementForm(c echo.Context) dealgate.AgreementForm {
 
 func (s *Server) agreementFormView(c echo.Context, title, action, cancel string, f dealgate.AgreementForm, version int64, err error) pages.FormView {
 	errs, summary := formErrors(err, "title", "party", "kind", "binding", "status", "signed_on", "effective_on", "expires_on", "value", "currency", "summary", "notes")
-	fields := agreements.AgreementFields(f, errs)
+	addParty := ""
+	if errs["party"] != "" && strings.TrimSpace(f.Party) != "" && version == 0 && strings.Contains(errs["party"], "No party") {
+		addParty = "/parties/new?" + url.Values{"name": {strings.TrimSpace(f.Party)}, "return": {"/agreements/new?" + agreementFormQuery(f).Encode()}}.Encode()
+	}
+	fields := agreements.AgreementFields(f, errs, addParty)
 	fields = append(fields, formKey(version))
 	return pages.FormView{Caption: "Agreements", Title: title, Action: action, Submit: "Save agreement", Cancel: cancel,
 		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}
 }
 
+// agreementFormQuery is the typed agreement form as a query, for "add this
+// party" to bring it back.
+func agreementFormQuery(f dealgate.AgreementForm) url.Values {
+	q := url.Values{"title": {f.Title}, "party": {f.Party}, "kind": {f.Kind}, "status": {f.Status}, "signed_on": {f.SignedOn},
+		"effective_on": {f.EffectiveOn}, "expires_on": {f.ExpiresOn}, "value": {f.Value}, "currency": {f.Currency},
+		"summary": {f.Summary}, "notes": {f.Notes}, "binding": {strconv.FormatBool(f.Binding)}, "back": {"1"}}
+	for k, v := range q {
+		if v[0] == "" {
+			delete(q, k)
+		}
+	}
+	return q
+}
+
 func (s *Server) handleAgreementNew(c echo.Context) error {
 	f := dealgate.AgreementForm{Binding: true, Status: string(dealgate.StatusDraft), Currency: "USD", Party: c.QueryParam("party_name")}
+	if q := c.QueryParams(); q.Get("back") == "1" {
+		// Back from "add this party": the form as it was typed.
+		f = dealgate.AgreementForm{Title: q.Get("title"), Party: q.Get("party"), Kind: q.Get("kind"), Status: q.Get("status"),
+			SignedOn: q.Get("signed_on"), EffectiveOn: q.Get("effective_on"), ExpiresOn: q.Get("expires_on"), Value: q.Get("value"),
+			Currency: q.Get("currency"), Summary: q.Get("summary"), Notes: q.Get("notes"), Binding: q.Get("binding") == "true"}
+	}
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add an agreement"), s.agreementFormView(c, "Add an agreement", "/agreements", "/agreements", f, 0, nil)))
 }
 

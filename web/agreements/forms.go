@@ -16,7 +16,9 @@ import (
 
 // AgreementFields are the agreement form's fields, filled in with f as
 // typed and each field's message from errs.
-func AgreementFields(f dealgate.AgreementForm, errs map[string]string) []templ.Component {
+// addParty, when set, is the URL of "add this party", shown under the
+// party field.
+func AgreementFields(f dealgate.AgreementForm, errs map[string]string, addParty string) []templ.Component {
 	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
 	for _, k := range dealgate.AllAgreementKinds {
 		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label()})
@@ -37,7 +39,7 @@ func AgreementFields(f dealgate.AgreementForm, errs map[string]string) []templ.C
 	}
 	return []templ.Component{
 		components.TextField(components.Field{ID: "title", Name: "title", Label: "Title", Value: f.Title, Error: errs["title"], MaxLength: 300}),
-		components.TextField(components.Field{ID: "party", Name: "party", Label: "Party", Hint: "The company's name or one of its aliases, as in the party register", Value: f.Party, Error: errs["party"], MaxLength: 200}),
+		PartyField(components.Field{ID: "party", Name: "party", Label: "Party", Hint: "The company's name or one of its aliases, as in the party register", Value: f.Party, Error: errs["party"], MaxLength: 200}, addParty),
 		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind", Value: f.Kind, Error: errs["kind"], Options: kinds}),
 		components.CheckboxField(components.Field{ID: "binding", Name: "binding", Label: "Binding agreement", Hint: "Leave unticked for a non-binding memorandum or letter of intent", Value: components.BoolValue(f.Binding), Error: errs["binding"]}),
 		components.SelectField(components.Field{ID: "status", Name: "status", Label: "Status", Hint: "An active agreement becomes expired automatically after its expiry date", Value: f.Status, Error: errs["status"], Options: statuses}),
@@ -95,7 +97,7 @@ func ClauseFields(f dealgate.ClauseForm, errs map[string]string, tax *dealgate.T
 			components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind of clause", Value: f.Kind, Error: errs["kind"], Options: kinds}),
 			components.TextField(components.Field{ID: "section", Name: "section", Label: "Section reference", Hint: "e.g. 4.2", Value: f.Section, Error: errs["section"], MaxLength: 50}),
 		),
-		components.TextField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, by name or alias, e.g. " + party, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}),
+		PartyField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, by name or alias, e.g. " + party, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}, ""),
 		CategoryTree("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], categoryTree(tax, f.Categories)),
 		Collapsible("Exclude parts of a covered category (optional)", excludedOpen, []templ.Component{
 			CategoryTree("Categories explicitly excluded", "excluded_category_ids", "Parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], categoryTree(tax, f.Excluded)),
