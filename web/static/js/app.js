@@ -83,7 +83,6 @@
       var panel = document.getElementById(input.getAttribute('data-reveals'));
       if (panel) {
         panel.hidden = !input.checked;
-        input.setAttribute('aria-expanded', input.checked ? 'true' : 'false');
       }
     });
     (root || document).querySelectorAll('[data-reveal-name]').forEach(function (block) {
