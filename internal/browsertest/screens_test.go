@@ -297,3 +297,36 @@ func TestPartyTypeAheadAndAddPartyAndComeBack(t *testing.T) {
 		}
 	}
 }
+
+// TestImportChecksThenImportsWithOneUpload uploads a CSV once: the check
+// reports it clean and "Import these N rows" imports the held file.
+func TestImportChecksThenImportsWithOneUpload(t *testing.T) {
+	t.Parallel()
+	app, b := demoApp(t)
+	file := filepath.Join(t.TempDir(), "lumen.csv")
+	if err := os.WriteFile(file, []byte("agreement_ref,title,party,party_kind\n,,Tessellate Systems,reseller\n,,Orrery Retail,reseller\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t, chromedp.Navigate(app.URL+"/register/import"), chromedp.WaitVisible(chromedp.ID("file")),
+		chromedp.SetUploadFiles(chromedp.ID("file"), []string{file}),
+		chromedp.Click(chromedp.CSS(`[data-testid="import-form"] button[type="submit"]`)))
+	b.waitFor(t, `[data-testid="import-report"], [data-testid="error-summary"]`)
+	if b.Count(t, `[data-testid="import-checked-form"]`) == 0 {
+		t.Fatalf("no import offered: %.900s", b.Eval(t, `document.querySelector("[data-testid=error-summary]").innerText`))
+	}
+	if label := b.Eval(t, `document.querySelector('[data-testid="import-checked-form"] button').textContent`); label != "Import these 2 rows" {
+		t.Errorf("button %q", label)
+	}
+	b.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="import-checked-form"] button`)))
+	b.waitFor(t, `[data-testid="notification-banner"]`)
+	if msg := b.Eval(t, `document.querySelector('[data-testid="notification-banner"]').innerText`); !strings.Contains(msg, "Imported 2 parties") {
+		t.Errorf("after import: %q", msg)
+	}
+	b.Do(t, chromedp.Navigate(app.URL+"/parties?q=Tessellate"), chromedp.WaitVisible(chromedp.CSS("main")))
+	if !strings.Contains(b.Eval(t, `document.querySelector('main').innerText`), "Tessellate Systems") {
+		t.Error("Tessellate Systems not in the register after the import")
+	}
+	if p := b.Problems(); len(p) > 0 {
+		t.Errorf("browser problems: %v", p)
+	}
+}
