@@ -331,7 +331,7 @@ func readAgreementForm(c echo.Context) dealgate.AgreementForm {
 		Title: c.FormValue("title"), Party: c.FormValue("party"), Kind: c.FormValue("kind"), Status: c.FormValue("status"),
 		SignedOn: c.FormValue("signed_on"), EffectiveOn: c.FormValue("effective_on"), ExpiresOn: c.FormValue("expires_on"),
 		Value: c.FormValue("value"), Currency: c.FormValue("currency"), Summary: c.FormValue("summary"), Notes: c.FormValue("notes"),
-		Binding: checked(c, "binding"),
+		Binding: checked(c, "binding"), SaveDuplicate: checked(c, "save_duplicate"),
 	}
 }
 

@@ -37,7 +37,7 @@ func AgreementFields(f dealgate.AgreementForm, errs map[string]string, addParty 
 	if f.Currency == "" {
 		f.Currency = "USD"
 	}
-	return []templ.Component{
+	fields := []templ.Component{
 		components.TextField(components.Field{ID: "title", Name: "title", Label: "Title", Value: f.Title, Error: errs["title"], MaxLength: 300}),
 		PartyField(components.Field{ID: "party", Name: "party", Label: "Party", Hint: "The company's name or one of its aliases, as in the party register", Value: f.Party, Error: errs["party"], MaxLength: 200}, addParty),
 		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind", Value: f.Kind, Error: errs["kind"], Options: kinds}),
@@ -51,6 +51,12 @@ func AgreementFields(f dealgate.AgreementForm, errs map[string]string, addParty 
 		components.TextArea(components.Field{ID: "summary", Name: "summary", Label: "Summary", Hint: "What the agreement does, in plain words; searchable", Value: f.Summary, Error: errs["summary"], Rows: 5}),
 		components.TextArea(components.Field{ID: "notes", Name: "notes", Label: "Notes", Value: f.Notes, Error: errs["notes"], Rows: 3}),
 	}
+	if strings.Contains(errs["title"], "already in the register") || f.SaveDuplicate {
+		// The likely-duplicate warning: saying so saves the agreement anyway.
+		fields = slices.Insert(fields, 1, components.CheckboxField(components.Field{ID: "save_duplicate", Name: "save_duplicate",
+			Label: "This is a different agreement: add it anyway", Value: components.BoolValue(f.SaveDuplicate)}))
+	}
+	return fields
 }
 
 // ClauseFields are the clause form's fields, filled in with f as typed and
