@@ -28,7 +28,7 @@ BENCHFLAGS ?=
 TEST_DB := if [ -z "$${TEST_DATABASE_URL:-}" ]; then \
 	TEST_DATABASE_URL="$$(bash scripts/db.sh)"; export TEST_DATABASE_URL; fi
 
-.PHONY: help run build test check generate bench bench-http fmt clean clean-data db
+.PHONY: help run build test check generate bench bench-http screens fmt clean clean-data db
 
 help: ## List the targets
 	@echo 'Usage: make TARGET [VAR=value]'
@@ -70,6 +70,11 @@ bench-http: ## Load-test the pages against a reference handler on the scale data
 	@$(TEST_DB); \
 	echo "$(GO) test -run '^$$' -bench '^BenchmarkHTTP$$' -benchtime 1x -timeout 60m ./internal/httpbench/"; \
 	$(GO) test -run '^$$' -bench '^BenchmarkHTTP$$' -benchtime 1x -timeout 60m ./internal/httpbench/
+
+screens: ## Regenerate docs/screens/ (clause form, agreement list at 1280 and 390 px) from the demo data
+	@$(TEST_DB); \
+	mkdir -p docs/screens; \
+	DEALGATE_SCREENS="$(abspath docs/screens)" E2E=1 $(GO) test -count=1 -run '^TestRegisterListsFitAndStack$$' ./internal/browsertest/
 
 fmt: ## gofmt all Go files and templ fmt the .templ files
 	@find . \( -path ./.git -o -path ./.data -o -path ./bin -o -name node_modules \) -prune \

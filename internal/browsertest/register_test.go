@@ -108,8 +108,11 @@ func TestCounselRecordsAnAgreementAndFindsItBySearch(t *testing.T) {
 	b.waitFor(t, `#text`)
 	catID := b.Eval(t, `Array.from(document.querySelectorAll('input[name="category_ids"]')).find(i => i.labels[0].textContent.includes('Agent hosting')).id`)
 	b.Do(t,
+		chromedp.SetValue(chromedp.ID("kind"), "exclusivity"),
 		chromedp.Click(chromedp.ID(catID)),
+		chromedp.Click(chromedp.CSS(`input[name="restriction_scope"][value="kind"]`)),
 		chromedp.SetValue(chromedp.ID("restricted_kind"), "cloud_provider"),
+		chromedp.Click(chromedp.CSS(`input[name="worldwide"][value="true"]`)),
 		chromedp.SendKeys(chromedp.ID("section"), "2.1"),
 		chromedp.SendKeys(chromedp.ID("text"), "Nimbus shall be the exclusive provider of agent hosting for the Frontier platform."),
 	)

@@ -138,6 +138,7 @@ type AgreementFilter struct {
 	Status             AgreementStatus
 	Kind               AgreementKind
 	PartyID            int64
+	PartyFamily        bool  // with PartyID: the party's whole corporate family, from its topmost parent down
 	CategoryID         int64 // agreements with a live clause covering this category, one below it, or one above it that does not exclude it
 	Binding            *bool
 	ExpiringWithinDays int // active agreements expiring from today to today+N

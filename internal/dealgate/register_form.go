@@ -97,6 +97,9 @@ type AgreementForm struct {
 	Title, Party, Kind, Status, SignedOn, EffectiveOn, ExpiresOn string
 	Value, Currency, Summary, Notes                              string
 	Binding                                                      bool
+	// SaveDuplicate saves a new agreement although one with the same
+	// party, a similar title and overlapping dates exists.
+	SaveDuplicate bool
 }
 
 // AgreementFormOf returns a as its edit form shows it.

@@ -9,9 +9,12 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
 )
 
 // partyLookup resolves a party's name or alias inside tx.
@@ -81,6 +84,20 @@ func (s *Register) CreateAgreementForm(ctx context.Context, actor *dealgate.User
 			return dealgate.Agreement{}, err
 		}
 		in.OwnerID = actorID(actor)
+		if in.PartyID > 0 && !f.SaveDuplicate && strings.TrimSpace(in.Title) != "" {
+			starts := in.EffectiveOn
+			if starts == nil {
+				starts = in.SignedOn
+			}
+			dup, err := tx.Q.LikelyDuplicateAgreement(ctx, sqlc.LikelyDuplicateAgreementParams{PartyID: in.PartyID, Title: strings.TrimSpace(in.Title), StartsOn: starts, EndsOn: in.ExpiresOn})
+			switch {
+			case err == nil:
+				v.Add("title", fmt.Sprintf("An agreement with this party, a similar title and overlapping dates is already in the register: “%s”. "+
+					"Check that this is not the same agreement; to add it anyway, tick “This is a different agreement” and save again.", dup.Title))
+			case !isNotFound(err):
+				return dealgate.Agreement{}, err
+			}
+		}
 		a, err := tx.createAgreement(ctx, actor, in, &v)
 		return a, dealgate.RenameFields(err, dealgate.AgreementFormFields, dealgate.AgreementFormOrder...)
 	})

@@ -561,7 +561,17 @@ func agreementConditions(q *query, f dealgate.AgreementFilter, today func() stri
 	if f.Kind != "" {
 		q.cond("a.kind = %s", string(f.Kind))
 	}
-	if f.PartyID > 0 {
+	switch {
+	case f.PartyID > 0 && f.PartyFamily:
+		// The family: everything under the party's topmost parent.
+		q.cond(`a.party_id IN (WITH RECURSIVE up (id, parent_id, depth) AS (
+			SELECT p.id, p.parent_id, 0 FROM party p WHERE p.id = %s
+			UNION ALL SELECT p.id, p.parent_id, up.depth + 1 FROM party p JOIN up ON p.id = up.parent_id WHERE up.depth < 100),
+		root AS (SELECT id FROM up ORDER BY depth DESC LIMIT 1),
+		down (id, depth) AS (SELECT id, 0 FROM root
+			UNION ALL SELECT p.id, down.depth + 1 FROM party p JOIN down ON p.parent_id = down.id WHERE down.depth < 100)
+		SELECT id FROM down)`, f.PartyID)
+	case f.PartyID > 0:
 		q.cond("a.party_id = %s", f.PartyID)
 	}
 	if f.Binding != nil {

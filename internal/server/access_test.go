@@ -228,6 +228,7 @@ var matrix = map[string]grant{
 	// version send the user back to the party page, changing nothing.
 	"GET /parties":              everyone(same(ok)),
 	"GET /parties/new":          editors(same(ok)),
+	"GET /parties/suggest":      everyone(same(ok)),
 	"POST /parties":             editors(same(invalid)),
 	"GET /parties/:id":          everyone(expect{ok, ok, notFound}),
 	"GET /parties/:id/edit":     editors(expect{ok, ok, notFound}),

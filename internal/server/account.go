@@ -59,8 +59,8 @@ func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in 
 		Fields: []templ.Component{
 			components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Value: in.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "name"}),
 			components.SelectField(components.TimeZoneField(in.TimeZone, errs["time_zone"])),
-			components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email me about deals I am involved in", Value: components.BoolValue(in.NotifyEmail)}),
-			components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Send me a weekly digest", Value: components.BoolValue(in.NotifyDigest)}),
+			// No e-mail is sent yet, so the form offers no notification
+			// settings; stored preferences are kept as they are.
 		},
 	}
 	return s.render(c, status, account.Profile(s.page(c, "Your account"), v))
@@ -73,7 +73,7 @@ func (s *Server) handleAccount(c echo.Context) error {
 
 func (s *Server) handleAccountUpdate(c echo.Context) error {
 	u := currentUser(c)
-	in := profileInput{c.FormValue("name"), c.FormValue("time_zone"), checked(c, "notify_email"), checked(c, "notify_digest")}
+	in := profileInput{c.FormValue("name"), c.FormValue("time_zone"), u.NotifyEmail, u.NotifyDigest}
 	version, _ := formVersion(c)
 	fresh, err := s.users.UpdateProfile(c.Request().Context(), u, dealgate.ProfileUpdate{
 		Version: version, Name: in.Name, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,

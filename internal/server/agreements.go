@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -80,6 +81,12 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 	errs, summary := formErrors(verr, "q", "party_name", "status", "kind", "binding", "expiring", "category")
 	view.Errors = summary
 	agreementFilterFields(c, &view, f, tax, errs)
+	if len(summary) == 0 {
+		view.Active = activeFilters(c, &view, f, tax)
+		if f.PartyID > 0 && !f.PartyFamily {
+			view.FamilyHref = withQuery(c, "family", "yes", "page", "")
+		}
+	}
 	if len(summary) > 0 {
 		return s.render(c, http.StatusUnprocessableEntity, agreements.List(s.page(c, "Agreements"), view))
 	}
@@ -139,7 +146,6 @@ func (s *Server) agreementFilter(c echo.Context, tax *dealgate.Taxonomy, view *a
 			if party, err := s.register.Party(ctx, actor, id); err == nil {
 				f.PartyID = id
 				view.PartyFilter = party.Name
-				view.PartyFilterClear = withQuery(c, "party", "", "page", "")
 			}
 		}
 		if f.PartyID == 0 {
@@ -157,7 +163,54 @@ func (s *Server) agreementFilter(c echo.Context, tax *dealgate.Taxonomy, view *a
 			return f, nil, err
 		}
 	}
+	f.PartyFamily = f.PartyID > 0 && q.Get("family") == "yes"
 	return f.Normalize(), v.Err(), nil
+}
+
+// activeFilters are the list's filters in force, each with a link that
+// drops it (and the page number), in the order the panel shows them.
+func activeFilters(c echo.Context, view *agreements.ListView, f dealgate.AgreementFilter, tax *dealgate.Taxonomy) []agreements.FilterTag {
+	q := c.QueryParams()
+	var tags []agreements.FilterTag
+	add := func(label string, params ...string) {
+		kv := []string{"page", ""}
+		for _, p := range params {
+			kv = append(kv, p, "")
+		}
+		tags = append(tags, agreements.FilterTag{Label: label, RemoveHref: withQuery(c, kv...)})
+	}
+	if v := strings.TrimSpace(q.Get("q")); v != "" {
+		add("Words: "+v, "q")
+	}
+	if view.PartyFilter != "" {
+		add("Party: "+view.PartyFilter, "party", "family")
+	}
+	if v := strings.TrimSpace(q.Get("party_name")); v != "" && view.PartyFilter == "" {
+		add("Party: "+v, "party_name", "family")
+	}
+	if f.PartyFamily {
+		add("With its corporate family", "family")
+	}
+	if f.Status != "" {
+		add("Status: "+f.Status.Label(), "status")
+	}
+	if f.Kind != "" {
+		add("Kind: "+f.Kind.Label(), "kind")
+	}
+	if f.Binding != nil {
+		add("Binding: "+map[bool]string{true: "Binding", false: "Non-binding"}[*f.Binding], "binding")
+	}
+	if f.ExpiringWithinDays > 0 {
+		add(fmt.Sprintf("Expiring within %d days", f.ExpiringWithinDays), "expiring")
+	}
+	if f.CategoryID > 0 {
+		label := q.Get("category")
+		if cat, ok := taxCategory(tax, f.CategoryID); ok {
+			label = tax.PathString(cat.ID)
+		}
+		add("Category: "+label, "category")
+	}
+	return tags
 }
 
 // agreementFilterFields fills in the list's filter fields and sortable
@@ -166,7 +219,7 @@ func agreementFilterFields(c echo.Context, view *agreements.ListView, f dealgate
 	q := c.QueryParams()
 	view.Searching = f.Query != ""
 	view.Filtered = q.Get("q") != "" || q.Get("status") != "" || q.Get("kind") != "" || q.Get("binding") != "" ||
-		q.Get("expiring") != "" || q.Get("category") != "" || q.Get("party") != "" || q.Get("party_name") != ""
+		q.Get("expiring") != "" || q.Get("category") != "" || q.Get("party") != "" || q.Get("party_name") != "" || q.Get("family") != ""
 	opts := func(any string, values, labels []string, selected string) []components.Option {
 		out := []components.Option{{Value: "", Label: any}}
 		for i, val := range values {
@@ -235,7 +288,11 @@ func (s *Server) agreementRow(c echo.Context, a dealgate.AgreementListItem) agre
 	row := agreements.Row{
 		Href: agreementPath(a.ID), Title: title, Party: a.Party.Name, PartyHref: "/parties/" + strconv.FormatInt(a.Party.ID, 10),
 		Kind: a.Kind.Label(), Status: a.Status.Label(), StatusKind: statusKind(a.Status), Binding: bindingText(a.Binding),
-		Expires: s.dayText(c, a.ExpiresOn), Value: moneyText(a.Value), ClauseCount: a.ClauseCount,
+		Value: moneyText(a.Value), ClauseCount: a.ClauseCount,
+	}
+	if a.ExpiresOn != nil {
+		row.Expires = formatShortDate(*a.ExpiresOn)
+		row.ExpiresIn = relativeDay(*a.ExpiresOn, s.register.Now(), currentUser(c).Location())
 	}
 	if a.Snippet.HasMatch() {
 		row.Snippet = a.Snippet
@@ -274,20 +331,44 @@ func readAgreementForm(c echo.Context) dealgate.AgreementForm {
 		Title: c.FormValue("title"), Party: c.FormValue("party"), Kind: c.FormValue("kind"), Status: c.FormValue("status"),
 		SignedOn: c.FormValue("signed_on"), EffectiveOn: c.FormValue("effective_on"), ExpiresOn: c.FormValue("expires_on"),
 		Value: c.FormValue("value"), Currency: c.FormValue("currency"), Summary: c.FormValue("summary"), Notes: c.FormValue("notes"),
-		Binding: checked(c, "binding"),
+		Binding: checked(c, "binding"), SaveDuplicate: checked(c, "save_duplicate"),
 	}
 }
 
 func (s *Server) agreementFormView(c echo.Context, title, action, cancel string, f dealgate.AgreementForm, version int64, err error) pages.FormView {
 	errs, summary := formErrors(err, "title", "party", "kind", "binding", "status", "signed_on", "effective_on", "expires_on", "value", "currency", "summary", "notes")
-	fields := agreements.AgreementFields(f, errs)
+	addParty := ""
+	if errs["party"] != "" && strings.TrimSpace(f.Party) != "" && version == 0 && strings.Contains(errs["party"], "No party") {
+		addParty = "/parties/new?" + url.Values{"name": {strings.TrimSpace(f.Party)}, "return": {"/agreements/new?" + agreementFormQuery(f).Encode()}}.Encode()
+	}
+	fields := agreements.AgreementFields(f, errs, addParty)
 	fields = append(fields, formKey(version))
 	return pages.FormView{Caption: "Agreements", Title: title, Action: action, Submit: "Save agreement", Cancel: cancel,
 		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}
 }
 
+// agreementFormQuery is the typed agreement form as a query, for "add this
+// party" to bring it back.
+func agreementFormQuery(f dealgate.AgreementForm) url.Values {
+	q := url.Values{"title": {f.Title}, "party": {f.Party}, "kind": {f.Kind}, "status": {f.Status}, "signed_on": {f.SignedOn},
+		"effective_on": {f.EffectiveOn}, "expires_on": {f.ExpiresOn}, "value": {f.Value}, "currency": {f.Currency},
+		"summary": {f.Summary}, "notes": {f.Notes}, "binding": {strconv.FormatBool(f.Binding)}, "back": {"1"}}
+	for k, v := range q {
+		if v[0] == "" {
+			delete(q, k)
+		}
+	}
+	return q
+}
+
 func (s *Server) handleAgreementNew(c echo.Context) error {
 	f := dealgate.AgreementForm{Binding: true, Status: string(dealgate.StatusDraft), Currency: "USD", Party: c.QueryParam("party_name")}
+	if q := c.QueryParams(); q.Get("back") == "1" {
+		// Back from "add this party": the form as it was typed.
+		f = dealgate.AgreementForm{Title: q.Get("title"), Party: q.Get("party"), Kind: q.Get("kind"), Status: q.Get("status"),
+			SignedOn: q.Get("signed_on"), EffectiveOn: q.Get("effective_on"), ExpiresOn: q.Get("expires_on"), Value: q.Get("value"),
+			Currency: q.Get("currency"), Summary: q.Get("summary"), Notes: q.Get("notes"), Binding: q.Get("binding") == "true"}
+	}
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add an agreement"), s.agreementFormView(c, "Add an agreement", "/agreements", "/agreements", f, 0, nil)))
 }
 
@@ -336,7 +417,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 		UploadHref: agreementPath(a.ID) + "/documents", UploadErr: uploadErr, OnceToken: newOnceToken(),
 		MaxUpload: sizeText(s.maxUpload()),
 		Details: []components.SummaryRow{
-			{Key: "Party", Value: a.Party.Name},
+			{Key: "Party", Value: a.Party.Name, ValueHref: "/parties/" + strconv.FormatInt(a.Party.ID, 10)},
 			{Key: "Kind", Value: a.Kind.Label()},
 			{Key: "Signed", Value: s.dayText(c, a.SignedOn)},
 			{Key: "Effective from", Value: s.dayText(c, a.EffectiveOn)},
@@ -381,7 +462,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 	if err != nil {
 		return err
 	}
-	v.History = timeline(events, loc)
+	v.History = registerTimeline(events, loc)
 	return s.render(c, status, agreements.Show(s.page(c, a.Title), v))
 }
 
@@ -390,7 +471,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 func clauseCard(cl dealgate.Clause, today time.Time) agreements.ClauseCard {
 	id := strconv.FormatInt(cl.ID, 10)
 	window := "In force"
-	from, until := dealgate.FormatDate(cl.From()), dealgate.FormatDate(cl.Until())
+	from, until := dayInWords(cl.From()), dayInWords(cl.Until())
 	switch {
 	case from != "" && until != "":
 		window = "Applies from " + from + " until " + until
@@ -402,7 +483,20 @@ func clauseCard(cl dealgate.Clause, today time.Time) agreements.ClauseCard {
 	if cl.NoticeDays != nil && *cl.NoticeDays > 0 {
 		window += fmt.Sprintf("; %d days' notice", *cl.NoticeDays)
 	}
+	cats := func(refs []dealgate.CategoryRef) []agreements.Link {
+		var out []agreements.Link
+		for _, r := range refs {
+			label := r.Name
+			if r.Retired {
+				label += " (retired)"
+			}
+			out = append(out, agreements.Link{Label: label, Href: "/taxonomy/categories/" + strconv.FormatInt(r.ID, 10)})
+		}
+		return out
+	}
 	return agreements.ClauseCard{
+		Beneficiary: agreements.Link{Label: cl.Beneficiary.Name, Href: "/parties/" + strconv.FormatInt(cl.Beneficiary.ID, 10)},
+		Categories:  cats(cl.Categories), Excluded: cats(cl.ExcludedCategories),
 		ID: cl.ID, Anchor: "clause-" + id, Kind: cl.Kind.Label(), Sentence: cl.Sentence(), Section: cl.Section, Text: cl.Text,
 		Window: window, Retired: cl.RetiredAt != nil, InForce: cl.InForce(today),
 		EditHref: "/clauses/" + id + "/edit", RetireHref: "/clauses/" + id + "/retire", RestoreHref: "/clauses/" + id + "/restore",
@@ -469,4 +563,20 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// taxCategory is tax.Category, or nothing without a taxonomy.
+func taxCategory(tax *dealgate.Taxonomy, id int64) (dealgate.Category, bool) {
+	if tax == nil {
+		return dealgate.Category{}, false
+	}
+	return tax.Category(id)
+}
+
+// dayInWords is an optional calendar day as "20 December 2026", or "".
+func dayInWords(d *time.Time) string {
+	if d == nil {
+		return ""
+	}
+	return d.Format("2 January 2006")
 }

@@ -381,3 +381,34 @@ func TestDoubleSubmitCreatesOnce(t *testing.T) {
 		t.Fatalf("no token: %d", r.StatusCode)
 	}
 }
+
+func TestLikelyDuplicateAgreementIsWarnedBeforeItIsCreated(t *testing.T) {
+	t.Parallel()
+	rs := newRegisterSetup(t)
+	app := rs.app
+	form := url.Values{"title": {"Azurine hosting agreement"}, "party": {"Azurine Cloud"}, "kind": {"cloud_services"}, "status": {"active"},
+		"effective_on": {"2026-01-01"}, "expires_on": {"2030-12-31"}, "currency": {"USD"}}
+	if r := app.postForm(rs.counsel, "/agreements", form, "/agreements/new"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first: %d", r.StatusCode)
+	}
+	form.Del("_once")
+	form.Set("title", "Azurine hosting agreement (2028)")
+	form.Set("effective_on", "2028-01-01")
+	again := app.postForm(rs.counsel, "/agreements", form, "/agreements/new")
+	doc := again.doc(t)
+	if again.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc.Find("#title-error").Text(), "Azurine hosting agreement") ||
+		doc.Find("#save_duplicate").Length() != 1 {
+		t.Fatalf("likely duplicate: %d %q", again.StatusCode, doc.Find("#title-error").Text())
+	}
+	// Other dates or another title: no warning.
+	other := url.Values{"title": {"Azurine hosting agreement"}, "party": {"Azurine Cloud"}, "kind": {"cloud_services"}, "status": {"draft"},
+		"effective_on": {"2031-01-01"}, "currency": {"USD"}}
+	if r := app.postForm(rs.counsel, "/agreements", other, "/agreements/new"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after the first one ends: %d", r.StatusCode)
+	}
+	form.Del("_once")
+	form.Set("save_duplicate", "true")
+	if r := app.postForm(rs.counsel, "/agreements", form, "/agreements/new"); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saved anyway: %d", r.StatusCode)
+	}
+}

@@ -36,9 +36,9 @@ func (s *Server) registerClauseRoutes() {
 	s.post("/clauses/:id/restore", edit, s.handleClauseRestore)
 }
 
-var clauseFieldOrder = []string{"kind", "beneficiary", components.GroupID("category_ids"), components.GroupID("excluded_category_ids"),
+var clauseFieldOrder = []string{"kind", "section", "beneficiary", components.GroupID("category_ids"), components.GroupID("excluded_category_ids"),
 	components.GroupID("restriction_scope"), "restricted_kind", "restricted_parties", "exception_parties", "worldwide",
-	components.GroupID("regions"), "valid_from", "valid_until", "notice_days", "section", "text"}
+	components.GroupID("regions"), "valid_from", "valid_until", "notice_days", "text"}
 
 func (s *Server) clauseFormView(c echo.Context, a dealgate.Agreement, title, action string, f dealgate.ClauseForm, version int64, err error) (pages.FormView, error) {
 	errs, summary := formErrors(err, clauseFieldOrder...)
@@ -65,7 +65,7 @@ func (s *Server) handleClauseNew(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := dealgate.ClauseForm{Kind: string(dealgate.ClauseExclusivity), Beneficiary: a.Party.Name, Scope: string(dealgate.RestrictKind), Worldwide: true}
+	f := dealgate.ClauseForm{Beneficiary: a.Party.Name}
 	return s.renderClauseForm(c, http.StatusOK, a, "Add a clause", agreementPath(a.ID)+"/clauses", f, 0, nil)
 }
 

@@ -217,7 +217,13 @@ func (s *Server) handleDealCheck(c echo.Context) error {
 // handleDealPartySuggest answers the counterparty type-ahead (htmx) with up
 // to ten parties whose name or alias contains what was typed.
 func (s *Server) handleDealPartySuggest(c echo.Context) error {
-	q := strings.TrimSpace(c.QueryParam("counterparty"))
+	return s.renderPartySuggestions(c, c.QueryParam("counterparty"))
+}
+
+// renderPartySuggestions answers a party type-ahead (the deal's
+// counterparty, the register's party and beneficiary fields).
+func (s *Server) renderPartySuggestions(c echo.Context, q string) error {
+	q = strings.TrimSpace(q)
 	var items []deals.Suggestion
 	if len([]rune(q)) >= 2 {
 		page, err := s.register.ListParties(c.Request().Context(), currentUser(c), dealgate.PartyFilter{Query: q, PerPage: 10})

@@ -15,8 +15,25 @@ func formatMoment(t time.Time, loc *time.Location) string {
 }
 
 // formatDate shows a calendar day with its distance from today in words,
-// e.g. "12 March 2027 (in 9 days)" or "3 May 2026 (22 days ago)".
+// e.g. "12 March 2027 (in 9 days)" or "3 May 2020 (6 years ago)".
 func formatDate(d time.Time, now time.Time, loc *time.Location) string {
+	if d.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%s (%s)", d.Format("2 January 2006"), relativeDay(d, now, loc))
+}
+
+// formatShortDate is a day as tables show it, e.g. "20 Dec 2026".
+func formatShortDate(d time.Time) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Format("2 Jan 2006")
+}
+
+// relativeDay says how far a calendar day is from today in the viewer's
+// zone, in words: "today", "in 9 days", "in 3 months", "6 years ago".
+func relativeDay(d time.Time, now time.Time, loc *time.Location) string {
 	if d.IsZero() {
 		return ""
 	}
@@ -24,18 +41,36 @@ func formatDate(d time.Time, now time.Time, loc *time.Location) string {
 	n := now.In(loc)
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 	days := int(day.Sub(today).Hours() / 24)
-	var rel string
-	switch {
-	case days == 0:
-		rel = "today"
-	case days == 1:
-		rel = "tomorrow"
-	case days == -1:
-		rel = "yesterday"
-	case days > 1:
-		rel = fmt.Sprintf("in %d days", days)
-	default:
-		rel = fmt.Sprintf("%d days ago", -days)
+	switch days {
+	case 0:
+		return "today"
+	case 1:
+		return "tomorrow"
+	case -1:
+		return "yesterday"
 	}
-	return fmt.Sprintf("%s (%s)", day.Format("2 January 2006"), rel)
+	span, future := days, days > 0
+	if !future {
+		span = -days
+	}
+	var amount string
+	switch {
+	case span < 45:
+		amount = plural(span, "day")
+	case span < 365:
+		amount = plural((span+15)/30, "month")
+	default:
+		amount = plural(span/365, "year")
+	}
+	if future {
+		return "in " + amount
+	}
+	return amount + " ago"
+}
+
+func plural(n int, unit string) string {
+	if n == 1 {
+		return "1 " + unit
+	}
+	return fmt.Sprintf("%d %ss", n, unit)
 }

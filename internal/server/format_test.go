@@ -13,6 +13,10 @@ func TestFormatDateInWords(t *testing.T) {
 		"2027-03-03": "3 March 2027 (today)",
 		"2027-03-04": "4 March 2027 (tomorrow)",
 		"2027-02-01": "1 February 2027 (30 days ago)",
+		"2027-06-03": "3 June 2027 (in 3 months)",
+		"2033-02-20": "20 February 2033 (in 5 years)",
+		"2021-03-01": "1 March 2021 (6 years ago)",
+		"2028-03-03": "3 March 2028 (in 1 year)",
 	}
 	for in, want := range cases {
 		d, _ := time.Parse("2006-01-02", in)
@@ -31,6 +35,12 @@ func TestFormatMomentUsesViewerZone(t *testing.T) {
 	ny, _ := time.LoadLocation("America/New_York")
 	got := formatMoment(time.Date(2027, 1, 5, 15, 4, 0, 0, time.UTC), ny)
 	if got != "5 January 2027, 10:04 EST" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestFormatShortDate(t *testing.T) {
+	if got := formatShortDate(time.Date(2026, 12, 20, 0, 0, 0, 0, time.UTC)); got != "20 Dec 2026" {
 		t.Fatalf("got %q", got)
 	}
 }

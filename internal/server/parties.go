@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/redirect"
 	"github.com/dealgate/dealgate/web/components"
 	"github.com/dealgate/dealgate/web/pages"
 	"github.com/dealgate/dealgate/web/parties"
@@ -21,6 +23,7 @@ func (s *Server) registerPartyRoutes() {
 	view, edit := need(dealgate.ActRegisterView), need(dealgate.ActRegisterEdit)
 	s.get("/parties", view, s.handlePartyIndex)
 	s.get("/parties/new", edit, s.handlePartyNew)
+	s.get("/parties/suggest", view, s.handlePartySuggest)
 	s.post("/parties", edit, s.handlePartyCreate)
 	s.get("/parties/:id", view, s.handlePartyView)
 	s.get("/parties/:id/edit", edit, s.handlePartyEdit)
@@ -98,9 +101,44 @@ func (s *Server) partyFormView(c echo.Context, title, action, cancel string, f d
 	}
 }
 
+// handlePartySuggest answers the register forms' party type-ahead: the
+// value typed comes under the field's name (?field=party&party=Azu).
+func (s *Server) handlePartySuggest(c echo.Context) error {
+	field := c.QueryParam("field")
+	if field != "party" && field != "beneficiary" {
+		field = "q"
+	}
+	return s.renderPartySuggestions(c, c.QueryParam(field))
+}
+
+// partyReturn is where a party form goes back to once the party is added:
+// a form of this site (from "add this party"), or "".
+func partyReturn(raw string) string {
+	if raw != "" && redirect.Local(raw) && strings.HasPrefix(raw, "/agreements/") {
+		return raw
+	}
+	return ""
+}
+
 func (s *Server) handlePartyNew(c echo.Context) error {
+	back := partyReturn(c.QueryParam("return"))
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, "Add a party"),
-		s.partyFormView(c, "Add a party", "/parties", "/parties", dealgate.PartyForm{}, 0, nil)))
+		s.partyFormViewBack(c, dealgate.PartyForm{Name: c.QueryParam("name")}, back, nil)))
+}
+
+// partyFormViewBack is the new-party form, which returns to back (when
+// set) with the party filled in.
+func (s *Server) partyFormViewBack(c echo.Context, f dealgate.PartyForm, back string, err error) pages.FormView {
+	cancel := "/parties"
+	if back != "" {
+		cancel = back
+	}
+	v := s.partyFormView(c, "Add a party", "/parties", cancel, f, 0, err)
+	if back != "" {
+		v.Intro = "Once it is added you go back to your form, with everything you typed kept."
+		v.Fields = append(v.Fields, pages.Hidden("return", back))
+	}
+	return v
 }
 
 func (s *Server) handlePartyCreate(c echo.Context) error {
@@ -112,9 +150,17 @@ func (s *Server) handlePartyCreate(c echo.Context) error {
 			return err
 		}
 		return s.render(c, status, pages.Form(s.page(c, "Add a party"),
-			s.partyFormView(c, "Add a party", "/parties", "/parties", f, 0, err)))
+			s.partyFormViewBack(c, f, partyReturn(c.FormValue("return")), err)))
 	}
 	s.flash(c, "success", p.Name+" is added to the register.")
+	if back := partyReturn(c.FormValue("return")); back != "" {
+		if u, err := url.Parse(back); err == nil {
+			q := u.Query()
+			q.Set("party", p.Name)
+			u.RawQuery = q.Encode()
+			return redirectSeeOther(c, u.String())
+		}
+	}
 	return redirectSeeOther(c, partyPath(p.ID))
 }
 

@@ -258,7 +258,18 @@ func (s *Server) handleImport(c echo.Context) error {
 	ctx := c.Request().Context()
 	mode := c.FormValue("mode")
 	dryRun := mode != "import"
-	f, err := s.readImportFile(c)
+	var f importFile
+	var err error
+	checked := c.FormValue("checked")
+	if checked != "" && !dryRun {
+		// The file checked a moment ago, held here: no second upload.
+		var ok bool
+		if f, ok = s.imports.get(actor.ID, checked, s.register.Now()); !ok {
+			err = importFileError("The checked file is no longer held here (it is kept for 30 minutes). Choose it again below and select Import")
+		}
+	} else {
+		f, err = s.readImportFile(c)
+	}
 	if err != nil && dealgate.ErrorCode(err) != dealgate.EINVALID {
 		return err
 	}
@@ -305,10 +316,14 @@ func (s *Server) handleImport(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, registerio.Import(s.page(c, "Import agreements"), v))
 	}
 	if dryRun {
-		// A clean check: offer the import next.
+		// A clean check: offer the import of the same file, held here.
 		v := s.importView(c, "import")
 		v.Report = &report
+		v.Checked = s.imports.put(actor.ID, f.name, f.data, s.register.Now())
 		return s.render(c, http.StatusOK, registerio.Import(s.page(c, "Import agreements"), v))
+	}
+	if checked != "" {
+		s.imports.drop(actor.ID, checked)
 	}
 	what := countText(rep.Agreements, "agreement") + " and " + countText(rep.Clauses, "clause")
 	if rep.Parties > 0 {

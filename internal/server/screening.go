@@ -30,13 +30,6 @@ func verdictSummary(v screening.Severity, conflicts, cautions, infos int) string
 	return fmt.Sprintf("%s, %s, %s.", plural(conflicts, "conflict"), plural(cautions, "caution"), plural(infos, "info note"))
 }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return strconv.Itoa(n) + " " + what + "s"
-}
-
 // findingCard is one finding in the engine's words.
 func findingCard(f screening.Finding) screeningview.FindingCard {
 	verdict := f.ActionSentence()

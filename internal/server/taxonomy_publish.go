@@ -33,7 +33,7 @@ func (s *Server) publishFormView(c echo.Context, draft *dealgate.Taxonomy, base 
 	}
 	return pages.FormView{
 		Caption: "Draft taxonomy", Title: fmt.Sprintf("Publish version %d", next),
-		Intro:  "Publishing makes the draft the current taxonomy. Deals are screened against it from now on; reviews already opened keep the version they were screened against, and every earlier version stays readable.",
+		Intro:  "Publishing makes the draft the current taxonomy. New deals and clauses choose their categories from it from now on, and every earlier version stays readable.",
 		Before: taxonomy.ChangeList(views, diffHref),
 		Action: taxonomyDraftPath + "/publish", Submit: fmt.Sprintf("Publish version %d", next), Cancel: taxonomyDraftPath,
 		CSRFToken: csrfToken(c), Errors: summary,

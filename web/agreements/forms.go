@@ -16,7 +16,9 @@ import (
 
 // AgreementFields are the agreement form's fields, filled in with f as
 // typed and each field's message from errs.
-func AgreementFields(f dealgate.AgreementForm, errs map[string]string) []templ.Component {
+// addParty, when set, is the URL of "add this party", shown under the
+// party field.
+func AgreementFields(f dealgate.AgreementForm, errs map[string]string, addParty string) []templ.Component {
 	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
 	for _, k := range dealgate.AllAgreementKinds {
 		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label()})
@@ -35,9 +37,9 @@ func AgreementFields(f dealgate.AgreementForm, errs map[string]string) []templ.C
 	if f.Currency == "" {
 		f.Currency = "USD"
 	}
-	return []templ.Component{
+	fields := []templ.Component{
 		components.TextField(components.Field{ID: "title", Name: "title", Label: "Title", Value: f.Title, Error: errs["title"], MaxLength: 300}),
-		components.TextField(components.Field{ID: "party", Name: "party", Label: "Party", Hint: "The company's name or one of its aliases, as in the party register", Value: f.Party, Error: errs["party"], MaxLength: 200}),
+		PartyField(components.Field{ID: "party", Name: "party", Label: "Party", Hint: "The company's name or one of its aliases, as in the party register", Value: f.Party, Error: errs["party"], MaxLength: 200}, addParty),
 		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind", Value: f.Kind, Error: errs["kind"], Options: kinds}),
 		components.CheckboxField(components.Field{ID: "binding", Name: "binding", Label: "Binding agreement", Hint: "Leave unticked for a non-binding memorandum or letter of intent", Value: components.BoolValue(f.Binding), Error: errs["binding"]}),
 		components.SelectField(components.Field{ID: "status", Name: "status", Label: "Status", Hint: "An active agreement becomes expired automatically after its expiry date", Value: f.Status, Error: errs["status"], Options: statuses}),
@@ -49,38 +51,21 @@ func AgreementFields(f dealgate.AgreementForm, errs map[string]string) []templ.C
 		components.TextArea(components.Field{ID: "summary", Name: "summary", Label: "Summary", Hint: "What the agreement does, in plain words; searchable", Value: f.Summary, Error: errs["summary"], Rows: 5}),
 		components.TextArea(components.Field{ID: "notes", Name: "notes", Label: "Notes", Value: f.Notes, Error: errs["notes"], Rows: 3}),
 	}
+	if strings.Contains(errs["title"], "already in the register") || f.SaveDuplicate {
+		// The likely-duplicate warning: saying so saves the agreement anyway.
+		fields = slices.Insert(fields, 1, components.CheckboxField(components.Field{ID: "save_duplicate", Name: "save_duplicate",
+			Label: "This is a different agreement: add it anyway", Value: components.BoolValue(f.SaveDuplicate)}))
+	}
+	return fields
 }
 
 // ClauseFields are the clause form's fields, filled in with f as typed and
 // each field's message from errs. Categories come from tax (nil: none
 // published yet); the beneficiary's hint names the agreement's party.
 func ClauseFields(f dealgate.ClauseForm, errs map[string]string, tax *dealgate.Taxonomy, party string) []templ.Component {
-	catOpts := func(selected []string) []components.Option {
-		var out []components.Option
-		if tax == nil {
-			return out
-		}
-		for _, cat := range tax.Categories {
-			id := strconv.FormatInt(cat.ID, 10)
-			sel := slices.Contains(selected, id)
-			if cat.Retired && !sel {
-				continue // retired categories stay only where already chosen
-			}
-			label := strings.Repeat("— ", cat.Depth) + cat.Name
-			if cat.Retired {
-				label += " (retired)"
-			}
-			out = append(out, components.Option{Value: id, Label: label, Selected: sel})
-		}
-		return out
-	}
 	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
 	for _, k := range dealgate.AllClauseKinds {
 		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label(), Selected: string(k) == f.Kind})
-	}
-	var scopes []components.Option
-	for _, sc := range dealgate.AllRestrictionScopes {
-		scopes = append(scopes, components.Option{Value: string(sc), Label: sc.Label(), Selected: string(sc) == f.Scope})
 	}
 	partyKinds := []components.Option{{Value: "", Label: "Choose a kind of party"}}
 	for _, k := range dealgate.AllPartyKinds {
@@ -90,21 +75,102 @@ func ClauseFields(f dealgate.ClauseForm, errs map[string]string, tax *dealgate.T
 	for _, r := range dealgate.Regions {
 		regions = append(regions, components.Option{Value: r.Code, Label: r.Name, Selected: slices.Contains(f.Regions, r.Code)})
 	}
-	return []templ.Component{
-		components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind of clause", Value: f.Kind, Error: errs["kind"], Options: kinds}),
-		components.TextField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, by name or alias, e.g. " + party, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}),
-		components.CheckboxGroup("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], catOpts(f.Categories)),
-		components.CheckboxGroup("Categories explicitly excluded", "excluded_category_ids", "Optional: parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], catOpts(f.Excluded)),
-		components.RadioGroup("Whom the clause restricts", "restriction_scope", "", errs[components.GroupID("restriction_scope")], scopes),
-		components.SelectField(components.Field{ID: "restricted_kind", Name: "restricted_kind", Label: "Kind of party restricted", Hint: "When the clause restricts a class, e.g. any cloud provider", Value: f.RestrictedKind, Error: errs["restricted_kind"], Options: partyKinds}),
-		components.TextArea(components.Field{ID: "restricted_parties", Name: "restricted_parties", Label: "Named parties restricted", Hint: "One party name per line, when the clause names them. A parent company covers its affiliates.", Value: f.RestrictedParties, Error: errs["restricted_parties"], Rows: 3}),
-		components.TextArea(components.Field{ID: "exception_parties", Name: "exception_parties", Label: "Exceptions", Hint: "One party name per line: parties the restriction does not apply to", Value: f.ExceptionParties, Error: errs["exception_parties"], Rows: 2}),
-		components.CheckboxField(components.Field{ID: "worldwide", Name: "worldwide", Label: "Applies worldwide", Value: components.BoolValue(f.Worldwide), Error: errs["worldwide"]}),
-		components.CheckboxGroup("Regions", "regions", "When not worldwide: where the clause applies", errs[components.GroupID("regions")], regions),
-		components.TextField(components.Field{ID: "valid_from", Name: "valid_from", Label: "Applies from", Hint: "Leave empty to follow the agreement's dates", Type: "date", Value: f.ValidFrom, Error: errs["valid_from"]}),
-		components.TextField(components.Field{ID: "valid_until", Name: "valid_until", Label: "Applies until", Type: "date", Value: f.ValidUntil, Error: errs["valid_until"]}),
-		components.TextField(components.Field{ID: "notice_days", Name: "notice_days", Label: "Notice period (days)", Type: "number", Inputmode: "numeric", Value: f.NoticeDays, Error: errs["notice_days"]}),
-		components.TextField(components.Field{ID: "section", Name: "section", Label: "Section reference", Hint: "e.g. 4.2", Value: f.Section, Error: errs["section"], MaxLength: 50}),
-		components.TextArea(components.Field{ID: "text", Name: "text", Label: "Clause text", Hint: "As written in the agreement; it is searchable", Value: f.Text, Error: errs["text"], Rows: 8}),
+	restrictedParties := components.TextArea(components.Field{ID: "restricted_parties", Name: "restricted_parties", Label: "Named parties restricted", Hint: "One party name per line. A parent company covers its affiliates.", Value: f.RestrictedParties, Error: errs["restricted_parties"], Rows: 3})
+	restrictedKind := components.SelectField(components.Field{ID: "restricted_kind", Name: "restricted_kind", Label: "Kind of party restricted", Hint: "For example any cloud provider", Value: f.RestrictedKind, Error: errs["restricted_kind"], Options: partyKinds})
+	var scopes []Reveal
+	for _, sc := range dealgate.AllRestrictionScopes {
+		r := Reveal{Value: string(sc), Label: sc.Label(), Selected: string(sc) == f.Scope}
+		switch sc {
+		case dealgate.RestrictNamed:
+			r.Fields = []templ.Component{restrictedParties}
+		case dealgate.RestrictKind:
+			r.Fields = []templ.Component{restrictedKind}
+		}
+		scopes = append(scopes, r)
 	}
+	// Exceptions apply to a kind of party or to anyone: one field, shown
+	// (with JavaScript) for either.
+	exceptions := components.TextArea(components.Field{ID: "exception_parties", Name: "exception_parties", Label: "Exceptions (optional)", Hint: "One party name per line: parties the restriction does not apply to", Value: f.ExceptionParties, Error: errs["exception_parties"], Rows: 2})
+	territory := []Reveal{
+		{Value: "true", Label: "Worldwide", Selected: f.Worldwide},
+		{Value: "false", Label: "Only in some regions", Selected: !f.Worldwide && (len(f.Regions) > 0 || errs[components.GroupID("regions")] != ""),
+			Fields: []templ.Component{components.CheckboxGroup("Regions", "regions", "Where the clause applies", errs[components.GroupID("regions")], regions)}},
+	}
+	excludedOpen := len(f.Excluded) > 0 || errs[components.GroupID("excluded_category_ids")] != ""
+	datesOpen := f.ValidFrom != "" || f.ValidUntil != "" || f.NoticeDays != "" || errs["valid_from"] != "" || errs["valid_until"] != "" || errs["notice_days"] != ""
+	return []templ.Component{
+		FieldRow(
+			components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind of clause", Value: f.Kind, Error: errs["kind"], Options: kinds}),
+			components.TextField(components.Field{ID: "section", Name: "section", Label: "Section reference", Hint: "e.g. 4.2", Value: f.Section, Error: errs["section"], MaxLength: 50}),
+		),
+		PartyField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, by name or alias, e.g. " + party, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}, ""),
+		CategoryTree("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], categoryTree(tax, f.Categories)),
+		Collapsible("Exclude parts of a covered category (optional)", excludedOpen, []templ.Component{
+			CategoryTree("Categories explicitly excluded", "excluded_category_ids", "Parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], categoryTree(tax, f.Excluded)),
+		}),
+		RevealGroup("Whom the clause restricts", "restriction_scope", "", errs[components.GroupID("restriction_scope")], scopes),
+		RevealOf("restriction_scope", []string{string(dealgate.RestrictKind), string(dealgate.RestrictAny)}, exceptions),
+		RevealGroup("Where the clause applies", "worldwide", "", errs["worldwide"], territory),
+		Collapsible("Dates and notice (optional: by default the agreement's dates)", datesOpen, []templ.Component{FieldRow(
+			components.TextField(components.Field{ID: "valid_from", Name: "valid_from", Label: "Applies from", Type: "date", Value: f.ValidFrom, Error: errs["valid_from"]}),
+			components.TextField(components.Field{ID: "valid_until", Name: "valid_until", Label: "Applies until", Type: "date", Value: f.ValidUntil, Error: errs["valid_until"]}),
+			components.TextField(components.Field{ID: "notice_days", Name: "notice_days", Label: "Notice period (days)", Type: "number", Inputmode: "numeric", Value: f.NoticeDays, Error: errs["notice_days"]}),
+		)}),
+		components.TextArea(components.Field{ID: "text", Name: "text", Label: "Clause text", Hint: "As written in the agreement; it is searchable", Value: f.Text, Error: errs["text"], Rows: 4}),
+	}
+}
+
+// revealItemID numbers a group's inputs as components do: the first has
+// the group's id, so an error summary link lands on it.
+func revealItemID(groupID string, i int) string {
+	if i == 0 {
+		return groupID
+	}
+	return groupID + "-" + strconv.Itoa(i+1)
+}
+
+func groupDescribedBy(id, hint, err string) string {
+	var ids []string
+	if hint != "" {
+		ids = append(ids, components.HintID(id))
+	}
+	if err != "" {
+		ids = append(ids, components.ErrorID(id))
+	}
+	return strings.Join(ids, " ")
+}
+
+// categoryTree nests the taxonomy's categories for the clause form. Retired
+// categories stay only where chosen.
+func categoryTree(tax *dealgate.Taxonomy, selected []string) []CatNode {
+	if tax == nil {
+		return nil
+	}
+	children := map[int64][]dealgate.Category{}
+	var roots []dealgate.Category
+	for _, cat := range tax.Categories {
+		if cat.ParentID == nil {
+			roots = append(roots, cat)
+		} else {
+			children[*cat.ParentID] = append(children[*cat.ParentID], cat)
+		}
+	}
+	var build func(cats []dealgate.Category) ([]CatNode, bool)
+	build = func(cats []dealgate.Category) ([]CatNode, bool) {
+		var out []CatNode
+		any := false
+		for _, cat := range cats {
+			id := strconv.FormatInt(cat.ID, 10)
+			sel := slices.Contains(selected, id)
+			kids, kidSel := build(children[cat.ID])
+			if cat.Retired && !sel && !kidSel {
+				continue
+			}
+			out = append(out, CatNode{ID: id, Name: cat.Name, Retired: cat.Retired, Checked: sel, Open: kidSel, Children: kids})
+			any = any || sel || kidSel
+		}
+		return out, any
+	}
+	nodes, _ := build(roots)
+	return nodes
 }

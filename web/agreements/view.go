@@ -19,7 +19,8 @@ type Row struct {
 	Status      string
 	StatusKind  string
 	Binding     string
-	Expires     string
+	Expires     string // "20 Dec 2026"
+	ExpiresIn   string // "in 6 years"
 	Value       string
 	ClauseCount int
 	Snippet     dealgate.Highlight
@@ -38,19 +39,33 @@ type ListView struct {
 	Searching bool
 	CanEdit   bool
 	CanExport bool
-	// PartyFilter names the party a link filtered by, with a URL that drops it.
-	PartyFilter, PartyFilterClear string
+	// PartyFilter names the party a link filtered by.
+	PartyFilter string
+	// Active are the filters in force, each removable.
+	Active []FilterTag
+	// FamilyHref widens a party filter to its corporate family ("" when
+	// there is no party filter or it already does).
+	FamilyHref string
+}
+
+// FilterTag is one filter in force, with the URL of the list without it.
+type FilterTag struct {
+	Label, RemoveHref string
 }
 
 // ClauseCard is one clause on an agreement page.
 type ClauseCard struct {
-	ID          int64
-	Anchor      string
-	Kind        string
-	Sentence    string
-	Section     string
-	Text        string
-	Window      string
+	ID       int64
+	Anchor   string
+	Kind     string
+	Sentence string
+	Section  string
+	Text     string
+	Window   string
+	// Beneficiary and the categories link to their pages.
+	Beneficiary Link
+	Categories  []Link
+	Excluded    []Link
 	Retired     bool
 	InForce     bool
 	EditHref    string
@@ -86,4 +101,9 @@ type ShowView struct {
 	MaxUpload  string
 	// Touching lists the open deals screened against the agreement.
 	Touching screeningview.TouchingView
+}
+
+// Link is a named record and its page.
+type Link struct {
+	Label, Href string
 }

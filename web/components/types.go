@@ -40,6 +40,8 @@ type Field struct {
 // when ActionHref is set.
 type SummaryRow struct {
 	Key, Value, ActionHref, ActionLabel string
+	// ValueHref makes the value a link to the record it names.
+	ValueHref string
 }
 
 // PageLink is one numbered link of a Pager. A link with an empty Href is

@@ -57,6 +57,9 @@ type ImportView struct {
 	Mode       []components.Option
 	ModeError  string
 	Report     *Report
+	// Checked is the hash of a file that passed its check and is held for
+	// "Import these N rows" ("" for none).
+	Checked string
 }
 
 // Report says what an upload did or would do. Problems lists every bad row;
@@ -142,4 +145,12 @@ func rowsWithProblems(ps []Problem) int {
 		lines[p.Line] = true
 	}
 	return len(lines)
+}
+
+// importRowsLabel is the button that imports a checked file.
+func importRowsLabel(rows int) string {
+	if rows == 1 {
+		return "Import this row"
+	}
+	return "Import these " + strconv.Itoa(rows) + " rows"
 }

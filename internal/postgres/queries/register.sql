@@ -229,6 +229,17 @@ VALUES (@title, @party_id, @kind, @binding, @status, @signed_on, @effective_on, 
     @value_minor, @currency, @owner_id, @summary, @notes, @now, @now)
 RETURNING id;
 
+-- name: LikelyDuplicateAgreement :one
+-- An agreement with the same party, a similar title and overlapping dates:
+-- the one a new agreement most likely repeats.
+SELECT a.id, a.title FROM agreement a
+WHERE a.party_id = @party_id
+  AND similarity(lower(a.title), lower(@title::text)) >= 0.4
+  AND daterange(coalesce(a.effective_on, a.signed_on), a.expires_on, '[]')
+      && daterange(sqlc.narg(starts_on)::date, sqlc.narg(ends_on)::date, '[]')
+ORDER BY similarity(lower(a.title), lower(@title::text)) DESC, a.id
+LIMIT 1;
+
 -- name: UpdateAgreement :exec
 UPDATE agreement
 SET title = @title, party_id = @party_id, kind = @kind, binding = @binding, status = @status,

@@ -1341,6 +1341,42 @@ func (q *Queries) LapsedAgreementIDs(ctx context.Context, today time.Time) ([]in
 	return items, nil
 }
 
+const likelyDuplicateAgreement = `-- name: LikelyDuplicateAgreement :one
+SELECT a.id, a.title FROM agreement a
+WHERE a.party_id = $1
+  AND similarity(lower(a.title), lower($2::text)) >= 0.4
+  AND daterange(coalesce(a.effective_on, a.signed_on), a.expires_on, '[]')
+      && daterange($3::date, $4::date, '[]')
+ORDER BY similarity(lower(a.title), lower($2::text)) DESC, a.id
+LIMIT 1
+`
+
+type LikelyDuplicateAgreementParams struct {
+	PartyID  int64
+	Title    string
+	StartsOn *time.Time
+	EndsOn   *time.Time
+}
+
+type LikelyDuplicateAgreementRow struct {
+	ID    int64
+	Title string
+}
+
+// An agreement with the same party, a similar title and overlapping dates:
+// the one a new agreement most likely repeats.
+func (q *Queries) LikelyDuplicateAgreement(ctx context.Context, arg LikelyDuplicateAgreementParams) (LikelyDuplicateAgreementRow, error) {
+	row := q.db.QueryRow(ctx, likelyDuplicateAgreement,
+		arg.PartyID,
+		arg.Title,
+		arg.StartsOn,
+		arg.EndsOn,
+	)
+	var i LikelyDuplicateAgreementRow
+	err := row.Scan(&i.ID, &i.Title)
+	return i, err
+}
+
 const listCategoryRevisions = `-- name: ListCategoryRevisions :many
 SELECT r.category_id, c.key, r.parent_id, r.name, r.definition, r.inclusion_examples, r.exclusion_examples,
        r.position, r.retired, r.version, r.taxonomy_version_id

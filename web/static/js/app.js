@@ -74,6 +74,70 @@
     });
   }
 
+  // Conditional reveal (GOV.UK pattern): the fields under a radio show only
+  // while it is chosen; a block marked data-reveal-name shows while its
+  // group has one of data-reveal-values chosen. Without this script every
+  // field stays in the page.
+  function updateReveals(root) {
+    (root || document).querySelectorAll('input[data-reveals]').forEach(function (input) {
+      var panel = document.getElementById(input.getAttribute('data-reveals'));
+      if (panel) {
+        panel.hidden = !input.checked;
+      }
+    });
+    (root || document).querySelectorAll('[data-reveal-name]').forEach(function (block) {
+      var name = block.getAttribute('data-reveal-name');
+      var values = (block.getAttribute('data-reveal-values') || '').split(' ');
+      var chosen = document.querySelector('input[type="radio"][name="' + CSS.escape(name) + '"]:checked');
+      block.hidden = !chosen || values.indexOf(chosen.value) === -1;
+    });
+  }
+
+  function onRevealChange(event) {
+    var input = event.target;
+    if (input instanceof HTMLInputElement && input.type === 'radio') {
+      updateReveals(document);
+    }
+  }
+
+  // A category tree's filter box: typing hides the categories whose name,
+  // and whose subcategories' names, do not contain what was typed, and
+  // opens the groups that hold a match. Checked items always stay visible.
+  function setUpTreeFilters(root) {
+    (root || document).querySelectorAll('[data-tree-filter]').forEach(function (box) {
+      var tree = document.getElementById(box.getAttribute('data-tree-filter'));
+      var wrap = box.closest('[data-tree-filter-wrap]');
+      if (!tree || !wrap) {
+        return;
+      }
+      wrap.hidden = false;
+      box.addEventListener('input', function () {
+        var q = box.value.trim().toLowerCase();
+        var visit = function (item) {
+          var label = item.querySelector(':scope > .checkboxes__item [data-tree-label]');
+          var input = item.querySelector(':scope > .checkboxes__item input');
+          var own = q === '' || (label && label.textContent.toLowerCase().indexOf(q) !== -1) || (input && input.checked);
+          var below = false;
+          var group = item.querySelector(':scope > details');
+          if (group) {
+            group.querySelectorAll(':scope > fieldset > ul > [data-tree-item]').forEach(function (child) {
+              if (visit(child)) {
+                below = true;
+              }
+            });
+            if (q !== '' && below) {
+              group.open = true;
+            }
+          }
+          item.hidden = !(own || below);
+          return own || below;
+        };
+        tree.querySelectorAll(':scope > ul > [data-tree-item]').forEach(visit);
+      });
+    });
+  }
+
+  document.addEventListener('change', onRevealChange);
   document.addEventListener('click', onErrorSummaryClick);
   // Capture phase: runs before htmx's own submit listener on the form.
   document.addEventListener('submit', onSubmit, true);
@@ -92,4 +156,6 @@
   // The script is deferred, so the document has been parsed.
   focusErrorSummary(document);
   setUpListFilters(document);
+  setUpTreeFilters(document);
+  updateReveals(document);
 })();

@@ -1,0 +1,180 @@
+package server
+
+// The register's history in words: an agreement's or clause's change reads
+// with the labels and choices of its form ("Kind: Memorandum of
+// understanding → Licence"), never raw codes.
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/web/components"
+)
+
+// registerFieldLabels are the register forms' labels, by snapshot key.
+var registerFieldLabels = map[string]string{
+	"title": "Title", "party": "Party", "kind": "Kind", "binding": "Binding", "status": "Status",
+	"signed_on": "Signed on", "effective_on": "Effective from", "expires_on": "Expires on", "value": "Total value",
+	"owner_name": "Owner", "summary": "Summary", "notes": "Notes",
+	"beneficiary": "Beneficiary", "categories": "Product categories covered", "excluded_categories": "Categories explicitly excluded",
+	"restriction_scope": "Whom the clause restricts", "restricted_kind": "Kind of party restricted",
+	"restricted_parties": "Named parties restricted", "exceptions": "Exceptions", "worldwide": "Where the clause applies",
+	"regions": "Regions", "valid_from": "Applies from", "valid_until": "Applies until", "notice_days": "Notice period (days)",
+	"section": "Section reference", "text": "Clause text", "retired_at": "Retired on",
+	"filename": "File name", "size_bytes": "Size", "content_type": "Type",
+}
+
+// registerSkipped are snapshot keys that are bookkeeping, not content.
+var registerSkipped = map[string]bool{"id": true, "agreement_id": true, "created_at": true, "updated_at": true,
+	"version": true, "owner_id": true, "recorded_status": true, "sha256": true, "uploaded_at": true, "uploaded_by": true}
+
+// registerCreatedKeys name a newly created record.
+var registerCreatedKeys = map[string]bool{"title": true, "kind": true, "section": true, "filename": true}
+
+// registerTimeline is the history an agreement's page shows.
+func registerTimeline(events []dealgate.AuditEvent, loc *time.Location) []components.TimelineEvent {
+	out := timeline(events, loc)
+	for i, e := range events {
+		out[i].Detail = registerChange(e.Before, e.After)
+	}
+	return out
+}
+
+func registerChange(before, after any) string {
+	b, a := asMap(before), asMap(after)
+	if b == nil && a == nil {
+		return ""
+	}
+	var keys []string
+	for k := range b {
+		keys = append(keys, k)
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		if registerSkipped[k] {
+			continue
+		}
+		label := registerFieldLabels[k]
+		if label == "" {
+			label = strings.ReplaceAll(k, "_", " ")
+		}
+		bv, av := registerWords(k, b[k]), registerWords(k, a[k])
+		switch {
+		case b == nil:
+			if registerCreatedKeys[k] {
+				parts = append(parts, label+": "+av)
+			}
+		case a == nil:
+			parts = append(parts, label+" was "+bv)
+		case bv != av:
+			parts = append(parts, label+": "+bv+" → "+av)
+		}
+	}
+	out := strings.Join(parts, "; ")
+	if r := []rune(out); len(r) > 300 {
+		out = string(r[:297]) + "…"
+	}
+	return out
+}
+
+// registerWords says a snapshot value as the forms show it.
+func registerWords(key string, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "none"
+	case bool:
+		switch key {
+		case "binding":
+			return bindingText(x)
+		case "worldwide":
+			if x {
+				return "Worldwide"
+			}
+			return "Only in some regions"
+		}
+		if x {
+			return "Yes"
+		}
+		return "No"
+	case float64:
+		if key == "size_bytes" {
+			return sizeText(int64(x))
+		}
+		return fmt.Sprintf("%g", x)
+	case string:
+		return stringWords(key, x)
+	case map[string]any:
+		if name, ok := x["name"].(string); ok {
+			return name
+		}
+		if minor, ok := x["minor"].(float64); ok {
+			cur, _ := x["currency"].(string)
+			return dealgate.Money{Minor: int64(minor), Currency: cur}.String()
+		}
+	case []any:
+		if len(x) == 0 {
+			return "none"
+		}
+		var words []string
+		for _, item := range x {
+			words = append(words, registerWords(key, item))
+		}
+		return strings.Join(words, ", ")
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func stringWords(key, s string) string {
+	switch key {
+	case "kind":
+		if slices.Contains(dealgate.AllAgreementKinds, dealgate.AgreementKind(s)) {
+			return dealgate.AgreementKind(s).Label()
+		}
+		if slices.Contains(dealgate.AllClauseKinds, dealgate.ClauseKind(s)) {
+			return dealgate.ClauseKind(s).Label()
+		}
+	case "status":
+		if slices.Contains(dealgate.AllAgreementStatuses, dealgate.AgreementStatus(s)) {
+			return dealgate.AgreementStatus(s).Label()
+		}
+	case "restriction_scope":
+		if slices.Contains(dealgate.AllRestrictionScopes, dealgate.RestrictionScope(s)) {
+			return dealgate.RestrictionScope(s).Label()
+		}
+	case "restricted_kind":
+		if slices.Contains(dealgate.AllPartyKinds, dealgate.PartyKind(s)) {
+			return dealgate.PartyKind(s).Label()
+		}
+	case "regions":
+		for _, r := range dealgate.Regions {
+			if r.Code == s {
+				return r.Name
+			}
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		if key == "retired_at" {
+			return t.Format("2 January 2006, 15:04 MST")
+		}
+		return t.Format("2 January 2006")
+	}
+	if s == "" {
+		return "none"
+	}
+	if r := []rune(s); len(r) > 60 {
+		return "“" + string(r[:57]) + "…”"
+	}
+	return s
+}
