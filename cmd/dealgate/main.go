@@ -99,28 +99,21 @@ func runEnv(ctx context.Context, args []string, env Env) error {
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return cmdServe(ctx, rest, env)
-	case "migrate":
-		return cmdMigrate(ctx, rest, env)
-	case "seed":
-		return cmdSeed(ctx, rest, env)
-	case "audit":
-		return cmdAudit(ctx, rest, env)
-	case "export":
-		return cmdExport(ctx, rest, env)
-	case "user":
-		return cmdUser(ctx, rest, env)
-	case "keys":
-		return cmdKeys(ctx, rest, env)
-	case "version":
+	if cmd == "version" {
 		fmt.Fprintln(env.Stdout, "dealgate", version)
 		return nil
-	default:
-		fmt.Fprint(env.Stderr, usage)
-		return exitError{2, fmt.Sprintf("unknown command %q", cmd)}
 	}
+	if run, ok := commands[cmd]; ok {
+		return run(ctx, rest, env)
+	}
+	fmt.Fprint(env.Stderr, usage)
+	return exitError{2, fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// commands are the subcommands, each with its own flags and --help.
+var commands = map[string]func(ctx context.Context, args []string, env Env) error{
+	"serve": cmdServe, "migrate": cmdMigrate, "seed": cmdSeed, "audit": cmdAudit,
+	"export": cmdExport, "user": cmdUser, "keys": cmdKeys,
 }
 
 // newFlags makes a flag set whose --help prints the command's own text.

@@ -14,11 +14,11 @@ import (
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
 )
 
-// administer runs an admin's change of account id in one transaction: the
+// administer runs an admin's change a of account id in one transaction: the
 // actor is authorised and re-read (someone demoted a moment ago cannot act),
-// the account is locked and the version the admin opened is checked. change
-// returns the account as saved.
-func (s *Users) administer(ctx context.Context, actor *dealgate.User, id, version int64, change func(tx *Tx, old sqlc.User) (sqlc.User, error)) (*dealgate.User, error) {
+// the account is locked and the version the admin opened is checked. refuse
+// says why the account as it is cannot take the change, if it cannot.
+func (s *Users) administer(ctx context.Context, actor *dealgate.User, id, version int64, a dealgate.AccountAction, refuse func(old sqlc.User) error) (*dealgate.User, error) {
 	return authorized(ctx, s.db, actor, dealgate.ActUserManage, func(tx *Tx) (*dealgate.User, error) {
 		old, err := lockAccount(ctx, tx, actor, id)
 		if err != nil {
@@ -27,12 +27,38 @@ func (s *Users) administer(ctx context.Context, actor *dealgate.User, id, versio
 		if old.Version != version {
 			return nil, staleUser()
 		}
-		saved, err := change(tx, old)
+		if err := refuse(old); err != nil {
+			return nil, err
+		}
+		saved, err := tx.changeAccount(ctx, actor, a, old)
 		if err != nil {
 			return nil, err
 		}
 		return toUser(saved), nil
 	})
+}
+
+// changeAccount makes change a (not a password link) to the locked account
+// old and audits it.
+func (tx *Tx) changeAccount(ctx context.Context, actor *dealgate.User, a dealgate.AccountAction, old sqlc.User) (sqlc.User, error) {
+	switch a {
+	case dealgate.AccountDeactivate:
+		return tx.deactivateUser(ctx, actor, old)
+	case dealgate.AccountReactivate:
+		return tx.reactivateUser(ctx, actor, old)
+	case dealgate.AccountResetTwoFactor:
+		return tx.resetSecondFactor(ctx, actor, old)
+	}
+	return old, dealgate.Errorf(dealgate.EINVALID, "There is no such action on an account.")
+}
+
+// conflictIf is ECONFLICT with msg when the account already is as a change
+// would make it, else nil.
+func conflictIf(already bool, msg string) error {
+	if already {
+		return dealgate.Errorf(dealgate.ECONFLICT, "%s", msg)
+	}
+	return nil
 }
 
 // lockAccount re-reads and authorises the admin (lockActor), then locks
@@ -76,15 +102,7 @@ func (s *Users) ActOnAccount(ctx context.Context, actor *dealgate.User, id, vers
 		if old.Version != version {
 			return res, staleUser()
 		}
-		var saved sqlc.User
-		switch a {
-		case dealgate.AccountDeactivate:
-			saved, err = tx.deactivateUser(ctx, actor, old)
-		case dealgate.AccountReactivate:
-			saved, err = tx.reactivateUser(ctx, actor, old)
-		case dealgate.AccountResetTwoFactor:
-			saved, err = tx.resetSecondFactor(ctx, actor, old)
-		}
+		saved, err := tx.changeAccount(ctx, actor, a, old)
 		if err == nil {
 			res.User = toUser(saved)
 		}
@@ -98,11 +116,8 @@ func (s *Users) ActOnAccount(ctx context.Context, actor *dealgate.User, id, vers
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (own account, last admin),
 // ENOTFOUND, ECONFLICT (stale version, or already deactivated), EINTERNAL.
 func (s *Users) Deactivate(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
-		if old.Status == string(dealgate.UserDeactivated) {
-			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account is already deactivated.")
-		}
-		return tx.deactivateUser(ctx, actor, old)
+	return s.administer(ctx, actor, id, version, dealgate.AccountDeactivate, func(old sqlc.User) error {
+		return conflictIf(old.Status == string(dealgate.UserDeactivated), "This account is already deactivated.")
 	})
 }
 
@@ -124,11 +139,8 @@ func (tx *Tx) deactivateUser(ctx context.Context, actor *dealgate.User, old sqlc
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (stale version, or
 // already active), EINTERNAL.
 func (s *Users) Reactivate(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
-		if old.Status == string(dealgate.UserActive) {
-			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account is already active.")
-		}
-		return tx.reactivateUser(ctx, actor, old)
+	return s.administer(ctx, actor, id, version, dealgate.AccountReactivate, func(old sqlc.User) error {
+		return conflictIf(old.Status == string(dealgate.UserActive), "This account is already active.")
 	})
 }
 
@@ -196,11 +208,8 @@ func (s *Users) issuePasswordReset(ctx context.Context, tx *Tx, actor *dealgate.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (stale version, or
 // no second factor), EINTERNAL.
 func (s *Users) ResetSecondFactor(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
-		if !old.TotpEnabled && old.TotpSecret == nil {
-			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account has no second factor to reset.")
-		}
-		return tx.resetSecondFactor(ctx, actor, old)
+	return s.administer(ctx, actor, id, version, dealgate.AccountResetTwoFactor, func(old sqlc.User) error {
+		return conflictIf(!old.TotpEnabled && old.TotpSecret == nil, "This account has no second factor to reset.")
 	})
 }
 

@@ -225,7 +225,7 @@ func TestUserAdminRequiresAdmin(t *testing.T) {
 		wantCode(t, err, want)
 		_, _, err = e.users.Invite(ctx, actor, in)
 		wantCode(t, err, want)
-		_, err = e.users.Update(ctx, actor, dealgate.UserUpdate{ID: target.ID, Version: target.Version, Name: "X", Email: target.Email, Roles: []dealgate.Role{dealgate.RoleAdmin}, TimeZone: "UTC"})
+		_, err = e.users.Update(ctx, actor, dealgate.UserUpdate{ID: target.ID, Version: target.Version, NewUser: dealgate.NewUser{Name: "X", Email: target.Email, Roles: []dealgate.Role{dealgate.RoleAdmin}, TimeZone: "UTC"}})
 		wantCode(t, err, want)
 		_, err = e.users.Deactivate(ctx, actor, target.ID, target.Version)
 		wantCode(t, err, want)
@@ -309,7 +309,7 @@ func TestInvalidInputChangesNothing(t *testing.T) {
 		wantField(t, err, dealgate.EINVALID, f)
 	}
 	target := e.mustCreate(t, "Mina Member", "mina@example.org", dealgate.RoleMember)
-	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: target.ID, Version: target.Version, Name: "Mina", Email: "mina@", Roles: nil, TimeZone: "UTC"})
+	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: target.ID, Version: target.Version, NewUser: dealgate.NewUser{Name: "Mina", Email: "mina@", Roles: nil, TimeZone: "UTC"}})
 	wantField(t, err, dealgate.EINVALID, "email")
 	wantField(t, err, dealgate.EINVALID, "roles")
 	_, err = e.users.UpdateProfile(ctx, target, dealgate.ProfileUpdate{Version: target.Version, Name: "", TimeZone: "Europe/Londn"})
@@ -328,8 +328,8 @@ func TestAdminEditAndOptimisticConcurrency(t *testing.T) {
 	e := newIdentity(t)
 	ctx := context.Background()
 	m := e.mustCreate(t, "Mina Member", "mina@example.org", dealgate.RoleMember)
-	edit := dealgate.UserUpdate{ID: m.ID, Version: m.Version, Name: "Mina Member", Email: "mina@example.org",
-		Roles: []dealgate.Role{dealgate.RoleMember, dealgate.RoleChair}, TimeZone: "Europe/London", NotifyEmail: true}
+	edit := dealgate.UserUpdate{ID: m.ID, Version: m.Version, NewUser: dealgate.NewUser{Name: "Mina Member", Email: "mina@example.org",
+		Roles: []dealgate.Role{dealgate.RoleMember, dealgate.RoleChair}, TimeZone: "Europe/London", NotifyEmail: true}}
 	got, err := e.users.Update(ctx, e.admin, edit)
 	if err != nil {
 		t.Fatal(err)
@@ -366,7 +366,7 @@ func TestAdminEditAndOptimisticConcurrency(t *testing.T) {
 	// Deactivation with a stale version is refused too.
 	_, err = e.users.Deactivate(ctx, e.admin, m.ID, m.Version)
 	wantCode(t, err, dealgate.ECONFLICT)
-	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: 999999, Version: 1, Name: "x", Email: "x@example.org", Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"})
+	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: 999999, Version: 1, NewUser: dealgate.NewUser{Name: "x", Email: "x@example.org", Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"}})
 	wantCode(t, err, dealgate.ENOTFOUND)
 }
 
@@ -376,8 +376,8 @@ func TestAdminCannotLockThemselvesOut(t *testing.T) {
 	ctx := context.Background()
 	_, err := e.users.Deactivate(ctx, e.admin, e.admin.ID, e.admin.Version)
 	wantCode(t, err, dealgate.EINVALID)
-	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: e.admin.ID, Version: e.admin.Version, Name: e.admin.Name,
-		Email: e.admin.Email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"})
+	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: e.admin.ID, Version: e.admin.Version, NewUser: dealgate.NewUser{Name: e.admin.Name,
+		Email: e.admin.Email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"}})
 	wantField(t, err, dealgate.EINVALID, "roles")
 	if got := e.fresh(t, e.admin); !got.Has(dealgate.RoleAdmin) || !got.Active() {
 		t.Fatalf("admin changed: %+v", got)

@@ -293,7 +293,6 @@ func (s *Server) handlePartyUpdate(c echo.Context) error {
 // partyConflictMessage says that the party changed and which of the saved
 // values differ from what the editor typed.
 func partyConflictMessage(now dealgate.Party, typed dealgate.PartyForm) string {
-	var differ []string
 	saved := dealgate.PartyFormOf(now)
 	norm := func(s string) string {
 		names := dealgate.SplitList(s)
@@ -303,19 +302,10 @@ func partyConflictMessage(now dealgate.Party, typed dealgate.PartyForm) string {
 		slices.Sort(names)
 		return strings.Join(names, "\n")
 	}
-	for _, d := range []struct{ label, a, b string }{
+	return conflictNotice("this party", "party", strings.TrimSpace, []comparedField{
 		{"name", saved.Name, typed.Name}, {"kind", saved.Kind, typed.Kind}, {"other names", norm(saved.Aliases), norm(typed.Aliases)},
 		{"parent company", saved.Parent, typed.Parent}, {"website", saved.Website, typed.Website}, {"notes", saved.Notes, typed.Notes},
-	} {
-		if strings.TrimSpace(d.a) != strings.TrimSpace(d.b) {
-			differ = append(differ, d.label)
-		}
-	}
-	msg := "Someone else changed this party while you were editing, so your changes were not saved. The party as saved now is shown above; your changes are kept in the form."
-	if len(differ) > 0 {
-		msg += " The saved " + strings.Join(differ, ", ") + " differ from what you entered."
-	}
-	return msg + " Check them and save again."
+	})
 }
 
 // partyAction is one confirmable change of a party's standing: retiring

@@ -251,21 +251,11 @@ func categoryRows(cat dealgate.Category, t *dealgate.Taxonomy) []components.Summ
 func categoryConflictMessage(now dealgate.Category, typed dealgate.CategoryForm) string {
 	saved := dealgate.CategoryFormOf(now)
 	lines := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "\r", "")), " ") }
-	var differ []string
-	for _, d := range []struct{ label, a, b string }{
+	return conflictNotice("this category in the draft", "category", lines, []comparedField{
 		{"name", saved.Name, typed.Name}, {"place in the tree", saved.Parent, typed.Parent}, {"definition", saved.Definition, typed.Definition},
 		{"inclusion examples", saved.Includes, typed.Includes}, {"exclusion examples", saved.Excludes, typed.Excludes},
 		{"order", saved.Position, typed.Position},
-	} {
-		if lines(d.a) != lines(d.b) {
-			differ = append(differ, d.label)
-		}
-	}
-	msg := "Someone else changed this category in the draft while you were editing, so your changes were not saved. The category as saved now is shown above; your changes are kept in the form."
-	if len(differ) > 0 {
-		msg += " The saved " + strings.Join(differ, ", ") + " differ from what you entered."
-	}
-	return msg + " Check them and save again."
+	})
 }
 
 // categoryAction is one confirmable change of a category in the draft:

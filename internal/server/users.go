@@ -123,6 +123,12 @@ func readUserForm(c echo.Context) users.Form {
 	}
 }
 
+// accountOf is the account the new and edit forms describe.
+func accountOf(in users.Form) dealgate.NewUser {
+	return dealgate.NewUser{Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone,
+		NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest}
+}
+
 func (s *Server) userFormView(c echo.Context, title, action, cancel string, in users.Form, version int64, err error) pages.FormView {
 	errs, summary := formErrors(err, "name", "email", components.GroupID("roles"), "time_zone")
 	if msg, ok := errs["roles"]; ok {
@@ -152,9 +158,7 @@ func (s *Server) handleUserNew(c echo.Context) error {
 
 func (s *Server) handleUserCreate(c echo.Context) error {
 	in := readUserForm(c)
-	u, link, err := s.users.Invite(c.Request().Context(), currentUser(c), dealgate.NewUser{
-		Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
-	})
+	u, link, err := s.users.Invite(c.Request().Context(), currentUser(c), accountOf(in))
 	if err != nil {
 		status, ok := formStatus(c, err)
 		if !ok {
@@ -245,10 +249,7 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 	}
 	in := readUserForm(c)
 	version, _ := formVersion(c)
-	u, err := s.users.Update(c.Request().Context(), currentUser(c), dealgate.UserUpdate{
-		ID: id, Version: version, Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone,
-		NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
-	})
+	u, err := s.users.Update(c.Request().Context(), currentUser(c), dealgate.UserUpdate{ID: id, Version: version, NewUser: accountOf(in)})
 	if err != nil {
 		status, ok := formStatus(c, err)
 		if !ok || u == nil {
