@@ -790,3 +790,53 @@ func TestUsersTableRefusesWhatTheDomainRefuses(t *testing.T) {
 		t.Error("enabled a second factor without a secret")
 	}
 }
+
+// TestActOnAccountOneCall: each button on an account's page is one call
+// that returns the account; a repeat no longer applies and changes
+// nothing, a stale or missing version is refused, a password link comes
+// back with the account.
+func TestActOnAccountOneCall(t *testing.T) {
+	t.Parallel()
+	e := newIdentity(t)
+	ctx := context.Background()
+	m := e.mustCreate(t, "Mina Member", "mina@example.org", dealgate.RoleMember)
+	_, err := e.users.ActOnAccount(ctx, e.admin, m.ID, 0, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.EINVALID)
+	res, err := e.users.ActOnAccount(ctx, e.admin, m.ID, m.Version+1, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.ECONFLICT)
+	if res.User == nil || res.User.ID != m.ID || !res.User.Active() {
+		t.Fatalf("a stale page gets the account as it is: %+v", res.User)
+	}
+	res, err = e.users.ActOnAccount(ctx, e.admin, m.ID, m.Version, dealgate.AccountDeactivate)
+	if err != nil || res.User.Active() {
+		t.Fatalf("deactivate: %+v %v", res.User, err)
+	}
+	res, err = e.users.ActOnAccount(ctx, e.admin, m.ID, m.Version, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.ECONFLICT)
+	if !strings.Contains(dealgate.ErrorMessage(err), "no longer applies") || res.User.Name != m.Name {
+		t.Errorf("double submit: %q %+v", dealgate.ErrorMessage(err), res.User)
+	}
+	if n := len(auditActions(t, e.db, "user.deactivated")); n != 1 {
+		t.Errorf("%d user.deactivated events, want 1", n)
+	}
+	// A deactivated account gets no password link.
+	_, err = e.users.ActOnAccount(ctx, e.admin, m.ID, res.User.Version, dealgate.AccountResetPassword)
+	wantCode(t, err, dealgate.ECONFLICT)
+	res, err = e.users.ActOnAccount(ctx, e.admin, m.ID, res.User.Version, dealgate.AccountReactivate)
+	if err != nil || !res.User.Active() {
+		t.Fatalf("reactivate: %+v %v", res.User, err)
+	}
+	res, err = e.users.ActOnAccount(ctx, e.admin, m.ID, res.User.Version, dealgate.AccountResetPassword)
+	if err != nil || res.Link.Token == "" || res.Link.UserID != m.ID || res.User.Email != m.Email {
+		t.Fatalf("password link: %+v %v", res, err)
+	}
+	_, err = e.users.ActOnAccount(ctx, e.admin, m.ID, res.User.Version, dealgate.AccountResetTwoFactor)
+	wantCode(t, err, dealgate.ECONFLICT)
+	_, err = e.users.ActOnAccount(ctx, m, e.admin.ID, e.admin.Version, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.EFORBIDDEN)
+	_, err = e.users.ActOnAccount(ctx, e.admin, 999999, 1, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.ENOTFOUND)
+	// Admins cannot deactivate themselves through the page either.
+	_, err = e.users.ActOnAccount(ctx, e.admin, e.admin.ID, e.fresh(t, e.admin).Version, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.EINVALID)
+}
