@@ -96,6 +96,24 @@ func TestCategoryFormsOneCall(t *testing.T) {
 	regWantCode(t, err, dealgate.EINVALID)
 	_, err = e.reg.SetCategoryRetiredForm(e.ctx, e.counsel, 999999, 1, true)
 	regWantCode(t, err, dealgate.ENOTFOUND)
+
+	// Publishing from the form: a refusal comes with the draft and its changes.
+	if _, err := e.reg.CreateCategoryForm(e.ctx, e.counsel, dealgate.CategoryForm{Name: "Inference compute", Definition: "GPU time to serve models."}); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := e.reg.PublishTaxonomyForm(e.ctx, e.admin, 0, "Training compute.")
+	regWantCode(t, err, dealgate.EINVALID)
+	if pub.Draft == nil || pub.Base == nil || len(pub.Changes) == 0 {
+		t.Fatalf("refused publish: %+v", pub.DraftReview)
+	}
+	_, err = e.reg.PublishTaxonomyForm(e.ctx, e.counsel, pub.Draft.Version.Version, "Training compute.")
+	regWantCode(t, err, dealgate.EFORBIDDEN)
+	pub, err = e.reg.PublishTaxonomyForm(e.ctx, e.admin, pub.Draft.Version.Version, "Training compute.")
+	if err != nil || pub.Published.Number != 2 {
+		t.Fatalf("publish: %+v %v", pub.Published, err)
+	}
+	_, err = e.reg.PublishTaxonomyForm(e.ctx, e.admin, pub.Published.Version, "Again.")
+	regWantCode(t, err, dealgate.ENOTFOUND)
 }
 
 func countActions(rows []regAuditRow, action string) int {

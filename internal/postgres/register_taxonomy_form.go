@@ -145,3 +145,66 @@ func (tx *Tx) draftCategory(ctx context.Context, id int64) (CategoryResult, erro
 	res.Category = cat
 	return res, nil
 }
+
+// DraftReview is the draft with what it changes: the published version it
+// started from (nil: an empty taxonomy) and the changes from that.
+type DraftReview struct {
+	Draft   *dealgate.Taxonomy
+	Base    *dealgate.Taxonomy
+	Changes []dealgate.TaxonomyChange
+}
+
+// TaxonomyDraftReview returns the draft and what it changes, for the pages
+// that show, publish or discard it.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND (no draft).
+func (s *Register) TaxonomyDraftReview(ctx context.Context, actor *dealgate.User) (DraftReview, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (DraftReview, error) {
+		return s.draftReview(ctx, tx)
+	})
+}
+
+func (s *Register) draftReview(ctx context.Context, tx *Tx) (DraftReview, error) {
+	var r DraftReview
+	id, err := tx.Q.DraftTaxonomyVersionID(ctx)
+	if err != nil {
+		return r, orNotFound(err, "taxonomy draft")
+	}
+	if r.Draft, err = tx.Taxonomy(ctx, id); err != nil {
+		return r, err
+	}
+	base := dealgate.NewTaxonomy(dealgate.TaxonomyVersion{}, nil)
+	if b := r.Draft.Version.BasedOnID; b != nil {
+		if r.Base, err = s.published.get(ctx, tx, *b); err != nil {
+			return r, err
+		}
+		base = r.Base
+	}
+	r.Changes = dealgate.DiffTaxonomies(base, r.Draft)
+	return r, nil
+}
+
+// PublishResult is the publish form's outcome: the version published, or
+// with an error the draft as it is now with what it changes.
+type PublishResult struct {
+	Published dealgate.TaxonomyVersion
+	DraftReview
+}
+
+// PublishTaxonomyForm publishes the draft from its publish form: version is
+// the draft's version as the admin reviewed it.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND (no draft), EINVALID (no
+// version, no change note, nothing changed), ECONFLICT (the draft changed).
+func (s *Register) PublishTaxonomyForm(ctx context.Context, actor *dealgate.User, version int64, changeNote string) (PublishResult, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActTaxonomyPublish, func(tx *Tx) (PublishResult, error) {
+		var res PublishResult
+		var err error
+		if res.DraftReview, err = s.draftReview(ctx, tx); err != nil {
+			return res, err
+		}
+		if err := dealgate.CheckVersion(version); err != nil {
+			return res, err
+		}
+		res.Published, err = tx.PublishTaxonomy(ctx, actor, version, changeNote)
+		return res, err
+	})
+}

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -20,26 +19,22 @@ import (
 // The draft
 
 func (s *Server) handleDraftView(c echo.Context) error {
-	ctx := c.Request().Context()
 	actor := currentUser(c)
 	loc := actor.Location()
 	v := taxonomy.DraftView{
 		CanEdit: dealgate.Allowed(actor, dealgate.ActRegisterEdit), CanPublish: dealgate.Allowed(actor, dealgate.ActTaxonomyPublish),
 		CSRFToken: csrfToken(c), NewHref: taxonomyDraftPath + "/categories/new",
 	}
-	draft, err := optionalTaxonomy(s.register.DraftTaxonomy(ctx, actor))
-	if err != nil {
-		return err
-	}
-	if draft == nil {
+	r, err := s.register.TaxonomyDraftReview(c.Request().Context(), actor)
+	if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
 		return s.render(c, http.StatusOK, taxonomy.Draft(s.page(c, "Draft taxonomy"), v))
 	}
-	v.Exists = true
-	v.Started = formatMoment(draft.Version.CreatedAt, loc)
-	base, changes, err := s.draftChanges(ctx, actor, draft)
 	if err != nil {
 		return err
 	}
+	draft, base, changes := r.Draft, r.Base, r.Changes
+	v.Exists = true
+	v.Started = formatMoment(draft.Version.CreatedAt, loc)
 	v.Changes = len(changes)
 	v.BasedOn = "It starts from an empty taxonomy"
 	if base != nil {
@@ -87,19 +82,6 @@ func draftTagText(k dealgate.TaxonomyChangeKind) string {
 		return "Definition changed in the draft"
 	}
 	return "Examples changed in the draft"
-}
-
-// draftChanges returns the version the draft started from (nil for none)
-// and what the draft changes in it.
-func (s *Server) draftChanges(ctx context.Context, actor *dealgate.User, draft *dealgate.Taxonomy) (*dealgate.Taxonomy, []dealgate.TaxonomyChange, error) {
-	if draft.Version.BasedOnID == nil {
-		return nil, dealgate.DiffTaxonomies(dealgate.NewTaxonomy(dealgate.TaxonomyVersion{}, nil), draft), nil
-	}
-	base, err := s.register.Taxonomy(ctx, actor, *draft.Version.BasedOnID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return base, dealgate.DiffTaxonomies(base, draft), nil
 }
 
 func (s *Server) handleDraftStart(c echo.Context) error {
