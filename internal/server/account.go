@@ -33,25 +33,14 @@ type profileInput struct {
 
 func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in profileInput, err error) error {
 	errs, summary := formErrors(err, "name", "time_zone")
-	roles := make([]string, len(u.Roles))
-	for i, r := range u.Roles {
-		roles[i] = r.Label()
-	}
-	twoFactor := "Off"
-	if u.TOTPEnabled {
-		twoFactor = "On"
-	}
-	lastSignIn := "Never"
-	if u.LastSignInAt != nil {
-		lastSignIn = formatMoment(*u.LastSignInAt, u.Location())
-	}
+	lastSignIn, twoFactor := signInFacts(u, u.Location())
 	v := account.ProfileView{
 		CSRFToken: csrfToken(c),
 		Version:   u.Version,
 		Errors:    summary,
 		Details: []components.SummaryRow{
 			{Key: "Email", Value: u.Email},
-			{Key: "Roles", Value: strings.Join(roles, ", ")},
+			{Key: "Roles", Value: roleLabels(u.Roles)},
 			{Key: "Password", Value: "Set", ActionHref: "/account/password", ActionLabel: "Change"},
 			{Key: "Two-step verification", Value: twoFactor, ActionHref: "/account/two-factor", ActionLabel: "Manage"},
 			{Key: "Last sign-in", Value: lastSignIn},
