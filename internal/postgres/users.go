@@ -163,6 +163,9 @@ func (s *Users) Invite(ctx context.Context, actor *dealgate.User, in dealgate.Ne
 		if err != nil {
 			return err
 		}
+		if err := tx.queuePasswordMail(ctx, row.Email, row.Name, link, true); err != nil {
+			return err
+		}
 		user = toUser(row)
 		after := userSnapshot(row)
 		after["password_link"] = "invite"
@@ -429,6 +432,9 @@ func (s *Users) IssuePasswordReset(ctx context.Context, actor *dealgate.User, id
 		}
 		link, err = s.issueLink(ctx, tx, row.ID, purpose, &actor.ID)
 		if err != nil {
+			return err
+		}
+		if err := tx.queuePasswordMail(ctx, row.Email, row.Name, link, purpose == "invite"); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
