@@ -101,17 +101,6 @@ type Notifications struct {
 // NewNotifications returns the notification service on db.
 func NewNotifications(db *DB) *Notifications { return &Notifications{DB: db} }
 
-// UnreadCount is the number of actor's unread notifications, up to 100
-// (one indexed count; the bell shows "99+" beyond).
-// Errors: EUNAUTHORIZED.
-func (s *Notifications) UnreadCount(ctx context.Context, actor *dealgate.User) (int, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActSignedIn); err != nil {
-		return 0, err
-	}
-	n, err := s.DB.Queries().CountUnreadNotifications(ctx, actor.ID)
-	return int(n), translate(err)
-}
-
 // List returns a page of actor's notifications, newest first.
 // Errors: EUNAUTHORIZED.
 func (s *Notifications) List(ctx context.Context, actor *dealgate.User, p dealgate.PageRequest) (dealgate.Page[dealgate.Notification], error) {

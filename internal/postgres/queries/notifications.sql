@@ -43,12 +43,6 @@ WHERE id = @id AND state = 'sending' AND claimed_at = @claimed_at;
 UPDATE mail_outbox SET state = @state, next_attempt_at = @next_attempt_at, last_error = @last_error
 WHERE id = @id AND state = 'sending' AND claimed_at = @claimed_at;
 
--- name: CountUnreadNotifications :one
--- Capped: the bell shows "99+" beyond, and the count stays cheap.
-SELECT count(*) FROM (
-    SELECT 1 FROM notification WHERE recipient_id = @recipient_id AND in_app AND read_at IS NULL LIMIT 100
-) n;
-
 -- name: CountNotifications :one
 SELECT count(*) FROM notification WHERE recipient_id = @recipient_id AND in_app;
 

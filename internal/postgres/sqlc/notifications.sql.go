@@ -104,20 +104,6 @@ func (q *Queries) CountNotifications(ctx context.Context, recipientID int64) (in
 	return count, err
 }
 
-const countUnreadNotifications = `-- name: CountUnreadNotifications :one
-SELECT count(*) FROM (
-    SELECT 1 FROM notification WHERE recipient_id = $1 AND in_app AND read_at IS NULL LIMIT 100
-) n
-`
-
-// Capped: the bell shows "99+" beyond, and the count stays cheap.
-func (q *Queries) CountUnreadNotifications(ctx context.Context, recipientID int64) (int64, error) {
-	row := q.db.QueryRow(ctx, countUnreadNotifications, recipientID)
-	var count int64
-	err := row.Scan(&count)
-	return count, err
-}
-
 const insertMail = `-- name: InsertMail :one
 INSERT INTO mail_outbox (notification_id, to_address, to_name, subject, body, next_attempt_at, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $6)
