@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -152,14 +153,17 @@ func (c *SMTP) options() []gomail.Option {
 }
 
 // Log writes each message to the log instead of sending it (when
-// DEALGATE_SMTP_URL is unset). Password links then appear in the log,
-// which is what lets an admin without mail pass them on.
+// DEALGATE_SMTP_URL is unset). A password link's token is redacted, as in
+// the access log: without mail the admin screen shows the link instead.
 type Log struct {
 	Log *slog.Logger
 }
 
+var passwordToken = regexp.MustCompile(`/password/[A-Za-z0-9_\-]+`)
+
 // Send logs m.
 func (l *Log) Send(_ context.Context, m Message) error {
-	l.Log.Info("mail not sent: DEALGATE_SMTP_URL is unset; written here instead", "to", m.To, "subject", m.Subject, "body", m.Body)
+	l.Log.Info("mail not sent: DEALGATE_SMTP_URL is unset; written here instead", "to", m.To, "subject", m.Subject,
+		"body", passwordToken.ReplaceAllString(m.Body, "/password/REDACTED"))
 	return nil
 }

@@ -115,7 +115,7 @@ func TestNotificationPreferences(t *testing.T) {
 	}
 	e.open(t, e.submitted(t))
 	for _, c := range []struct {
-		u                    *dealgate.User
+		u                  *dealgate.User
 		rows, inApp, mails int
 	}{{e.m1, 1, 1, 0}, {e.m2, 1, 0, 1}, {e.m3, 1, 1, 0}, {e.member, 1, 1, 1}} {
 		if rows, inApp, mails := e.notified(t, c.u, dealgate.NotifyReviewAssigned); rows != c.rows || inApp != c.inApp || mails != c.mails {

@@ -163,8 +163,8 @@ func (s *Server) handleUserCreate(c echo.Context) error {
 // renderLink says how a one-time password link reaches its owner. The
 // service queued it in the outbox in the same transaction. With SMTP
 // configured the mail is on its way and the link is not shown; without it
-// the mail only goes to the server log, so the admin is shown the link,
-// once. Only its hash is stored (the outbox keeps it sealed until sent).
+// the mail only goes to the server log (token redacted), so the admin is
+// shown the link, once. Only its hash is stored (the outbox keeps it sealed until sent).
 func (s *Server) renderLink(c echo.Context, u *dealgate.User, link dealgate.PasswordResetLink, title, lead string) error {
 	expires := formatMoment(link.ExpiresAt, currentUser(c).Location())
 	if s.cfg.SMTP != nil {
@@ -179,7 +179,7 @@ func (s *Server) renderLink(c echo.Context, u *dealgate.User, link dealgate.Pass
 	return s.render(c, http.StatusOK, pages.Message(s.page(c, title), pages.MessageView{
 		Title: title,
 		Body: []string{lead,
-			"E-mail is not set up on this server (DEALGATE_SMTP_URL), so no e-mail was sent: the message went to the server log only.",
+			"E-mail is not set up on this server (DEALGATE_SMTP_URL), so no e-mail was sent.",
 			"Send it to " + u.Email + " yourself: it is shown only now, works once and expires " + expires + "."},
 		Highlight: url,
 		LinkHref:  userPath(u.ID), LinkLabel: "Go to " + u.Name,

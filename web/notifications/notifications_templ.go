@@ -33,7 +33,7 @@ type Item struct {
 type ListView struct {
 	Items     []Item
 	Unread    int
-	UpTo      int64 // the newest id shown: "mark all read" marks up to it
+	UpTo      int64 // on page 1, the newest id shown: "mark all as read" marks up to it
 	Pager     components.Pager
 	CSRFToken string
 }
