@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -259,5 +260,34 @@ func TestReminderSelection(t *testing.T) {
 	}
 	if rows, _, _ := e.notified(t, e.member, dealgate.NotifyVoteReminder); rows != 3 {
 		t.Errorf("member: %d reminders over three days, want 3", rows)
+	}
+}
+
+func TestVerdictChangedByRescreeningTellsTheReviewers(t *testing.T) {
+	t.Parallel()
+	e := newScreeningEnv(t)
+	chair := regUser(t, e.db, "chair@example.test", dealgate.RoleChair)
+	d := e.submitted(t)
+	if _, err := postgres.NewReviews(e.db, e.deals).OpenReview(e.ctx, chair, d.ID, d.Version, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.deals.Screenings.RunJobs(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	in := e.exclusivity.Input()
+	in.CategoryIDs = []int64{e.apis, e.hosting}
+	if _, err := e.reg.UpdateClause(e.ctx, e.admin, e.exclusivity.ID, e.exclusivity.Version, in); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.deals.Screenings.RunJobs(e.ctx)
+	if err != nil || r.Changed != 1 {
+		t.Fatalf("re-screening: %+v %v", r, err)
+	}
+	var member, counsel int
+	var title string
+	_ = e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FILTER (WHERE recipient_id = $1), count(*) FILTER (WHERE recipient_id = $2), max(title)
+		FROM notification WHERE event = 'verdict_changed'`, e.member.ID, e.counsel.ID).Scan(&member, &counsel, &title)
+	if member != 1 || counsel != 0 || !strings.HasPrefix(title, "Screening changed: ") {
+		t.Errorf("verdict change: member %d, counsel %d, %q", member, counsel, title)
 	}
 }
