@@ -22,6 +22,7 @@ import (
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/demo"
 	"github.com/dealgate/dealgate/internal/jobs"
+	"github.com/dealgate/dealgate/internal/mail"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/internal/server"
 )
@@ -239,6 +240,13 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	go (&jobs.Maintenance{
 		DB: db, Users: postgres.NewUsers(db), Register: postgres.NewRegister(db), Log: log, Interval: 10 * time.Minute,
 	}).Run(jobsCtx)
+	var sender mail.Sender = &mail.Log{Log: log}
+	if cfg.SMTP != nil {
+		sender = &mail.SMTP{Settings: cfg.SMTP}
+		log.Info("mail goes over SMTP", "smtp", cfg.SMTP.String())
+	}
+	go (&jobs.Mail{Outbox: postgres.NewOutbox(db), Sender: sender, BaseURL: cfg.BaseURL, Log: log, Interval: 5 * time.Second}).Run(jobsCtx)
+	go (&jobs.Reminders{Notifications: postgres.NewNotifications(db), Log: log, Interval: time.Hour}).Run(jobsCtx)
 	if cfg.AuditCheckpointDir != "" {
 		key, err := checkpoint.LoadPrivateKey(cfg.AuditSigningKeyFile)
 		if err != nil {

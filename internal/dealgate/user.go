@@ -70,6 +70,10 @@ type User struct {
 	// later features (reminders, decisions).
 	NotifyEmail  bool
 	NotifyDigest bool
+	// UnreadNotifications is how many notifications the user has not read
+	// (up to 100), as read with the session for the header's bell; 0 when
+	// the user was loaded otherwise.
+	UnreadNotifications int
 	// SessionEpoch increases whenever every session of the user must end
 	// (deactivation, password change, second-factor reset).
 	SessionEpoch int64

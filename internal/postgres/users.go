@@ -158,6 +158,9 @@ func (s *Users) Invite(ctx context.Context, actor *dealgate.User, in dealgate.Ne
 		if err != nil {
 			return UserLink{}, err
 		}
+		if err := tx.queuePasswordMail(ctx, row.Email, row.Name, link, true); err != nil {
+			return UserLink{}, err
+		}
 		after := userSnapshot(row)
 		after["password_link"] = "invite"
 		after["password_link_expires_at"] = link.ExpiresAt

@@ -196,6 +196,9 @@ func (s *Users) issuePasswordReset(ctx context.Context, tx *Tx, actor *dealgate.
 	if err != nil {
 		return link, err
 	}
+	if err := tx.queuePasswordMail(ctx, row.Email, row.Name, link, purpose == "invite"); err != nil {
+		return link, err
+	}
 	return link, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 		Action: "user.password_reset_issued", EntityType: "user", EntityID: userEntityID(row.ID),
 		After: map[string]any{"purpose": purpose, "expires_at": link.ExpiresAt},

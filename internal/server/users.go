@@ -170,14 +170,27 @@ func (s *Server) handleUserCreate(c echo.Context) error {
 	return s.renderLink(c, u, link, "User added", fmt.Sprintf("%s can now set a password with this link.", u.Name))
 }
 
-// renderLink shows a one-time password link to the admin, once. It is not
-// kept anywhere it could be read again: only its hash is stored.
+// renderLink says how a one-time password link reaches its owner. The
+// service queued it in the outbox in the same transaction. With SMTP
+// configured the mail is on its way and the link is not shown; without it
+// the mail only goes to the server log (token redacted), so the admin is
+// shown the link, once. Only its hash is stored (the outbox keeps it sealed until sent).
 func (s *Server) renderLink(c echo.Context, u *dealgate.User, link dealgate.PasswordResetLink, title, lead string) error {
+	expires := formatMoment(link.ExpiresAt, currentUser(c).Location())
+	if s.cfg.SMTP != nil {
+		return s.render(c, http.StatusOK, pages.Message(s.page(c, title), pages.MessageView{
+			Title: title,
+			Body: []string{"An e-mail with a link to set a password is on its way to " + u.Email + ".",
+				"The link works once and expires " + expires + ". If it does not arrive, make a new one with Reset password."},
+			LinkHref: userPath(u.ID), LinkLabel: "Go to " + u.Name,
+		}))
+	}
 	url := strings.TrimSuffix(s.cfg.BaseURL.String(), "/") + "/password/" + link.Token
 	return s.render(c, http.StatusOK, pages.Message(s.page(c, title), pages.MessageView{
 		Title: title,
 		Body: []string{lead,
-			"Send it to " + u.Email + " yourself: it is shown only now, works once and expires " + formatMoment(link.ExpiresAt, currentUser(c).Location()) + "."},
+			"E-mail is not set up on this server (DEALGATE_SMTP_URL), so no e-mail was sent.",
+			"Send it to " + u.Email + " yourself: it is shown only now, works once and expires " + expires + "."},
 		Highlight: url,
 		LinkHref:  userPath(u.ID), LinkLabel: "Go to " + u.Name,
 	}))
