@@ -34,7 +34,7 @@ func (s *Register) UpdateAgreement(ctx context.Context, actor *dealgate.User, id
 // Agreement returns one agreement (without clauses; see Clauses).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Agreement(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Agreement, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Agreement, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Agreement, error) {
 		return tx.agreement(ctx, id)
 	})
 }
@@ -237,7 +237,7 @@ func (s *Register) RestoreClause(ctx context.Context, actor *dealgate.User, id, 
 // Clause returns one clause.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Clause(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Clause, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Clause, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Clause, error) {
 		return tx.clause(ctx, id)
 	})
 }
@@ -245,7 +245,7 @@ func (s *Register) Clause(ctx context.Context, actor *dealgate.User, id int64) (
 // Clauses returns an agreement's clauses in the order they were added.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Clauses(ctx context.Context, actor *dealgate.User, agreementID int64, includeRetired bool) ([]dealgate.Clause, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
 		if _, err := tx.Q.GetAgreement(ctx, agreementID); err != nil {
 			return nil, orNotFound(err, "agreement")
 		}
@@ -261,7 +261,7 @@ func (s *Register) Clauses(ctx context.Context, actor *dealgate.User, agreementI
 // window includes day: what a deal negotiated from day is screened against.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) ClausesInForce(ctx context.Context, actor *dealgate.User, day time.Time) ([]dealgate.Clause, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
 		ids, err := tx.Q.ClauseIDsInForce(ctx, dealgate.DateOf(day))
 		if err != nil {
 			return nil, err

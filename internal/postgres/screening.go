@@ -566,7 +566,7 @@ func (s *Screenings) TouchingAgreement(ctx context.Context, actor *dealgate.User
 		items []Touching
 		job   *Job
 	}
-	res, err := authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (result, error) {
+	res, err := readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (result, error) {
 		rows, err := tx.Q.OpenDealsTouchingAgreement(ctx, sqlc.OpenDealsTouchingAgreementParams{AgreementID: agreementID, MaxRows: 200})
 		if err != nil {
 			return result{}, translate(err)

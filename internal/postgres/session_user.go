@@ -15,10 +15,13 @@ import (
 // user the session row names (nil when it names none or the user is gone).
 // The user is read fresh, as ByID would: nothing is cached, so a role
 // change, deactivation or epoch change is seen on the next request.
+// The same statement reads the register change counter into ctx's slot,
+// if it has one (WithRegisterCounterSlot; see read_cache.go).
 func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user *dealgate.User, found bool, err error) {
 	var (
 		u       sqlc.User
 		hasUser bool
+		counter int64
 	)
 	// Without a user (LEFT JOIN), the user columns read as harmless
 	// defaults and hasUser is false.
@@ -26,16 +29,20 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''),
 		       coalesce(u.roles, '{}'), coalesce(u.status, ''), coalesce(u.time_zone, ''), coalesce(u.totp_enabled, false),
 		       coalesce(u.notify_email, false), coalesce(u.notify_digest, false), coalesce(u.session_epoch, 0),
-		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0)
+		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0),
+		       (SELECT counter FROM register_change)
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
 		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).Scan(
 		&data, &hasUser, &u.ID, &u.Email, &u.Name, &u.Roles, &u.Status, &u.TimeZone, &u.TotpEnabled,
-		&u.NotifyEmail, &u.NotifyDigest, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version)
+		&u.NotifyEmail, &u.NotifyDigest, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version, &counter)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, false, nil
 	}
 	if err != nil {
 		return nil, nil, false, err
+	}
+	if seen := registerSeenFrom(ctx); seen != nil {
+		seen.counter.Store(counter)
 	}
 	if hasUser {
 		user = toUser(u)
