@@ -39,6 +39,7 @@ type Register struct {
 	agreementPages    versionCache[agreementPageKey, agreementPageIDs]
 	partyPages        versionCache[dealgate.PartyFilter, dealgate.Page[dealgate.Party]]
 	expiringCounts    versionCache[expiringKey, int]
+	agreementClauses  versionCache[clausesKey, []dealgate.Clause]
 }
 
 // NewRegister returns the register service on db with the default limits.

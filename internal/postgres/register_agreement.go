@@ -246,6 +246,18 @@ func (s *Register) Clause(ctx context.Context, actor *dealgate.User, id int64) (
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Clauses(ctx context.Context, actor *dealgate.User, agreementID int64, includeRetired bool) ([]dealgate.Clause, error) {
 	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
+		// A clause shows the register alone (its parties, its agreement,
+		// its categories as last published), so an agreement's clauses are
+		// cached under the register change counter (read_cache.go). They
+		// are shared: callers only read them.
+		counter, err := registerCounter(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		key := clausesKey{agreementID: agreementID, includeRetired: includeRetired, day: tx.today().Unix()}
+		if cls, ok := s.agreementClauses.get(counter, key); ok {
+			return cls, nil
+		}
 		if _, err := tx.Q.GetAgreement(ctx, agreementID); err != nil {
 			return nil, orNotFound(err, "agreement")
 		}
@@ -253,8 +265,20 @@ func (s *Register) Clauses(ctx context.Context, actor *dealgate.User, agreementI
 		if err != nil {
 			return nil, err
 		}
-		return tx.clauses(ctx, ids)
+		cls, err := tx.clauses(ctx, ids)
+		if err == nil {
+			s.agreementClauses.put(counter, key, cls)
+		}
+		return cls, err
 	})
+}
+
+// clausesKey is one agreement's clauses, with or without retired ones, on
+// a day (their agreement's effective status depends on it).
+type clausesKey struct {
+	agreementID    int64
+	includeRetired bool
+	day            int64
 }
 
 // ClausesInForce returns every live clause of an active agreement whose
