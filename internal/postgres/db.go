@@ -95,6 +95,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := fn(tx); err != nil {
 		return translate(err)
 	}
+	// Whatever fn changed, the request's later reads must see it: they read
+	// the register change counter afresh (see read_cache.go).
+	forgetRegisterCounter(ctx)
 	if err := ptx.Commit(ctx); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
 	}

@@ -61,6 +61,24 @@ func dealAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.User, 
 	return dealTx(ctx, s, fn)
 }
 
+// dealRead runs the read-only fn in the service's transaction, or without
+// one (see readTx).
+func dealRead[T any](ctx context.Context, s *Deals, fn func(tx *Tx) (T, error)) (T, error) {
+	if s.tx != nil {
+		return fn(s.tx)
+	}
+	return readTx(ctx, s.DB, fn)
+}
+
+// dealReadAuthorized runs the read-only fn once actor may perform act.
+func dealReadAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.User, act dealgate.Action, fn func(tx *Tx) (T, error)) (T, error) {
+	if err := dealgate.Authorize(actor, act); err != nil {
+		var zero T
+		return zero, err
+	}
+	return dealRead(ctx, s, fn)
+}
+
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
 func NewDeals(db *DB, reg *Register) *Deals {
 	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg)}

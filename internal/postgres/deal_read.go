@@ -17,7 +17,7 @@ import (
 // Deal returns one deal with its shares, if actor may see it.
 // Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or one actor may not see).
 func (s *Deals) Deal(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Deal, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+	return dealRead(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
 		return tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
 	})
 }
@@ -26,17 +26,16 @@ func (s *Deals) Deal(ctx context.Context, actor *dealgate.User, id int64) (dealg
 // deal load it this way, so a form is never shown to someone who may not send it.
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN.
 func (s *Deals) DealFor(ctx context.Context, actor *dealgate.User, id int64, op dealgate.DealOp) (dealgate.Deal, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+	return dealRead(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
 		return tx.authorizeDeal(ctx, actor, id, op)
 	})
 }
 
-// DealOverview returns everything the deal page shows, in one snapshot:
-// the deal, its versions, attachments and history (from the audit trail),
+// DealOverview returns everything the deal page shows: the deal, its versions, attachments and history (from the audit trail),
 // and what actor may do with it.
 // Errors: EUNAUTHORIZED, ENOTFOUND.
 func (s *Deals) DealOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealOverview, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.DealOverview, error) {
+	return dealRead(ctx, s, func(tx *Tx) (dealgate.DealOverview, error) {
 		d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
 		if err != nil {
 			return dealgate.DealOverview{}, err
@@ -69,7 +68,7 @@ func (s *Deals) Versions(ctx context.Context, actor *dealgate.User, id int64) (d
 		d  dealgate.Deal
 		vs []dealgate.DealVersion
 	}
-	r, err := dealTx(ctx, s, func(tx *Tx) (result, error) {
+	r, err := dealRead(ctx, s, func(tx *Tx) (result, error) {
 		d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
 		if err != nil {
 			return result{}, err
@@ -84,7 +83,7 @@ func (s *Deals) Versions(ctx context.Context, actor *dealgate.User, id int64) (d
 // whoever may see the deal may read its history.
 // Errors: EUNAUTHORIZED, ENOTFOUND.
 func (s *Deals) History(ctx context.Context, actor *dealgate.User, id int64) ([]dealgate.AuditEvent, error) {
-	return dealTx(ctx, s, func(tx *Tx) ([]dealgate.AuditEvent, error) {
+	return dealRead(ctx, s, func(tx *Tx) ([]dealgate.AuditEvent, error) {
 		if _, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead); err != nil {
 			return nil, err
 		}
@@ -100,7 +99,7 @@ func (s *Deals) History(ctx context.Context, actor *dealgate.User, id int64) ([]
 // taxonomy for the category picker (nil when none is published yet).
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Deals) FormContext(ctx context.Context, actor *dealgate.User) (*dealgate.Taxonomy, error) {
-	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (*dealgate.Taxonomy, error) {
+	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (*dealgate.Taxonomy, error) {
 		id, err := tx.Q.CurrentTaxonomyVersionID(ctx)
 		if isNotFound(err) {
 			return nil, nil
@@ -251,7 +250,7 @@ var dealSorts = map[string]string{
 // every submitted or withdrawn deal besides.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter) (dealgate.Page[dealgate.DealListItem], error) {
-	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (dealgate.Page[dealgate.DealListItem], error) {
+	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (dealgate.Page[dealgate.DealListItem], error) {
 		f = f.Normalize()
 		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
 		page := dealgate.Page[dealgate.DealListItem]{Items: []dealgate.DealListItem{}, Page: f.Page, PerPage: f.PerPage}
@@ -278,7 +277,7 @@ func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.
 // ExplainListDeals returns the plan of the page query ListDeals runs for
 // actor and f (EXPLAIN ANALYZE when analyze), for tests and tuning.
 func (s *Deals) ExplainListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter, analyze bool) (string, error) {
-	return dealAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (string, error) {
+	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (string, error) {
 		f = f.Normalize()
 		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
 		_, sql, args := dealListSQL(f, actor.ID, tx.today())
@@ -366,4 +365,26 @@ func (tx *Tx) dealItems(ctx context.Context, ids []int64) ([]dealgate.DealListIt
 		}
 	}
 	return out, tx.listClearances(ctx, out) // review_read.go
+}
+
+// dealRelations is what actor is to each deal of rows, read in one
+// statement, as Deal.Relation would say.
+func (tx *Tx) dealRelations(ctx context.Context, actor *dealgate.User, rows []sqlc.OpenDealsTouchingAgreementRow) (map[int64]dealgate.DealRelation, error) {
+	out := map[int64]dealgate.DealRelation{}
+	if len(rows) == 0 || actor == nil {
+		return out, nil
+	}
+	ids := make([]int64, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.DealID)
+	}
+	rels, err := tx.Q.DealRelations(ctx, sqlc.DealRelationsParams{ViewerID: actor.ID, Ids: ids})
+	if err != nil {
+		return nil, fmt.Errorf("deal relations: %w", err)
+	}
+	for _, r := range rels {
+		out[r.ID] = dealgate.DealRelation{Status: dealgate.DealStatus(r.Status), Author: r.AuthorID == actor.ID,
+			Share: dealgate.ShareAccess(r.ShareAccess)}
+	}
+	return out, nil
 }

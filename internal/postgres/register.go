@@ -34,6 +34,12 @@ type Register struct {
 	MaxDocumentBytes int64
 	// published caches published taxonomy versions, which never change.
 	published taxonomyCache
+	// Results keyed by the register change counter (read_cache.go).
+	currentTaxonomyID versionCache[struct{}, int64]
+	agreementPages    versionCache[agreementPageKey, agreementPageIDs]
+	partyPages        versionCache[dealgate.PartyFilter, dealgate.Page[dealgate.Party]]
+	expiringCounts    versionCache[expiringKey, int]
+	agreementClauses  versionCache[clausesKey, []dealgate.Clause]
 }
 
 // NewRegister returns the register service on db with the default limits.
@@ -189,7 +195,7 @@ func (s *Register) RestoreParty(ctx context.Context, actor *dealgate.User, id, v
 // Party returns one party with its aliases.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Party(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Party, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Party, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Party, error) {
 		return tx.party(ctx, id)
 	})
 }
@@ -198,7 +204,7 @@ func (s *Register) Party(ctx context.Context, actor *dealgate.User, id int64) (d
 // as dealgate.NormalizePartyName does ("aws" finds the party aliased "AWS").
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) FindPartyByName(ctx context.Context, actor *dealgate.User, name string) (dealgate.Party, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Party, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Party, error) {
 		return tx.FindPartyByName(ctx, name)
 	})
 }
@@ -208,7 +214,7 @@ func (s *Register) FindPartyByName(ctx context.Context, actor *dealgate.User, na
 // naming any of them covers them all.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) CorporateFamily(ctx context.Context, actor *dealgate.User, id int64) ([]dealgate.Party, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Party, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Party, error) {
 		return tx.CorporateFamily(ctx, id)
 	})
 }

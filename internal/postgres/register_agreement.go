@@ -34,7 +34,7 @@ func (s *Register) UpdateAgreement(ctx context.Context, actor *dealgate.User, id
 // Agreement returns one agreement (without clauses; see Clauses).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Agreement(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Agreement, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Agreement, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Agreement, error) {
 		return tx.agreement(ctx, id)
 	})
 }
@@ -220,7 +220,7 @@ func (s *Register) RestoreClause(ctx context.Context, actor *dealgate.User, id, 
 // Clause returns one clause.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Clause(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Clause, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Clause, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Clause, error) {
 		return tx.clause(ctx, id)
 	})
 }
@@ -228,7 +228,19 @@ func (s *Register) Clause(ctx context.Context, actor *dealgate.User, id int64) (
 // Clauses returns an agreement's clauses in the order they were added.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Clauses(ctx context.Context, actor *dealgate.User, agreementID int64, includeRetired bool) ([]dealgate.Clause, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
+		// A clause shows the register alone (its parties, its agreement,
+		// its categories as last published), so an agreement's clauses are
+		// cached under the register change counter (read_cache.go). They
+		// are shared: callers only read them.
+		counter, err := registerCounter(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		key := clausesKey{agreementID: agreementID, includeRetired: includeRetired, day: tx.today().Unix()}
+		if cls, ok := s.agreementClauses.get(counter, key); ok {
+			return cls, nil
+		}
 		if _, err := tx.Q.GetAgreement(ctx, agreementID); err != nil {
 			return nil, orNotFound(err, "agreement")
 		}
@@ -236,15 +248,27 @@ func (s *Register) Clauses(ctx context.Context, actor *dealgate.User, agreementI
 		if err != nil {
 			return nil, err
 		}
-		return tx.clauses(ctx, ids)
+		cls, err := tx.clauses(ctx, ids)
+		if err == nil {
+			s.agreementClauses.put(counter, key, cls)
+		}
+		return cls, err
 	})
+}
+
+// clausesKey is one agreement's clauses, with or without retired ones, on
+// a day (their agreement's effective status depends on it).
+type clausesKey struct {
+	agreementID    int64
+	includeRetired bool
+	day            int64
 }
 
 // ClausesInForce returns every live clause of an active agreement whose
 // window includes day: what a deal negotiated from day is screened against.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) ClausesInForce(ctx context.Context, actor *dealgate.User, day time.Time) ([]dealgate.Clause, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Clause, error) {
 		ids, err := tx.Q.ClauseIDsInForce(ctx, dealgate.DateOf(day))
 		if err != nil {
 			return nil, err

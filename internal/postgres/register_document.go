@@ -15,7 +15,7 @@ import (
 // recording a download (for confirmation pages).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Document(ctx context.Context, actor *dealgate.User, id int64) (dealgate.Document, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Document, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Document, error) {
 		return tx.document(ctx, id)
 	})
 }
@@ -79,7 +79,7 @@ func (s *Register) addDocument(ctx context.Context, actor *dealgate.User, agreem
 // Documents lists an agreement's documents (metadata only).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Documents(ctx context.Context, actor *dealgate.User, agreementID int64) ([]dealgate.Document, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Document, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.Document, error) {
 		if _, err := tx.Q.GetAgreement(ctx, agreementID); err != nil {
 			return nil, orNotFound(err, "agreement")
 		}

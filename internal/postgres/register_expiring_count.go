@@ -14,15 +14,23 @@ import (
 // two index-only scans and probes each clause's agreement.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID, EINTERNAL.
 func (s *Register) ExpiringSoonCount(ctx context.Context, actor *dealgate.User, days int) (int, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (int, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (int, error) {
 		if days < 1 || days > 3660 {
 			return 0, &dealgate.Error{Code: dealgate.EINVALID, Message: "Choose a window of 1 to 3,660 days.",
 				Fields: map[string]string{"days": "Choose a window of 1 to 3,660 days"}}
 		}
 		from := tx.today()
 		until := from.AddDate(0, 0, days)
+		counter, err := registerCounter(ctx, tx)
+		if err != nil {
+			return 0, err
+		}
+		key := expiringKey{from: from.Unix(), days: days}
+		if n, ok := s.expiringCounts.get(counter, key); ok {
+			return n, nil
+		}
 		var n int
-		err := tx.QueryRow(ctx, `
+		err = tx.QueryRow(ctx, `
 			SELECT (SELECT count(*) FROM agreement a
 			        WHERE a.status = 'active' AND a.expires_on BETWEEN $1 AND $2)
 			     + (SELECT count(*) FROM clause c JOIN agreement a ON a.id = c.agreement_id
@@ -31,6 +39,14 @@ func (s *Register) ExpiringSoonCount(ctx context.Context, actor *dealgate.User, 
 		if err != nil {
 			return 0, fmt.Errorf("expiry watch count: %w", err)
 		}
+		s.expiringCounts.put(counter, key, n)
 		return n, nil
 	})
+}
+
+// expiringKey is one window of ExpiringSoonCount: its first day (Unix
+// seconds) and length.
+type expiringKey struct {
+	from int64
+	days int
 }

@@ -16,7 +16,7 @@ import (
 // Clauses that end with their agreement are represented by the agreement.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (days outside 1–3660).
 func (s *Register) ExpiringSoon(ctx context.Context, actor *dealgate.User, days int, p dealgate.PageRequest) (dealgate.Page[dealgate.ExpiryItem], error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.ExpiryItem], error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.ExpiryItem], error) {
 		p = p.Normalize()
 		page := dealgate.Page[dealgate.ExpiryItem]{Items: []dealgate.ExpiryItem{}, Page: p.Page, PerPage: p.PerPage}
 		if days < 1 || days > 3660 {

@@ -72,44 +72,60 @@ var partySorts = map[string]string{
 // of a name or alias, ignoring case.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) ListParties(ctx context.Context, actor *dealgate.User, f dealgate.PartyFilter) (dealgate.Page[dealgate.Party], error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.Party], error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.Party], error) {
 		f = f.Normalize()
-		page := dealgate.Page[dealgate.Party]{Items: []dealgate.Party{}, Page: f.Page, PerPage: f.PerPage}
-		var q query
-		if !f.IncludeRetired {
-			q.where = append(q.where, "p.retired_at IS NULL")
-		}
-		if f.Kind != "" {
-			q.cond("p.kind = %s", string(f.Kind))
-		}
-		if n := dealgate.NormalizePartyName(f.Query); n != "" {
-			q.cond("p.id IN (SELECT n.party_id FROM party_name n WHERE n.norm LIKE %s)", "%"+likeLiteral(n)+"%")
-		}
-		if err := tx.QueryRow(ctx, "SELECT count(*) FROM party p"+q.whereSQL(), q.args...).Scan(&page.Total); err != nil {
-			return page, fmt.Errorf("count parties: %w", err)
-		}
-		dir := " ASC"
-		if f.Desc {
-			dir = " DESC"
-		}
-		sql := "SELECT p.id FROM party p" + q.whereSQL() +
-			" ORDER BY " + partySorts[f.Sort] + dir + ", p.id" + dir +
-			" LIMIT " + q.arg(f.PerPage) + " OFFSET " + q.arg((f.Page-1)*f.PerPage)
-		rows, err := tx.Query(ctx, sql, q.args...)
+		counter, err := registerCounter(ctx, tx)
 		if err != nil {
-			return page, fmt.Errorf("list parties: %w", err)
+			return dealgate.Page[dealgate.Party]{}, err
 		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return page, fmt.Errorf("list parties: %w", err)
+		// Every column shown comes from party and party_name, whose
+		// changes bump the counter: the whole page is cached. Its items
+		// are shared; callers only read them.
+		if page, ok := s.partyPages.get(counter, f); ok {
+			return page, nil
 		}
-		items, err := tx.parties(ctx, ids)
-		if err != nil {
-			return page, err
+		page, err := tx.listParties(ctx, f)
+		if err == nil {
+			s.partyPages.put(counter, f, page)
 		}
-		page.Items = items
-		return page, nil
+		return page, err
 	})
+}
+
+func (tx *Tx) listParties(ctx context.Context, f dealgate.PartyFilter) (dealgate.Page[dealgate.Party], error) {
+	page := dealgate.Page[dealgate.Party]{Items: []dealgate.Party{}, Page: f.Page, PerPage: f.PerPage}
+	var q query
+	if !f.IncludeRetired {
+		q.where = append(q.where, "p.retired_at IS NULL")
+	}
+	if f.Kind != "" {
+		q.cond("p.kind = %s", string(f.Kind))
+	}
+	if n := dealgate.NormalizePartyName(f.Query); n != "" {
+		q.cond("p.id IN (SELECT n.party_id FROM party_name n WHERE n.norm LIKE %s)", "%"+likeLiteral(n)+"%")
+	}
+	if err := tx.QueryRow(ctx, "SELECT count(*) FROM party p"+q.whereSQL(), q.args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("count parties: %w", err)
+	}
+	dir := " ASC"
+	if f.Desc {
+		dir = " DESC"
+	}
+	sql := "SELECT p.id FROM party p" + q.whereSQL() +
+		" ORDER BY " + partySorts[f.Sort] + dir + ", p.id" + dir +
+		" LIMIT " + q.arg(f.PerPage) + " OFFSET " + q.arg((f.Page-1)*f.PerPage)
+	rows, err := tx.Query(ctx, sql, q.args...)
+	if err != nil {
+		return page, fmt.Errorf("list parties: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return page, fmt.Errorf("list parties: %w", err)
+	}
+	if page.Items, err = tx.parties(ctx, ids); err != nil {
+		return page, err
+	}
+	return page, nil
 }
 
 // likeLiteral makes s match literally inside a LIKE pattern.
@@ -156,9 +172,57 @@ const (
 // with TotalIsEstimate set: "more than 1,000" (see searchCandidateRows).
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f dealgate.AgreementFilter) (dealgate.Page[dealgate.AgreementListItem], error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.AgreementListItem], error) {
-		return tx.ListAgreements(ctx, f)
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.AgreementListItem], error) {
+		f = f.Normalize()
+		counter, err := registerCounter(ctx, tx)
+		if err != nil {
+			return dealgate.Page[dealgate.AgreementListItem]{}, err
+		}
+		// Which agreements, in what order, and how many, depend on the
+		// register and the day alone, so they are cached under the change
+		// counter (read_cache.go). The rows are read fresh: they show the
+		// owner's name, which the counter does not follow.
+		key := agreementPageKeyOf(f, tx.today())
+		ids, ok := s.agreementPages.get(counter, key)
+		if !ok {
+			if ids, err = tx.agreementPageIDs(ctx, f); err != nil {
+				return dealgate.Page[dealgate.AgreementListItem]{}, err
+			}
+			s.agreementPages.put(counter, key, ids)
+		}
+		return tx.agreementPage(ctx, f, ids)
 	})
+}
+
+// agreementPageKey is a cache key of a list page: the normalised filter
+// (Binding as a value) and the day it is judged on.
+type agreementPageKey struct {
+	f       dealgate.AgreementFilter // Binding nil
+	binding int8                     // 0 any, 1 binding, 2 non-binding
+	day     int64
+}
+
+func agreementPageKeyOf(f dealgate.AgreementFilter, today time.Time) agreementPageKey {
+	k := agreementPageKey{day: today.Unix()}
+	if f.Binding != nil {
+		k.binding = 2
+		if *f.Binding {
+			k.binding = 1
+		}
+	}
+	f.Binding = nil
+	k.f = f
+	return k
+}
+
+// agreementPageIDs is what the list query finds for a page: the IDs in
+// order, their ranks (search), the total, and the parsed search.
+type agreementPageIDs struct {
+	ids      []int64
+	ranks    []float32
+	total    int
+	estimate bool
+	tsquery  string
 }
 
 // ListAgreements is the list query; the caller has authorised.
@@ -173,58 +237,78 @@ func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f d
 // prepared once per connection.
 func (tx *Tx) ListAgreements(ctx context.Context, f dealgate.AgreementFilter) (dealgate.Page[dealgate.AgreementListItem], error) {
 	f = f.Normalize()
-	page := dealgate.Page[dealgate.AgreementListItem]{Items: []dealgate.AgreementListItem{}, Page: f.Page, PerPage: f.PerPage}
+	ids, err := tx.agreementPageIDs(ctx, f)
+	if err != nil {
+		return dealgate.Page[dealgate.AgreementListItem]{Items: []dealgate.AgreementListItem{}, Page: f.Page, PerPage: f.PerPage}, err
+	}
+	return tx.agreementPage(ctx, f, ids)
+}
+
+// agreementPage loads the rows of a page found by agreementPageIDs.
+func (tx *Tx) agreementPage(ctx context.Context, f dealgate.AgreementFilter, p agreementPageIDs) (dealgate.Page[dealgate.AgreementListItem], error) {
+	page := dealgate.Page[dealgate.AgreementListItem]{Items: []dealgate.AgreementListItem{}, Page: f.Page, PerPage: f.PerPage,
+		Total: p.total, TotalIsEstimate: p.estimate}
+	if len(p.ids) == 0 {
+		return page, nil
+	}
+	var err error
+	page.Items, err = tx.agreementItems(ctx, p.ids, p.ranks, p.tsquery)
+	return page, err
+}
+
+// agreementPageIDs runs the first two steps of ListAgreements for the
+// normalised f.
+func (tx *Tx) agreementPageIDs(ctx context.Context, f dealgate.AgreementFilter) (agreementPageIDs, error) {
+	var out agreementPageIDs
 	st, err := tx.agreementStatements(ctx, f)
 	if err != nil || st.empty {
-		return page, err
+		return out, err
 	}
+	out.tsquery = st.tsquery
 	if !st.search {
-		if err := tx.QueryRow(ctx, st.count, append([]any{pgx.QueryExecModeExec}, st.countArgs...)...).Scan(&page.Total); err != nil {
-			return page, fmt.Errorf("count agreements: %w", err)
+		if err := tx.QueryRow(ctx, st.count, append([]any{pgx.QueryExecModeExec}, st.countArgs...)...).Scan(&out.total); err != nil {
+			return out, fmt.Errorf("count agreements: %w", err)
 		}
-		if page.Total == 0 {
-			return page, nil
+		if out.total == 0 {
+			return out, nil
 		}
 	}
 	rows, err := tx.Query(ctx, st.page, append([]any{pgx.QueryExecModeExec}, st.pageArgs...)...)
 	if err != nil {
-		return page, fmt.Errorf("list agreements: %w", err)
+		return out, fmt.Errorf("list agreements: %w", err)
 	}
 	ids, ranks, total, read, err := scanAgreementPage(rows)
 	if err != nil {
-		return page, err
+		return out, err
 	}
 	if st.search {
-		page.Total = int(total)
+		out.total = int(total)
 	}
 	if st.bounded && read >= searchCandidateRows {
 		// The bound cut the candidates short: some matches were not read.
 		if total > searchTotalCap {
-			page.Total, page.TotalIsEstimate = searchTotalCap, true
+			out.total, out.estimate = searchTotalCap, true
 		} else {
 			// Rare: the rows read were many matches in few agreements,
 			// too few to say "more than searchTotalCap"; read them all.
 			rows, err := tx.Query(ctx, st.exactPage, append([]any{pgx.QueryExecModeExec}, st.exactPageArgs...)...)
 			if err != nil {
-				return page, fmt.Errorf("list agreements: %w", err)
+				return out, fmt.Errorf("list agreements: %w", err)
 			}
 			if ids, ranks, total, _, err = scanAgreementPage(rows); err != nil {
-				return page, err
+				return out, err
 			}
-			page.Total = int(total)
+			out.total = int(total)
 		}
 	}
 	if st.search && len(ids) == 0 && f.Page > 1 {
 		// Past the last page: the window count came back with no rows.
-		if err := tx.QueryRow(ctx, st.count, append([]any{pgx.QueryExecModeExec}, st.countArgs...)...).Scan(&page.Total); err != nil {
-			return page, fmt.Errorf("count search: %w", err)
+		if err := tx.QueryRow(ctx, st.count, append([]any{pgx.QueryExecModeExec}, st.countArgs...)...).Scan(&out.total); err != nil {
+			return out, fmt.Errorf("count search: %w", err)
 		}
 	}
-	if len(ids) == 0 {
-		return page, nil
-	}
-	page.Items, err = tx.agreementItems(ctx, ids, ranks, st.tsquery)
-	return page, err
+	out.ids, out.ranks = ids, ranks
+	return out, nil
 }
 
 // scanAgreementPage reads the page statement's rows: IDs and ranks in
@@ -376,166 +460,6 @@ func (tx *Tx) agreementStatements(ctx context.Context, f dealgate.AgreementFilte
 		st.page, st.pageArgs = searchPageSQL(f, st.tsquery, catIDs, tx.today, dir, sortExpr, true)
 	}
 	return st, nil
-}
-
-// Bounds of a search ranked by relevance. A search reads at most
-// searchCandidateRows matching rows (titles and summaries first, then live
-// clauses) and ranks those. Typical searches match far fewer, so their
-// ranking and total are exact. A very common word can match most of the
-// register (tens of thousands of rows), and reading and ranking every one
-// of them costs far more than the page is worth; then the candidates are
-// ranked, and when they span more than searchTotalCap agreements the total
-// reads "more than searchTotalCap" (dealgate.Page.TotalIsEstimate). The
-// candidates favour title and summary matches, which for a one-word search
-// always outrank a match in clause text only (weights A and B against D),
-// so the top of the list is the same; among clause-only matches the
-// candidates are those found first, and refining the search narrows them.
-const (
-	searchCandidateRows = 2000
-	searchTotalCap      = 1000
-)
-
-// searchPageSQL is the statement that finds a search's page: id, rank, the
-// number of matching agreements and (bounded only) the number of matching
-// rows read, of at most searchCandidateRows.
-func searchPageSQL(f dealgate.AgreementFilter, tsquery string, catIDs categoryScope, now func() time.Time, dir string, sortExpr func(func() string) string, bounded bool) (string, []any) {
-	var q query
-	today := func() string { return q.once("today", now()) }
-	agreementConditions(&q, f, today, catIDs)
-	tsq := q.arg(tsquery) + "::tsquery"
-	if bounded {
-		// The filters go inside each branch, before the bound, so that the
-		// candidates are all agreements the filters keep. Each branch is a
-		// materialized CTE: it is planned to read all its matches (through
-		// the full-text index; a plan made for the LIMIT would scan a table
-		// sequentially when a word is common enough) and still runs only
-		// until the LIMIT has its rows, the clause branch not at all when
-		// titles and summaries fill it.
-		filters, clauseJoin := "", ""
-		if len(q.where) > 0 {
-			filters = " AND " + strings.Join(q.where, " AND ")
-			clauseJoin = " JOIN agreement a ON a.id = c.agreement_id"
-		}
-		sql := `WITH agreement_hits AS MATERIALIZED (
-			SELECT a.id AS agreement_id, ts_rank(a.search, ` + tsq + `) AS rank
-			FROM agreement a WHERE a.search @@ ` + tsq + filters + `
-		), clause_hits AS MATERIALIZED (
-			SELECT c.agreement_id, ts_rank(c.search, ` + tsq + `) * 0.9 AS rank
-			FROM clause c` + clauseJoin + ` WHERE c.search @@ ` + tsq + ` AND c.retired_at IS NULL` + filters + `
-		), hits AS (
-			SELECT agreement_id, rank FROM agreement_hits
-			UNION ALL
-			SELECT agreement_id, rank FROM clause_hits
-			LIMIT ` + q.arg(searchCandidateRows) + `
-		), best AS (
-			SELECT agreement_id AS id, max(rank) AS rank FROM hits GROUP BY agreement_id
-		)
-		SELECT best.id, best.rank, count(*) OVER (), (SELECT count(*) FROM hits)
-		FROM best
-		ORDER BY best.rank DESC, best.id ASC
-		LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage)
-		return sql, q.args
-	}
-	join, order := "", "best.rank DESC, best.id ASC" // best first, whatever the direction
-	if f.Sort != "relevance" {
-		order = sortExpr(today) + dir + ", a.id" + dir
-	}
-	if len(q.where) > 0 || f.Sort != "relevance" {
-		join = " JOIN agreement a ON a.id = best.id"
-	}
-	if f.Sort == "party" {
-		join += " JOIN party p ON p.id = a.party_id"
-	}
-	sql := `WITH hits AS (
-			SELECT a.id AS agreement_id, ts_rank(a.search, ` + tsq + `) AS rank
-			FROM agreement a WHERE a.search @@ ` + tsq + `
-			UNION ALL
-			SELECT c.agreement_id, ts_rank(c.search, ` + tsq + `) * 0.9
-			FROM clause c WHERE c.search @@ ` + tsq + ` AND c.retired_at IS NULL
-		), best AS (
-			SELECT agreement_id AS id, max(rank) AS rank FROM hits GROUP BY agreement_id
-		)
-		SELECT best.id, best.rank, count(*) OVER (), 0::bigint
-		FROM best` + join + q.whereSQL() + `
-		ORDER BY ` + order + `
-		LIMIT ` + q.arg(f.PerPage) + ` OFFSET ` + q.arg((f.Page-1)*f.PerPage)
-	return sql, q.args
-}
-
-// agreementItemsSQL loads a page's rows by ID, in the order given. With a
-// search ($2 is its tsquery text) it adds the highlighted title and the
-// snippet: the summary when it matches at least as well as the best
-// matching live clause, else that clause.
-const agreementItemsSQL = `
-	SELECT a.id, a.title, a.party_id, p.name, p.kind, a.kind, a.binding, a.status,
-	       a.signed_on, a.effective_on, a.expires_on, a.value_minor, a.currency, a.owner_id,
-	       coalesce(u.name, ''), a.created_at, a.updated_at, a.version,
-	       (SELECT count(*) FROM clause c WHERE c.agreement_id = a.id AND c.retired_at IS NULL),
-	       CASE WHEN q.q IS NULL THEN '' ELSE ts_headline('english', a.title, q.q, $3) END,
-	       CASE WHEN q.q IS NULL THEN ''
-	            WHEN sm.summary_wins THEN ts_headline('english', a.summary, q.q, $4)
-	            WHEN bc.id IS NOT NULL THEN ts_headline('english', bc.text, q.q, $4)
-	            ELSE ''
-	       END,
-	       CASE WHEN q.q IS NULL OR sm.summary_wins THEN 0 ELSE coalesce(bc.id, 0) END
-	FROM (SELECT CASE WHEN $2::text = '' THEN NULL ELSE $2::tsquery END AS q) q
-	CROSS JOIN unnest($1::bigint[]) WITH ORDINALITY AS m(id, ord)
-	JOIN agreement a ON a.id = m.id
-	JOIN party p ON p.id = a.party_id
-	LEFT JOIN users u ON u.id = a.owner_id
-	LEFT JOIN LATERAL (
-		SELECT c.id, c.text, ts_rank(c.search, q.q) AS rank
-		FROM clause c
-		WHERE q.q IS NOT NULL AND c.agreement_id = a.id AND c.retired_at IS NULL AND c.search @@ q.q
-		ORDER BY rank DESC, c.id
-		LIMIT 1
-	) bc ON true
-	-- The summary is weight B of a.search: match and rank it alone (phrases
-	-- included), without parsing it again.
-	CROSS JOIN LATERAL (SELECT ts_filter(a.search, '{b}') AS v) sv
-	CROSS JOIN LATERAL (
-		SELECT q.q IS NOT NULL AND sv.v @@ q.q AND (bc.id IS NULL OR ts_rank(sv.v, q.q) >= bc.rank) AS summary_wins
-	) sm
-	ORDER BY m.ord`
-
-func (tx *Tx) agreementItems(ctx context.Context, ids []int64, ranks []float32, tsquery string) ([]dealgate.AgreementListItem, error) {
-	rows, err := tx.Query(ctx, agreementItemsSQL, ids, tsquery, headlineWhole, headlineSnippet)
-	if err != nil {
-		return nil, fmt.Errorf("load agreements: %w", err)
-	}
-	defer rows.Close()
-	today := tx.today()
-	items := make([]dealgate.AgreementListItem, 0, len(ids))
-	for rows.Next() {
-		var it dealgate.AgreementListItem
-		var partyKind, kind, recorded, title, snippet string
-		var value *int64
-		var currency *string
-		if err := rows.Scan(&it.ID, &it.Title, &it.Party.ID, &it.Party.Name, &partyKind, &kind, &it.Binding, &recorded,
-			&it.SignedOn, &it.EffectiveOn, &it.ExpiresOn, &value, &currency, &it.OwnerID,
-			&it.OwnerName, &it.CreatedAt, &it.UpdatedAt, &it.Version, &it.ClauseCount,
-			&title, &snippet, &it.SnippetClauseID); err != nil {
-			return nil, fmt.Errorf("load agreements: %w", err)
-		}
-		it.Party.Kind = dealgate.PartyKind(partyKind)
-		it.Kind = dealgate.AgreementKind(kind)
-		it.RecordedStatus = dealgate.AgreementStatus(recorded)
-		it.Status = dealgate.EffectiveStatus(it.RecordedStatus, it.ExpiresOn, today)
-		if value != nil && currency != nil {
-			it.Value = &dealgate.Money{Minor: *value, Currency: *currency}
-		}
-		if title != "" {
-			it.TitleHighlight = dealgate.ParseHighlight(title)
-		}
-		if snippet != "" {
-			it.Snippet = dealgate.ParseHighlight(snippet)
-		}
-		if i := len(items); i < len(ranks) {
-			it.Rank = ranks[i]
-		}
-		items = append(items, it)
-	}
-	return items, rows.Err()
 }
 
 // categoryScope is the category filter as the screening engine relates

@@ -108,7 +108,7 @@ func (s *Register) DiscardTaxonomyDraft(ctx context.Context, actor *dealgate.Use
 // version, newest first.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) TaxonomyVersions(ctx context.Context, actor *dealgate.User) ([]dealgate.TaxonomyVersion, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.TaxonomyVersion, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.TaxonomyVersion, error) {
 		rows, err := tx.Q.ListTaxonomyVersions(ctx)
 		if err != nil {
 			return nil, err
@@ -124,7 +124,7 @@ func (s *Register) TaxonomyVersions(ctx context.Context, actor *dealgate.User) (
 // Taxonomy returns one version's whole tree, including retired categories.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) Taxonomy(ctx context.Context, actor *dealgate.User, versionID int64) (*dealgate.Taxonomy, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (*dealgate.Taxonomy, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (*dealgate.Taxonomy, error) {
 		return s.published.get(ctx, tx, versionID)
 	})
 }
@@ -133,10 +133,18 @@ func (s *Register) Taxonomy(ctx context.Context, actor *dealgate.User, versionID
 // record its version.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND (nothing published yet).
 func (s *Register) CurrentTaxonomy(ctx context.Context, actor *dealgate.User) (*dealgate.Taxonomy, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (*dealgate.Taxonomy, error) {
-		id, err := tx.Q.CurrentTaxonomyVersionID(ctx)
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (*dealgate.Taxonomy, error) {
+		counter, err := registerCounter(ctx, tx)
 		if err != nil {
-			return nil, orNotFound(err, "published taxonomy")
+			return nil, err
+		}
+		id, ok := s.currentTaxonomyID.get(counter, struct{}{})
+		if !ok {
+			if id, err = tx.Q.CurrentTaxonomyVersionID(ctx); err != nil {
+				return nil, orNotFound(err, "published taxonomy")
+			}
+			// Publishing a version bumps the counter (migration 000012).
+			s.currentTaxonomyID.put(counter, struct{}{}, id)
 		}
 		return s.published.get(ctx, tx, id)
 	})
@@ -175,7 +183,7 @@ func (c *taxonomyCache) get(ctx context.Context, tx *Tx, id int64) (*dealgate.Ta
 // DraftTaxonomy returns the draft's tree.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND (no draft).
 func (s *Register) DraftTaxonomy(ctx context.Context, actor *dealgate.User) (*dealgate.Taxonomy, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (*dealgate.Taxonomy, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (*dealgate.Taxonomy, error) {
 		id, err := tx.Q.DraftTaxonomyVersionID(ctx)
 		if err != nil {
 			return nil, orNotFound(err, "taxonomy draft")
@@ -188,7 +196,7 @@ func (s *Register) DraftTaxonomy(ctx context.Context, actor *dealgate.User) (*de
 // be the draft).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) DiffTaxonomy(ctx context.Context, actor *dealgate.User, fromID, toID int64) ([]dealgate.TaxonomyChange, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.TaxonomyChange, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.TaxonomyChange, error) {
 		from, err := tx.Taxonomy(ctx, fromID)
 		if err != nil {
 			return nil, err
@@ -205,7 +213,7 @@ func (s *Register) DiffTaxonomy(ctx context.Context, actor *dealgate.User, fromI
 // first; dealgate.CategoryFate says when it was retired or moved.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Register) CategoryHistory(ctx context.Context, actor *dealgate.User, categoryID int64) ([]dealgate.CategoryHistoryEntry, error) {
-	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.CategoryHistoryEntry, error) {
+	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) ([]dealgate.CategoryHistoryEntry, error) {
 		rows, err := tx.Q.CategoryHistory(ctx, categoryID)
 		if err != nil {
 			return nil, err

@@ -566,24 +566,19 @@ func (s *Screenings) TouchingAgreement(ctx context.Context, actor *dealgate.User
 		items []Touching
 		job   *Job
 	}
-	res, err := authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (result, error) {
+	res, err := readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (result, error) {
 		rows, err := tx.Q.OpenDealsTouchingAgreement(ctx, sqlc.OpenDealsTouchingAgreementParams{AgreementID: agreementID, MaxRows: 200})
 		if err != nil {
 			return result{}, translate(err)
 		}
 		var out result
-		seen := map[int64]dealgate.DealRelation{}
+		seen, err := tx.dealRelations(ctx, actor, rows)
+		if err != nil {
+			return result{}, err
+		}
 		for _, r := range rows {
 			rel, ok := seen[r.DealID]
-			if !ok {
-				d, err := tx.deal(ctx, r.DealID)
-				if err != nil {
-					return result{}, err
-				}
-				rel = d.Relation(actor)
-				seen[r.DealID] = rel
-			}
-			if dealgate.AuthorizeDeal(actor, rel, dealgate.DealRead) != nil {
+			if !ok || dealgate.AuthorizeDeal(actor, rel, dealgate.DealRead) != nil {
 				continue
 			}
 			out.items = append(out.items, Touching{DealID: r.DealID, Title: r.Title, Version: int(r.Number), ClauseID: r.ClauseID, Section: r.Section,

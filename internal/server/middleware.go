@@ -178,7 +178,8 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 			if infrastructure(c) {
 				return next(c)
 			}
-			c.SetRequest(c.Request().WithContext(withSessionUserSlot(c.Request().Context())))
+			ctx := postgres.WithRegisterCounterSlot(withSessionUserSlot(c.Request().Context()))
+			c.SetRequest(c.Request().WithContext(ctx))
 			return withSession(c)
 		}
 	}

@@ -112,3 +112,11 @@ WHERE (e.entity_type = 'deal' AND e.entity_id = @deal_id::text)
    OR (e.entity_type = 'deal_attachment' AND e.entity_id = ANY(@attachment_ids::text[]))
 ORDER BY e.id DESC
 LIMIT @max_events;
+
+-- name: DealRelations :many
+-- What a viewer is to each of a few deals (status, author, share), for the
+-- policy, in one statement: the agreement page's list of deals it touches.
+SELECT d.id, d.status, d.author_id, coalesce(s.access, '')::text AS share_access
+FROM deal d
+LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = @viewer_id
+WHERE d.id = ANY(@ids::bigint[]);

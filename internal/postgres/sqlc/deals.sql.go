@@ -59,6 +59,52 @@ func (q *Queries) DealHistory(ctx context.Context, arg DealHistoryParams) ([]Aud
 	return items, nil
 }
 
+const dealRelations = `-- name: DealRelations :many
+SELECT d.id, d.status, d.author_id, coalesce(s.access, '')::text AS share_access
+FROM deal d
+LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = $1
+WHERE d.id = ANY($2::bigint[])
+`
+
+type DealRelationsParams struct {
+	ViewerID int64
+	Ids      []int64
+}
+
+type DealRelationsRow struct {
+	ID          int64
+	Status      string
+	AuthorID    int64
+	ShareAccess string
+}
+
+// What a viewer is to each of a few deals (status, author, share), for the
+// policy, in one statement: the agreement page's list of deals it touches.
+func (q *Queries) DealRelations(ctx context.Context, arg DealRelationsParams) ([]DealRelationsRow, error) {
+	rows, err := q.db.Query(ctx, dealRelations, arg.ViewerID, arg.Ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []DealRelationsRow{}
+	for rows.Next() {
+		var i DealRelationsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Status,
+			&i.AuthorID,
+			&i.ShareAccess,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const dealShareOf = `-- name: DealShareOf :one
 SELECT access FROM deal_share WHERE deal_id = $1 AND user_id = $2
 `

@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// Caches of register reads, keyed by the register change counter.
+//
+// register_change.counter (migration 000012) is bumped, in the same
+// transaction, by every committed change to a party, its names, an
+// agreement, a clause, its categories or parties, and by publishing a
+// taxonomy version. So a result computed from the register after reading
+// counter N is the register's state at N or later, and stays right until
+// the counter moves. Each instance keeps such results in memory under the
+// counter they were read at, and serves them only to a request that read
+// the same counter: a change through any instance bumps the counter in the
+// database, and every instance's next request reads the new counter and
+// misses. Nothing is shared or invalidated between instances; the counter
+// is the only key.
+//
+// What is cached is what the register decides alone: which IDs a list page
+// holds, in what order, and its total; the current taxonomy version's ID;
+// counts. Rows that show users' names (owners) are still read fresh by ID.
+//
+// The counter costs no round trip on a signed-in page: the statement that
+// reads the session reads it too (FindSession) and leaves it in the
+// request's context. A request that has itself committed a change (InTx)
+// forgets it and reads the counter afresh.
+
+// versionCacheMax bounds the entries kept for one counter value.
+const versionCacheMax = 512
+
+// versionCache keeps values computed at one register change counter. An
+// entry is served only for that counter; a put at a higher counter drops
+// every entry of the lower one.
+type versionCache[K comparable, V any] struct {
+	mu      sync.Mutex
+	counter int64
+	m       map[K]V
+}
+
+func (c *versionCache[K, V]) get(counter int64, k K) (V, bool) {
+	if counter < 0 {
+		var zero V
+		return zero, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.counter != counter {
+		var zero V
+		return zero, false
+	}
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *versionCache[K, V]) put(counter int64, k K, v V) {
+	if counter < 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case counter < c.counter:
+		return // computed at an older counter than the cache holds
+	case counter > c.counter || c.m == nil || len(c.m) >= versionCacheMax:
+		c.counter, c.m = counter, map[K]V{}
+	}
+	c.m[k] = v
+}
+
+// registerSeen carries, per request, the register change counter the
+// session's statement read (-1: not read, or no longer valid).
+type registerSeen struct{ counter atomic.Int64 }
+
+type registerSeenKey struct{}
+
+// WithRegisterCounterSlot returns ctx with an empty slot that FindSession
+// fills with the register change counter, so that the request's register
+// reads need not read it again.
+func WithRegisterCounterSlot(ctx context.Context) context.Context {
+	s := &registerSeen{}
+	s.counter.Store(-1)
+	return context.WithValue(ctx, registerSeenKey{}, s)
+}
+
+func registerSeenFrom(ctx context.Context) *registerSeen {
+	s, _ := ctx.Value(registerSeenKey{}).(*registerSeen)
+	return s
+}
+
+// forgetRegisterCounter drops the counter the request read: the request
+// has committed a change, so its reads must see it.
+func forgetRegisterCounter(ctx context.Context) {
+	if s := registerSeenFrom(ctx); s != nil {
+		s.counter.Store(-1)
+	}
+}
+
+// registerCounter is the register change counter for this request's
+// reads: the one read with the session, else read now.
+func registerCounter(ctx context.Context, tx *Tx) (int64, error) {
+	if s := registerSeenFrom(ctx); s != nil {
+		if n := s.counter.Load(); n >= 0 {
+			return n, nil
+		}
+	}
+	rc, err := tx.Q.RegisterChangeCounter(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("register change counter: %w", err)
+	}
+	if rc.XactMine {
+		// This transaction has changed the register: its own reads see
+		// changes no counter names yet. Never cache them.
+		return -1, nil
+	}
+	return rc.Counter, nil
+}
