@@ -150,6 +150,9 @@ func TestRegisterListsFitAndStack(t *testing.T) {
 	b.Do(t, chromedp.Navigate(app.URL+href+"/clauses/new"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="form"]`)))
 	h := b.evalFloat(t, `document.documentElement.scrollHeight`)
 	t.Logf("clause form height at 1280×800: %.0f px (%.1f screens)", h, h/800)
+	if h > twoScreens {
+		t.Errorf("the empty clause form is %.0f px tall at 1280×800, more than two screens", h)
+	}
 	if page, _ := b.overflow(t); page > 0 {
 		t.Errorf("clause form at 1280 px overflows by %d px", page)
 	}
@@ -160,6 +163,10 @@ func TestRegisterListsFitAndStack(t *testing.T) {
 		t.Errorf("browser problems: %v", p)
 	}
 }
+
+// twoScreens is the clause form's goal: the common exclusivity clause fits
+// in two screens at 1280×800.
+const twoScreens = 1600
 
 // longDays matches a distance in days that words should have said in months or years.
 var longDays = regexp.MustCompile(`\b\d{3,} days\b`)
@@ -224,6 +231,9 @@ func TestClauseFormRevealsFieldsByChoice(t *testing.T) {
 	}
 	h := b.evalFloat(t, `document.documentElement.scrollHeight`)
 	t.Logf("clause form filled in for an exclusivity clause, at 1280×800: %.0f px", h)
+	if h > twoScreens {
+		t.Errorf("the common exclusivity clause's form is %.0f px tall at 1280×800, more than two screens", h)
+	}
 	// The category filter opens the group that holds a match.
 	b.Do(t, chromedp.SendKeys(chromedp.ID("category_ids-filter"), "compute"))
 	if got := b.Eval(t, `Array.from(document.querySelectorAll('#category_ids-tree > ul > [data-tree-item]:not([hidden]) > .checkboxes__item label')).map(l => l.textContent.trim()).join('|')`); got != "AI services|Compute" { // the ticked category stays

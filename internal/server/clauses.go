@@ -49,7 +49,7 @@ func (s *Server) clauseFormView(c echo.Context, a dealgate.Agreement, title, act
 	fields := agreements.ClauseFields(f, errs, tax, a.Party.Name)
 	fields = append(fields, formKey(version))
 	return pages.FormView{Caption: a.Title, Title: title, Action: action, Submit: "Save clause", Cancel: agreementPath(a.ID) + "#clauses",
-		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}, nil
+		CSRFToken: csrfToken(c), Errors: summary, Fields: fields, Wide: true}, nil
 }
 
 func (s *Server) renderClauseForm(c echo.Context, status int, a dealgate.Agreement, title, action string, f dealgate.ClauseForm, version int64, err error) error {
