@@ -344,6 +344,23 @@ func TestPartyTypeAheadAndAddPartyAndComeBack(t *testing.T) {
 			t.Errorf("browser problem: %s", p)
 		}
 	}
+
+	// Without JavaScript there is no type-ahead: the field links to the
+	// party register's search, which finds a party by part of an alias.
+	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t, chromedp.Navigate(app.URL+"/agreements/new"), chromedp.WaitVisible(chromedp.ID("party")))
+	href := b.Eval(t, `(document.querySelector('[data-testid="party-search"]') || {getAttribute: () => ''}).getAttribute('href')`)
+	if href != "/parties" {
+		t.Fatalf("without JavaScript the party field offers no search (link %q)", href)
+	}
+	b.Do(t, chromedp.Navigate(app.URL+href), chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), "Azur"),
+		chromedp.Submit(chromedp.ID("q")), chromedp.WaitVisible(chromedp.CSS(`[data-testid="party-row"]`)))
+	if got := b.Eval(t, `Array.from(document.querySelectorAll('[data-testid="party-link"]')).map(a => a.textContent).join('|')`); !strings.Contains(got, "Azurine Cloud") {
+		t.Errorf("searching the party register for 'Azur' without JavaScript found %q", got)
+	}
 }
 
 // TestImportChecksThenImportsWithOneUpload uploads a CSV once: the check
