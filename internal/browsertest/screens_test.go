@@ -395,3 +395,28 @@ func TestImportChecksThenImportsWithOneUpload(t *testing.T) {
 		t.Errorf("browser problems: %v", p)
 	}
 }
+
+// TestRegisterPagesPassAxeInDarkMode runs axe-core (contrast included) on
+// the register's changed pages with the dark colour scheme.
+func TestRegisterPagesPassAxeInDarkMode(t *testing.T) {
+	t.Parallel()
+	app, b := demoApp(t)
+	if _, err := chromedp.Call(b.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/agreements?status=active", "/agreements/1", "/agreements/1/clauses/new", "/parties", "/register/expiring", "/register/import", "/deals/1"} {
+		b.Do(t, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(app.URL+path), chromedp.WaitVisible(chromedp.CSS("main")))
+		if dark := b.Eval(t, `String(matchMedia('(prefers-color-scheme: dark)').matches)`); dark != "true" {
+			t.Fatalf("dark colour scheme not emulated on %s", path)
+		}
+		b.axe(t, path+" (dark, 1280 px)")
+		b.Do(t, chromedp.EmulateViewport(390, 800))
+		b.axe(t, path+" (dark, 390 px)")
+	}
+	// The clause form with each choice's fields revealed.
+	b.Do(t, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(app.URL+"/agreements/1/clauses/new"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="form"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="restriction_scope"][value="kind"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="worldwide"][value="false"]`)))
+	b.axe(t, "clause form, fields revealed (dark)")
+}
