@@ -22,16 +22,60 @@ func demoApp(t *testing.T) (*App, *Browser) {
 	if _, err := demo.Load(context.Background(), app.DB, false); err != nil {
 		t.Fatal(err)
 	}
+	return app, demoBrowser(t, app, "counsel@dealgate.example")
+}
+
+// demoBrowser is a browser signed in to app as the demo user email.
+func demoBrowser(t *testing.T, app *App, email string) *Browser {
+	t.Helper()
 	b := NewBrowser(t)
 	b.Do(t,
 		chromedp.Navigate(app.URL+"/sign-in"),
 		chromedp.WaitVisible(chromedp.ID("email")),
-		chromedp.SendKeys(chromedp.ID("email"), "counsel@dealgate.example"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
 		chromedp.SendKeys(chromedp.ID("password"), demo.DemoPassword),
 		chromedp.Click(chromedp.CSS(`[data-testid="form"] button[type="submit"]`)),
 	)
 	b.waitFor(t, `[data-testid="user-name"]`)
-	return app, b
+	return b
+}
+
+// listPages are the pages with lists (tables), by who may see them in the
+// demo data. /committee/reviews is checked by its own tests.
+var listPages = map[string][]string{
+	"counsel@dealgate.example": {"/agreements", "/parties", "/register/expiring", "/deals", "/deals/1", "/agreements/1", "/taxonomy/versions"},
+	"admin@dealgate.example":   {"/admin/users", "/audit"},
+}
+
+// checkListFitsAndStacks fails t when the page at path overflows at 1280
+// px, or when at 390 px a table does not stack into cards whose every cell
+// is labelled with its column.
+func (b *Browser) checkListFitsAndStacks(t *testing.T, app *App, path string) {
+	t.Helper()
+	b.Do(t, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(app.URL+path), chromedp.WaitVisible(chromedp.CSS("main")))
+	if n := b.Count(t, "main table"); n == 0 {
+		t.Errorf("%s: no table to check", path)
+	}
+	if page, table := b.overflow(t); page > 0 || table > 0 {
+		t.Errorf("%s at 1280 px: page overflows by %d px, a table by %d px", path, page, table)
+	}
+	b.Do(t, chromedp.EmulateViewport(390, 800))
+	defer b.Do(t, chromedp.EmulateViewport(1280, 800))
+	if page, table := b.overflow(t); page > 0 || table > 0 {
+		t.Errorf("%s at 390 px: page overflows by %d px, a table by %d px", path, page, table)
+	}
+	// Tables of rows stack (cells shown as blocks, the header row hidden);
+	// a table whose rows are headed by a row header (field/before/after)
+	// is narrow enough as it is.
+	flat := b.Eval(t, `Array.from(document.querySelectorAll('main table')).filter(t => !t.querySelector('tbody th[scope=row]') && t.querySelector('tbody td') && getComputedStyle(t.querySelector('tbody td')).display === 'table-cell').map(t => t.dataset.testid || t.className).join(', ')`)
+	if flat != "" {
+		t.Errorf("%s at 390 px: tables that do not stack into cards: %s", path, flat)
+	}
+	// Every data cell of a stacked table says which column it is.
+	unlabelled := b.Eval(t, `Array.from(document.querySelectorAll('main table:not(:has(tbody th[scope=row])) tbody td')).filter(td => !td.dataset.label && !td.hasAttribute('colspan') && td.textContent.trim() !== '' && !td.querySelector('.visually-hidden')).map(td => td.textContent.trim()).slice(0,3).join(' | ')`)
+	if unlabelled != "" {
+		t.Errorf("%s at 390 px: cells without a column label: %s", path, unlabelled)
+	}
 }
 
 // overflow returns how many pixels the page is wider than the viewport,
@@ -77,22 +121,17 @@ func (b *Browser) screen(t *testing.T, name string, width int64) {
 // saves the screenshots of `make screens`.
 func TestRegisterListsFitAndStack(t *testing.T) {
 	t.Parallel()
-	app, b := demoApp(t)
-	for _, path := range []string{"/agreements", "/parties", "/register/expiring", "/deals"} {
-		b.Do(t, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(app.URL+path), chromedp.WaitVisible(chromedp.CSS("main")))
-		if page, table := b.overflow(t); page > 0 || table > 0 {
-			t.Errorf("%s at 1280 px: page overflows by %d px, a table by %d px", path, page, table)
-		}
-		b.Do(t, chromedp.EmulateViewport(390, 800))
-		if page, _ := b.overflow(t); page > 0 {
-			t.Errorf("%s at 390 px: page overflows by %d px", path, page)
-		}
-		// Every data cell of a stacked table says which column it is.
-		unlabelled := b.Eval(t, `Array.from(document.querySelectorAll('table.table--stack tbody td')).filter(td => !td.dataset.label && !td.hasAttribute('colspan')).map(td => td.textContent.trim()).slice(0,3).join(' | ')`)
-		if unlabelled != "" {
-			t.Errorf("%s at 390 px: cells without a column label: %s", path, unlabelled)
+	app := StartApp(t, nil)
+	if _, err := demo.Load(context.Background(), app.DB, false); err != nil {
+		t.Fatal(err)
+	}
+	for email, paths := range listPages {
+		as := demoBrowser(t, app, email) // a browser's time budget each
+		for _, path := range paths {
+			as.checkListFitsAndStacks(t, app, path)
 		}
 	}
+	b := demoBrowser(t, app, "counsel@dealgate.example")
 
 	b.Do(t, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(app.URL+"/agreements"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="agreements-table"]`)))
 	// Dates are compact, their distance in words: never "in 2223 days".
@@ -112,6 +151,9 @@ func TestRegisterListsFitAndStack(t *testing.T) {
 	b.Do(t, chromedp.Navigate(app.URL+href+"/clauses/new"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="form"]`)))
 	h := b.evalFloat(t, `document.documentElement.scrollHeight`)
 	t.Logf("clause form height at 1280×800: %.0f px (%.1f screens)", h, h/800)
+	if h > twoScreens {
+		t.Errorf("the empty clause form is %.0f px tall at 1280×800, more than two screens", h)
+	}
 	if page, _ := b.overflow(t); page > 0 {
 		t.Errorf("clause form at 1280 px overflows by %d px", page)
 	}
@@ -122,6 +164,10 @@ func TestRegisterListsFitAndStack(t *testing.T) {
 		t.Errorf("browser problems: %v", p)
 	}
 }
+
+// twoScreens is the clause form's goal: the common exclusivity clause fits
+// in two screens at 1280×800.
+const twoScreens = 1600
 
 // longDays matches a distance in days that words should have said in months or years.
 var longDays = regexp.MustCompile(`\b\d{3,} days\b`)
@@ -186,6 +232,9 @@ func TestClauseFormRevealsFieldsByChoice(t *testing.T) {
 	}
 	h := b.evalFloat(t, `document.documentElement.scrollHeight`)
 	t.Logf("clause form filled in for an exclusivity clause, at 1280×800: %.0f px", h)
+	if h > twoScreens {
+		t.Errorf("the common exclusivity clause's form is %.0f px tall at 1280×800, more than two screens", h)
+	}
 	// The category filter opens the group that holds a match.
 	b.Do(t, chromedp.SendKeys(chromedp.ID("category_ids-filter"), "compute"))
 	if got := b.Eval(t, `Array.from(document.querySelectorAll('#category_ids-tree > ul > [data-tree-item]:not([hidden]) > .checkboxes__item label')).map(l => l.textContent.trim()).join('|')`); got != "AI services|Compute" { // the ticked category stays
@@ -296,6 +345,23 @@ func TestPartyTypeAheadAndAddPartyAndComeBack(t *testing.T) {
 			t.Errorf("browser problem: %s", p)
 		}
 	}
+
+	// Without JavaScript there is no type-ahead: the field links to the
+	// party register's search, which finds a party by part of an alias.
+	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t, chromedp.Navigate(app.URL+"/agreements/new"), chromedp.WaitVisible(chromedp.ID("party")))
+	href := b.Eval(t, `(document.querySelector('[data-testid="party-search"]') || {getAttribute: () => ''}).getAttribute('href')`)
+	if href != "/parties" {
+		t.Fatalf("without JavaScript the party field offers no search (link %q)", href)
+	}
+	b.Do(t, chromedp.Navigate(app.URL+href), chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), "Azur"),
+		chromedp.Submit(chromedp.ID("q")), chromedp.WaitVisible(chromedp.CSS(`[data-testid="party-row"]`)))
+	if got := b.Eval(t, `Array.from(document.querySelectorAll('[data-testid="party-link"]')).map(a => a.textContent).join('|')`); !strings.Contains(got, "Azurine Cloud") {
+		t.Errorf("searching the party register for 'Azur' without JavaScript found %q", got)
+	}
 }
 
 // TestImportChecksThenImportsWithOneUpload uploads a CSV once: the check
@@ -329,4 +395,46 @@ func TestImportChecksThenImportsWithOneUpload(t *testing.T) {
 	if p := b.Problems(); len(p) > 0 {
 		t.Errorf("browser problems: %v", p)
 	}
+}
+
+// TestRegisterPagesPassAxeInDarkMode runs axe-core (contrast included) on
+// the register's changed pages with the dark colour scheme.
+func TestRegisterPagesPassAxeInDarkMode(t *testing.T) {
+	t.Parallel()
+	app := StartApp(t, nil)
+	if _, err := demo.Load(context.Background(), app.DB, false); err != nil {
+		t.Fatal(err)
+	}
+	// Each browser has a time budget; axe-core is slow under -race on a
+	// busy machine, so the pages are shared out between two.
+	var b *Browser
+	for i, path := range []string{"/agreements?status=active", "/agreements/1", "/parties", "/register/expiring", "/register/import", "/deals/1"} {
+		if i%3 == 0 {
+			b = darkBrowser(t, app)
+		}
+		b.Do(t, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(app.URL+path), chromedp.WaitVisible(chromedp.CSS("main")))
+		if dark := b.Eval(t, `String(matchMedia('(prefers-color-scheme: dark)').matches)`); dark != "true" {
+			t.Fatalf("dark colour scheme not emulated on %s", path)
+		}
+		b.axe(t, path+" (dark, 1280 px)")
+	}
+	b = darkBrowser(t, app)
+	b.Do(t, chromedp.EmulateViewport(390, 800), chromedp.Navigate(app.URL+"/agreements"), chromedp.WaitVisible(chromedp.CSS("main")))
+	b.axe(t, "agreement list (dark, 390 px)")
+	// The clause form with each choice's fields revealed.
+	b.Do(t, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(app.URL+"/agreements/1/clauses/new"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="form"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="restriction_scope"][value="kind"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="worldwide"][value="false"]`)))
+	b.axe(t, "clause form, fields revealed (dark)")
+}
+
+// darkBrowser is counsel's browser with the dark colour scheme.
+func darkBrowser(t *testing.T, app *App) *Browser {
+	t.Helper()
+	b := demoBrowser(t, app, "counsel@dealgate.example")
+	if _, err := chromedp.Call(b.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -116,14 +116,35 @@ type Report struct {
 	Problems   []Problem // every bad row; nothing is imported when any
 }
 
-// Problems collects import problems, at most 1,000.
-type Problems struct{ list []Problem }
+// Problems collects import problems, at most 1,000, and at most one per
+// cell: a cell is told about once, with the first problem found (as a form
+// field is; see dealgate.Validation).
+type Problems struct {
+	list  []Problem
+	cells map[cell]bool
+}
 
-// Add records a problem of line (and column, when not "").
+type cell struct {
+	line int
+	col  string
+}
+
+// Add records a problem of line (and column, when not ""), unless that
+// cell already has one.
 func (p *Problems) Add(line int, col, format string, args ...any) {
-	if len(p.list) < 1000 {
-		p.list = append(p.list, Problem{Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+	if len(p.list) >= 1000 {
+		return
 	}
+	if col != "" {
+		if p.cells[cell{line, col}] {
+			return
+		}
+		if p.cells == nil {
+			p.cells = map[cell]bool{}
+		}
+		p.cells[cell{line, col}] = true
+	}
+	p.list = append(p.list, Problem{Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
 }
 
 // Any reports whether there is a problem.

@@ -64,3 +64,16 @@ func TestPartyRow(t *testing.T) {
 		t.Errorf("beneficiary_id → %q", got)
 	}
 }
+
+func TestProblemsTellEachCellOnce(t *testing.T) {
+	var p csvformat.Problems
+	p.Add(3, "restricted_parties", "%q is not a party", "Nobody")
+	p.Add(3, "restricted_parties", "Choose the parties the clause restricts")
+	p.Add(4, "restricted_parties", "Choose the parties the clause restricts")
+	p.Add(3, "", "whole row")
+	p.Add(3, "", "another whole-row problem")
+	got := p.List()
+	if len(got) != 4 || got[0].Message != `"Nobody" is not a party` || got[1].Line != 4 {
+		t.Errorf("problems %v", got)
+	}
+}

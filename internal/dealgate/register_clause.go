@@ -170,13 +170,14 @@ func (in *ClauseInput) ValidateInto(v *Validation, a Agreement) {
 		in.Regions = nil
 	} else {
 		var regions []string
-		for _, r := range in.Regions {
-			r = strings.ToUpper(strings.TrimSpace(r))
+		for _, typed := range in.Regions {
+			typed = strings.TrimSpace(typed)
+			r := strings.ToUpper(typed)
 			if r == "" || slices.Contains(regions, r) {
 				continue
 			}
 			if _, ok := LookupRegion(r); !ok {
-				v.Add("regions", fmt.Sprintf("%q is not a region the register knows", r))
+				v.Add("regions", fmt.Sprintf("%q is not a region the register knows", typed))
 				continue
 			}
 			regions = append(regions, r)

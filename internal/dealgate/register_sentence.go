@@ -3,6 +3,7 @@ package dealgate
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Sentence reads the clause back as one plain sentence, for lists, findings
@@ -13,7 +14,21 @@ import (
 //
 // Retired categories are marked "(retired)" so the reader knows the clause
 // points at a category the current taxonomy no longer offers.
-func (c Clause) Sentence() string {
+func (c Clause) Sentence() string { return c.sentence(FormatDate) }
+
+// SentenceInWords is Sentence with its dates in words ("31 December
+// 2032"), as the pages show them.
+func (c Clause) SentenceInWords() string { return c.sentence(FormatDateWords) }
+
+// FormatDateWords is a date in words, "" for none.
+func FormatDateWords(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format("2 January 2006")
+}
+
+func (c Clause) sentence(date func(*time.Time) string) string {
 	b := c.Beneficiary.Name
 	if b == "" {
 		b = "the beneficiary"
@@ -48,7 +63,7 @@ func (c Clause) Sentence() string {
 		s = fmt.Sprintf("%s: in favour of %s, covering %s", c.Kind.Label(), b, cats)
 	}
 	s += " " + c.territory()
-	if w := c.window(); w != "" {
+	if w := c.window(date); w != "" {
 		s += " " + w
 	}
 	s += "; restricts " + c.restricts()
@@ -83,15 +98,15 @@ func (c Clause) territory() string {
 	return "in " + joinAnd(names)
 }
 
-func (c Clause) window() string {
+func (c Clause) window(date func(*time.Time) string) string {
 	from, until := c.From(), c.Until()
 	switch {
 	case from != nil && until != nil:
-		return "from " + FormatDate(from) + " until " + FormatDate(until)
+		return "from " + date(from) + " until " + date(until)
 	case until != nil:
-		return "until " + FormatDate(until)
+		return "until " + date(until)
 	case from != nil:
-		return "from " + FormatDate(from) + " with no end date"
+		return "from " + date(from) + " with no end date"
 	}
 	return ""
 }

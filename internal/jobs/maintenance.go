@@ -13,7 +13,8 @@ import (
 
 // Maintenance keeps stored state in step with time: agreements whose expiry
 // date has passed are recorded as expired (with an audit event each), and
-// expired password links, sign-in throttles and old form tokens are purged.
+// expired password links, sign-in throttles, old form tokens and checked
+// import files whose time is up are purged.
 type Maintenance struct {
 	DB       *postgres.DB
 	Users    *postgres.Users
@@ -47,6 +48,9 @@ func (m *Maintenance) Once(ctx context.Context) {
 	}
 	if _, err := m.DB.PurgeSubmissions(ctx); err != nil && ctx.Err() == nil {
 		m.Log.Error("maintenance: purge form submissions", "err", err)
+	}
+	if _, err := m.DB.PurgeHeldImports(ctx); err != nil && ctx.Err() == nil {
+		m.Log.Error("maintenance: purge held imports", "err", err)
 	}
 	if res, err := m.Users.PurgeExpired(ctx); err != nil {
 		if ctx.Err() == nil {

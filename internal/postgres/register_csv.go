@@ -27,7 +27,7 @@ var errDryRun = errors.New("dry run: roll back")
 // A dry run does the same work and rolls it back.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (the report lists the problems).
 func (s *Register) ImportCSV(ctx context.Context, actor *dealgate.User, r io.Reader, dryRun bool) (ImportReport, error) {
-	return s.importCSV(ctx, actor, r, dryRun, nil)
+	return s.importCSV(ctx, actor, dryRun, func(*Tx) (io.Reader, error) { return r, nil })
 }
 
 // ImportCSVForm is ImportCSV for the import form: an import (not a dry run)
@@ -36,23 +36,23 @@ func (s *Register) ImportCSV(ctx context.Context, actor *dealgate.User, r io.Rea
 // Errors: as ImportCSV's, and ECONFLICT (the form was already used).
 func (s *Register) ImportCSVForm(ctx context.Context, actor *dealgate.User, once string, r io.Reader, dryRun bool) (ImportReport, error) {
 	if dryRun {
-		return s.importCSV(ctx, actor, r, dryRun, nil)
+		return s.ImportCSV(ctx, actor, r, dryRun)
 	}
-	return s.importCSV(ctx, actor, r, dryRun, func(tx *Tx) error { return tx.claimSubmission(ctx, once) })
+	return s.importCSV(ctx, actor, dryRun, func(tx *Tx) (io.Reader, error) { return r, tx.claimSubmission(ctx, once) })
 }
 
-func (s *Register) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, dryRun bool, claim func(tx *Tx) error) (ImportReport, error) {
+// importCSV imports (or checks) the file that open returns inside the
+// import's transaction, after whatever else it claims there.
+func (s *Register) importCSV(ctx context.Context, actor *dealgate.User, dryRun bool, open func(tx *Tx) (io.Reader, error)) (ImportReport, error) {
 	rep := ImportReport{DryRun: dryRun}
 	if err := dealgate.Authorize(actor, dealgate.ActRegisterEdit); err != nil {
 		return rep, err
 	}
 	err := s.DB.InTx(ctx, func(tx *Tx) error {
-		if claim != nil {
-			if err := claim(tx); err != nil {
-				return err
-			}
+		r, err := open(tx)
+		if err != nil {
+			return err
 		}
-		var err error
 		rep, err = tx.importCSV(ctx, actor, r, dryRun)
 		if err != nil {
 			return err

@@ -419,7 +419,7 @@ func (r *resolver) clause(ctx context.Context, a *importAgreement, c map[string]
 	if t := strings.TrimSpace(c["territory"]); t == "" || strings.EqualFold(t, "worldwide") {
 		in.Worldwide = true
 	} else {
-		in.Regions = dealgate.SplitList(strings.ToUpper(t))
+		in.Regions = dealgate.SplitList(t) // validation upper-cases the codes, and echoes a bad one as typed
 	}
 	for col, dst := range map[string]**time.Time{"valid_from": &in.ValidFrom, "valid_until": &in.ValidUntil} {
 		d, err := dealgate.ParseDate(c[col])

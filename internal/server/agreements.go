@@ -423,7 +423,7 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 			{Key: "Effective from", Value: s.dayText(c, a.EffectiveOn)},
 			{Key: "Expires", Value: s.dayText(c, a.ExpiresOn)},
 			{Key: "Total value", Value: moneyText(a.Value)},
-			{Key: "Owner", Value: a.OwnerName},
+			{Key: "Owner", Value: a.OwnerName, ValueHref: ownerHref(actor, a.OwnerID)},
 			{Key: "Last changed", Value: formatMoment(a.UpdatedAt, loc)},
 		},
 	}
@@ -497,7 +497,7 @@ func clauseCard(cl dealgate.Clause, today time.Time) agreements.ClauseCard {
 	return agreements.ClauseCard{
 		Beneficiary: agreements.Link{Label: cl.Beneficiary.Name, Href: "/parties/" + strconv.FormatInt(cl.Beneficiary.ID, 10)},
 		Categories:  cats(cl.Categories), Excluded: cats(cl.ExcludedCategories),
-		ID: cl.ID, Anchor: "clause-" + id, Kind: cl.Kind.Label(), Sentence: cl.Sentence(), Section: cl.Section, Text: cl.Text,
+		ID: cl.ID, Anchor: "clause-" + id, Kind: cl.Kind.Label(), Sentence: cl.SentenceInWords(), Section: cl.Section, Text: cl.Text,
 		Window: window, Retired: cl.RetiredAt != nil, InForce: cl.InForce(today),
 		EditHref: "/clauses/" + id + "/edit", RetireHref: "/clauses/" + id + "/retire", RestoreHref: "/clauses/" + id + "/restore",
 	}
@@ -579,4 +579,14 @@ func dayInWords(d *time.Time) string {
 		return ""
 	}
 	return d.Format("2 January 2006")
+}
+
+// ownerHref links an agreement's owner to their user page for a viewer the
+// policy lets manage users (the only ones those pages are for); for anyone
+// else the owner stays plain text.
+func ownerHref(viewer *dealgate.User, owner *int64) string {
+	if owner == nil || !dealgate.Allowed(viewer, dealgate.ActUserManage) {
+		return ""
+	}
+	return userPath(*owner)
 }

@@ -49,7 +49,7 @@ func (s *Server) clauseFormView(c echo.Context, a dealgate.Agreement, title, act
 	fields := agreements.ClauseFields(f, errs, tax, a.Party.Name)
 	fields = append(fields, formKey(version))
 	return pages.FormView{Caption: a.Title, Title: title, Action: action, Submit: "Save clause", Cancel: agreementPath(a.ID) + "#clauses",
-		CSRFToken: csrfToken(c), Errors: summary, Fields: fields}, nil
+		CSRFToken: csrfToken(c), Errors: summary, Fields: fields, Wide: true}, nil
 }
 
 func (s *Server) renderClauseForm(c echo.Context, status int, a dealgate.Agreement, title, action string, f dealgate.ClauseForm, version int64, err error) error {
@@ -87,7 +87,7 @@ func (s *Server) handleClauseCreate(c echo.Context) error {
 		}
 		return s.renderClauseForm(c, status, a, "Add a clause", agreementPath(a.ID)+"/clauses", f, 0, err)
 	}
-	s.flash(c, "success", "Clause added: "+res.Clause.Sentence())
+	s.flash(c, "success", "Clause added: "+res.Clause.SentenceInWords())
 	return redirectSeeOther(c, fmt.Sprintf("%s#clause-%d", agreementPath(a.ID), res.Clause.ID))
 }
 
@@ -130,7 +130,7 @@ func (s *Server) handleClauseUpdate(c echo.Context) error {
 		if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
 			version = cl.Version
 			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"kind": "Someone else changed this clause while you were editing. It now reads: " +
-				cl.Sentence() + " Check your changes and save again."}}
+				cl.SentenceInWords() + " Check your changes and save again."}}
 		}
 		return s.renderClauseForm(c, status, a, "Edit clause", fmt.Sprintf("/clauses/%d/edit", id), f, version, err)
 	}
@@ -143,7 +143,7 @@ func (s *Server) clauseConfirm(c echo.Context, verb string) error {
 	if err != nil {
 		return err
 	}
-	body := []string{"“" + cl.Sentence() + "”"}
+	body := []string{"“" + cl.SentenceInWords() + "”"}
 	title, button := "Retire this clause?", "Retire clause"
 	if verb == "retire" {
 		body = append(body, "It stops restricting deals at once and is no longer used in screening. It stays on record, with its history, and can be restored.")

@@ -72,7 +72,7 @@ func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {
 	for _, sh := range d.Shares {
 		v.Shares = append(v.Shares, deals.ShareRow{Name: sh.Name, Email: sh.Email, Access: sh.Access.Label(), UserID: strconv.FormatInt(sh.UserID, 10)})
 	}
-	v.History = timeline(o.History, loc)
+	v.History = dealVocab.timeline(o.History, loc)
 	return v
 }
 

@@ -36,16 +36,34 @@ var registerSkipped = map[string]bool{"id": true, "agreement_id": true, "created
 // registerCreatedKeys name a newly created record.
 var registerCreatedKeys = map[string]bool{"title": true, "kind": true, "section": true, "filename": true}
 
+// historyVocab is how a record's history reads: its forms' labels by
+// snapshot key, the keys that are bookkeeping, the keys that name a newly
+// created record, and a value in words.
+type historyVocab struct {
+	labels  map[string]string
+	skipped map[string]bool
+	created map[string]bool
+	words   func(key string, v any) string
+}
+
+var registerVocab = historyVocab{labels: registerFieldLabels, skipped: registerSkipped, created: registerCreatedKeys, words: registerWords}
+
 // registerTimeline is the history an agreement's page shows.
 func registerTimeline(events []dealgate.AuditEvent, loc *time.Location) []components.TimelineEvent {
+	return registerVocab.timeline(events, loc)
+}
+
+func registerChange(before, after any) string { return registerVocab.change(before, after) }
+
+func (hv historyVocab) timeline(events []dealgate.AuditEvent, loc *time.Location) []components.TimelineEvent {
 	out := timeline(events, loc)
 	for i, e := range events {
-		out[i].Detail = registerChange(e.Before, e.After)
+		out[i].Detail = hv.change(e.Before, e.After)
 	}
 	return out
 }
 
-func registerChange(before, after any) string {
+func (hv historyVocab) change(before, after any) string {
 	b, a := asMap(before), asMap(after)
 	if b == nil && a == nil {
 		return ""
@@ -62,21 +80,26 @@ func registerChange(before, after any) string {
 	sort.Strings(keys)
 	var parts []string
 	for _, k := range keys {
-		if registerSkipped[k] {
+		if hv.skipped[k] {
 			continue
 		}
-		label := registerFieldLabels[k]
+		label := hv.labels[k]
 		if label == "" {
 			label = strings.ReplaceAll(k, "_", " ")
+			label = strings.ToUpper(label[:1]) + label[1:]
 		}
-		bv, av := registerWords(k, b[k]), registerWords(k, a[k])
+		bv, av := hv.words(k, b[k]), hv.words(k, a[k])
 		switch {
 		case b == nil:
-			if registerCreatedKeys[k] {
+			if hv.created[k] {
 				parts = append(parts, label+": "+av)
 			}
 		case a == nil:
 			parts = append(parts, label+" was "+bv)
+		case !hasKey(a, k):
+			// A snapshot that leaves a field out says nothing about it.
+		case !hasKey(b, k):
+			parts = append(parts, label+": "+av)
 		case bv != av:
 			parts = append(parts, label+": "+bv+" → "+av)
 		}
@@ -86,6 +109,42 @@ func registerChange(before, after any) string {
 		out = string(r[:297]) + "…"
 	}
 	return out
+}
+
+// dealVocab reads a deal's history (deal_diff.go's Snapshot, its screening
+// and its attachments) with the deal form's labels.
+var dealVocab = historyVocab{labels: dealHistoryLabels(), skipped: map[string]bool{"id": true, "sha256": true},
+	created: map[string]bool{"title": true, "filename": true}, words: dealWords}
+
+func dealHistoryLabels() map[string]string {
+	m := map[string]string{"status": "Status", "current_version": "Version", "version": "Version", "author": "Counsel",
+		"shared_with": "Shared with", "withdrawn_reason": "Reason for withdrawing", "reason": "Screened because",
+		"findings": "Findings", "taxonomy": "Taxonomy", "screening": "Screening",
+		"filename": "File name", "size_bytes": "Size", "content_type": "Type"}
+	for _, f := range dealgate.DealFields {
+		m[f.Key] = f.Label
+	}
+	return m
+}
+
+// screeningReasons are postgres.Reason* in words.
+var screeningReasons = map[string]string{"submission": "the deal was submitted", "version": "a new version was saved",
+	"register": "the register changed"}
+
+func dealWords(key string, v any) string {
+	if s, ok := v.(string); ok {
+		switch key {
+		case "status":
+			if slices.Contains(dealgate.AllDealStatuses, dealgate.DealStatus(s)) {
+				return dealgate.DealStatus(s).Label()
+			}
+		case "reason":
+			if w, ok := screeningReasons[s]; ok {
+				return w
+			}
+		}
+	}
+	return registerWords(key, v)
 }
 
 // registerWords says a snapshot value as the forms show it.

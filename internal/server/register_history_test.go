@@ -19,3 +19,21 @@ func TestRegisterChangeSpeaksTheFormsLabels(t *testing.T) {
 		t.Errorf("creation: %q", got)
 	}
 }
+
+// TestDealChangeSpeaksTheFormsLabels: a deal's history reads with the deal
+// form's labels and words, never "current_version: 1 → 2".
+func TestDealChangeSpeaksTheFormsLabels(t *testing.T) {
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
+	got := dealVocab.change(
+		raw(`{"status":"draft","current_version":1,"value":"USD 250,000,000.00","negotiation_start":"12 March 2027"}`),
+		raw(`{"status":"submitted","current_version":2,"value":"USD 300,000,000.00","negotiation_start":"12 March 2027"}`))
+	want := "Version: 1 → 2; Status: Draft → Submitted; Estimated value: USD 250,000,000.00 → USD 300,000,000.00"
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	got = dealVocab.change(raw(`{"version":2,"screening":"Screening has not run yet for this version"}`),
+		raw(`{"version":2,"reason":"version","findings":"0 conflict, 3 caution","screening":"Caution"}`))
+	if want := "Findings: 0 conflict, 3 caution; Screened because: a new version was saved; Screening: Screening has not run yet for this version → Caution"; got != want {
+		t.Errorf("screening: got %q\nwant %q", got, want)
+	}
+}

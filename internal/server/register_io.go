@@ -258,18 +258,11 @@ func (s *Server) handleImport(c echo.Context) error {
 	ctx := c.Request().Context()
 	mode := c.FormValue("mode")
 	dryRun := mode != "import"
-	var f importFile
-	var err error
 	checked := c.FormValue("checked")
 	if checked != "" && !dryRun {
-		// The file checked a moment ago, held here: no second upload.
-		var ok bool
-		if f, ok = s.imports.get(actor.ID, checked, s.register.Now()); !ok {
-			err = importFileError("The checked file is no longer held here (it is kept for 30 minutes). Choose it again below and select Import")
-		}
-	} else {
-		f, err = s.readImportFile(c)
+		return s.importHeld(c, checked)
 	}
+	f, err := s.readImportFile(c)
 	if err != nil && dealgate.ErrorCode(err) != dealgate.EINVALID {
 		return err
 	}
@@ -283,20 +276,45 @@ func (s *Server) handleImport(c echo.Context) error {
 		err = v.Err()
 	}
 	var rep postgres.ImportReport
+	var held string
 	if err == nil {
-		// An import creates many records: a second submission of the same
-		// page must not create them again, so it carries a one-time token.
-		rep, err = s.register.ImportCSVForm(ctx, actor, c.FormValue(onceField), bytes.NewReader(f.data), dryRun)
-		if !dryRun && dealgate.ErrorCode(err) == dealgate.ECONFLICT && len(rep.Problems) == 0 {
-			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"file": "This form was already used, so nothing was imported now. " +
-				"Check the agreements list before you import the file again; to import it, choose it again and select Import"}}
+		if dryRun {
+			// A clean check holds the file for "Import these N rows".
+			rep, held, err = s.register.CheckCSVForm(ctx, actor, f.name, f.data)
+		} else {
+			// An import creates many records: a second submission of the same
+			// page must not create them again, so it carries a one-time token.
+			rep, err = s.register.ImportCSVForm(ctx, actor, c.FormValue(onceField), bytes.NewReader(f.data), dryRun)
 		}
-		if err != nil && dealgate.ErrorCode(err) != dealgate.ECONFLICT && (dealgate.ErrorCode(err) != dealgate.EINVALID || len(rep.Problems) > 0) {
-			if dealgate.ErrorCode(err) != dealgate.EINVALID {
-				return err
-			}
-			err = nil // the report tells the problems
-		}
+	}
+	return s.importDone(c, mode, f.name, rep, held, err)
+}
+
+// importHeld imports the file checked a moment ago, held by its hash: no
+// second upload, on whichever instance.
+func (s *Server) importHeld(c echo.Context, hash string) error {
+	rep, name, err := s.register.ImportHeldCSVForm(c.Request().Context(), currentUser(c), c.FormValue(onceField), hash)
+	if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
+		err = importFileError("The checked file is no longer held (it is kept for 30 minutes). Choose it again below and select Import")
+	}
+	return s.importDone(c, "import", name, rep, "", err)
+}
+
+// importDone shows the outcome of a check or an import: the form with its
+// errors, the problem report, the clean check with its "Import these N
+// rows", or, after an import, the agreements list.
+func (s *Server) importDone(c echo.Context, mode, name string, rep postgres.ImportReport, held string, err error) error {
+	dryRun := mode != "import"
+	if !dryRun && dealgate.ErrorCode(err) == dealgate.ECONFLICT && len(rep.Problems) == 0 {
+		err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"file": "This form was already used, so nothing was imported now. " +
+			"Check the agreements list before you import the file again; to import it, choose it again and select Import"}}
+	}
+	switch code := dealgate.ErrorCode(err); {
+	case err == nil:
+	case code == dealgate.EINVALID && len(rep.Problems) > 0:
+		err = nil // the report tells the problems
+	case code != dealgate.EINVALID && code != dealgate.ECONFLICT:
+		return err
 	}
 	if err != nil {
 		status, ok := formStatus(c, err)
@@ -308,7 +326,7 @@ func (s *Server) handleImport(c echo.Context) error {
 		v.Errors, v.FileError, v.ModeError = summary, errs["file"], errs["mode"]
 		return s.render(c, status, registerio.Import(s.page(c, "Import agreements"), v))
 	}
-	report := importReport(rep, f.name)
+	report := importReport(rep, name)
 	if len(report.Problems) > 0 {
 		v := s.importView(c, mode)
 		v.Report = &report
@@ -316,14 +334,10 @@ func (s *Server) handleImport(c echo.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, registerio.Import(s.page(c, "Import agreements"), v))
 	}
 	if dryRun {
-		// A clean check: offer the import of the same file, held here.
 		v := s.importView(c, "import")
 		v.Report = &report
-		v.Checked = s.imports.put(actor.ID, f.name, f.data, s.register.Now())
+		v.Checked = held
 		return s.render(c, http.StatusOK, registerio.Import(s.page(c, "Import agreements"), v))
-	}
-	if checked != "" {
-		s.imports.drop(actor.ID, checked)
 	}
 	what := countText(rep.Agreements, "agreement") + " and " + countText(rep.Clauses, "clause")
 	if rep.Parties > 0 {
@@ -333,7 +347,7 @@ func (s *Server) handleImport(c echo.Context) error {
 		}
 		what = parties + ", " + what
 	}
-	s.flash(c, "success", fmt.Sprintf("Imported %s from %s (%s).", what, f.name, countText(rep.Rows, "row")))
+	s.flash(c, "success", fmt.Sprintf("Imported %s from %s (%s).", what, name, countText(rep.Rows, "row")))
 	return redirectSeeOther(c, "/agreements")
 }
 

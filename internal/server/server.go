@@ -47,8 +47,6 @@ type Server struct {
 	access map[string]access
 	// uploadLimits are the body limits of upload routes (see upload).
 	uploadLimits map[string]int64
-	// imports keeps checked CSV files for "Import these N rows".
-	imports importStash
 	// clockSkew moves the clock sessions slide by (see now), for tests.
 	clockSkew atomic.Int64
 }

@@ -98,24 +98,28 @@ func ClauseFields(f dealgate.ClauseForm, errs map[string]string, tax *dealgate.T
 	}
 	excludedOpen := len(f.Excluded) > 0 || errs[components.GroupID("excluded_category_ids")] != ""
 	datesOpen := f.ValidFrom != "" || f.ValidUntil != "" || f.NoticeDays != "" || errs["valid_from"] != "" || errs["valid_until"] != "" || errs["notice_days"] != ""
+	// On a wide screen: what the clause is in one row; what it covers, whom
+	// it restricts and where, side by side; then its text.
 	return []templ.Component{
 		FieldRow(
 			components.SelectField(components.Field{ID: "kind", Name: "kind", Label: "Kind of clause", Value: f.Kind, Error: errs["kind"], Options: kinds}),
 			components.TextField(components.Field{ID: "section", Name: "section", Label: "Section reference", Hint: "e.g. 4.2", Value: f.Section, Error: errs["section"], MaxLength: 50}),
+			PartyField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, e.g. " + party, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}, ""),
 		),
-		PartyField(components.Field{ID: "beneficiary", Name: "beneficiary", Label: "Beneficiary", Hint: "The party the clause protects, by name or alias, e.g. " + party, Value: f.Beneficiary, Error: errs["beneficiary"], MaxLength: 200}, ""),
-		CategoryTree("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], categoryTree(tax, f.Categories)),
-		Collapsible("Exclude parts of a covered category (optional)", excludedOpen, []templ.Component{
-			CategoryTree("Categories explicitly excluded", "excluded_category_ids", "Parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], categoryTree(tax, f.Excluded)),
+		FieldColumns([]templ.Component{CategoryTree("Product categories covered", "category_ids", "The clause restricts deals in these categories and everything below them in the taxonomy.", errs[components.GroupID("category_ids")], categoryTree(tax, f.Categories)),
+			Collapsible("Exclude parts of a covered category (optional)", excludedOpen, []templ.Component{
+				CategoryTree("Categories explicitly excluded", "excluded_category_ids", "Parts of a covered category the clause does not reach.", errs[components.GroupID("excluded_category_ids")], categoryTree(tax, f.Excluded)),
+			})}, []templ.Component{
+			RevealGroup("Whom the clause restricts", "restriction_scope", "", errs[components.GroupID("restriction_scope")], scopes),
+			RevealOf("restriction_scope", []string{string(dealgate.RestrictKind), string(dealgate.RestrictAny)}, exceptions),
+		}, []templ.Component{
+			RevealGroup("Where the clause applies", "worldwide", "", errs["worldwide"], territory),
+			Collapsible("Dates and notice (optional: by default the agreement's dates)", datesOpen, []templ.Component{FieldRow(
+				components.TextField(components.Field{ID: "valid_from", Name: "valid_from", Label: "Applies from", Type: "date", Value: f.ValidFrom, Error: errs["valid_from"]}),
+				components.TextField(components.Field{ID: "valid_until", Name: "valid_until", Label: "Applies until", Type: "date", Value: f.ValidUntil, Error: errs["valid_until"]}),
+				components.TextField(components.Field{ID: "notice_days", Name: "notice_days", Label: "Notice period (days)", Type: "number", Inputmode: "numeric", Value: f.NoticeDays, Error: errs["notice_days"]}),
+			)}),
 		}),
-		RevealGroup("Whom the clause restricts", "restriction_scope", "", errs[components.GroupID("restriction_scope")], scopes),
-		RevealOf("restriction_scope", []string{string(dealgate.RestrictKind), string(dealgate.RestrictAny)}, exceptions),
-		RevealGroup("Where the clause applies", "worldwide", "", errs["worldwide"], territory),
-		Collapsible("Dates and notice (optional: by default the agreement's dates)", datesOpen, []templ.Component{FieldRow(
-			components.TextField(components.Field{ID: "valid_from", Name: "valid_from", Label: "Applies from", Type: "date", Value: f.ValidFrom, Error: errs["valid_from"]}),
-			components.TextField(components.Field{ID: "valid_until", Name: "valid_until", Label: "Applies until", Type: "date", Value: f.ValidUntil, Error: errs["valid_until"]}),
-			components.TextField(components.Field{ID: "notice_days", Name: "notice_days", Label: "Notice period (days)", Type: "number", Inputmode: "numeric", Value: f.NoticeDays, Error: errs["notice_days"]}),
-		)}),
 		components.TextArea(components.Field{ID: "text", Name: "text", Label: "Clause text", Hint: "As written in the agreement; it is searchable", Value: f.Text, Error: errs["text"], Rows: 4}),
 	}
 }

@@ -216,6 +216,14 @@ type FormSubmission struct {
 	ClaimedAt time.Time
 }
 
+type ImportHeld struct {
+	UserID    int64
+	Hash      string
+	Name      string
+	Data      []byte
+	ExpiresAt time.Time
+}
+
 type InterestDeclaration struct {
 	UserID    int64
 	PartyID   int64
