@@ -81,7 +81,10 @@ func NewBrowser(t testing.TB) *Browser {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	// A bound on the whole browser session, so a hung page fails the test
+	// rather than the package. The long journeys take well under a minute on
+	// a quiet machine; the margin is for a loaded one (CI shares its cores).
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	b := &Browser{Ctx: ctx}
 	// Start the browser and turn on the domains whose events we collect.
