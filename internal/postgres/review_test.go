@@ -255,14 +255,15 @@ func TestReviewAutoOpenAndWithdrawal(t *testing.T) {
 	e.setRules(t, f)
 	d := e.submittedBy(t, e.counsel, "NWS", 1)
 	dash, err := e.reviews.Dashboard(e.ctx, e.chair)
-	if err != nil || len(dash.Queue) != 0 || len(dash.Open) != 1 || dash.Open[0].DealID != d.ID {
-		t.Fatalf("auto-open: %+v %v", dash, err)
+	open, lerr := e.reviews.ListReviews(e.ctx, e.chair, dealgate.ReviewFilter{State: dealgate.ReviewOpen})
+	if err != nil || lerr != nil || len(dash.Queue) != 0 || len(open.Items) != 1 || open.Items[0].DealID != d.ID {
+		t.Fatalf("auto-open: %+v %+v %v %v", dash, open, err, lerr)
 	}
 	if _, err := e.deals.Withdraw(e.ctx, e.counsel, d.ID, d.Version, "Dropped"); err != nil {
 		t.Fatal(err)
 	}
-	if dash, _ := e.reviews.Dashboard(e.ctx, e.chair); len(dash.Open) != 0 {
-		t.Errorf("review of a withdrawn deal still open: %+v", dash.Open)
+	if open, _ := e.reviews.ListReviews(e.ctx, e.chair, dealgate.ReviewFilter{State: dealgate.ReviewOpen}); len(open.Items) != 0 {
+		t.Errorf("review of a withdrawn deal still open: %+v", open.Items)
 	}
 }
 
