@@ -114,9 +114,18 @@ func (tx *Tx) reviewListSQL(ctx context.Context, actor *dealgate.User, f dealgat
 	if f.Sort == "decided" {
 		q.where = append(q.where, "r.closed_at IS NOT NULL")
 	}
-	from := ` FROM review r JOIN deal d ON d.id = r.deal_id
-	JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version`
+	// The count joins only what its conditions need: by state and due date
+	// alone it reads the review indexes only.
+	from := " FROM review r"
+	if f.Verdict != "" || f.PartyID > 0 || f.CategoryID > 0 || f.Pending {
+		from += " JOIN deal d ON d.id = r.deal_id"
+	}
+	if f.Verdict != "" {
+		from += " JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version"
+	}
 	countSQL = "SELECT count(*) FROM (SELECT 1" + from + q.whereSQL() + " LIMIT " + strconv.Itoa(dealCountCap+1) + ") c"
+	from = ` FROM review r JOIN deal d ON d.id = r.deal_id
+	JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version`
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"

@@ -15,7 +15,7 @@ type reviewEnv struct {
 	chair, m1, m2, m3, both *dealgate.User
 }
 
-func newReviewEnv(t *testing.T) *reviewEnv {
+func newReviewEnv(t testing.TB) *reviewEnv {
 	t.Helper()
 	e := &reviewEnv{dealEnv: newDealEnv(t)}
 	e.reviews = postgres.NewReviews(e.db, e.deals)
@@ -28,7 +28,7 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	return e
 }
 
-func (e *reviewEnv) setRules(t *testing.T, f dealgate.CommitteeRulesForm) {
+func (e *reviewEnv) setRules(t testing.TB, f dealgate.CommitteeRulesForm) {
 	t.Helper()
 	r, _, err := e.reviews.Rules(e.ctx, e.admin)
 	if err != nil {
@@ -40,7 +40,7 @@ func (e *reviewEnv) setRules(t *testing.T, f dealgate.CommitteeRulesForm) {
 }
 
 // submittedBy submits a deal with the given counterparty as author.
-func (e *reviewEnv) submittedBy(t *testing.T, author *dealgate.User, counterparty string, n int) dealgate.Deal {
+func (e *reviewEnv) submittedBy(t testing.TB, author *dealgate.User, counterparty string, n int) dealgate.Deal {
 	t.Helper()
 	d, err := e.deals.CreateDraft(e.ctx, author, token(1000+n), dealgate.DealInput{Title: "Draft"})
 	if err != nil {
@@ -55,7 +55,7 @@ func (e *reviewEnv) submittedBy(t *testing.T, author *dealgate.User, counterpart
 	return d
 }
 
-func (e *reviewEnv) open(t *testing.T, d dealgate.Deal) dealgate.Review {
+func (e *reviewEnv) open(t testing.TB, d dealgate.Deal) dealgate.Review {
 	t.Helper()
 	r, err := e.reviews.OpenReview(e.ctx, e.chair, d.ID, d.Version, "")
 	if err != nil {
