@@ -25,8 +25,14 @@ var reviewSorts = map[string]string{
 	"decided": "r.closed_at",
 }
 
+// reviewCountCap bounds the review list's count: past it the list says
+// "more than" (Page.TotalIsEstimate). Counting joins each review to its
+// deal and version when a filter needs them, so the cap is lower than the
+// deal list's; 1,000 is forty pages.
+const reviewCountCap = 1000
+
 // ListReviews returns a page of the committee's reviews matching f, in the
-// database's order. Past dealCountCap matches the total is a lower bound.
+// database's order. Past reviewCountCap matches the total is a lower bound.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) ListReviews(ctx context.Context, actor *dealgate.User, f dealgate.ReviewFilter) (dealgate.Page[dealgate.ReviewListItem], error) {
 	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.Page[dealgate.ReviewListItem], error) {
@@ -39,8 +45,8 @@ func (s *Reviews) ListReviews(ctx context.Context, actor *dealgate.User, f dealg
 		if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
 			return page, fmt.Errorf("count reviews: %w", err)
 		}
-		if page.Total > dealCountCap {
-			page.Total, page.TotalIsEstimate = dealCountCap, true
+		if page.Total > reviewCountCap {
+			page.Total, page.TotalIsEstimate = reviewCountCap, true
 		}
 		page.Items, err = tx.reviewItems(ctx, pageSQL, args)
 		return page, err
@@ -123,7 +129,7 @@ func (tx *Tx) reviewListSQL(ctx context.Context, actor *dealgate.User, f dealgat
 	if f.Verdict != "" {
 		from += " JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version"
 	}
-	countSQL = "SELECT count(*) FROM (SELECT 1" + from + q.whereSQL() + " LIMIT " + strconv.Itoa(dealCountCap+1) + ") c"
+	countSQL = "SELECT count(*) FROM (SELECT 1" + from + q.whereSQL() + " LIMIT " + strconv.Itoa(reviewCountCap+1) + ") c"
 	from = ` FROM review r JOIN deal d ON d.id = r.deal_id
 	JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version`
 	dir := " ASC"
