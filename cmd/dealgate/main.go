@@ -332,6 +332,8 @@ func cmdSeed(ctx context.Context, args []string, env Env) error {
 		fs.IntVar(&opts.Categories, "categories", opts.Categories, "categories in the new taxonomy version")
 		fs.IntVar(&opts.Deals, "deals", opts.Deals, "deals to add, in every state")
 		fs.IntVar(&opts.DealAttachments, "deal-attachments", opts.DealAttachments, "deal attachments (metadata) to add")
+		fs.IntVar(&opts.OpenReviews, "open-reviews", opts.OpenReviews, "open committee reviews to add")
+		fs.IntVar(&opts.DecidedReviews, "decided-reviews", opts.DecidedReviews, "decided committee reviews to add")
 		args = args[1:]
 	}
 	if err := fs.Parse(args); err != nil {

@@ -97,6 +97,10 @@ func TestCommitteeReviewJourney(t *testing.T) {
 	}
 
 	// Mina votes.
+	// Her dashboard lists the review among her pending votes.
+	mina.Do(t, chromedp.Navigate(app.URL+"/committee"))
+	mina.waitFor(t, `[data-testid="pending"] [data-testid="review-row"]`)
+	mina.axe(t, "committee dashboard")
 	mina.Do(t, chromedp.Navigate(reviewURL), chromedp.WaitVisible(chromedp.CSS(`[data-testid="vote-form"]`)),
 		chromedp.Click(chromedp.CSS(`input[name="choice"][value="approve"]`)),
 		chromedp.SendKeys(chromedp.ID("rationale"), "Non-exclusive failover is within the Azurine agreement."),
@@ -123,6 +127,19 @@ func TestCommitteeReviewJourney(t *testing.T) {
 	decide()
 	chair.waitFor(t, `[data-testid="decision"]`)
 	chair.shots(t, "review-decided")
+	chair.axe(t, "review page")
+
+	// The dashboard's recent decisions lead to the review list, filtered.
+	chair.Do(t, chromedp.Navigate(app.URL+"/committee"))
+	chair.waitFor(t, `[data-testid="see-all-decisions"]`)
+	chair.shots(t, "committee-dashboard")
+	chair.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="see-all-decisions"]`)))
+	chair.waitFor(t, `[data-testid="reviews-table"] [data-testid="review-row"]`)
+	if tags := chair.Count(t, `[data-testid="filter-tag"]`); tags != 1 {
+		t.Errorf("decided reviews: %d filter tags, want 1", tags)
+	}
+	chair.shots(t, "review-list")
+	chair.axe(t, "review list")
 
 	// Counsel see the clearance and record the start of negotiation.
 	counsel.Do(t, chromedp.Navigate(dealURL))

@@ -522,6 +522,10 @@ type ReviewOverview struct {
 	RFIs         []RFI
 	CanComment   bool // committee members comment and reply
 	CanAsk       bool // the chair requests information from counsel
+	// EarlierDecisions are the committee's latest decisions on other deals
+	// with the counterparty or its corporate family (at most
+	// EarlierDecisionsShown).
+	EarlierDecisions []FamilyDecision
 }
 
 // Declaration is one declared interest of a member.
@@ -536,43 +540,6 @@ type Declaration struct {
 type CommitteeMember struct {
 	ID          int64
 	Name, Email string
-}
-
-// QueuedDeal is a submitted deal waiting for the chair to open its review.
-type QueuedDeal struct {
-	DealID         int64
-	Title          string
-	NegotiationOn  *time.Time
-	CurrentVersion int
-	SubmittedAt    *time.Time
-	Counsel        string
-}
-
-// ReviewListItem is an open review in the committee's list.
-type ReviewListItem struct {
-	ID, DealID      int64
-	Title           string
-	Round           int
-	DueOn           time.Time
-	NegotiationOn   *time.Time
-	Assigned, Voted bool
-}
-
-// DecisionListItem is a recent decision.
-type DecisionListItem struct {
-	ID, ReviewID, DealID int64
-	Title                string
-	Outcome              DecisionOutcome
-	DecidedAt            time.Time
-}
-
-// ReviewDashboard is the committee's page: the chair's queue, open reviews
-// (with the viewer's pending votes) and recent decisions.
-type ReviewDashboard struct {
-	Queue     []QueuedDeal
-	Open      []ReviewListItem
-	Decisions []DecisionListItem
-	Today     time.Time
 }
 
 // Snapshot is the review as the audit trail records it.
@@ -599,6 +566,8 @@ type RFI struct {
 	Answer       string
 	AnsweredBy   string
 	AnsweredAt   *time.Time
+	// Attachments are the documents counsel sent with the answer.
+	Attachments []DealAttachment
 }
 
 // PauseDays is how many days a request for information paused the review's

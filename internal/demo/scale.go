@@ -19,14 +19,19 @@ type ScaleOptions struct {
 	// Deals and DealAttachments size the deal intake (see scale_deals.go);
 	// zero adds none.
 	Deals, DealAttachments int
+	// OpenReviews and DecidedReviews are reviews of submitted deals, with
+	// CommitteeMembers members (see scale_reviews.go); zero adds none.
+	OpenReviews, DecidedReviews, CommitteeMembers int
 	// Seed makes the data reproducible; the same seed gives the same data.
 	Seed uint64
 }
 
 // DefaultScale is the size the register is tested at: 5,000 parties,
 // 20,000 agreements, 100,000 clauses and a 2,000-node taxonomy; 100,000
-// deals with 50,000 attachments.
-var DefaultScale = ScaleOptions{Parties: 5000, Agreements: 20000, Clauses: 100000, Categories: 2000, Deals: 100000, DealAttachments: 50000, Seed: 1}
+// deals with 50,000 attachments; a committee of 16 with 10,000 open and
+// 5,000 decided reviews.
+var DefaultScale = ScaleOptions{Parties: 5000, Agreements: 20000, Clauses: 100000, Categories: 2000, Deals: 100000, DealAttachments: 50000,
+	OpenReviews: 10000, DecidedReviews: 5000, CommitteeMembers: 16, Seed: 1}
 
 // ScaleResult says what LoadScale added and how long it took.
 type ScaleResult struct {
@@ -61,7 +66,7 @@ func LoadScale(ctx context.Context, db *postgres.DB, opts ScaleOptions) (ScaleRe
 		if err := g.bases(ctx, tx); err != nil {
 			return err
 		}
-		steps := []func(context.Context, *postgres.Tx) error{g.taxonomy, g.parties, g.agreements, g.clauses, g.sequences, g.deals}
+		steps := []func(context.Context, *postgres.Tx) error{g.taxonomy, g.parties, g.agreements, g.clauses, g.sequences, g.deals, g.reviews}
 		for _, step := range steps {
 			if err := step(ctx, tx); err != nil {
 				return err
@@ -72,7 +77,8 @@ func LoadScale(ctx context.Context, db *postgres.DB, opts ScaleOptions) (ScaleRe
 			Action: "register.scale_seeded", EntityType: dealgate.EntityRegister, EntityID: "scale",
 			After: map[string]any{"parties": opts.Parties, "agreements": opts.Agreements, "clauses": opts.Clauses,
 				"categories": opts.Categories, "taxonomy_version": g.versionNumber, "seed": opts.Seed,
-				"deals": opts.Deals, "deal_attachments": opts.DealAttachments},
+				"deals": opts.Deals, "deal_attachments": opts.DealAttachments,
+				"open_reviews": opts.OpenReviews, "decided_reviews": opts.DecidedReviews, "committee_members": opts.CommitteeMembers},
 		})
 	})
 	if err != nil {
@@ -82,7 +88,8 @@ func LoadScale(ctx context.Context, db *postgres.DB, opts ScaleOptions) (ScaleRe
 	// also sets the visibility map and merges the full-text indexes' pending
 	// lists, as autovacuum would soon do, so plans match a settled database.
 	if _, err := db.Pool.Exec(ctx, `VACUUM (ANALYZE) party, party_name, taxonomy_version, category, category_revision,
-		agreement, clause, clause_category, clause_party, users, deal, deal_version, deal_share, deal_attachment`); err != nil {
+		agreement, clause, clause_category, clause_party, users, deal, deal_version, deal_share, deal_attachment,
+		review, review_member, review_vote, review_decision`); err != nil {
 		return res, fmt.Errorf("vacuum analyze: %w", err)
 	}
 	res.Elapsed = time.Since(start)
@@ -96,6 +103,7 @@ type scaleGen struct {
 
 	partyBase, agreementBase, clauseBase, categoryBase int64
 	versionID                                          int64
+	dealBase                                           int64 // the deals before the scale deals
 	versionNumber                                      int
 
 	partyKinds  []dealgate.PartyKind // by party index

@@ -34,6 +34,7 @@ func (g *scaleGen) deals(ctx context.Context, tx *postgres.Tx) error {
 	if err := tx.QueryRow(ctx, `SELECT coalesce((SELECT max(id) FROM deal), 0), $1::bigint`, g.versionID).Scan(&r.dealBase, &r.taxonomyID); err != nil {
 		return err
 	}
+	g.dealBase = r.dealBase
 	if err := g.dealCounsel(ctx, tx, &r); err != nil {
 		return err
 	}

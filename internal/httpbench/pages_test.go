@@ -18,6 +18,9 @@ var pages = []page{
 	{name: "my deals, filtered and sorted", path: "/deals?status=submitted&sort=negotiation", role: "counsel"},
 	{name: "submitted deals (committee)", path: "/deals?sort=negotiation", role: "member"},
 	{name: "deal page", path: "/deals/{deal}", role: "member"},
+	{name: "committee dashboard", path: "/committee", role: "member"},
+	{name: "review list, filtered", path: "/committee/reviews?state=open&verdict=conflict", role: "chair"},
+	{name: "review page", path: "/reviews/{review}", role: "member"},
 }
 
 // records fill path placeholders: each query returns one ID from the scale
@@ -25,7 +28,8 @@ var pages = []page{
 var records = map[string]string{
 	"agreement": `SELECT a.id FROM agreement a WHERE EXISTS (SELECT 1 FROM clause c WHERE c.agreement_id = a.id)
 		ORDER BY a.id LIMIT 1 OFFSET 100`,
-	"deal": `SELECT id FROM deal WHERE status = 'submitted' ORDER BY id LIMIT 1 OFFSET 100`,
+	"deal":   `SELECT id FROM deal WHERE status = 'submitted' ORDER BY id LIMIT 1 OFFSET 100`,
+	"review": `SELECT id FROM review WHERE state = 'open' ORDER BY id LIMIT 1 OFFSET 100`,
 }
 
 // roles are the bench users pages sign in as.
@@ -33,4 +37,5 @@ var roles = map[string][]string{
 	"counsel": {"counsel"},
 	"auditor": {"auditor"},
 	"member":  {"member"},
+	"chair":   {"chair"},
 }

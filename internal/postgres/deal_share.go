@@ -94,40 +94,64 @@ func (s *Deals) AddAttachment(ctx context.Context, actor *dealgate.User, dealID 
 	if err := dealgate.Authorize(actor, dealgate.ActDealDraft); err != nil {
 		return dealgate.DealAttachment{}, err
 	}
-	limit := s.Register.maxDocumentBytes()
-	content, err := io.ReadAll(io.LimitReader(r, limit+1))
+	content, limit, err := s.readUpload(r)
 	if err != nil {
-		return dealgate.DealAttachment{}, dealgate.Internal(fmt.Errorf("read upload: %w", err))
+		return dealgate.DealAttachment{}, err
 	}
 	return dealTx(ctx, s, func(tx *Tx) (dealgate.DealAttachment, error) {
 		if _, err := tx.lockDealAnyVersion(ctx, actor, dealID, dealgate.DealEdit); err != nil {
 			return dealgate.DealAttachment{}, err
 		}
-		contentType, err := dealgate.ValidateDocument(filename, content, limit)
-		if err != nil {
+		if _, err := dealgate.ValidateDocument(filename, content, limit); err != nil {
 			return dealgate.DealAttachment{}, err
 		}
 		if err := tx.claimSubmission(ctx, token); err != nil {
 			return dealgate.DealAttachment{}, err
 		}
-		sum := sha256.Sum256(content)
-		id, err := tx.Q.InsertDealAttachment(ctx, sqlc.InsertDealAttachmentParams{
-			DealID: dealID, Filename: dealgate.CleanText(filename), ContentType: contentType,
-			SizeBytes: int64(len(content)), Sha256: sum[:], Now: tx.Now, UploadedBy: actorID(actor),
-		})
-		if err != nil {
-			return dealgate.DealAttachment{}, fmt.Errorf("insert attachment: %w", err)
-		}
-		if err := tx.Q.InsertDealAttachmentContent(ctx, sqlc.InsertDealAttachmentContentParams{AttachmentID: id, Content: content}); err != nil {
-			return dealgate.DealAttachment{}, fmt.Errorf("insert attachment content: %w", err)
-		}
-		a, err := tx.dealAttachment(ctx, id)
-		if err != nil {
-			return a, err
-		}
-		return a, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-			Action: "deal_attachment.added", EntityType: dealgate.EntityDealAttachment, EntityID: idString(id), After: attachmentSnapshot(a),
-		})
+		return tx.insertAttachment(ctx, actor, dealID, nil, filename, content, limit)
+	})
+}
+
+// readUpload reads an upload up to one byte past the attachment limit, so
+// that ValidateDocument can refuse what is too large.
+func (s *Deals) readUpload(r io.Reader) ([]byte, int64, error) {
+	limit := s.Register.maxDocumentBytes()
+	content, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, limit, dealgate.Internal(fmt.Errorf("read upload: %w", err))
+	}
+	return content, limit, nil
+}
+
+// insertAttachment validates and stores an attachment of deal dealID (sent
+// with the answer rfiID, when set) and writes its audit event. The caller
+// holds the deal's lock and has authorised actor.
+func (tx *Tx) insertAttachment(ctx context.Context, actor *dealgate.User, dealID int64, rfiID *int64, filename string, content []byte, limit int64) (dealgate.DealAttachment, error) {
+	contentType, err := dealgate.ValidateDocument(filename, content, limit)
+	if err != nil {
+		return dealgate.DealAttachment{}, err
+	}
+	sum := sha256.Sum256(content)
+	id, err := tx.Q.InsertDealAttachment(ctx, sqlc.InsertDealAttachmentParams{
+		DealID: dealID, Filename: dealgate.CleanText(filename), ContentType: contentType,
+		SizeBytes: int64(len(content)), Sha256: sum[:], Now: tx.Now, UploadedBy: actorID(actor), RfiID: rfiID,
+	})
+	if err != nil {
+		return dealgate.DealAttachment{}, fmt.Errorf("insert attachment: %w", err)
+	}
+	if err := tx.Q.InsertDealAttachmentContent(ctx, sqlc.InsertDealAttachmentContentParams{AttachmentID: id, Content: content}); err != nil {
+		return dealgate.DealAttachment{}, fmt.Errorf("insert attachment content: %w", err)
+	}
+	a, err := tx.dealAttachment(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	after := attachmentSnapshot(a)
+	if rfiID != nil {
+		after["request_for_information"] = *rfiID
+	}
+	return a, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: "deal_attachment.added", EntityType: dealgate.EntityDealAttachment, EntityID: idString(id), After: after,
 	})
 }
 

@@ -19,7 +19,7 @@ type dealEnv struct {
 	counsel2, member *dealgate.User
 }
 
-func newDealEnv(t *testing.T) *dealEnv {
+func newDealEnv(t testing.TB) *dealEnv {
 	t.Helper()
 	e := &dealEnv{regEnv: newRegEnv(t).withStory(t)}
 	e.deals = postgres.NewDeals(e.db, e.reg)

@@ -26,7 +26,7 @@ type regEnv struct {
 	hosting, compute, agentic int64
 }
 
-func regUser(t *testing.T, db *postgres.DB, email string, roles ...dealgate.Role) *dealgate.User {
+func regUser(t testing.TB, db *postgres.DB, email string, roles ...dealgate.Role) *dealgate.User {
 	t.Helper()
 	var id int64
 	rs := make([]string, len(roles))
@@ -42,7 +42,7 @@ func regUser(t *testing.T, db *postgres.DB, email string, roles ...dealgate.Role
 	return &dealgate.User{ID: id, Email: email, Name: email, Roles: roles, Status: dealgate.UserActive}
 }
 
-func newRegEnv(t *testing.T) *regEnv {
+func newRegEnv(t testing.TB) *regEnv {
 	t.Helper()
 	db := pgtest.New(t)
 	e := &regEnv{db: db, reg: postgres.NewRegister(db), ctx: context.Background()}
@@ -53,7 +53,7 @@ func newRegEnv(t *testing.T) *regEnv {
 }
 
 // withStory adds the demo's parties and a published taxonomy.
-func (e *regEnv) withStory(t *testing.T) *regEnv {
+func (e *regEnv) withStory(t testing.TB) *regEnv {
 	t.Helper()
 	azCorp := e.mustParty(t, dealgate.PartyInput{Name: "Azurine Corporation", Kind: dealgate.PartyOther})
 	e.azurine = e.mustParty(t, dealgate.PartyInput{Name: "Azurine Cloud", Kind: dealgate.PartyCloudProvider, Aliases: []string{"Azurine"}, ParentID: &azCorp.ID})
@@ -81,7 +81,7 @@ func (e *regEnv) withStory(t *testing.T) *regEnv {
 	return e
 }
 
-func (e *regEnv) publish(t *testing.T, note string) dealgate.TaxonomyVersion {
+func (e *regEnv) publish(t testing.TB, note string) dealgate.TaxonomyVersion {
 	t.Helper()
 	draft, err := e.reg.DraftTaxonomy(e.ctx, e.admin)
 	if err != nil {
@@ -98,7 +98,7 @@ func (e *regEnv) publish(t *testing.T, note string) dealgate.TaxonomyVersion {
 	return v
 }
 
-func (e *regEnv) mustParty(t *testing.T, in dealgate.PartyInput) dealgate.Party {
+func (e *regEnv) mustParty(t testing.TB, in dealgate.PartyInput) dealgate.Party {
 	t.Helper()
 	p, err := e.reg.CreateParty(e.ctx, e.counsel, in)
 	if err != nil {

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
@@ -105,10 +106,20 @@ func (s *Reviews) InformationRequest(ctx context.Context, actor *dealgate.User, 
 }
 
 // AnswerInformation records counsel's answer to a request for information
-// on their deal; the review's due date moves by the days it was paused.
-// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (answer; already
-// answered).
-func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, dealID, rfiID int64, answer string) error {
+// on their deal, with any files as deal attachments linked to the answer
+// (the deal's upload rules; each an audit event); the review's due date
+// moves by the days it was paused.
+// Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (answer, file;
+// already answered).
+func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, dealID, rfiID int64, answer string, files ...Upload) error {
+	contents := make([][]byte, len(files))
+	var limit int64
+	for i, f := range files {
+		var err error
+		if contents[i], limit, err = s.Deals.readUpload(f.Content); err != nil {
+			return err
+		}
+	}
 	_, err := reviewTx(ctx, s, func(tx *Tx) (struct{}, error) {
 		if _, err := tx.Q.LockDeal(ctx, dealID); err != nil {
 			return struct{}{}, orNotFound(err, "deal")
@@ -131,6 +142,11 @@ func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, d
 		if err := tx.Q.AnswerRFI(ctx, sqlc.AnswerRFIParams{Answer: answer, AnsweredBy: actorID(actor), Now: &tx.Now, ID: rfiID}); err != nil {
 			return struct{}{}, err
 		}
+		for i, f := range files {
+			if _, err := tx.insertAttachment(ctx, actor, dealID, &rfiID, f.Filename, contents[i], limit); err != nil {
+				return struct{}{}, err
+			}
+		}
 		days := dealgate.PauseDays(r.AskedAt, tx.Now)
 		if err := tx.Q.ExtendReviewDue(ctx, sqlc.ExtendReviewDueParams{Days: int32(days), ID: r.ReviewID}); err != nil {
 			return struct{}{}, err
@@ -150,15 +166,37 @@ func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, d
 	return err
 }
 
+// Upload is a file sent with a form: its name as uploaded and its content.
+type Upload struct {
+	Filename string
+	Content  io.Reader
+}
+
 func (tx *Tx) rfis(ctx context.Context, reviewID, dealID *int64) ([]dealgate.RFI, error) {
 	rows, err := tx.Q.ListRFIs(ctx, sqlc.ListRFIsParams{ReviewID: reviewID, DealID: dealID})
 	if err != nil {
 		return nil, fmt.Errorf("requests for information: %w", err)
 	}
 	out := make([]dealgate.RFI, len(rows))
+	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		out[i] = dealgate.RFI{ID: r.ID, ReviewID: r.ReviewID, AskedBy: r.AskedByName, Question: r.Question, AskedAt: r.AskedAt,
 			Answer: r.Answer, AnsweredBy: r.AnsweredByName, AnsweredAt: r.AnsweredAt}
+		ids[i] = r.ID
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	atts, err := tx.Q.RFIAttachments(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("answers' attachments: %w", err)
+	}
+	for _, a := range atts {
+		for i := range out {
+			if a.RfiID != nil && out[i].ID == *a.RfiID {
+				out[i].Attachments = append(out[i].Attachments, attachmentFromRow(a))
+			}
+		}
 	}
 	return out, nil
 }

@@ -133,74 +133,74 @@ func (tx *Tx) loadReviewState(ctx context.Context, st reviewState) (reviewState,
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (dealgate.ReviewOverview, error) {
 	return reviewTx(ctx, s, func(tx *Tx) (dealgate.ReviewOverview, error) {
-		st, err := tx.reviewState(ctx, actor, id)
-		if err != nil {
-			return dealgate.ReviewOverview{}, err
-		}
-		o := dealgate.ReviewOverview{Review: st.review, Deal: st.deal, Rules: st.rules, Members: st.members, Tally: st.tally,
-			Superseded: st.superseded, Today: tx.today(), Me: st.me(actor), Mine: st.vote(actor.ID)}
-		o.VotesVisible = dealgate.CanSeeVotes(actor, st.rules, st.review.State, o.Mine != nil)
-		if o.VotesVisible {
-			o.Votes = st.votes
-		} else if o.Mine != nil {
-			o.Votes = []dealgate.Vote{*o.Mine}
-		}
-		o.CanVote = dealgate.AuthorizeVote(actor, o.Me, st.review.State) == nil
-		o.CanRecuse = o.Me != nil && !o.Me.Recused() && st.review.State == dealgate.ReviewOpen
-		o.CanDecide = dealgate.Allowed(actor, dealgate.ActReviewChair) && st.review.State == dealgate.ReviewOpen
-		if o.Versions, err = tx.dealVersions(ctx, st.deal.ID); err != nil {
-			return o, err
-		}
-		if d, err := tx.decisionOfReview(ctx, id); err == nil {
-			o.Decision = &d
-		} else if !isNotFound(err) {
-			return o, err
-		}
-		o.CanComment = dealgate.Allowed(actor, dealgate.ActReviewVote)
-		o.CanAsk = o.CanDecide
-		if o.Comments, err = tx.reviewComments(ctx, id); err != nil {
-			return o, err
-		}
-		if o.RFIs, err = tx.rfis(ctx, &id, nil); err != nil {
-			return o, err
-		}
-		o.Clearance, err = tx.clearance(ctx, st.deal)
-		return o, err
+		return tx.reviewOverview(ctx, actor, id)
 	})
 }
 
-// Dashboard returns the committee's page: the chair's queue, the open
-// reviews with the viewer's assignments and votes, and recent decisions.
-// Errors: EUNAUTHORIZED, EFORBIDDEN.
-func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate.ReviewDashboard, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.ReviewDashboard, error) {
-		out := dealgate.ReviewDashboard{Today: tx.today()}
-		q, err := tx.Q.ReviewQueue(ctx)
+// ReviewPage is the review page: the review and the latest screening of
+// the deal's current version (nil when it has not been screened), with
+// its findings in the engine's words.
+type ReviewPage struct {
+	dealgate.ReviewOverview
+	Screening *Stored
+}
+
+// ReviewPage returns the review page's snapshot: Review and the current
+// version's screening, read in one transaction.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
+func (s *Reviews) ReviewPage(ctx context.Context, actor *dealgate.User, id int64) (ReviewPage, error) {
+	return reviewTx(ctx, s, func(tx *Tx) (ReviewPage, error) {
+		o, err := tx.reviewOverview(ctx, actor, id)
 		if err != nil {
-			return out, fmt.Errorf("review queue: %w", err)
+			return ReviewPage{}, err
 		}
-		for _, r := range q {
-			out.Queue = append(out.Queue, dealgate.QueuedDeal{DealID: r.ID, Title: r.Title, NegotiationOn: r.NegotiationOn,
-				CurrentVersion: int(r.CurrentVersion), SubmittedAt: r.SubmittedAt, Counsel: r.AuthorName})
+		p := ReviewPage{ReviewOverview: o}
+		sid, err := tx.Q.LatestScreeningID(ctx, sqlc.LatestScreeningIDParams{DealID: o.Deal.ID, Number: int32(o.Deal.CurrentVersion)})
+		if err != nil || sid == nil {
+			return p, orNotFound(err, "deal version")
 		}
-		open, err := tx.Q.ListOpenReviews(ctx, actor.ID)
-		if err != nil {
-			return out, fmt.Errorf("open reviews: %w", err)
-		}
-		for _, r := range open {
-			out.Open = append(out.Open, dealgate.ReviewListItem{ID: r.ID, DealID: r.DealID, Title: r.Title, Round: int(r.Round),
-				DueOn: r.DueOn, NegotiationOn: r.NegotiationOn, Assigned: r.Assigned, Voted: r.Voted})
-		}
-		dec, err := tx.Q.RecentDecisions(ctx)
-		if err != nil {
-			return out, fmt.Errorf("recent decisions: %w", err)
-		}
-		for _, r := range dec {
-			out.Decisions = append(out.Decisions, dealgate.DecisionListItem{ID: r.ID, ReviewID: r.ReviewID, DealID: r.DealID,
-				Title: r.Title, Outcome: dealgate.DecisionOutcome(r.Outcome), DecidedAt: r.DecidedAt})
-		}
-		return out, nil
+		p.Screening, err = tx.storedScreening(ctx, *sid)
+		return p, err
 	})
+}
+
+func (tx *Tx) reviewOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.ReviewOverview, error) {
+	st, err := tx.reviewState(ctx, actor, id)
+	if err != nil {
+		return dealgate.ReviewOverview{}, err
+	}
+	o := dealgate.ReviewOverview{Review: st.review, Deal: st.deal, Rules: st.rules, Members: st.members, Tally: st.tally,
+		Superseded: st.superseded, Today: tx.today(), Me: st.me(actor), Mine: st.vote(actor.ID)}
+	o.VotesVisible = dealgate.CanSeeVotes(actor, st.rules, st.review.State, o.Mine != nil)
+	if o.VotesVisible {
+		o.Votes = st.votes
+	} else if o.Mine != nil {
+		o.Votes = []dealgate.Vote{*o.Mine}
+	}
+	o.CanVote = dealgate.AuthorizeVote(actor, o.Me, st.review.State) == nil
+	o.CanRecuse = o.Me != nil && !o.Me.Recused() && st.review.State == dealgate.ReviewOpen
+	o.CanDecide = dealgate.Allowed(actor, dealgate.ActReviewChair) && st.review.State == dealgate.ReviewOpen
+	if o.Versions, err = tx.dealVersions(ctx, st.deal.ID); err != nil {
+		return o, err
+	}
+	if d, err := tx.decisionOfReview(ctx, id); err == nil {
+		o.Decision = &d
+	} else if !isNotFound(err) {
+		return o, err
+	}
+	o.CanComment = dealgate.Allowed(actor, dealgate.ActReviewVote)
+	o.CanAsk = o.CanDecide
+	if o.Comments, err = tx.reviewComments(ctx, id); err != nil {
+		return o, err
+	}
+	if o.RFIs, err = tx.rfis(ctx, &id, nil); err != nil {
+		return o, err
+	}
+	if o.EarlierDecisions, err = tx.earlierDecisions(ctx, st.deal, id); err != nil {
+		return o, err
+	}
+	o.Clearance, err = tx.clearance(ctx, st.deal)
+	return o, err
 }
 
 // clearance decides whether deal d is cleared to negotiate: its latest

@@ -15,7 +15,7 @@ type reviewEnv struct {
 	chair, m1, m2, m3, both *dealgate.User
 }
 
-func newReviewEnv(t *testing.T) *reviewEnv {
+func newReviewEnv(t testing.TB) *reviewEnv {
 	t.Helper()
 	e := &reviewEnv{dealEnv: newDealEnv(t)}
 	e.reviews = postgres.NewReviews(e.db, e.deals)
@@ -28,7 +28,7 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	return e
 }
 
-func (e *reviewEnv) setRules(t *testing.T, f dealgate.CommitteeRulesForm) {
+func (e *reviewEnv) setRules(t testing.TB, f dealgate.CommitteeRulesForm) {
 	t.Helper()
 	r, _, err := e.reviews.Rules(e.ctx, e.admin)
 	if err != nil {
@@ -40,7 +40,7 @@ func (e *reviewEnv) setRules(t *testing.T, f dealgate.CommitteeRulesForm) {
 }
 
 // submittedBy submits a deal with the given counterparty as author.
-func (e *reviewEnv) submittedBy(t *testing.T, author *dealgate.User, counterparty string, n int) dealgate.Deal {
+func (e *reviewEnv) submittedBy(t testing.TB, author *dealgate.User, counterparty string, n int) dealgate.Deal {
 	t.Helper()
 	d, err := e.deals.CreateDraft(e.ctx, author, token(1000+n), dealgate.DealInput{Title: "Draft"})
 	if err != nil {
@@ -55,7 +55,7 @@ func (e *reviewEnv) submittedBy(t *testing.T, author *dealgate.User, counterpart
 	return d
 }
 
-func (e *reviewEnv) open(t *testing.T, d dealgate.Deal) dealgate.Review {
+func (e *reviewEnv) open(t testing.TB, d dealgate.Deal) dealgate.Review {
 	t.Helper()
 	r, err := e.reviews.OpenReview(e.ctx, e.chair, d.ID, d.Version, "")
 	if err != nil {
@@ -255,14 +255,15 @@ func TestReviewAutoOpenAndWithdrawal(t *testing.T) {
 	e.setRules(t, f)
 	d := e.submittedBy(t, e.counsel, "NWS", 1)
 	dash, err := e.reviews.Dashboard(e.ctx, e.chair)
-	if err != nil || len(dash.Queue) != 0 || len(dash.Open) != 1 || dash.Open[0].DealID != d.ID {
-		t.Fatalf("auto-open: %+v %v", dash, err)
+	open, lerr := e.reviews.ListReviews(e.ctx, e.chair, dealgate.ReviewFilter{State: dealgate.ReviewOpen})
+	if err != nil || lerr != nil || len(dash.Queue) != 0 || len(open.Items) != 1 || open.Items[0].DealID != d.ID {
+		t.Fatalf("auto-open: %+v %+v %v %v", dash, open, err, lerr)
 	}
 	if _, err := e.deals.Withdraw(e.ctx, e.counsel, d.ID, d.Version, "Dropped"); err != nil {
 		t.Fatal(err)
 	}
-	if dash, _ := e.reviews.Dashboard(e.ctx, e.chair); len(dash.Open) != 0 {
-		t.Errorf("review of a withdrawn deal still open: %+v", dash.Open)
+	if open, _ := e.reviews.ListReviews(e.ctx, e.chair, dealgate.ReviewFilter{State: dealgate.ReviewOpen}); len(open.Items) != 0 {
+		t.Errorf("review of a withdrawn deal still open: %+v", open.Items)
 	}
 }
 

@@ -20,6 +20,7 @@ func init() {
 	committee := func(e expect) grant { return grant{"chair": e, "member": e} }
 	for k, g := range map[string]grant{
 		"GET /committee":                   {"admin": same(ok), "chair": same(ok), "member": same(ok), "auditor": same(ok)},
+		"GET /committee/reviews":           {"admin": same(ok), "chair": same(ok), "member": same(ok), "auditor": same(ok)},
 		"GET /committee/settings":          {"admin": same(ok)},
 		"POST /committee/settings":         {"admin": same(conflict)},
 		"GET /committee/interests":         committee(same(ok)),

@@ -73,11 +73,23 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	if r = app.postForm(cc, answer, url.Values{"answer": {" "}}, answer); r.StatusCode != http.StatusUnprocessableEntity || r.doc(t).Find(`#answer-error`).Length() != 1 {
 		t.Fatalf("empty answer: %d %s", r.StatusCode, r.body)
 	}
-	if r = app.postForm(cc, answer, url.Values{"answer": {"Not exclusive."}}, answer); r.StatusCode != http.StatusSeeOther {
+	// The answer carries a document: refused when it is not one (the typed
+	// answer kept), then linked from the answer on the review page.
+	fields := map[string]string{"_csrf": app.csrf(cc, answer), "answer": "Not exclusive."}
+	if r = app.postMultipart(cc, answer, fields, "tool.exe", "application/octet-stream", []byte("MZ\x90binary")); r.StatusCode != http.StatusUnprocessableEntity ||
+		r.doc(t).Find(`[data-testid="file-error"]`).Length() != 1 || r.doc(t).Find(`#answer`).Text() != "Not exclusive." {
+		t.Fatalf("answer with an executable: %d %s", r.StatusCode, r.body)
+	}
+	if r = app.postMultipart(cc, answer, fields, "term-sheet.txt", "text/plain", []byte("Non-exclusive hosting.\n")); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("answer: %d %s", r.StatusCode, r.body)
 	}
-	if doc := app.getWith(member, review).doc(t); doc.Find(`[data-testid="rfi-answer"]`).Length() != 1 {
+	doc := app.getWith(member, review).doc(t)
+	if doc.Find(`[data-testid="rfi-answer"]`).Length() != 1 {
 		t.Fatalf("the answer is not on the review page")
+	}
+	if href := doc.Find(`[data-testid="rfi-attachment"]`).AttrOr("href", ""); !strings.HasPrefix(href, "/deal-attachments/") ||
+		!strings.Contains(app.getWith(member, href).body, "Non-exclusive hosting.") {
+		t.Fatalf("the answer's document: %q", href)
 	}
 	if r = app.postForm(member, review+"/comments", url.Values{"body": {"Fine by me."}}, review); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("comment: %d %s", r.StatusCode, r.body)
@@ -107,8 +119,18 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 		t.Fatalf("decided review: %s", page.body)
 	}
 
+	// The committee's page and the review list show the decision.
+	if doc := app.getWith(member, "/committee").doc(t); doc.Find(`[data-testid="decisions"] li`).Length() != 1 ||
+		doc.Find(`[data-testid="see-all-decisions"]`).AttrOr("href", "") != "/committee/reviews?dir=desc&sort=decided&state=decided" {
+		t.Fatalf("committee page after the decision: %s", doc.Text())
+	}
+	if doc := app.getWith(member, "/committee/reviews?dir=desc&sort=decided&state=decided").doc(t); doc.Find(`[data-testid="review-row"]`).Length() != 1 ||
+		doc.Find(`[data-testid="filter-tag"]`).Length() != 1 {
+		t.Fatalf("decided reviews: %s", doc.Text())
+	}
+
 	// Cleared: counsel see it first, with the conditions, and record the start.
-	doc := app.getWith(cc, dealPath).doc(t)
+	doc = app.getWith(cc, dealPath).doc(t)
 	panel := doc.Find(`[data-testid="panel"]`)
 	if panel.AttrOr("data-kind", "") != "cleared" || !strings.Contains(panel.Text(), "Cleared to negotiate") || !strings.Contains(panel.Text(), "No exclusivity.") {
 		t.Fatalf("clearance panel: %q", panel.Text())
@@ -149,5 +171,39 @@ func TestCommitteeSettingsForm(t *testing.T) {
 	// The old version is stale: 409 with the typed values.
 	if r = app.postForm(admin, "/committee/settings", form, "/committee/settings"); r.StatusCode != http.StatusConflict {
 		t.Fatalf("stale rules: %d", r.StatusCode)
+	}
+}
+
+// TestReviewListPage filters the review list: a bad date is 422 with the
+// typed value and the other filters kept; tags remove one filter each.
+func TestReviewListPage(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := newPeople(t, app)
+	p.reviewFixture(t)
+	member := p.clients["member"]
+	r := app.getWith(member, "/committee/reviews?state=open&due_from=soon")
+	if r.StatusCode != http.StatusUnprocessableEntity || r.doc(t).Find(`#due_from`).AttrOr("value", "") != "soon" ||
+		r.doc(t).Find(`#due_from-error`).Length() != 1 || r.doc(t).Find(`#state option[selected]`).AttrOr("value", "") != "open" {
+		t.Fatalf("bad due date: %d %s", r.StatusCode, r.body)
+	}
+	if r = app.getWith(member, "/committee/reviews?counterparty=Nobody+Inc"); r.StatusCode != http.StatusUnprocessableEntity || r.doc(t).Find(`#counterparty-error`).Length() != 1 {
+		t.Fatalf("unknown counterparty: %d", r.StatusCode)
+	}
+	doc := app.getWith(member, "/committee/reviews?state=open&due_from=2000-01-01").doc(t)
+	if doc.Find(`[data-testid="review-row"]`).Length() != 1 || doc.Find(`[data-testid="filter-tag"]`).Length() != 2 {
+		t.Fatalf("open, due since 2000: %s", doc.Text())
+	}
+	remove := doc.Find(`[data-testid="filter-tag"]`).First().AttrOr("href", "")
+	if remove != "/committee/reviews?due_from=2000-01-01" {
+		t.Errorf("removing the state filter: %q", remove)
+	}
+	if doc = app.getWith(member, "/committee/reviews?state=decided").doc(t); doc.Find(`[data-testid="review-row"]`).Length() != 0 || !strings.Contains(doc.Text(), "No reviews match") {
+		t.Fatalf("no decided reviews: %s", doc.Text())
+	}
+	// The member is assigned: the dashboard lists the review as pending.
+	doc = app.getWith(member, "/committee").doc(t)
+	if doc.Find(`[data-testid="pending"] [data-testid="review-row"]`).Length() != 1 || doc.Find(`[data-testid="no-conflicts"]`).Length() != 1 {
+		t.Fatalf("dashboard: %s", doc.Text())
 	}
 }

@@ -1,18 +1,33 @@
 // Package reviews holds the committee review's views: the committee's page
-// (queue, open reviews, recent decisions), the review page with the tally,
+// (queue, pending votes, due and overdue reviews, deals with conflicts,
+// recent decisions), the review list, the review page with the tally,
 // votes, recusal and the decision, opening a review, the committee's rules
 // and members' declarations of interest.
 package reviews
 
-import "github.com/dealgate/dealgate/web/components"
+import (
+	"github.com/dealgate/dealgate/web/components"
+	"github.com/dealgate/dealgate/web/screening"
+)
 
-// DashboardView is the committee's page.
+// DashboardView is the committee's page. Each panel holds a few rows and
+// links to the review list filtered to all of them.
 type DashboardView struct {
-	CanOpen   bool
-	Queue     []QueueRow
-	Pending   []OpenRow // open reviews where the viewer's vote is pending
-	Open      []OpenRow
-	Decisions []DecisionRow
+	CanOpen, CanVote bool
+	Queue            []QueueRow
+	QueueAll         string // the submitted deals, when the queue is longer than shown
+	Pending          Panel  // reviews where the viewer's vote is pending
+	DueSoon, Overdue Panel
+	Conflicts        []ConflictRow
+	ConflictsAll     string
+	Decisions        []DecisionRow
+	DecisionsAll     string
+}
+
+// Panel is a dashboard panel of reviews and its "see all" link.
+type Panel struct {
+	Rows    []ReviewRow
+	AllHref string
 }
 
 // QueueRow is a submitted deal waiting for a review.
@@ -20,9 +35,19 @@ type QueueRow struct {
 	Title, Href, OpenHref, Negotiation, NegotiationKind, Counsel, Version string
 }
 
-// OpenRow is an open review.
-type OpenRow struct {
-	Title, Href, Due, DueKind, Round, Standing string
+// ReviewRow is a review in a panel or the review list.
+type ReviewRow struct {
+	Title, Href, Counterparty, Round string
+	State, StateKind                 string
+	Due, DueKind                     string
+	Verdict, VerdictKind             string
+	Outcome, OutcomeKind             string
+	Opened, Decided                  string
+}
+
+// ConflictRow is a deal whose screening found a conflict.
+type ConflictRow struct {
+	Title, Href, Counterparty, Version, Negotiation, NegotiationKind, ReviewHref string
 }
 
 // DecisionRow is a recent decision.
@@ -30,12 +55,55 @@ type DecisionRow struct {
 	Title, Href, Outcome, OutcomeKind, When string
 }
 
+// ListView is the committee's review list.
+type ListView struct {
+	Filters  []components.Field
+	Errors   []components.FieldError
+	Active   []FilterTag
+	Filtered bool
+	Headers  []components.SortHeader
+	Rows     []ReviewRow
+	Pager    components.Pager
+}
+
+// FilterTag is a filter in force and the link that removes it.
+type FilterTag struct {
+	Label, RemoveHref string
+}
+
+// EarlierRow is an earlier decision on the counterparty's corporate family.
+type EarlierRow struct {
+	Title, Href, Counterparty, Version, Outcome, OutcomeKind, When, Conditions string
+}
+
+// VersionRow is a version of the deal, with a link comparing it with the
+// one before.
+type VersionRow struct {
+	Text, CompareHref string
+}
+
+// AttachmentLink is a document counsel sent with an answer.
+type AttachmentLink struct {
+	Name, Href, Size string
+}
+
+// AnswerView is counsel's form to answer a request for information.
+type AnswerView struct {
+	DealTitle, Question, AskedBy, Action, Cancel, CSRFToken string
+	MaxUpload                                               string
+	Answer                                                  components.Field
+	FileError                                               string
+	Errors                                                  []components.FieldError
+}
+
 // ShowView is one review.
 type ShowView struct {
 	Title, DealHref, Round, State, StateKind, Due, DueKind, Version string
 	ClearanceKind, Clearance, ClearanceBody                         string
 	Details                                                         []components.SummaryRow
-	Versions                                                        []string
+	Versions                                                        []VersionRow
+	Screening                                                       *screening.ReportView
+	Earlier                                                         []EarlierRow
 	Members                                                         []MemberRow
 	Tally, Quorum, Majority                                         string
 	QuorumMet, MajorityMet                                          bool
@@ -73,6 +141,7 @@ type CommentRow struct {
 type RFIRow struct {
 	Question, AskedBy, Asked, Answer, AnsweredBy, Answered string
 	Open                                                   bool
+	Attachments                                            []AttachmentLink
 }
 
 // MemberRow is an assigned member and whether they vote.

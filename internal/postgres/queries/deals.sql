@@ -84,8 +84,8 @@ WHERE v.deal_id = @deal_id
 ORDER BY v.number;
 
 -- name: InsertDealAttachment :one
-INSERT INTO deal_attachment (deal_id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by)
-VALUES (@deal_id, @filename, @content_type, @size_bytes, @sha256, @now, @uploaded_by)
+INSERT INTO deal_attachment (deal_id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by, rfi_id)
+VALUES (@deal_id, @filename, @content_type, @size_bytes, @sha256, @now, @uploaded_by, sqlc.narg(rfi_id))
 RETURNING id;
 
 -- name: InsertDealAttachmentContent :exec

@@ -126,22 +126,13 @@ WHERE d.status = 'submitted'
   AND NOT EXISTS (SELECT 1 FROM review r WHERE r.deal_id = d.id AND r.state = 'open')
   AND NOT EXISTS (SELECT 1 FROM review_decision x WHERE x.deal_id = d.id AND x.deal_version = d.current_version)
 ORDER BY d.negotiation_on NULLS LAST, d.id
-LIMIT 200;
-
--- name: ListOpenReviews :many
-SELECT r.id, r.deal_id, d.title, r.round, r.due_on, d.negotiation_on,
-       EXISTS (SELECT 1 FROM review_member m WHERE m.review_id = r.id AND m.user_id = @me) AS assigned,
-       EXISTS (SELECT 1 FROM review_vote v WHERE v.review_id = r.id AND v.user_id = @me) AS voted
-FROM review r JOIN deal d ON d.id = r.deal_id
-WHERE r.state = 'open'
-ORDER BY r.due_on, r.id
-LIMIT 200;
+LIMIT @n;
 
 -- name: RecentDecisions :many
 SELECT x.id, x.review_id, x.deal_id, d.title, x.outcome, x.decided_at
 FROM review_decision x JOIN deal d ON d.id = x.deal_id
 ORDER BY x.decided_at DESC, x.id DESC
-LIMIT 20;
+LIMIT @n;
 
 -- name: LatestDecisionsOfDeals :many
 -- The latest decision of each deal, for the deal lists' clearance column.

@@ -182,7 +182,7 @@ func (q *Queries) FindUserByEmail(ctx context.Context, email string) (FindUserBy
 }
 
 const getDealAttachment = `-- name: GetDealAttachment :one
-SELECT id, deal_id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by FROM deal_attachment WHERE id = $1
+SELECT id, deal_id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by, rfi_id FROM deal_attachment WHERE id = $1
 `
 
 func (q *Queries) GetDealAttachment(ctx context.Context, id int64) (DealAttachment, error) {
@@ -197,6 +197,7 @@ func (q *Queries) GetDealAttachment(ctx context.Context, id int64) (DealAttachme
 		&i.Sha256,
 		&i.UploadedAt,
 		&i.UploadedBy,
+		&i.RfiID,
 	)
 	return i, err
 }
@@ -306,8 +307,8 @@ func (q *Queries) InsertDeal(ctx context.Context, arg InsertDealParams) (int64, 
 }
 
 const insertDealAttachment = `-- name: InsertDealAttachment :one
-INSERT INTO deal_attachment (deal_id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO deal_attachment (deal_id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by, rfi_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 RETURNING id
 `
 
@@ -319,6 +320,7 @@ type InsertDealAttachmentParams struct {
 	Sha256      []byte
 	Now         time.Time
 	UploadedBy  *int64
+	RfiID       *int64
 }
 
 func (q *Queries) InsertDealAttachment(ctx context.Context, arg InsertDealAttachmentParams) (int64, error) {
@@ -330,6 +332,7 @@ func (q *Queries) InsertDealAttachment(ctx context.Context, arg InsertDealAttach
 		arg.Sha256,
 		arg.Now,
 		arg.UploadedBy,
+		arg.RfiID,
 	)
 	var id int64
 	err := row.Scan(&id)
@@ -387,7 +390,7 @@ func (q *Queries) InsertDealVersion(ctx context.Context, arg InsertDealVersionPa
 }
 
 const listDealAttachments = `-- name: ListDealAttachments :many
-SELECT id, deal_id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by FROM deal_attachment WHERE deal_id = $1 ORDER BY id
+SELECT id, deal_id, filename, content_type, size_bytes, sha256, uploaded_at, uploaded_by, rfi_id FROM deal_attachment WHERE deal_id = $1 ORDER BY id
 `
 
 func (q *Queries) ListDealAttachments(ctx context.Context, dealID int64) ([]DealAttachment, error) {
@@ -408,6 +411,7 @@ func (q *Queries) ListDealAttachments(ctx context.Context, dealID int64) ([]Deal
 			&i.Sha256,
 			&i.UploadedAt,
 			&i.UploadedBy,
+			&i.RfiID,
 		); err != nil {
 			return nil, err
 		}

@@ -166,6 +166,7 @@ type DealAttachment struct {
 	Sha256      []byte
 	UploadedAt  time.Time
 	UploadedBy  *int64
+	RfiID       *int64
 }
 
 type DealAttachmentContent struct {

@@ -639,56 +639,6 @@ func (q *Queries) ListDeclarations(ctx context.Context, userID int64) ([]ListDec
 	return items, nil
 }
 
-const listOpenReviews = `-- name: ListOpenReviews :many
-SELECT r.id, r.deal_id, d.title, r.round, r.due_on, d.negotiation_on,
-       EXISTS (SELECT 1 FROM review_member m WHERE m.review_id = r.id AND m.user_id = $1) AS assigned,
-       EXISTS (SELECT 1 FROM review_vote v WHERE v.review_id = r.id AND v.user_id = $1) AS voted
-FROM review r JOIN deal d ON d.id = r.deal_id
-WHERE r.state = 'open'
-ORDER BY r.due_on, r.id
-LIMIT 200
-`
-
-type ListOpenReviewsRow struct {
-	ID            int64
-	DealID        int64
-	Title         string
-	Round         int32
-	DueOn         time.Time
-	NegotiationOn *time.Time
-	Assigned      bool
-	Voted         bool
-}
-
-func (q *Queries) ListOpenReviews(ctx context.Context, me int64) ([]ListOpenReviewsRow, error) {
-	rows, err := q.db.Query(ctx, listOpenReviews, me)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ListOpenReviewsRow{}
-	for rows.Next() {
-		var i ListOpenReviewsRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.DealID,
-			&i.Title,
-			&i.Round,
-			&i.DueOn,
-			&i.NegotiationOn,
-			&i.Assigned,
-			&i.Voted,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const listRFIs = `-- name: ListRFIs :many
 SELECT r.id, r.review_id, a.name AS asked_by_name, r.question, r.asked_at, r.answer,
        coalesce(b.name, '')::text AS answered_by_name, r.answered_at
@@ -932,7 +882,7 @@ const recentDecisions = `-- name: RecentDecisions :many
 SELECT x.id, x.review_id, x.deal_id, d.title, x.outcome, x.decided_at
 FROM review_decision x JOIN deal d ON d.id = x.deal_id
 ORDER BY x.decided_at DESC, x.id DESC
-LIMIT 20
+LIMIT $1
 `
 
 type RecentDecisionsRow struct {
@@ -944,8 +894,8 @@ type RecentDecisionsRow struct {
 	DecidedAt time.Time
 }
 
-func (q *Queries) RecentDecisions(ctx context.Context) ([]RecentDecisionsRow, error) {
-	rows, err := q.db.Query(ctx, recentDecisions)
+func (q *Queries) RecentDecisions(ctx context.Context, n int32) ([]RecentDecisionsRow, error) {
+	rows, err := q.db.Query(ctx, recentDecisions, n)
 	if err != nil {
 		return nil, err
 	}
@@ -978,7 +928,7 @@ WHERE d.status = 'submitted'
   AND NOT EXISTS (SELECT 1 FROM review r WHERE r.deal_id = d.id AND r.state = 'open')
   AND NOT EXISTS (SELECT 1 FROM review_decision x WHERE x.deal_id = d.id AND x.deal_version = d.current_version)
 ORDER BY d.negotiation_on NULLS LAST, d.id
-LIMIT 200
+LIMIT $1
 `
 
 type ReviewQueueRow struct {
@@ -992,8 +942,8 @@ type ReviewQueueRow struct {
 
 // Submitted deals waiting for the chair: no open review, and no decision on
 // their current version.
-func (q *Queries) ReviewQueue(ctx context.Context) ([]ReviewQueueRow, error) {
-	rows, err := q.db.Query(ctx, reviewQueue)
+func (q *Queries) ReviewQueue(ctx context.Context, n int32) ([]ReviewQueueRow, error) {
+	rows, err := q.db.Query(ctx, reviewQueue, n)
 	if err != nil {
 		return nil, err
 	}
