@@ -36,100 +36,125 @@ var reviewDemoDeals = []demoDeal{
 	},
 }
 
+// reviewLoader holds what the demo reviews are built from: the services on
+// the loader's transaction and the demo committee.
+type reviewLoader struct {
+	tx                       *postgres.Tx
+	deals                    *postgres.Deals
+	reviews                  *postgres.Reviews
+	chair, mina, milo, colin *dealgate.User
+}
+
 func loadReviews(ctx context.Context, tx *postgres.Tx) error {
 	deals := postgres.NewDeals(nil, postgres.NewRegister(nil)).Within(tx)
-	reviews := postgres.NewReviews(nil, deals).Within(tx)
-	users := map[string]*dealgate.User{}
-	for _, email := range []string{"chair@dealgate.example", "member@dealgate.example", "member2@dealgate.example", "counsel2@dealgate.example"} {
-		u, err := demoUser(ctx, tx, email)
+	l := reviewLoader{tx: tx, deals: deals, reviews: postgres.NewReviews(nil, deals).Within(tx)}
+	for _, u := range []struct {
+		email string
+		to    **dealgate.User
+	}{{"chair@dealgate.example", &l.chair}, {"member@dealgate.example", &l.mina}, {"member2@dealgate.example", &l.milo}, {"counsel2@dealgate.example", &l.colin}} {
+		user, err := demoUser(ctx, tx, u.email)
 		if err != nil {
 			return err
 		}
-		users[email] = u
+		*u.to = user
 	}
-	chair, mina, milo, colin := users["chair@dealgate.example"], users["member@dealgate.example"], users["member2@dealgate.example"], users["counsel2@dealgate.example"]
-	if _, err := reviews.Declare(ctx, milo, "Azurine Corporation", "My brother is a director of Azurine Corporation."); err != nil {
+	if _, err := l.reviews.Declare(ctx, l.milo, "Azurine Corporation", "My brother is a director of Azurine Corporation."); err != nil {
 		return fmt.Errorf("declaration: %w", err)
 	}
-	dealID := func(title string) (dealgate.Deal, error) {
-		var id int64
-		if err := tx.QueryRow(ctx, `SELECT id FROM deal WHERE title = $1`, title).Scan(&id); err != nil {
-			return dealgate.Deal{}, fmt.Errorf("deal %q: %w", title, err)
-		}
-		return deals.Deal(ctx, chair, id)
-	}
-	open := func(d dealgate.Deal) (dealgate.Review, error) {
-		return reviews.OpenReview(ctx, chair, d.ID, d.Version, "")
-	}
-	vote := func(u *dealgate.User, r dealgate.Review, c dealgate.VoteChoice, conditions, rationale string) error {
-		_, err := reviews.Vote(ctx, u, r.ID, dealgate.VoteInput{Choice: c, Conditions: conditions, Rationale: rationale})
+	if err := l.decidedWithRecusal(ctx); err != nil {
 		return err
 	}
+	if err := l.openAndFlagged(ctx); err != nil {
+		return err
+	}
+	return l.withdrawnAndQueued(ctx)
+}
 
-	// Decided, with a recusal: the Azurine failover, approved with conditions.
-	azurine, err := dealID("Inference hosting failover with Azurine Cloud")
-	if err != nil {
-		return err
+func (l reviewLoader) deal(ctx context.Context, title string) (dealgate.Deal, error) {
+	var id int64
+	if err := l.tx.QueryRow(ctx, `SELECT id FROM deal WHERE title = $1`, title).Scan(&id); err != nil {
+		return dealgate.Deal{}, fmt.Errorf("deal %q: %w", title, err)
 	}
-	r, err := open(azurine)
+	return l.deals.Deal(ctx, l.chair, id)
+}
+
+// open opens a review of the deal with the given title.
+func (l reviewLoader) open(ctx context.Context, title string) (dealgate.Deal, dealgate.Review, error) {
+	d, err := l.deal(ctx, title)
+	if err != nil {
+		return d, dealgate.Review{}, err
+	}
+	r, err := l.reviews.OpenReview(ctx, l.chair, d.ID, d.Version, "")
+	return d, r, err
+}
+
+func (l reviewLoader) vote(ctx context.Context, u *dealgate.User, r dealgate.Review, c dealgate.VoteChoice, conditions, rationale string) error {
+	_, err := l.reviews.Vote(ctx, u, r.ID, dealgate.VoteInput{Choice: c, Conditions: conditions, Rationale: rationale})
+	return err
+}
+
+// decidedWithRecusal: the Azurine failover, approved with conditions, with
+// one member recused by a declared interest and one by his own choice.
+func (l reviewLoader) decidedWithRecusal(ctx context.Context) error {
+	azurine, r, err := l.open(ctx, "Inference hosting failover with Azurine Cloud")
 	if err != nil {
 		return err
 	}
 	const conditions = "No exclusivity over inference hosting; the failover region serves Lumen's own models only."
 	for _, step := range []error{
-		vote(mina, r, dealgate.VoteApproveConditions, conditions, "Failover with our existing partner keeps us within the Azurine agreement, if it stays non-exclusive."),
-		vote(chair, r, dealgate.VoteApprove, "", "Resilience is worth it and the clause allows it."),
-		reviews.Recuse(ctx, colin, r.ID, "I negotiated the original Azurine agreement."),
+		l.vote(ctx, l.mina, r, dealgate.VoteApproveConditions, conditions, "Failover with our existing partner keeps us within the Azurine agreement, if it stays non-exclusive."),
+		l.vote(ctx, l.chair, r, dealgate.VoteApprove, "", "Resilience is worth it and the clause allows it."),
+		l.reviews.Recuse(ctx, l.colin, r.ID, "I negotiated the original Azurine agreement."),
 	} {
 		if step != nil {
 			return step
 		}
 	}
-	if _, err := reviews.Decide(ctx, chair, r.ID, azurine.CurrentVersion, dealgate.DecisionInput{
+	if _, err := l.reviews.Decide(ctx, l.chair, r.ID, azurine.CurrentVersion, dealgate.DecisionInput{
 		Outcome: dealgate.OutcomeApprovedConditions, Conditions: conditions,
 		Memo: "Approved as a non-exclusive failover. Milo Member was recused by his declared interest in Azurine Corporation; Colin Counsel recused himself.",
 	}); err != nil {
 		return fmt.Errorf("decision: %w %v", err, dealgate.ErrorFields(err))
 	}
+	return nil
+}
 
-	// Open: Frontier's agent hosting with Nimbus, Mina has flagged it.
-	frontier, err := dealID("Frontier agent hosting with Nimbus Web Services")
+// openAndFlagged: Frontier's agent hosting with Nimbus, which Mina has
+// flagged, with a discussion and an open request for information.
+func (l reviewLoader) openAndFlagged(ctx context.Context) error {
+	_, r, err := l.open(ctx, "Frontier agent hosting with Nimbus Web Services")
 	if err != nil {
 		return err
 	}
-	if r, err = open(frontier); err != nil {
+	if err := l.vote(ctx, l.mina, r, dealgate.VoteFlag, "", "Azurine's agreement gives it exclusivity over agent hosting (section 4.2); Nimbus would breach it."); err != nil {
 		return err
 	}
-	if err := vote(mina, r, dealgate.VoteFlag, "", "Azurine's agreement gives it exclusivity over agent hosting (section 4.2); Nimbus would breach it."); err != nil {
-		return err
-	}
-	c, err := reviews.Comment(ctx, milo, r.ID, nil, "Does section 4.2 cover hosting of agents we build for customers, or only our own?")
+	c, err := l.reviews.Comment(ctx, l.milo, r.ID, nil, "Does section 4.2 cover hosting of agents we build for customers, or only our own?")
 	if err != nil {
 		return err
 	}
-	if _, err := reviews.Comment(ctx, mina, r.ID, &c.ID, "Both: 'agent hosting' in the taxonomy includes customer agents."); err != nil {
+	if _, err := l.reviews.Comment(ctx, l.mina, r.ID, &c.ID, "Both: 'agent hosting' in the taxonomy includes customer agents."); err != nil {
 		return err
 	}
-	if _, err := reviews.AskInformation(ctx, chair, r.ID, "Would Nimbus accept a non-exclusive arrangement, limited to regions Azurine does not serve?"); err != nil {
-		return err
-	}
+	_, err = l.reviews.AskInformation(ctx, l.chair, r.ID, "Would Nimbus accept a non-exclusive arrangement, limited to regions Azurine does not serve?")
+	return err
+}
 
-	// Closed (withdrawn in review), and one waiting in the queue.
+// withdrawnAndQueued: a deal withdrawn while in review, and one waiting in
+// the chair's queue.
+func (l reviewLoader) withdrawnAndQueued(ctx context.Context) error {
 	for i, dd := range reviewDemoDeals {
-		if err := loadDeal(ctx, tx, deals, 50+i, dd); err != nil {
+		if err := loadDeal(ctx, l.tx, l.deals, 50+i, dd); err != nil {
 			return fmt.Errorf("deal %q: %w %v", dd.in.Title, err, dealgate.ErrorFields(err))
 		}
 	}
-	burst, err := dealID(reviewDemoDeals[0].in.Title)
+	burst, r, err := l.open(ctx, reviewDemoDeals[0].in.Title)
 	if err != nil {
 		return err
 	}
-	if r, err = open(burst); err != nil {
+	if err := l.vote(ctx, l.chair, r, dealgate.VoteAbstain, "", "Waiting for Azurine's answer before I take a view."); err != nil {
 		return err
 	}
-	if err := vote(chair, r, dealgate.VoteAbstain, "", "Waiting for Azurine's answer before I take a view."); err != nil {
-		return err
-	}
-	_, err = deals.Withdraw(ctx, colin, burst.ID, burst.Version, "Azurine matched the offer within our existing agreement; no new deal is needed.")
+	_, err = l.deals.Withdraw(ctx, l.colin, burst.ID, burst.Version, "Azurine matched the offer within our existing agreement; no new deal is needed.")
 	return err
 }
