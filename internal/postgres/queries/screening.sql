@@ -36,6 +36,40 @@ JOIN clause c ON c.id = cp.clause_id
 JOIN agreement a ON a.id = c.agreement_id
 WHERE c.retired_at IS NULL AND a.status = 'active';
 
+-- name: ScreeningClauseIdentities :many
+-- The identity of every clause ScreeningClauses returns: an instance with
+-- an index loaded diffs these against it and loads only the clauses that
+-- differ (every edit of a clause or its links bumps its version, every
+-- edit of an agreement the agreement's).
+SELECT c.id, c.version, a.version AS agreement_version, a.expires_on AS agreement_expires_on
+FROM clause c
+JOIN agreement a ON a.id = c.agreement_id
+WHERE c.retired_at IS NULL AND a.status = 'active';
+
+-- name: ScreeningClausesByID :many
+-- ScreeningClauses for the clauses ids.
+SELECT c.id, c.agreement_id, c.kind, c.beneficiary_id, b.name AS beneficiary_name, b.kind AS beneficiary_kind,
+       c.restriction_scope, c.restricted_kind, c.worldwide, c.regions, c.valid_from, c.valid_until,
+       c.notice_days, c.section, c.text, c.version,
+       a.title AS agreement_title, a.status AS agreement_status, a.binding AS agreement_binding,
+       a.effective_on AS agreement_effective_on, a.expires_on AS agreement_expires_on, a.version AS agreement_version
+FROM clause c
+JOIN party b ON b.id = c.beneficiary_id
+JOIN agreement a ON a.id = c.agreement_id
+WHERE c.id = ANY(@ids::bigint[]) AND c.retired_at IS NULL AND a.status = 'active'
+ORDER BY c.id;
+
+-- name: ScreeningClauseCategoriesByID :many
+SELECT cc.clause_id, cc.category_id, cc.excluded
+FROM clause_category cc
+WHERE cc.clause_id = ANY(@ids::bigint[]);
+
+-- name: ScreeningClausePartiesByID :many
+SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
+FROM clause_party cp
+JOIN party p ON p.id = cp.party_id
+WHERE cp.clause_id = ANY(@ids::bigint[]);
+
 -- name: InsertScreening :one
 INSERT INTO screening (deal_id, deal_version, verdict, taxonomy_version_id, register_change, judged_on, reason,
                        conflicts, cautions, infos, fingerprint, screened_at)

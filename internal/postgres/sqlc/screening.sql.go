@@ -431,6 +431,81 @@ func (q *Queries) ScreeningClauseCategories(ctx context.Context) ([]ScreeningCla
 	return items, nil
 }
 
+const screeningClauseCategoriesByID = `-- name: ScreeningClauseCategoriesByID :many
+SELECT cc.clause_id, cc.category_id, cc.excluded
+FROM clause_category cc
+WHERE cc.clause_id = ANY($1::bigint[])
+`
+
+type ScreeningClauseCategoriesByIDRow struct {
+	ClauseID   int64
+	CategoryID int64
+	Excluded   bool
+}
+
+func (q *Queries) ScreeningClauseCategoriesByID(ctx context.Context, ids []int64) ([]ScreeningClauseCategoriesByIDRow, error) {
+	rows, err := q.db.Query(ctx, screeningClauseCategoriesByID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScreeningClauseCategoriesByIDRow{}
+	for rows.Next() {
+		var i ScreeningClauseCategoriesByIDRow
+		if err := rows.Scan(&i.ClauseID, &i.CategoryID, &i.Excluded); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const screeningClauseIdentities = `-- name: ScreeningClauseIdentities :many
+SELECT c.id, c.version, a.version AS agreement_version, a.expires_on AS agreement_expires_on
+FROM clause c
+JOIN agreement a ON a.id = c.agreement_id
+WHERE c.retired_at IS NULL AND a.status = 'active'
+`
+
+type ScreeningClauseIdentitiesRow struct {
+	ID                 int64
+	Version            int64
+	AgreementVersion   int64
+	AgreementExpiresOn *time.Time
+}
+
+// The identity of every clause ScreeningClauses returns: an instance with
+// an index loaded diffs these against it and loads only the clauses that
+// differ (every edit of a clause or its links bumps its version, every
+// edit of an agreement the agreement's).
+func (q *Queries) ScreeningClauseIdentities(ctx context.Context) ([]ScreeningClauseIdentitiesRow, error) {
+	rows, err := q.db.Query(ctx, screeningClauseIdentities)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScreeningClauseIdentitiesRow{}
+	for rows.Next() {
+		var i ScreeningClauseIdentitiesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Version,
+			&i.AgreementVersion,
+			&i.AgreementExpiresOn,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const screeningClauseParties = `-- name: ScreeningClauseParties :many
 SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
 FROM clause_party cp
@@ -457,6 +532,47 @@ func (q *Queries) ScreeningClauseParties(ctx context.Context) ([]ScreeningClause
 	items := []ScreeningClausePartiesRow{}
 	for rows.Next() {
 		var i ScreeningClausePartiesRow
+		if err := rows.Scan(
+			&i.ClauseID,
+			&i.PartyID,
+			&i.Role,
+			&i.Name,
+			&i.Kind,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const screeningClausePartiesByID = `-- name: ScreeningClausePartiesByID :many
+SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
+FROM clause_party cp
+JOIN party p ON p.id = cp.party_id
+WHERE cp.clause_id = ANY($1::bigint[])
+`
+
+type ScreeningClausePartiesByIDRow struct {
+	ClauseID int64
+	PartyID  int64
+	Role     string
+	Name     string
+	Kind     string
+}
+
+func (q *Queries) ScreeningClausePartiesByID(ctx context.Context, ids []int64) ([]ScreeningClausePartiesByIDRow, error) {
+	rows, err := q.db.Query(ctx, screeningClausePartiesByID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScreeningClausePartiesByIDRow{}
+	for rows.Next() {
+		var i ScreeningClausePartiesByIDRow
 		if err := rows.Scan(
 			&i.ClauseID,
 			&i.PartyID,
@@ -522,6 +638,88 @@ func (q *Queries) ScreeningClauses(ctx context.Context) ([]ScreeningClausesRow, 
 	items := []ScreeningClausesRow{}
 	for rows.Next() {
 		var i ScreeningClausesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AgreementID,
+			&i.Kind,
+			&i.BeneficiaryID,
+			&i.BeneficiaryName,
+			&i.BeneficiaryKind,
+			&i.RestrictionScope,
+			&i.RestrictedKind,
+			&i.Worldwide,
+			&i.Regions,
+			&i.ValidFrom,
+			&i.ValidUntil,
+			&i.NoticeDays,
+			&i.Section,
+			&i.Text,
+			&i.Version,
+			&i.AgreementTitle,
+			&i.AgreementStatus,
+			&i.AgreementBinding,
+			&i.AgreementEffectiveOn,
+			&i.AgreementExpiresOn,
+			&i.AgreementVersion,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const screeningClausesByID = `-- name: ScreeningClausesByID :many
+SELECT c.id, c.agreement_id, c.kind, c.beneficiary_id, b.name AS beneficiary_name, b.kind AS beneficiary_kind,
+       c.restriction_scope, c.restricted_kind, c.worldwide, c.regions, c.valid_from, c.valid_until,
+       c.notice_days, c.section, c.text, c.version,
+       a.title AS agreement_title, a.status AS agreement_status, a.binding AS agreement_binding,
+       a.effective_on AS agreement_effective_on, a.expires_on AS agreement_expires_on, a.version AS agreement_version
+FROM clause c
+JOIN party b ON b.id = c.beneficiary_id
+JOIN agreement a ON a.id = c.agreement_id
+WHERE c.id = ANY($1::bigint[]) AND c.retired_at IS NULL AND a.status = 'active'
+ORDER BY c.id
+`
+
+type ScreeningClausesByIDRow struct {
+	ID                   int64
+	AgreementID          int64
+	Kind                 string
+	BeneficiaryID        int64
+	BeneficiaryName      string
+	BeneficiaryKind      string
+	RestrictionScope     string
+	RestrictedKind       *string
+	Worldwide            bool
+	Regions              []string
+	ValidFrom            *time.Time
+	ValidUntil           *time.Time
+	NoticeDays           *int32
+	Section              string
+	Text                 string
+	Version              int64
+	AgreementTitle       string
+	AgreementStatus      string
+	AgreementBinding     bool
+	AgreementEffectiveOn *time.Time
+	AgreementExpiresOn   *time.Time
+	AgreementVersion     int64
+}
+
+// ScreeningClauses for the clauses ids.
+func (q *Queries) ScreeningClausesByID(ctx context.Context, ids []int64) ([]ScreeningClausesByIDRow, error) {
+	rows, err := q.db.Query(ctx, screeningClausesByID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScreeningClausesByIDRow{}
+	for rows.Next() {
+		var i ScreeningClausesByIDRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.AgreementID,
