@@ -148,7 +148,9 @@ const (
 // syntax: words, "quoted phrases", or, -not), ranked by relevance unless
 // another sort is chosen, each item carrying its highlighted title and the
 // best-matching snippet. CategoryID matches agreements with a live clause
-// covering that category or any category below it.
+// covering that category, a category below it, or one above it that does
+// not exclude it (the screening engine's relation), each labelled with the
+// path that matched (AgreementListItem.Cover).
 //
 // A search ranked by relevance reads at most 2,000 matching rows: when a
 // very common word matches more, it ranks those candidates (title and
@@ -157,7 +159,11 @@ const (
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f dealgate.AgreementFilter) (dealgate.Page[dealgate.AgreementListItem], error) {
 	return authorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.AgreementListItem], error) {
-		return tx.ListAgreements(ctx, f)
+		page, err := tx.ListAgreements(ctx, f)
+		if err != nil || f.CategoryID <= 0 {
+			return page, err
+		}
+		return page, s.coverPaths(ctx, tx, page.Items, f.CategoryID)
 	})
 }
 

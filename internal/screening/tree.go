@@ -300,3 +300,29 @@ func (tr *Tree) rankOne(p, q int32) int8 {
 	}
 	return rankUnrelated
 }
+
+// Below returns id and every category below it, in tree order.
+func (tr *Tree) Below(id int64) []int64 {
+	p, ok := tr.pos[id]
+	if !ok {
+		return nil
+	}
+	return slices.Clone(tr.ids[p : tr.end[p]+1])
+}
+
+// Path returns the categories from ancestor down to id, both included, or
+// nil when id is not within ancestor.
+func (tr *Tree) Path(ancestor, id int64) []dealgate.CategoryRef {
+	if !tr.Within(id, ancestor) {
+		return nil
+	}
+	var out []dealgate.CategoryRef
+	for p := tr.pos[id]; p >= 0; p = tr.parent[p] {
+		out = append(out, tr.ref(p))
+		if tr.ids[p] == ancestor {
+			break
+		}
+	}
+	slices.Reverse(out)
+	return out
+}

@@ -151,3 +151,18 @@ WHERE id = ANY(@ids::bigint[]);
 -- name: LatestScreeningJob :one
 SELECT id, register_change, state, created_at, started_at, finished_at, deals, changed
 FROM screening_job ORDER BY id DESC LIMIT 1;
+
+-- name: AgreementCoverCandidates :many
+-- The categories (covered and excluded) of the live clauses of agreements
+-- agreement_ids that cover one of category_ids: what labels the "covers
+-- category" filter's rows with the path that matched.
+WITH hits AS (
+    SELECT DISTINCT cc.clause_id FROM clause_category cc
+    WHERE cc.agreement_id = ANY(@agreement_ids::bigint[]) AND cc.category_id = ANY(@category_ids::bigint[])
+      AND cc.live AND NOT cc.excluded
+)
+SELECT c.agreement_id, c.id AS clause_id, c.section, cc.category_id, cc.excluded
+FROM hits
+JOIN clause c ON c.id = hits.clause_id
+JOIN clause_category cc ON cc.clause_id = c.id
+ORDER BY c.agreement_id, c.id, cc.category_id;

@@ -10,6 +10,61 @@ import (
 	"time"
 )
 
+const agreementCoverCandidates = `-- name: AgreementCoverCandidates :many
+WITH hits AS (
+    SELECT DISTINCT cc.clause_id FROM clause_category cc
+    WHERE cc.agreement_id = ANY($1::bigint[]) AND cc.category_id = ANY($2::bigint[])
+      AND cc.live AND NOT cc.excluded
+)
+SELECT c.agreement_id, c.id AS clause_id, c.section, cc.category_id, cc.excluded
+FROM hits
+JOIN clause c ON c.id = hits.clause_id
+JOIN clause_category cc ON cc.clause_id = c.id
+ORDER BY c.agreement_id, c.id, cc.category_id
+`
+
+type AgreementCoverCandidatesParams struct {
+	AgreementIds []int64
+	CategoryIds  []int64
+}
+
+type AgreementCoverCandidatesRow struct {
+	AgreementID int64
+	ClauseID    int64
+	Section     string
+	CategoryID  int64
+	Excluded    bool
+}
+
+// The categories (covered and excluded) of the live clauses of agreements
+// agreement_ids that cover one of category_ids: what labels the "covers
+// category" filter's rows with the path that matched.
+func (q *Queries) AgreementCoverCandidates(ctx context.Context, arg AgreementCoverCandidatesParams) ([]AgreementCoverCandidatesRow, error) {
+	rows, err := q.db.Query(ctx, agreementCoverCandidates, arg.AgreementIds, arg.CategoryIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AgreementCoverCandidatesRow{}
+	for rows.Next() {
+		var i AgreementCoverCandidatesRow
+		if err := rows.Scan(
+			&i.AgreementID,
+			&i.ClauseID,
+			&i.Section,
+			&i.CategoryID,
+			&i.Excluded,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const claimScreeningJobs = `-- name: ClaimScreeningJobs :many
 UPDATE screening_job SET state = 'running', started_at = $1, attempts = attempts + 1
 WHERE id IN (
