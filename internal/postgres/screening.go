@@ -522,4 +522,3 @@ func (s *Screenings) TouchingAgreement(ctx context.Context, actor *dealgate.User
 	})
 	return res.items, res.job, err
 }
-

@@ -125,9 +125,9 @@ type CategoryView struct {
 	// category (published categories only), of CoveringTotal.
 	Covering      []CoveringRow
 	CoveringTotal int
-	EditHref       string
-	DraftNote      string
-	History        []components.TimelineEvent
+	EditHref      string
+	DraftNote     string
+	History       []components.TimelineEvent
 }
 
 // CoveringRow is an agreement with a clause covering the category, and the
