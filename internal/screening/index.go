@@ -33,15 +33,16 @@ type Index struct {
 	// 24 bytes: candidates are read in order from a dense array.
 	hot []hotRec
 
-	// Postings: clauses restricting anyone (less exceptions), and by the
-	// restricted kind, in compressed rows by covered category position.
-	anyPost  postings
-	kindPost map[dealgate.PartyKind]*postings
+	// lists are the clauses restricting anyone (less exceptions) or a kind
+	// of party, by the top-level category they cover a category under: each
+	// a dense copy of their hot records in finding order, so screening reads
+	// its candidates sequentially.
+	lists map[listKey][]denseRec
 	// Clauses naming a restricted party, by the party's family root.
 	namedByFamily map[int32][]int32
 
-	// seen is a pool of bitsets over clause indexes, to gather candidates
-	// without sorting them.
+	// seen is a pool of bitsets over clause indexes, to read a clause
+	// listed under two of a deal's top-level categories once.
 	seen sync.Pool
 	// byID finds an indexed clause by its ID (AppliesAny, With).
 	byID map[int64]int32
@@ -101,35 +102,19 @@ type clauseRec struct {
 	facts          *ClauseFacts
 }
 
-// postings holds clause indexes grouped by category position: the clauses
-// covering category position p are list[start[p]:start[p+1]].
-type postings struct {
-	start []int32
-	list  []int32
+// listKey names a list of clauses: those of a restriction scope (any, or
+// kind with the kind restricted) covering categories under a top-level
+// category.
+type listKey struct {
+	top   int32
+	scope int8
+	kind  dealgate.PartyKind
 }
 
-func newPostings(n int, pairs [][2]int32) postings {
-	p := postings{start: make([]int32, n+1), list: make([]int32, len(pairs))}
-	for _, pr := range pairs {
-		p.start[pr[0]+1]++
-	}
-	for i := 1; i <= n; i++ {
-		p.start[i] += p.start[i-1]
-	}
-	next := slices.Clone(p.start[:n])
-	for _, pr := range pairs {
-		p.list[next[pr[0]]] = pr[1]
-		next[pr[0]]++
-	}
-	return p
-}
-
-// rangeList returns the clauses posted under positions lo..hi inclusive.
-func (p *postings) rangeList(lo, hi int32) []int32 {
-	if p == nil || len(p.start) == 0 {
-		return nil
-	}
-	return p.list[p.start[lo]:p.start[hi+1]]
+// denseRec is a clause's hot record in a list, with its index.
+type denseRec struct {
+	hotRec
+	ci int32
 }
 
 func dayNum(t time.Time) int32 {
@@ -218,17 +203,14 @@ func (idx *Index) finish(recs []clauseRec) {
 	})
 	idx.clauses = recs
 	idx.hot = make([]hotRec, len(recs))
-	idx.kindPost = map[dealgate.PartyKind]*postings{}
+	idx.lists = map[listKey][]denseRec{}
 	idx.namedByFamily = map[int32][]int32{}
 	idx.byID = make(map[int64]int32, len(recs))
-	var anyPairs [][2]int32
-	kindPairs := map[dealgate.PartyKind][][2]int32{}
 	for i := range recs {
 		r, ci := &recs[i], int32(i)
 		idx.byID[r.facts.ClauseID] = ci
 		idx.hot[i] = hot(r)
-		switch r.scope {
-		case scopeNamed:
+		if r.scope == scopeNamed {
 			var roots []int32
 			for _, p := range r.named {
 				if root := idx.parties[p].root; !slices.Contains(roots, root) {
@@ -236,24 +218,22 @@ func (idx *Index) finish(recs []clauseRec) {
 					idx.namedByFamily[root] = append(idx.namedByFamily[root], ci)
 				}
 			}
-		case scopeKind:
-			for _, p := range r.covered {
-				kindPairs[r.restrictedKind] = append(kindPairs[r.restrictedKind], [2]int32{p, ci})
-			}
-		default:
-			for _, p := range r.covered {
-				anyPairs = append(anyPairs, [2]int32{p, ci})
+			continue
+		}
+		var tops []int32
+		for _, p := range r.covered {
+			if t := idx.tree.top[p]; !slices.Contains(tops, t) {
+				tops = append(tops, t)
+				k := listKey{top: t, scope: r.scope}
+				if r.scope == scopeKind {
+					k.kind = r.restrictedKind
+				}
+				idx.lists[k] = append(idx.lists[k], denseRec{hotRec: idx.hot[i], ci: ci})
 			}
 		}
 	}
-	n := len(idx.tree.ids)
 	words := (len(recs) + 63) / 64
 	idx.seen = sync.Pool{New: func() any { b := make([]uint64, words); return &b }}
-	idx.anyPost = newPostings(n, anyPairs)
-	for k, pairs := range kindPairs {
-		p := newPostings(n, pairs)
-		idx.kindPost[k] = &p
-	}
 }
 
 func hot(r *clauseRec) hotRec {
@@ -337,8 +317,8 @@ func (idx *Index) ClauseVersions() map[int64][2]int64 {
 
 // restrictsFast is restricts without the explanation, on the hot record
 // (and the full one only for named parties and exceptions).
-func (idx *Index) restrictsFast(ci int32, cp int32) bool {
-	h, me := &idx.hot[ci], &idx.parties[cp]
+func (idx *Index) restrictsFast(h *hotRec, ci int32, cp int32) bool {
+	me := &idx.parties[cp]
 	if me.root == h.benRoot {
 		return false
 	}

@@ -3,7 +3,6 @@ package screening
 import (
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 	"time"
 
@@ -33,37 +32,37 @@ func (idx *Index) ScreenUpTo(deal Deal, today time.Time, maxInfo int) (Report, e
 	if err != nil {
 		return rep, err
 	}
-	seenp := idx.seen.Get().(*[]uint64)
-	idx.candidates(*seenp, &sc, cp)
-
-	// Candidates come out of the bitset in finding order within each
-	// severity and relation, so the first info findings are the first met.
-	hits := make([]hit, 0, 64)
-	keys := make([]uint64, 0, 64)
-	seen := *seenp
-	for w, word := range seen {
-		if word == 0 {
-			continue
-		}
-		seen[w] = 0
-		for ; word != 0; word &= word - 1 {
-			ci := int32(w<<6 + bits.TrailingZeros64(word))
-			h, ok := idx.classify(ci, cp, &sc)
-			if !ok {
-				continue
-			}
-			rep.counts[h.sev.Rank()]++
-			if h.sev == Info && maxInfo >= 0 && rep.counts[1] > maxInfo {
-				continue
-			}
-			h.ci = ci
-			// severity (2 bits), relation (2), clause order (30), hit (30)
-			keys = append(keys, uint64(3-h.sev.Rank())<<62|uint64(3-h.rel)<<60|uint64(uint32(ci))<<30|uint64(len(hits)))
-			hits = append(hits, h)
+	g := gather{idx: idx, sc: &sc, cp: cp, maxInfo: maxInfo, rep: &rep}
+	me := &idx.parties[cp]
+	var tops []int32
+	for _, p := range sc.cats {
+		if t := idx.tree.top[p]; !slices.Contains(tops, t) {
+			tops = append(tops, t)
 		}
 	}
-	idx.seen.Put(seenp)
-	slices.Sort(keys)
+	if len(tops) > 1 {
+		// A clause covering categories under two of the deal's top-level
+		// categories is listed under both: read it once.
+		seenp := idx.seen.Get().(*[]uint64)
+		g.seen = *seenp
+		defer func() { clear(g.seen); idx.seen.Put(seenp) }()
+	}
+	for _, t := range tops {
+		g.list(idx.lists[listKey{top: t, scope: scopeAny}])
+		g.list(idx.lists[listKey{top: t, scope: scopeKind, kind: me.ref.Kind}])
+	}
+	g.listInfo = 0
+	for _, ci := range idx.namedByFamily[me.root] {
+		g.one(&idx.hot[ci], ci)
+	}
+	// Each list kept its first maxInfo info findings; keep the first
+	// maxInfo of all (info sorts last).
+	slices.Sort(g.keys)
+	keys := g.keys
+	if kept := rep.counts[1] - g.infoDropped; maxInfo >= 0 && kept > maxInfo {
+		keys = keys[:len(keys)-(kept-maxInfo)]
+	}
+	hits := g.hits
 
 	rep.Findings = make([]Finding, len(keys))
 	for i, k := range keys {
@@ -117,27 +116,55 @@ func (idx *Index) scopeOf(deal Deal, today time.Time) (scope, int32, error) {
 	return sc, cp, nil
 }
 
-// candidates marks in seen the clauses that can apply: those posted under
-// the top-level categories the deal's categories sit under, restricting
-// anyone or the counterparty's kind, and those naming a party of the
-// counterparty's family.
-func (idx *Index) candidates(seen []uint64, sc *scope, cp int32) {
-	mark := func(list []int32) {
-		for _, ci := range list {
-			seen[ci>>6] |= 1 << (ci & 63)
-		}
+// gather collects the clauses that apply to one deal.
+type gather struct {
+	idx     *Index
+	sc      *scope
+	cp      int32
+	maxInfo int
+	rep     *Report
+	seen    []uint64 // nil when no clause can be read twice
+	hits    []hit
+	keys    []uint64
+	// infoDropped counts the info findings not kept; listInfo those kept
+	// from the current list.
+	infoDropped, listInfo int
+}
+
+// list reads the clauses of one list (in finding order).
+func (g *gather) list(l []denseRec) {
+	g.listInfo = 0
+	for i := range l {
+		g.one(&l[i].hotRec, l[i].ci)
 	}
-	me := &idx.parties[cp]
-	kind := idx.kindPost[me.ref.Kind]
-	var tops []int32
-	for _, p := range sc.cats {
-		if t := idx.tree.top[p]; !slices.Contains(tops, t) {
-			tops = append(tops, t)
-			mark(idx.anyPost.rangeList(t, idx.tree.end[t]))
-			mark(kind.rangeList(t, idx.tree.end[t]))
+}
+
+// one tests clause ci and keeps its hit: every conflict and caution, and
+// the first maxInfo info findings of the current list.
+func (g *gather) one(r *hotRec, ci int32) {
+	if g.seen != nil {
+		w, bit := ci>>6, uint64(1)<<(ci&63)
+		if g.seen[w]&bit != 0 {
+			return
 		}
+		g.seen[w] |= bit
 	}
-	mark(idx.namedByFamily[me.root])
+	h, ok := g.idx.classify(r, ci, g.cp, g.sc)
+	if !ok {
+		return
+	}
+	g.rep.counts[h.sev.Rank()]++
+	if h.sev == Info && g.maxInfo >= 0 {
+		if g.listInfo >= g.maxInfo {
+			g.infoDropped++
+			return
+		}
+		g.listInfo++
+	}
+	h.ci = ci
+	// severity (2 bits), relation (2), clause order (30), hit (30)
+	g.keys = append(g.keys, uint64(3-h.sev.Rank())<<62|uint64(3-h.rel)<<60|uint64(uint32(ci))<<30|uint64(len(g.hits)))
+	g.hits = append(g.hits, h)
 }
 
 // finding writes out hit h: the party match, the categories that matched
@@ -176,7 +203,7 @@ func (idx *Index) AppliesAny(deal Deal, today time.Time, clauseIDs []int64) bool
 	}
 	for _, id := range clauseIDs {
 		if ci, ok := idx.byID[id]; ok {
-			if _, hit := idx.classify(ci, cp, &sc); hit {
+			if _, hit := idx.classify(&idx.hot[ci], ci, cp, &sc); hit {
 				return true
 			}
 		}
@@ -204,16 +231,16 @@ type hit struct {
 	passed bool
 }
 
-// classify decides whether clause ci applies to the deal and how severely.
-func (idx *Index) classify(ci int32, cp int32, sc *scope) (hit, bool) {
+// classify decides whether clause ci (hot record r) applies to the deal and
+// how severely.
+func (idx *Index) classify(r *hotRec, ci int32, cp int32, sc *scope) (hit, bool) {
 	var h hit
-	r := &idx.hot[ci]
 	// In force on the negotiation date, or at some time in the term.
 	h.onNeg = r.from <= sc.neg && sc.neg <= r.until
 	if !h.onNeg && !(sc.hasTerm && r.from <= sc.termUntil && sc.termFrom <= r.until) {
 		return h, false
 	}
-	if r.area&sc.area == 0 || !idx.restrictsFast(ci, cp) {
+	if r.area&sc.area == 0 || !idx.restrictsFast(r, ci, cp) {
 		return h, false
 	}
 	h.deal = -1
