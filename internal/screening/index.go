@@ -196,11 +196,21 @@ func (idx *Index) rec(c *dealgate.Clause, agreementVersion int64) (clauseRec, bo
 
 // finish puts recs in finding order and posts them.
 func (idx *Index) finish(recs []clauseRec) {
-	slices.SortFunc(recs, func(a, b clauseRec) int {
-		x, y := a.facts, b.facts
+	// Sort an order, not the records (which are large), then lay them out.
+	order := make([]int32, len(recs))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		x, y := recs[a].facts, recs[b].facts
 		return cmp.Or(cmp.Compare(x.AgreementTitle, y.AgreementTitle), cmp.Compare(x.AgreementID, y.AgreementID),
 			cmp.Compare(x.Section, y.Section), cmp.Compare(x.ClauseID, y.ClauseID))
 	})
+	sorted := make([]clauseRec, len(recs))
+	for i, o := range order {
+		sorted[i] = recs[o]
+	}
+	recs = sorted
 	idx.clauses = recs
 	idx.hot = make([]hotRec, len(recs))
 	idx.lists = map[listKey][]denseRec{}

@@ -18,23 +18,21 @@ SELECT c.id, c.agreement_id, c.kind, c.beneficiary_id, b.name AS beneficiary_nam
 FROM clause c
 JOIN party b ON b.id = c.beneficiary_id
 JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active'
-ORDER BY c.id;
+WHERE c.retired_at IS NULL AND a.status = 'active';
 
 -- name: ScreeningClauseCategories :many
+-- clause_category keeps copies of its clause's agreement and liveness.
 SELECT cc.clause_id, cc.category_id, cc.excluded
 FROM clause_category cc
-JOIN clause c ON c.id = cc.clause_id
-JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active';
+JOIN agreement a ON a.id = cc.agreement_id
+WHERE cc.live AND a.status = 'active';
 
 -- name: ScreeningClauseParties :many
+-- Every clause's parties: the loader keeps those of the clauses it loaded
+-- (cheaper than joining the clauses and agreements to leave the rest out).
 SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
 FROM clause_party cp
-JOIN party p ON p.id = cp.party_id
-JOIN clause c ON c.id = cp.clause_id
-JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active';
+JOIN party p ON p.id = cp.party_id;
 
 -- name: ScreeningClauseIdentities :many
 -- The identity of every clause ScreeningClauses returns: an instance with

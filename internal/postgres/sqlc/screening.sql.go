@@ -455,9 +455,8 @@ func (q *Queries) RegisterChangeCounter(ctx context.Context) (RegisterChangeCoun
 const screeningClauseCategories = `-- name: ScreeningClauseCategories :many
 SELECT cc.clause_id, cc.category_id, cc.excluded
 FROM clause_category cc
-JOIN clause c ON c.id = cc.clause_id
-JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active'
+JOIN agreement a ON a.id = cc.agreement_id
+WHERE cc.live AND a.status = 'active'
 `
 
 type ScreeningClauseCategoriesRow struct {
@@ -466,6 +465,7 @@ type ScreeningClauseCategoriesRow struct {
 	Excluded   bool
 }
 
+// clause_category keeps copies of its clause's agreement and liveness.
 func (q *Queries) ScreeningClauseCategories(ctx context.Context) ([]ScreeningClauseCategoriesRow, error) {
 	rows, err := q.db.Query(ctx, screeningClauseCategories)
 	if err != nil {
@@ -565,9 +565,6 @@ const screeningClauseParties = `-- name: ScreeningClauseParties :many
 SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
 FROM clause_party cp
 JOIN party p ON p.id = cp.party_id
-JOIN clause c ON c.id = cp.clause_id
-JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active'
 `
 
 type ScreeningClausePartiesRow struct {
@@ -578,6 +575,8 @@ type ScreeningClausePartiesRow struct {
 	Kind     string
 }
 
+// Every clause's parties: the loader keeps those of the clauses it loaded
+// (cheaper than joining the clauses and agreements to leave the rest out).
 func (q *Queries) ScreeningClauseParties(ctx context.Context) ([]ScreeningClausePartiesRow, error) {
 	rows, err := q.db.Query(ctx, screeningClauseParties)
 	if err != nil {
@@ -655,7 +654,6 @@ FROM clause c
 JOIN party b ON b.id = c.beneficiary_id
 JOIN agreement a ON a.id = c.agreement_id
 WHERE c.retired_at IS NULL AND a.status = 'active'
-ORDER BY c.id
 `
 
 type ScreeningClausesRow struct {
