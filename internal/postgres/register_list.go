@@ -147,10 +147,8 @@ const (
 // titles, summaries and the text of live clauses (Postgres websearch
 // syntax: words, "quoted phrases", or, -not), ranked by relevance unless
 // another sort is chosen, each item carrying its highlighted title and the
-// best-matching snippet. CategoryID matches agreements with a live clause
-// covering that category, a category below it, or one above it that does
-// not exclude it (the screening engine's relation), each labelled with the
-// path that matched (AgreementListItem.Cover).
+// best-matching snippet. CategoryID matches agreements on the screening
+// engine's relation, each labelled with the path that matched (Cover).
 //
 // A search ranked by relevance reads at most 2,000 matching rows: when a
 // very common word matches more, it ranks those candidates (title and
