@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/dealgate/dealgate/internal/checkpoint"
 	"github.com/dealgate/dealgate/internal/config"
+	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/export"
 )
 
@@ -41,104 +42,150 @@ func cmdAudit(ctx context.Context, args []string, env Env) error {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		sub, args = args[0], args[1:]
 	}
-	var checkpoints fileList
-	var publicKey, outDir, exportFile string
 	switch sub {
 	case "verify":
-		fs.StringVar(&exportFile, "export", "", "verify this CSV or JSON Lines export offline instead of the database")
-		fs.Var(&checkpoints, "checkpoint", "a signed checkpoint file the chain must still extend (repeatable)")
-		fs.StringVar(&publicKey, "public-key", "", "the public key checkpoints must be signed with (PEM)")
+		return auditVerify(ctx, fs, args, env)
 	case "checkpoint":
-		fs.StringVar(&outDir, "out", "", "write the checkpoint into this directory instead of standard output")
+		return auditCheckpoint(ctx, fs, args, env)
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	switch {
-	case sub == "verify" && exportFile != "":
+	if sub == "keygen" && fs.NArg() == 1 {
+		return auditKeygen(fs.Arg(0), env)
+	}
+	return auditUsage(fs)
+}
+
+func auditUsage(fs *flag.FlagSet) error {
+	fs.Usage()
+	return exitError{2, "audit: expected verify, checkpoint or keygen DIR"}
+}
+
+// auditVerify is `audit verify`: the chain in the database, and the signed
+// checkpoints it must still extend; or, with --export, an export file.
+func auditVerify(ctx context.Context, fs *flag.FlagSet, args []string, env Env) error {
+	var checkpoints fileList
+	var publicKey, exportFile string
+	fs.StringVar(&exportFile, "export", "", "verify this CSV or JSON Lines export offline instead of the database")
+	fs.Var(&checkpoints, "checkpoint", "a signed checkpoint file the chain must still extend (repeatable)")
+	fs.StringVar(&publicKey, "public-key", "", "the public key checkpoints must be signed with (PEM)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if exportFile != "" {
 		if fs.NArg() > 0 || len(checkpoints) > 0 {
 			return exitError{2, "audit verify --export FILE takes no other files"}
 		}
 		return auditVerifyExport(exportFile, env)
-	case sub == "verify":
-		checkpoints = append(checkpoints, fs.Args()...)
-	case sub == "checkpoint" && fs.NArg() == 0:
-	case sub == "keygen" && fs.NArg() == 1:
-		return auditKeygen(fs.Arg(0), env)
-	default:
-		fs.Usage()
-		return exitError{2, "audit: expected verify, checkpoint or keygen DIR"}
 	}
+	checkpoints = append(checkpoints, fs.Args()...)
 	cfg, err := config.Load(env.Getenv)
 	if err != nil {
 		return err
 	}
-
-	var trusted ed25519.PublicKey
-	var priv ed25519.PrivateKey
-	switch {
-	case sub == "checkpoint":
-		if cfg.AuditSigningKeyFile == "" {
-			return exitError{1, "audit checkpoint: set DEALGATE_AUDIT_SIGNING_KEY_FILE (make a key with `dealgate audit keygen DIR`)"}
-		}
-		if priv, err = checkpoint.LoadPrivateKey(cfg.AuditSigningKeyFile); err != nil {
-			return exitError{1, "audit checkpoint: " + err.Error()}
-		}
-	case len(checkpoints) > 0:
-		src := publicKey
-		if src == "" {
-			src = cfg.AuditSigningKeyFile
-		}
-		if src == "" {
-			return exitError{2, "audit verify --checkpoint: give --public-key FILE or set DEALGATE_AUDIT_SIGNING_KEY_FILE"}
-		}
-		if trusted, err = checkpoint.LoadPublicKey(src); err != nil {
-			return exitError{1, "audit verify: " + err.Error()}
-		}
-	}
-	var cps []checkpoint.Checkpoint
-	for _, f := range checkpoints {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return exitError{1, "audit verify: " + err.Error()}
-		}
-		c, err := checkpoint.Parse(b, trusted)
-		if err != nil {
-			return exitError{1, fmt.Sprintf("audit verify: checkpoint %s refused: %v", f, err)}
-		}
-		cps = append(cps, c)
-	}
-
-	db, err := openDB(ctx, cfg)
+	cps, err := loadCheckpoints(cfg, publicKey, checkpoints)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	rep, err := db.VerifyAuditCheckpoints(ctx, cps)
+	rep, err := verifyChain(ctx, cfg, cps)
 	if err != nil {
 		return err
-	}
-	if !rep.OK() {
-		return exitError{1, fmt.Sprintf("audit chain BROKEN at event %d: %s (%d events verified before it)", rep.BrokenAt, rep.Reason, rep.Count)}
-	}
-	if sub == "checkpoint" {
-		now := time.Now()
-		file := checkpoint.Sign(priv, rep.HeadSeq, rep.HeadHash, now)
-		if outDir == "" {
-			_, err := env.Stdout.Write(file)
-			return err
-		}
-		path, err := checkpoint.WriteFile(outDir, file, rep.HeadSeq, now)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "audit checkpoint: head %d %s signed into %s\n", rep.HeadSeq, hex.EncodeToString(rep.HeadHash), path)
-		return nil
 	}
 	fmt.Fprintf(env.Stdout, "audit chain intact: %d events, head %d %s\n", rep.Count, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
 	if len(cps) > 0 {
 		fmt.Fprintf(env.Stdout, "the chain extends all %d checkpoint(s)\n", len(cps))
 	}
+	return nil
+}
+
+// loadCheckpoints reads and checks the signature of each checkpoint file,
+// against publicKey or else the public half of the configured signing key.
+func loadCheckpoints(cfg *config.Config, publicKey string, files []string) ([]checkpoint.Checkpoint, error) {
+	if len(files) == 0 {
+		return nil, nil
+	}
+	src := publicKey
+	if src == "" {
+		src = cfg.AuditSigningKeyFile
+	}
+	if src == "" {
+		return nil, exitError{2, "audit verify --checkpoint: give --public-key FILE or set DEALGATE_AUDIT_SIGNING_KEY_FILE"}
+	}
+	trusted, err := checkpoint.LoadPublicKey(src)
+	if err != nil {
+		return nil, exitError{1, "audit verify: " + err.Error()}
+	}
+	var cps []checkpoint.Checkpoint
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, exitError{1, "audit verify: " + err.Error()}
+		}
+		c, err := checkpoint.Parse(b, trusted)
+		if err != nil {
+			return nil, exitError{1, fmt.Sprintf("audit verify: checkpoint %s refused: %v", f, err)}
+		}
+		cps = append(cps, c)
+	}
+	return cps, nil
+}
+
+// verifyChain walks the audit trail's hash chain in the database and checks
+// that it extends cps; a broken chain is exit 1.
+func verifyChain(ctx context.Context, cfg *config.Config, cps []checkpoint.Checkpoint) (dealgate.ChainReport, error) {
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return dealgate.ChainReport{}, err
+	}
+	defer db.Close()
+	rep, err := db.VerifyAuditCheckpoints(ctx, cps)
+	if err != nil {
+		return rep, err
+	}
+	if !rep.OK() {
+		return rep, exitError{1, fmt.Sprintf("audit chain BROKEN at event %d: %s (%d events verified before it)", rep.BrokenAt, rep.Reason, rep.Count)}
+	}
+	return rep, nil
+}
+
+// auditCheckpoint is `audit checkpoint`: verify the chain, then sign its
+// head with the key outside the database.
+func auditCheckpoint(ctx context.Context, fs *flag.FlagSet, args []string, env Env) error {
+	var outDir string
+	fs.StringVar(&outDir, "out", "", "write the checkpoint into this directory instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return auditUsage(fs)
+	}
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return err
+	}
+	if cfg.AuditSigningKeyFile == "" {
+		return exitError{1, "audit checkpoint: set DEALGATE_AUDIT_SIGNING_KEY_FILE (make a key with `dealgate audit keygen DIR`)"}
+	}
+	priv, err := checkpoint.LoadPrivateKey(cfg.AuditSigningKeyFile)
+	if err != nil {
+		return exitError{1, "audit checkpoint: " + err.Error()}
+	}
+	rep, err := verifyChain(ctx, cfg, nil)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	file := checkpoint.Sign(priv, rep.HeadSeq, rep.HeadHash, now)
+	if outDir == "" {
+		_, err := env.Stdout.Write(file)
+		return err
+	}
+	path, err := checkpoint.WriteFile(outDir, file, rep.HeadSeq, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "audit checkpoint: head %d %s signed into %s\n", rep.HeadSeq, hex.EncodeToString(rep.HeadHash), path)
 	return nil
 }
 

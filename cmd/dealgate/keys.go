@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/dealgate/dealgate/internal/config"
 	"github.com/dealgate/dealgate/internal/secretbox"
 )
 
@@ -28,11 +27,7 @@ func cmdKeys(ctx context.Context, args []string, env Env) error {
 		fs.Usage()
 		return exitError{2, "keys: expected generate or rotate"}
 	}
-	cfg, err := config.Load(env.Getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	cfg, db, err := openConfigured(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/demo"
 	"github.com/dealgate/dealgate/internal/jobs"
+	"github.com/dealgate/dealgate/internal/mail"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/internal/server"
 )
@@ -99,28 +100,21 @@ func runEnv(ctx context.Context, args []string, env Env) error {
 		return nil
 	}
 	cmd, rest := args[0], args[1:]
-	switch cmd {
-	case "serve":
-		return cmdServe(ctx, rest, env)
-	case "migrate":
-		return cmdMigrate(ctx, rest, env)
-	case "seed":
-		return cmdSeed(ctx, rest, env)
-	case "audit":
-		return cmdAudit(ctx, rest, env)
-	case "export":
-		return cmdExport(ctx, rest, env)
-	case "user":
-		return cmdUser(ctx, rest, env)
-	case "keys":
-		return cmdKeys(ctx, rest, env)
-	case "version":
+	if cmd == "version" {
 		fmt.Fprintln(env.Stdout, "dealgate", version)
 		return nil
-	default:
-		fmt.Fprint(env.Stderr, usage)
-		return exitError{2, fmt.Sprintf("unknown command %q", cmd)}
 	}
+	if run, ok := commands[cmd]; ok {
+		return run(ctx, rest, env)
+	}
+	fmt.Fprint(env.Stderr, usage)
+	return exitError{2, fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// commands are the subcommands, each with its own flags and --help.
+var commands = map[string]func(ctx context.Context, args []string, env Env) error{
+	"serve": cmdServe, "migrate": cmdMigrate, "seed": cmdSeed, "audit": cmdAudit,
+	"export": cmdExport, "user": cmdUser, "keys": cmdKeys,
 }
 
 // newFlags makes a flag set whose --help prints the command's own text.
@@ -162,6 +156,33 @@ func openDB(ctx context.Context, cfg *config.Config) (*postgres.DB, error) {
 	return db, nil
 }
 
+// openConfigured loads the configuration from env and opens its database,
+// for the commands that need nothing else first. The caller closes the DB.
+func openConfigured(ctx context.Context, env Env) (*config.Config, *postgres.DB, error) {
+	cfg, err := config.Load(env.Getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openDB(ctx, cfg)
+	return cfg, db, err
+}
+
+// openWithSchema opens the database and reads which migrations it has; each
+// command decides what a schema that is not current means for it. The
+// caller closes the DB.
+func openWithSchema(ctx context.Context, cfg *config.Config) (*postgres.DB, postgres.SchemaStatus, error) {
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, postgres.SchemaStatus{}, err
+	}
+	st, err := db.SchemaStatus(ctx)
+	if err != nil {
+		db.Close()
+		return nil, st, err
+	}
+	return db, st, nil
+}
+
 func cmdServe(ctx context.Context, args []string, env Env) error {
 	fs := newFlags(env, "serve", "serve",
 		"Runs the web server until SIGINT or SIGTERM, then finishes in-flight requests and exits 0.\n"+
@@ -180,15 +201,11 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 	}
-	db, err := openDB(ctx, cfg)
+	db, st, err := openWithSchema(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st, err := db.SchemaStatus(ctx)
-	if err != nil {
-		return err
-	}
 	if !st.Ready() {
 		log.Warn("schema is not current; /readyz reports unavailable until it is", "schema", st.String())
 	} else if rep, err := db.ResealSecrets(ctx, true); err != nil {
@@ -223,6 +240,13 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	go (&jobs.Maintenance{
 		DB: db, Users: postgres.NewUsers(db), Register: postgres.NewRegister(db), Log: log, Interval: 10 * time.Minute,
 	}).Run(jobsCtx)
+	var sender mail.Sender = &mail.Log{Log: log}
+	if cfg.SMTP != nil {
+		sender = &mail.SMTP{Settings: cfg.SMTP}
+		log.Info("mail goes over SMTP", "smtp", cfg.SMTP.String())
+	}
+	go (&jobs.Mail{Outbox: postgres.NewOutbox(db), Sender: sender, BaseURL: cfg.BaseURL, Log: log, Interval: 5 * time.Second}).Run(jobsCtx)
+	go (&jobs.Reminders{Notifications: postgres.NewNotifications(db), Log: log, Interval: time.Hour}).Run(jobsCtx)
 	if cfg.AuditCheckpointDir != "" {
 		key, err := checkpoint.LoadPrivateKey(cfg.AuditSigningKeyFile)
 		if err != nil {
@@ -278,15 +302,11 @@ func cmdMigrate(ctx context.Context, args []string, env Env) error {
 		fs.Usage()
 		return exitError{2, "migrate: expected up, down N or status"}
 	}
-	db, err := openDB(ctx, cfg)
+	db, st, err := openWithSchema(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	st, err := db.SchemaStatus(ctx)
-	if err != nil {
-		return err
-	}
+	db.Close()
 	fmt.Fprintln(env.Stdout, st.String())
 	return nil
 }
@@ -331,15 +351,11 @@ func cmdSeed(ctx context.Context, args []string, env Env) error {
 	if cfg.Production() {
 		return exitError{1, demo.ErrProduction.Error()}
 	}
-	db, err := openDB(ctx, cfg)
+	db, st, err := openWithSchema(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	st, err := db.SchemaStatus(ctx)
-	if err != nil {
-		return err
-	}
 	if !st.Ready() {
 		return exitError{1, "seed: the database schema is not current (" + st.String() + "); run dealgate migrate up first"}
 	}

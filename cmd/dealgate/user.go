@@ -10,7 +10,6 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/dealgate/dealgate/internal/config"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres"
 )
@@ -58,11 +57,7 @@ func cmdUser(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Load(env.Getenv)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
+	_, db, err := openConfigured(ctx, env)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,17 @@ func (b *Browser) waitFor(t *testing.T, css string) {
 	b.Do(t, chromedp.WaitVisible(chromedp.CSS(css)))
 }
 
+// clickThrough clicks the element at click and waits for wait to be visible
+// on the page that the click loads. The page already showing is marked first
+// and wait must not match inside it: a banner or a table that both pages have
+// would otherwise match at once, before the next page arrives (a flake under
+// load). wait is a single selector, not a list.
+func (b *Browser) clickThrough(t *testing.T, click, wait string) {
+	t.Helper()
+	b.Eval(t, `document.body.setAttribute('data-page-left', ''), ''`)
+	b.Do(t, chromedp.Click(chromedp.CSS(click)), chromedp.WaitVisible(chromedp.CSS("body:not([data-page-left]) "+wait)))
+}
+
 func (b *Browser) navLabels(t *testing.T) []string {
 	t.Helper()
 	labels, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]string](

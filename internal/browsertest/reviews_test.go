@@ -59,6 +59,26 @@ func TestCommitteeReviewJourney(t *testing.T) {
 		t.Fatal("a recused member is offered the vote form")
 	}
 
+	// Mina is assigned: the bell in her header counts the notification, and
+	// opening it from the list leads to the review and marks it read.
+	mina := NewBrowser(t)
+	mina.signIn(t, app, "mina@example.com")
+	mina.waitFor(t, `[data-testid="bell-count"]`)
+	if got := mina.Eval(t, `document.querySelector('[data-testid="bell-count"]').textContent`); got != "1" {
+		t.Fatalf("Mina's bell: %q, want 1", got)
+	}
+	mina.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="bell"]`)))
+	mina.waitFor(t, `[data-testid="notification"]`)
+	mina.shots(t, "notifications")
+	mina.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="open-notification"]`)))
+	mina.waitFor(t, `[data-testid="review-title"]`)
+	if got := app.URL + mina.Eval(t, `location.pathname`); got != reviewURL {
+		t.Fatalf("the notification led to %s, want %s", got, reviewURL)
+	}
+	if mina.Count(t, `[data-testid="bell-count"]`) != 0 {
+		t.Fatal("the bell still counts the opened notification")
+	}
+
 	// The chair asks counsel for information; counsel answer from the deal page.
 	chair.Do(t, chromedp.SendKeys(chromedp.ID("question"), "Is the failover region exclusive to Azurine?"),
 		chromedp.Click(chromedp.CSS(`[data-testid="ask-form"] button[type="submit"]`)))
@@ -77,9 +97,6 @@ func TestCommitteeReviewJourney(t *testing.T) {
 	}
 
 	// Mina votes.
-	mina := NewBrowser(t)
-	mina.signIn(t, app, "mina@example.com")
-	mina.waitFor(t, `[data-testid="user-name"]`)
 	mina.Do(t, chromedp.Navigate(reviewURL), chromedp.WaitVisible(chromedp.CSS(`[data-testid="vote-form"]`)),
 		chromedp.Click(chromedp.CSS(`input[name="choice"][value="approve"]`)),
 		chromedp.SendKeys(chromedp.ID("rationale"), "Non-exclusive failover is within the Azurine agreement."),

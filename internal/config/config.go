@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/mail"
 	"github.com/dealgate/dealgate/internal/secretbox"
 )
 
@@ -55,6 +56,9 @@ type Config struct {
 	// a pool of their own of ExportDBConns connections (config_exports.go).
 	ExportConcurrency int   // DEALGATE_EXPORT_CONCURRENCY
 	ExportDBConns     int32 // DEALGATE_EXPORT_DB_CONNS
+	// SMTP is where mail goes (DEALGATE_SMTP_URL); nil writes mail to the
+	// log instead (config_mail.go).
+	SMTP *mail.Settings
 }
 
 // Var documents one environment variable.
@@ -90,6 +94,7 @@ var Vars = []Var{
 	{"DEALGATE_MATERIAL_VALUE_PERCENT", "10", "a new deal version whose estimated value moves by more than this per cent is material (1-1000)"},
 	{"DEALGATE_EXPORT_CONCURRENCY", "2", "audit exports running at once in one instance; one more is asked to try again shortly (1-50)"},
 	{"DEALGATE_EXPORT_DB_CONNS", "2", "connections of the audit exports' own pool, apart from DEALGATE_DB_MAX_CONNS (1-50)"},
+	{"DEALGATE_SMTP_URL", "", "where mail is sent: smtp://user:pass@host:587?from=dealgate@example.com (STARTTLS required; &tls=opportunistic or &tls=none relax it) or smtps://…:465; unset writes mail to the log"},
 }
 
 // Load reads the configuration through getenv and validates it.
@@ -117,6 +122,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.readSecrets(get, bad)
 	loadDealSettings(get, bad, c)
 	loadExportSettings(get, bad, c)
+	loadMailSettings(get, bad, c)
 	defRoles := ""
 	if c.Env == "production" {
 		defRoles = "admin,chair"

@@ -54,25 +54,13 @@ func (n *NewUser) Validate() error {
 	return v.Err()
 }
 
-// UserUpdate is an admin's edit of an account. Version is the version the
-// admin's form was rendered from; a stale one is ECONFLICT.
+// UserUpdate is an admin's edit of an account: the same details as a new
+// account's, validated the same way (NewUser.Validate). Version is the
+// version the admin's form was rendered from; a stale one is ECONFLICT.
 type UserUpdate struct {
-	ID           int64
-	Version      int64
-	Name         string
-	Email        string
-	Roles        []Role
-	TimeZone     string
-	NotifyEmail  bool
-	NotifyDigest bool
-}
-
-// Validate trims and normalises u in place; EINVALID per field.
-func (u *UserUpdate) Validate() error {
-	n := NewUser{Name: u.Name, Email: u.Email, Roles: u.Roles, TimeZone: u.TimeZone}
-	err := n.Validate()
-	u.Name, u.Email, u.Roles, u.TimeZone = n.Name, n.Email, n.Roles, n.TimeZone
-	return err
+	ID      int64
+	Version int64
+	NewUser
 }
 
 // ProfileUpdate is what people may change about themselves.

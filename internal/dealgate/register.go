@@ -278,3 +278,10 @@ func StaleError(what string, current int64) *Error {
 		"Someone else changed this %s since you opened it (it is now at version %d). "+
 			"Your changes were not saved: check the current values and make your change again.", what, current)}
 }
+
+// NoLongerApplies is the ECONFLICT of a confirmed action that the record's
+// state no longer allows (retiring what is retired, a double submit): what
+// names the record ("party", "account").
+func NoLongerApplies(what string) *Error {
+	return Errorf(ECONFLICT, "That action no longer applies: the %s changed.", what)
+}

@@ -70,6 +70,10 @@ type User struct {
 	// later features (reminders, decisions).
 	NotifyEmail  bool
 	NotifyDigest bool
+	// UnreadNotifications is how many notifications the user has not read
+	// (up to 100), as read with the session for the header's bell; 0 when
+	// the user was loaded otherwise.
+	UnreadNotifications int
 	// SessionEpoch increases whenever every session of the user must end
 	// (deactivation, password change, second-factor reset).
 	SessionEpoch int64
@@ -112,4 +116,34 @@ func LoadLocation(name string) *time.Location {
 	}
 	locations.Store(name, loc)
 	return loc
+}
+
+// AccountAction is an admin's confirmable action on an account, as the
+// account's page offers it.
+type AccountAction string
+
+const (
+	AccountDeactivate     AccountAction = "deactivate"
+	AccountReactivate     AccountAction = "reactivate"
+	AccountResetPassword  AccountAction = "reset-password"
+	AccountResetTwoFactor AccountAction = "reset-two-factor"
+)
+
+// AllAccountActions lists the actions in the order an account's page
+// offers them.
+var AllAccountActions = []AccountAction{AccountDeactivate, AccountReactivate, AccountResetPassword, AccountResetTwoFactor}
+
+// Applies reports whether a can be done to u as it is: only an active
+// account is deactivated or sent a password link, only a deactivated one
+// reactivated, only one with a second factor reset.
+func (a AccountAction) Applies(u *User) bool {
+	switch a {
+	case AccountDeactivate, AccountResetPassword:
+		return u.Active()
+	case AccountReactivate:
+		return u != nil && !u.Active()
+	case AccountResetTwoFactor:
+		return u != nil && u.TOTPEnabled
+	}
+	return false
 }

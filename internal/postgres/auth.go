@@ -91,15 +91,13 @@ func (s *Users) SignIn(ctx context.Context, email, password string) (*dealgate.S
 			return nil, dealgate.Internal(err)
 		}
 	}
-	var user *dealgate.User
-	err = s.db.InTx(ctx, func(tx *Tx) error {
+	user, err := inTx(ctx, s.db, func(tx *Tx) (*dealgate.User, error) {
 		if newHash != "" {
 			if err := tx.Q.RehashPassword(ctx, sqlc.RehashPasswordParams{NewHash: newHash, ID: row.ID, OldHash: row.PasswordHash}); err != nil {
-				return fmt.Errorf("rehash password: %w", err)
+				return nil, fmt.Errorf("rehash password: %w", err)
 			}
 		}
-		user, err = s.completeSignIn(ctx, tx, keys, row.ID, "password")
-		return err
+		return s.completeSignIn(ctx, tx, keys, row.ID, "password")
 	})
 	if err != nil {
 		return nil, err
@@ -152,34 +150,31 @@ func (s *Users) SignInSecondFactor(ctx context.Context, userID, epoch int64, cod
 	}); err != nil {
 		return nil, err
 	}
-	var user *dealgate.User
-	failed := false
-	err = s.db.InTx(ctx, func(tx *Tx) error {
+	// A wrong code commits its audit event and leaves user nil.
+	user, err := inTx(ctx, s.db, func(tx *Tx) (*dealgate.User, error) {
 		locked, err := tx.Q.GetUserByIDForUpdate(ctx, userID)
 		if err != nil {
-			return userNoRows(err, "Sign in again to continue.")
+			return nil, userNoRows(err, "Sign in again to continue.")
 		}
 		if locked.Status != string(dealgate.UserActive) || !locked.TotpEnabled || locked.SessionEpoch != epoch {
-			return dealgate.Errorf(dealgate.EUNAUTHORIZED, "Sign in again to continue.")
+			return nil, dealgate.Errorf(dealgate.EUNAUTHORIZED, "Sign in again to continue.")
 		}
 		method, err := tx.consumeSecondFactor(ctx, &locked, code)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if method == "" {
-			failed = true
-			return tx.Audit(ctx, dealgate.AuditEvent{
-				ActorLabel: anonymousActor, Action: "auth.sign_in_failed", EntityType: "auth", EntityID: key,
-				After: map[string]any{"stage": "second_factor", "reason": "wrong_code", "user_id": row.ID},
-			})
+		if method != "" {
+			return s.completeSignIn(ctx, tx, keys, userID, "password+"+method)
 		}
-		user, err = s.completeSignIn(ctx, tx, keys, userID, "password+"+method)
-		return err
+		return nil, tx.Audit(ctx, dealgate.AuditEvent{
+			ActorLabel: anonymousActor, Action: "auth.sign_in_failed", EntityType: "auth", EntityID: key,
+			After: map[string]any{"stage": "second_factor", "reason": "wrong_code", "user_id": row.ID},
+		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	if failed {
+	if user == nil {
 		msg := "That code is not correct, or it has already been used."
 		return nil, &dealgate.Error{Code: dealgate.EUNAUTHORIZED, Message: msg, Fields: map[string]string{"code": msg}}
 	}
@@ -208,9 +203,9 @@ func (s *Users) completeSignIn(ctx context.Context, tx *Tx, keys []throttleKey, 
 		}
 		after["recovery_codes_left"] = n
 	}
-	return user, tx.Audit(ctx, userActorEvent(user, dealgate.AuditEvent{
+	return user, tx.auditAs(ctx, user, dealgate.AuditEvent{
 		Action: "auth.signed_in", EntityType: "user", EntityID: userEntityID(userID), After: after,
-	}))
+	})
 }
 
 // SignOut records that u signed out; the caller destroys the session. A nil
@@ -221,9 +216,9 @@ func (s *Users) SignOut(ctx context.Context, u *dealgate.User) error {
 		return nil
 	}
 	return s.db.InTx(ctx, func(tx *Tx) error {
-		return tx.Audit(ctx, userActorEvent(u, dealgate.AuditEvent{
+		return tx.auditAs(ctx, u, dealgate.AuditEvent{
 			Action: "auth.signed_out", EntityType: "user", EntityID: userEntityID(u.ID),
-		}))
+		})
 	})
 }
 
@@ -232,28 +227,22 @@ func (s *Users) SignOut(ctx context.Context, u *dealgate.User) error {
 // current session to keep that one.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINTERNAL.
 func (s *Users) SignOutEverywhere(ctx context.Context, actor *dealgate.User) (*dealgate.User, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActSignedIn); err != nil {
-		return nil, err
-	}
-	var user *dealgate.User
-	err := s.db.InTx(ctx, func(tx *Tx) error {
+	return authorized(ctx, s.db, actor, dealgate.ActSignedIn, func(tx *Tx) (*dealgate.User, error) {
 		old, err := lockSelf(ctx, tx, actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		next := old
 		next.SessionEpoch++
 		saved, err := tx.saveUser(ctx, next)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		user = toUser(saved)
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return toUser(saved), tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "auth.signed_out_everywhere", EntityType: "user", EntityID: userEntityID(old.ID),
 			After: map[string]any{"sessions_ended": true},
-		}))
+		})
 	})
-	return user, err
 }
 
 func badCredentials() error {
@@ -276,42 +265,40 @@ func lookupable(key string) bool {
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ECONFLICT (already set up: remove it
 // first), EINTERNAL.
 func (s *Users) BeginTOTP(ctx context.Context, actor *dealgate.User) (*dealgate.TOTPEnrolment, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActSignedIn); err != nil {
-		return nil, err
+	type pending struct {
+		email  string
+		secret []byte
 	}
-	var secret []byte
-	var email string
-	err := s.db.InTx(ctx, func(tx *Tx) error {
+	p, err := authorized(ctx, s.db, actor, dealgate.ActSignedIn, func(tx *Tx) (pending, error) {
 		row, err := lockSelf(ctx, tx, actor)
 		if err != nil {
-			return err
+			return pending{}, err
 		}
 		if row.TotpEnabled {
-			return dealgate.Errorf(dealgate.ECONFLICT, "Two-step verification is already set up. Remove it first to move to a new device.")
+			return pending{}, dealgate.Errorf(dealgate.ECONFLICT, "Two-step verification is already set up. Remove it first to move to a new device.")
 		}
-		email = row.Email
+		p := pending{email: row.Email}
 		if row.TotpSecret != nil {
 			plain, err := tx.openSecret(totpSecretColumn, row.ID, *row.TotpSecret)
 			if err != nil {
-				return err
+				return p, err
 			}
-			if secret, err = credentials.DecodeSecret(plain); err == nil {
-				return nil
+			if p.secret, err = credentials.DecodeSecret(plain); err == nil {
+				return p, nil
 			}
 		}
-		if secret, err = credentials.NewSecret(); err != nil {
-			return dealgate.Internal(err)
+		if p.secret, err = credentials.NewSecret(); err != nil {
+			return p, dealgate.Internal(err)
 		}
-		enc := tx.sealSecret(totpSecretColumn, row.ID, credentials.EncodeSecret(secret))
-		next := row
-		next.TotpSecret = &enc
-		_, err = tx.saveUser(ctx, next)
-		return err
+		enc := tx.sealSecret(totpSecretColumn, row.ID, credentials.EncodeSecret(p.secret))
+		row.TotpSecret = &enc
+		_, err = tx.saveUser(ctx, row)
+		return p, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return credentials.Enrolment(s.Issuer, email, secret)
+	return credentials.Enrolment(s.Issuer, p.email, p.secret)
 }
 
 // ConfirmTOTP turns the pending secret on with a code from the app, makes
@@ -321,50 +308,45 @@ func (s *Users) BeginTOTP(ctx context.Context, actor *dealgate.User) (*dealgate.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (field "code": wrong code or
 // nothing pending), ECONFLICT (already set up), EINTERNAL.
 func (s *Users) ConfirmTOTP(ctx context.Context, actor *dealgate.User, code string) (*dealgate.User, []string, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActSignedIn); err != nil {
-		return nil, nil, err
-	}
 	codes, hashes, err := credentials.NewRecoveryCodes()
 	if err != nil {
 		return nil, nil, dealgate.Internal(err)
 	}
-	var user *dealgate.User
-	err = s.db.InTx(ctx, func(tx *Tx) error {
+	user, err := authorized(ctx, s.db, actor, dealgate.ActSignedIn, func(tx *Tx) (*dealgate.User, error) {
 		old, err := lockSelf(ctx, tx, actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if old.TotpEnabled {
-			return dealgate.Errorf(dealgate.ECONFLICT, "Two-step verification is already set up.")
+			return nil, dealgate.Errorf(dealgate.ECONFLICT, "Two-step verification is already set up.")
 		}
 		if old.TotpSecret == nil {
-			return invalidField("code", "Start setting up two-step verification again: nothing is waiting to be confirmed.")
+			return nil, invalidField("code", "Start setting up two-step verification again: nothing is waiting to be confirmed.")
 		}
 		secret, err := tx.openSecret(totpSecretColumn, old.ID, *old.TotpSecret)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		step, ok := credentials.MatchTOTP(secret, credentials.NormalizeCode(code), old.TotpLastStep, tx.Now)
 		if !ok {
-			return invalidField("code", "That code is not correct. Check that your device's clock is right and enter the current code.")
+			return nil, invalidField("code", "That code is not correct. Check that your device's clock is right and enter the current code.")
 		}
 		next := old
 		next.TotpEnabled = true
 		next.TotpLastStep = step
 		next.SessionEpoch++
 		if err := tx.replaceRecoveryCodes(ctx, old.ID, hashes); err != nil {
-			return err
+			return nil, err
 		}
 		saved, err := tx.saveUser(ctx, next)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		user = toUser(saved)
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return toUser(saved), tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "user.totp_enabled", EntityType: "user", EntityID: userEntityID(old.ID),
 			Before: map[string]any{"totp_enabled": false},
 			After:  map[string]any{"totp_enabled": true, "recovery_codes": len(codes), "version": saved.Version, "other_sessions_ended": true},
-		}))
+		})
 	})
 	if err != nil {
 		return nil, nil, err
@@ -398,27 +380,24 @@ func (s *Users) RemoveTOTP(ctx context.Context, actor *dealgate.User, currentPas
 	if err != nil {
 		return nil, err
 	}
-	var user *dealgate.User
-	err = s.db.InTx(ctx, func(tx *Tx) error {
+	return authorized(ctx, s.db, actor, dealgate.ActSignedIn, func(tx *Tx) (*dealgate.User, error) {
 		old, err := lockSelf(ctx, tx, actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !old.TotpEnabled || old.PasswordHash != checked.PasswordHash {
-			return dealgate.Errorf(dealgate.ECONFLICT, "Your account changed a moment ago. Reload the page and try again.")
+			return nil, dealgate.Errorf(dealgate.ECONFLICT, "Your account changed a moment ago. Reload the page and try again.")
 		}
 		saved, err := tx.clearSecondFactor(ctx, old)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		user = toUser(saved)
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return toUser(saved), tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "user.totp_removed", EntityType: "user", EntityID: userEntityID(old.ID),
 			Before: map[string]any{"totp_enabled": true},
 			After:  map[string]any{"totp_enabled": false, "version": saved.Version, "other_sessions_ended": true},
-		}))
+		})
 	})
-	return user, err
 }
 
 // RegenerateRecoveryCodes replaces the signed-in user's recovery codes after
@@ -439,26 +418,22 @@ func (s *Users) RegenerateRecoveryCodes(ctx context.Context, actor *dealgate.Use
 	if err != nil {
 		return nil, dealgate.Internal(err)
 	}
-	err = s.db.InTx(ctx, func(tx *Tx) error {
+	return authorized(ctx, s.db, actor, dealgate.ActSignedIn, func(tx *Tx) ([]string, error) {
 		row, err := lockSelf(ctx, tx, actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !row.TotpEnabled {
-			return dealgate.Errorf(dealgate.ECONFLICT, "Set up two-step verification first.")
+			return nil, dealgate.Errorf(dealgate.ECONFLICT, "Set up two-step verification first.")
 		}
 		if err := tx.replaceRecoveryCodes(ctx, row.ID, hashes); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return codes, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "user.recovery_codes_regenerated", EntityType: "user", EntityID: userEntityID(row.ID),
 			After: map[string]any{"recovery_codes": len(codes)},
-		}))
+		})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return codes, nil
 }
 
 // RecoveryCodesLeft counts the signed-in user's unused recovery codes.

@@ -43,32 +43,29 @@ func (s *Users) ChangePassword(ctx context.Context, actor *dealgate.User, curren
 	if err != nil {
 		return nil, dealgate.Internal(err)
 	}
-	var user *dealgate.User
-	err = s.db.InTx(ctx, func(tx *Tx) error {
+	return authorized(ctx, s.db, actor, dealgate.ActSignedIn, func(tx *Tx) (*dealgate.User, error) {
 		row, err := lockSelf(ctx, tx, actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if row.PasswordHash != old.PasswordHash {
-			return dealgate.Errorf(dealgate.ECONFLICT, "Your password was changed a moment ago. Sign in again.")
+			return nil, dealgate.Errorf(dealgate.ECONFLICT, "Your password was changed a moment ago. Sign in again.")
 		}
 		next := row
 		next.PasswordHash = hash
 		next.SessionEpoch++
 		if err := tx.Q.DeleteUnusedPasswordResetTokens(ctx, row.ID); err != nil {
-			return fmt.Errorf("void password links: %w", err)
+			return nil, fmt.Errorf("void password links: %w", err)
 		}
 		saved, err := tx.saveUser(ctx, next)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		user = toUser(saved)
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return toUser(saved), tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "user.password_changed", EntityType: "user", EntityID: userEntityID(row.ID),
 			After: map[string]any{"version": saved.Version, "other_sessions_ended": true},
-		}))
+		})
 	})
-	return user, err
 }
 
 // reauthenticate checks that the signed-in user knows their password, or
@@ -86,10 +83,10 @@ func (s *Users) reauthenticate(ctx context.Context, actor *dealgate.User, purpos
 	}
 	keys := s.throttleKeys(ctx, dealgate.EmailKey(row.Email))
 	if err := s.reserve(ctx, keys, func(tx *Tx, retry time.Duration) error {
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "auth.throttled", EntityType: "user", EntityID: userEntityID(row.ID),
 			After: map[string]any{"stage": purpose, "retry_after_seconds": int64(retry.Seconds())},
-		}))
+		})
 	}); err != nil {
 		return row, err
 	}
@@ -99,25 +96,25 @@ func (s *Users) reauthenticate(ctx context.Context, actor *dealgate.User, purpos
 			return row, dealgate.Internal(err)
 		}
 	}
-	err = s.db.InTx(ctx, func(tx *Tx) error {
+	ok, err = inTx(ctx, s.db, func(tx *Tx) (bool, error) {
 		if !ok && code != "" && row.TotpEnabled {
 			locked, err := tx.Q.GetUserByIDForUpdate(ctx, row.ID)
 			if err != nil {
-				return fmt.Errorf("load user: %w", err)
+				return false, fmt.Errorf("load user: %w", err)
 			}
 			method, err := tx.consumeSecondFactor(ctx, &locked, code)
 			if err != nil {
-				return err
+				return false, err
 			}
 			ok = method != ""
 		}
 		if ok {
-			return s.release(ctx, tx, keys, false)
+			return true, s.release(ctx, tx, keys, false)
 		}
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return false, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "auth.reauth_failed", EntityType: "user", EntityID: userEntityID(row.ID),
 			After: map[string]any{"stage": purpose},
-		}))
+		})
 	})
 	if err != nil {
 		return row, err

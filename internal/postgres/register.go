@@ -80,6 +80,19 @@ func (tx *Tx) auditAs(ctx context.Context, actor *dealgate.User, e dealgate.Audi
 	return tx.Audit(ctx, e)
 }
 
+// readAudited reads record id back with load once a change is written and
+// audits action on it: before (nil for a creation) and the record as read,
+// which it returns.
+func readAudited[T any](ctx context.Context, tx *Tx, actor *dealgate.User, action, entity string, id int64, before any, load func(context.Context, int64) (T, error)) (T, error) {
+	after, err := load(ctx, id)
+	if err != nil {
+		return after, err
+	}
+	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: action, EntityType: entity, EntityID: idString(id), Before: before, After: after,
+	})
+}
+
 func actorID(actor *dealgate.User) *int64 {
 	if actor == nil || actor.ID == 0 {
 		return nil
@@ -232,13 +245,7 @@ func (tx *Tx) createParty(ctx context.Context, actor *dealgate.User, in dealgate
 	if err := tx.writePartyNames(ctx, id, in); err != nil {
 		return dealgate.Party{}, err
 	}
-	p, err := tx.party(ctx, id)
-	if err != nil {
-		return p, err
-	}
-	return p, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: "party.created", EntityType: dealgate.EntityParty, EntityID: idString(id), After: p,
-	})
+	return readAudited(ctx, tx, actor, "party.created", dealgate.EntityParty, id, nil, tx.party)
 }
 
 // UpdateParty changes a party; the caller has authorised actor.
@@ -290,13 +297,7 @@ func (tx *Tx) updateParty(ctx context.Context, actor *dealgate.User, id, version
 	if err := tx.writePartyNames(ctx, id, in); err != nil {
 		return dealgate.Party{}, err
 	}
-	after, err := tx.party(ctx, id)
-	if err != nil {
-		return after, err
-	}
-	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: "party.updated", EntityType: dealgate.EntityParty, EntityID: idString(id), Before: before, After: after,
-	})
+	return readAudited(ctx, tx, actor, "party.updated", dealgate.EntityParty, id, before, tx.party)
 }
 
 func (tx *Tx) setPartyRetired(ctx context.Context, actor *dealgate.User, id, version int64, retire bool) (dealgate.Party, error) {
@@ -315,13 +316,7 @@ func (tx *Tx) setPartyRetired(ctx context.Context, actor *dealgate.User, id, ver
 	if err := tx.Q.SetPartyRetired(ctx, sqlc.SetPartyRetiredParams{ID: id, RetiredAt: at, Now: tx.Now}); err != nil {
 		return dealgate.Party{}, err
 	}
-	after, err := tx.party(ctx, id)
-	if err != nil {
-		return after, err
-	}
-	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: action, EntityType: dealgate.EntityParty, EntityID: idString(id), Before: before, After: after,
-	})
+	return readAudited(ctx, tx, actor, action, dealgate.EntityParty, id, before, tx.party)
 }
 
 // lockParty locks a party and checks the version the user opened. On a

@@ -81,10 +81,8 @@ func (tx *Tx) CreateAgreement(ctx context.Context, actor *dealgate.User, in deal
 // input is validated once, into v.
 func (tx *Tx) createAgreement(ctx context.Context, actor *dealgate.User, in dealgate.AgreementInput, v *dealgate.Validation) (dealgate.Agreement, error) {
 	in.ValidateInto(v, tx.today())
-	if err := tx.checkAgreementRefs(ctx, in, v); err != nil {
-		return dealgate.Agreement{}, err
-	}
-	if err := v.Err(); err != nil {
+	// Arguments run in order: the references are checked into v, then v reports.
+	if err := firstErr(tx.checkAgreementRefs(ctx, in, v), v.Err()); err != nil {
 		return dealgate.Agreement{}, err
 	}
 	p := agreementParams(in)
@@ -96,13 +94,7 @@ func (tx *Tx) createAgreement(ctx context.Context, actor *dealgate.User, in deal
 	if err != nil {
 		return dealgate.Agreement{}, fmt.Errorf("insert agreement: %w", err)
 	}
-	a, err := tx.agreement(ctx, id)
-	if err != nil {
-		return a, err
-	}
-	return a, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: "agreement.created", EntityType: dealgate.EntityAgreement, EntityID: idString(id), After: a,
-	})
+	return readAudited(ctx, tx, actor, "agreement.created", dealgate.EntityAgreement, id, nil, tx.agreement)
 }
 
 // UpdateAgreement changes an agreement; the caller has authorised actor.
@@ -125,10 +117,7 @@ func (tx *Tx) updateAgreement(ctx context.Context, actor *dealgate.User, id, ver
 		return before, dealgate.StaleError("agreement", current)
 	}
 	in.ValidateInto(v, tx.today())
-	if err := tx.checkAgreementRefs(ctx, in, v); err != nil {
-		return dealgate.Agreement{}, err
-	}
-	if err := v.Err(); err != nil {
+	if err := firstErr(tx.checkAgreementRefs(ctx, in, v), v.Err()); err != nil {
 		return dealgate.Agreement{}, err
 	}
 	p := agreementParams(in)
@@ -136,13 +125,7 @@ func (tx *Tx) updateAgreement(ctx context.Context, actor *dealgate.User, id, ver
 	if err := tx.Q.UpdateAgreement(ctx, p); err != nil {
 		return dealgate.Agreement{}, fmt.Errorf("update agreement: %w", err)
 	}
-	after, err := tx.agreement(ctx, id)
-	if err != nil {
-		return after, err
-	}
-	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: "agreement.updated", EntityType: dealgate.EntityAgreement, EntityID: idString(id), Before: before, After: after,
-	})
+	return readAudited(ctx, tx, actor, "agreement.updated", dealgate.EntityAgreement, id, before, tx.agreement)
 }
 
 func agreementParams(in dealgate.AgreementInput) sqlc.UpdateAgreementParams {
@@ -287,10 +270,7 @@ func (tx *Tx) createClause(ctx context.Context, actor *dealgate.User, agreementI
 		return dealgate.Clause{}, err
 	}
 	in.ValidateInto(v, a)
-	if err := tx.checkClauseRefs(ctx, in, nil, v); err != nil {
-		return dealgate.Clause{}, err
-	}
-	if err := v.Err(); err != nil {
+	if err := firstErr(tx.checkClauseRefs(ctx, in, nil, v), v.Err()); err != nil {
 		return dealgate.Clause{}, err
 	}
 	p := clauseParams(in)
@@ -305,13 +285,7 @@ func (tx *Tx) createClause(ctx context.Context, actor *dealgate.User, agreementI
 	if err := tx.writeClauseLinks(ctx, id, in); err != nil {
 		return dealgate.Clause{}, err
 	}
-	c, err := tx.clause(ctx, id)
-	if err != nil {
-		return c, err
-	}
-	return c, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: "clause.created", EntityType: dealgate.EntityClause, EntityID: idString(id), After: c,
-	})
+	return readAudited(ctx, tx, actor, "clause.created", dealgate.EntityClause, id, nil, tx.clause)
 }
 
 // UpdateClause changes a clause; the caller has authorised actor.
@@ -334,10 +308,7 @@ func (tx *Tx) updateClause(ctx context.Context, actor *dealgate.User, id, versio
 		return dealgate.Clause{}, err
 	}
 	in.ValidateInto(v, a)
-	if err := tx.checkClauseRefs(ctx, in, &before, v); err != nil {
-		return dealgate.Clause{}, err
-	}
-	if err := v.Err(); err != nil {
+	if err := firstErr(tx.checkClauseRefs(ctx, in, &before, v), v.Err()); err != nil {
 		return dealgate.Clause{}, err
 	}
 	p := clauseParams(in)
@@ -351,13 +322,7 @@ func (tx *Tx) updateClause(ctx context.Context, actor *dealgate.User, id, versio
 	if err := tx.writeClauseLinks(ctx, id, in); err != nil {
 		return dealgate.Clause{}, err
 	}
-	after, err := tx.clause(ctx, id)
-	if err != nil {
-		return after, err
-	}
-	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: "clause.updated", EntityType: dealgate.EntityClause, EntityID: idString(id), Before: before, After: after,
-	})
+	return readAudited(ctx, tx, actor, "clause.updated", dealgate.EntityClause, id, before, tx.clause)
 }
 
 func (tx *Tx) setClauseRetired(ctx context.Context, actor *dealgate.User, id, version int64, retire bool) (dealgate.Clause, error) {
@@ -376,13 +341,7 @@ func (tx *Tx) setClauseRetired(ctx context.Context, actor *dealgate.User, id, ve
 	if err := tx.Q.SetClauseRetired(ctx, sqlc.SetClauseRetiredParams{ID: id, RetiredAt: at, Now: tx.Now}); err != nil {
 		return dealgate.Clause{}, err
 	}
-	after, err := tx.clause(ctx, id)
-	if err != nil {
-		return after, err
-	}
-	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
-		Action: action, EntityType: dealgate.EntityClause, EntityID: idString(id), Before: before, After: after,
-	})
+	return readAudited(ctx, tx, actor, action, dealgate.EntityClause, id, before, tx.clause)
 }
 
 func (tx *Tx) lockClause(ctx context.Context, id, version int64) (dealgate.Clause, error) {

@@ -4,6 +4,7 @@ package postgres
 
 import (
 	"context"
+	"strings"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
@@ -30,7 +31,7 @@ func (tx *Tx) setCategoryRetired(ctx context.Context, actor *dealgate.User, id, 
 		}
 		if len(live) > 0 {
 			return dealgate.Category{}, dealgate.Errorf(dealgate.EINVALID,
-				"%s still has live subcategories (%s); move or retire them first", before.Name, joinNames(live))
+				"%s still has live subcategories (%s); move or retire them first", before.Name, strings.Join(live, ", "))
 		}
 	} else {
 		var v dealgate.Validation
@@ -63,17 +64,6 @@ func (tx *Tx) setCategoryRetired(ctx context.Context, actor *dealgate.User, id, 
 	return after, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 		Action: action, EntityType: dealgate.EntityCategory, EntityID: idString(id), Before: before, After: after,
 	})
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out
 }
 
 func firstField(fields map[string]string, order []string) string {

@@ -29,6 +29,17 @@ func (tx *Tx) partyLookup(ctx context.Context) dealgate.PartyLookup {
 	}
 }
 
+// parseEditForm checks the version an edit form carries and parses the
+// form with parse (a form's Input), resolving the names typed in it: the
+// first steps of every edit form's use case. Problems go into v.
+func parseEditForm[In any](ctx context.Context, tx *Tx, version int64, v *dealgate.Validation, parse func(*dealgate.Validation, dealgate.PartyLookup) (In, error)) (In, error) {
+	if err := dealgate.CheckVersion(version); err != nil {
+		var zero In
+		return zero, err
+	}
+	return parse(v, tx.partyLookup(ctx))
+}
+
 // CreatePartyForm adds a party from its form, the parent company named.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (form fields), ECONFLICT.
 func (s *Register) CreatePartyForm(ctx context.Context, actor *dealgate.User, f dealgate.PartyForm) (dealgate.Party, error) {
@@ -53,11 +64,8 @@ func (s *Register) UpdatePartyForm(ctx context.Context, actor *dealgate.User, id
 		if err != nil {
 			return current, err
 		}
-		if err := dealgate.CheckVersion(version); err != nil {
-			return current, err
-		}
 		var v dealgate.Validation
-		in, err := f.Input(&v, tx.partyLookup(ctx))
+		in, err := parseEditForm(ctx, tx, version, &v, f.Input)
 		if err != nil {
 			return current, err
 		}
@@ -66,6 +74,32 @@ func (s *Register) UpdatePartyForm(ctx context.Context, actor *dealgate.User, id
 			p = current
 		}
 		return p, dealgate.RenameFields(err, dealgate.PartyFormFields)
+	})
+}
+
+// SetPartyRetiredForm retires (retire) or restores a party from its
+// confirmation page, opened at version. It returns the party as it is now
+// with any error but ENOTFOUND. A party already retired (or restored) is
+// ECONFLICT: the action no longer applies, and nothing changes.
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (no version),
+// ECONFLICT.
+func (s *Register) SetPartyRetiredForm(ctx context.Context, actor *dealgate.User, id, version int64, retire bool) (dealgate.Party, error) {
+	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Party, error) {
+		current, err := tx.party(ctx, id)
+		if err != nil {
+			return current, err
+		}
+		if err := dealgate.CheckVersion(version); err != nil {
+			return current, err
+		}
+		if current.Retired() == retire {
+			return current, dealgate.NoLongerApplies("party")
+		}
+		p, err := tx.setPartyRetired(ctx, actor, id, version, retire)
+		if p.ID == 0 {
+			p = current
+		}
+		return p, err
 	})
 }
 
@@ -113,11 +147,8 @@ func (s *Register) UpdateAgreementForm(ctx context.Context, actor *dealgate.User
 		if err != nil {
 			return current, err
 		}
-		if err := dealgate.CheckVersion(version); err != nil {
-			return current, err
-		}
 		var v dealgate.Validation
-		in, err := f.Input(&v, tx.partyLookup(ctx))
+		in, err := parseEditForm(ctx, tx, version, &v, f.Input)
 		if err != nil {
 			return current, err
 		}
@@ -174,11 +205,8 @@ func (s *Register) UpdateClauseForm(ctx context.Context, actor *dealgate.User, i
 		if res.Agreement, err = tx.agreement(ctx, res.Clause.AgreementID); err != nil {
 			return res, err
 		}
-		if err := dealgate.CheckVersion(version); err != nil {
-			return res, err
-		}
 		var v dealgate.Validation
-		in, err := f.Input(&v, tx.partyLookup(ctx))
+		in, err := parseEditForm(ctx, tx, version, &v, f.Input)
 		if err != nil {
 			return res, err
 		}

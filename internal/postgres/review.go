@@ -305,6 +305,7 @@ func (tx *Tx) openReview(ctx context.Context, actor *dealgate.User, d dealgate.D
 		return dealgate.Review{}, err
 	}
 	var names []string
+	var assigned []int64
 	for _, m := range members {
 		if m.ID == d.AuthorID {
 			continue // the submitter never votes
@@ -313,6 +314,7 @@ func (tx *Tx) openReview(ctx context.Context, actor *dealgate.User, d dealgate.D
 			return dealgate.Review{}, fmt.Errorf("assign member: %w", err)
 		}
 		names = append(names, m.Name)
+		assigned = append(assigned, m.ID)
 	}
 	r, err := tx.review(ctx, id)
 	if err != nil {
@@ -320,6 +322,9 @@ func (tx *Tx) openReview(ctx context.Context, actor *dealgate.User, d dealgate.D
 	}
 	after := r.Snapshot()
 	after["members"] = names
+	if _, err := tx.notify(ctx, actor, reviewOpenedNotice(d, id, assigned, due.Format("2 January 2006"))); err != nil {
+		return r, err
+	}
 	return r, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 		Action: "review.opened", EntityType: dealgate.EntityReview, EntityID: idString(id), After: after,
 	})
@@ -528,6 +533,9 @@ func (s *Reviews) Decide(ctx context.Context, actor *dealgate.User, reviewID int
 		if err != nil {
 			return d, err
 		}
+		if _, err := tx.notify(ctx, actor, decisionNotice(st.deal, d, memberIDs(st.members))); err != nil {
+			return d, err
+		}
 		return d, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "review.decided", EntityType: dealgate.EntityReview, EntityID: idString(reviewID), After: decisionSnapshot(d),
 		})
@@ -549,4 +557,12 @@ func decisionSnapshot(d dealgate.Decision) map[string]any {
 		m["clearance_expires"] = d.ExpiresAt.Format(time.RFC3339)
 	}
 	return m
+}
+
+func memberIDs(ms []dealgate.ReviewMember) []int64 {
+	ids := make([]int64, len(ms))
+	for i, m := range ms {
+		ids[i] = m.UserID
+	}
+	return ids
 }

@@ -63,6 +63,9 @@ func (s *Reviews) AskInformation(ctx context.Context, actor *dealgate.User, revi
 		if err != nil {
 			return dealgate.RFI{}, fmt.Errorf("insert request: %w", err)
 		}
+		if _, err := tx.notify(ctx, actor, informationRequestedNotice(st.deal, reviewID, question)); err != nil {
+			return dealgate.RFI{}, err
+		}
 		return dealgate.RFI{ID: id, ReviewID: reviewID, AskedBy: actor.Name, Question: question, AskedAt: tx.Now},
 			tx.auditAs(ctx, actor, dealgate.AuditEvent{
 				Action: "review.information_requested", EntityType: dealgate.EntityReview, EntityID: idString(reviewID),
@@ -130,6 +133,13 @@ func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, d
 		}
 		days := dealgate.PauseDays(r.AskedAt, tx.Now)
 		if err := tx.Q.ExtendReviewDue(ctx, sqlc.ExtendReviewDueParams{Days: int32(days), ID: r.ReviewID}); err != nil {
+			return struct{}{}, err
+		}
+		members, err := tx.reviewMembers(ctx, r.ReviewID)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if _, err := tx.notify(ctx, actor, informationAnsweredNotice(d, r.ReviewID, members)); err != nil {
 			return struct{}{}, err
 		}
 		return struct{}{}, tx.auditAs(ctx, actor, dealgate.AuditEvent{

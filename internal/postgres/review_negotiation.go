@@ -50,6 +50,13 @@ func (s *Deals) StartNegotiation(ctx context.Context, actor *dealgate.User, id, 
 			return out{}, err
 		}
 		c.NegotiationStarted = &tx.Now
+		members, err := tx.reviewMembers(ctx, c.Decision.ReviewID)
+		if err != nil {
+			return out{}, err
+		}
+		if _, err := tx.notify(ctx, actor, negotiationNotice(d, c.Decision.ReviewID, members)); err != nil {
+			return out{}, err
+		}
 		return out{c: c}, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "deal.negotiation_started", EntityType: dealgate.EntityDeal, EntityID: idString(id),
 			After: map[string]any{"deal_version": d.CurrentVersion, "decision": c.Decision.Outcome.Label(), "conditions": c.Conditions},

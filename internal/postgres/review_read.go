@@ -53,6 +53,14 @@ func (tx *Tx) reviewState(ctx context.Context, actor *dealgate.User, id int64) (
 	if st.deal, err = tx.authorizeDeal(ctx, actor, st.review.DealID, dealgate.DealRead); err != nil {
 		return st, orNotFound(err, "review")
 	}
+	return tx.loadReviewState(ctx, st)
+}
+
+// loadReviewState completes st, whose review and deal are loaded, with the
+// rules, members, votes and tally. The reminder job calls it directly.
+func (tx *Tx) loadReviewState(ctx context.Context, st reviewState) (reviewState, error) {
+	id := st.review.ID
+	var err error
 	if st.rules, err = tx.committeeRules(ctx); err != nil {
 		return st, err
 	}

@@ -176,6 +176,9 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 						res.Written++
 						if before != afterV {
 							res.Changed++
+							if err := tx.notifyVerdictChanged(ctx, r.DealID, before, afterV); err != nil {
+								return 0, err
+							}
 						}
 					}
 				}

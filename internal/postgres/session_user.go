@@ -14,11 +14,15 @@ import (
 // FindSession reads a live session's data and, in the same statement, the
 // user the session row names (nil when it names none or the user is gone).
 // The user is read fresh, as ByID would: nothing is cached, so a role
-// change, deactivation or epoch change is seen on the next request.
+// change, deactivation or epoch change is seen on the next request. The
+// same statement counts the user's unread notifications for the header's
+// bell (capped at 100, on notification_unread_idx), so the bell costs no
+// round trip of its own.
 func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user *dealgate.User, found bool, err error) {
 	var (
 		u       sqlc.User
 		hasUser bool
+		unread  int
 	)
 	// Without a user (LEFT JOIN), the user columns read as harmless
 	// defaults and hasUser is false.
@@ -26,11 +30,13 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''),
 		       coalesce(u.roles, '{}'), coalesce(u.status, ''), coalesce(u.time_zone, ''), coalesce(u.totp_enabled, false),
 		       coalesce(u.notify_email, false), coalesce(u.notify_digest, false), coalesce(u.session_epoch, 0),
-		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0)
+		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0),
+		       (SELECT count(*) FROM (SELECT 1 FROM notification n
+		         WHERE n.recipient_id = u.id AND n.in_app AND n.read_at IS NULL LIMIT 100) unread)
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
 		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).Scan(
 		&data, &hasUser, &u.ID, &u.Email, &u.Name, &u.Roles, &u.Status, &u.TimeZone, &u.TotpEnabled,
-		&u.NotifyEmail, &u.NotifyDigest, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version)
+		&u.NotifyEmail, &u.NotifyDigest, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version, &unread)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, false, nil
 	}
@@ -39,6 +45,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 	}
 	if hasUser {
 		user = toUser(u)
+		user.UnreadNotifications = unread
 	}
 	return data, user, true, nil
 }

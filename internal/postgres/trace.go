@@ -39,10 +39,13 @@ func requestStatsFrom(ctx context.Context) *RequestStats {
 	return st
 }
 
-func countRoundTrip(ctx context.Context) {
+// countRoundTrip counts one round trip into ctx's RequestStats, if any, and
+// returns ctx: each Trace…Start below is one statement, batch, COPY or prepare.
+func countRoundTrip(ctx context.Context) context.Context {
 	if st := requestStatsFrom(ctx); st != nil {
 		st.roundTrips.Add(1)
 	}
+	return ctx
 }
 
 // statsTracer is the pool's pgx tracer: it feeds RequestStats and does
@@ -58,30 +61,26 @@ var (
 )
 
 func (statsTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
-	countRoundTrip(ctx)
-	return ctx
+	return countRoundTrip(ctx)
 }
 
 func (statsTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 func (statsTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
-	countRoundTrip(ctx)
-	return ctx
+	return countRoundTrip(ctx)
 }
 
 func (statsTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
 func (statsTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
 
 func (statsTracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceCopyFromStartData) context.Context {
-	countRoundTrip(ctx)
-	return ctx
+	return countRoundTrip(ctx)
 }
 
 func (statsTracer) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
 
-func (statsTracer) TracePrepareStart(ctx context.Context, _ *pgx.Conn, d pgx.TracePrepareStartData) context.Context {
-	countRoundTrip(ctx)
-	return ctx
+func (statsTracer) TracePrepareStart(ctx context.Context, _ *pgx.Conn, _ pgx.TracePrepareStartData) context.Context {
+	return countRoundTrip(ctx)
 }
 
 func (statsTracer) TracePrepareEnd(context.Context, *pgx.Conn, pgx.TracePrepareEndData) {}

@@ -143,38 +143,35 @@ const userColumns = `id, email, name, roles, status, time_zone, password_hash, t
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (fields "name", "email" — also
 // when another account has the email —, "roles", "time_zone"), EINTERNAL.
 func (s *Users) Invite(ctx context.Context, actor *dealgate.User, in dealgate.NewUser) (*dealgate.User, dealgate.PasswordResetLink, error) {
-	var link dealgate.PasswordResetLink
-	if err := dealgate.Authorize(actor, dealgate.ActUserManage); err != nil {
-		return nil, link, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, link, err
-	}
-	var user *dealgate.User
-	err := s.db.InTx(ctx, func(tx *Tx) error {
+	res, err := authorized(ctx, s.db, actor, dealgate.ActUserManage, func(tx *Tx) (UserLink, error) {
+		if err := in.Validate(); err != nil {
+			return UserLink{}, err
+		}
 		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
-			return err
+			return UserLink{}, err
 		}
 		row, err := tx.insertUser(ctx, in, "")
 		if err != nil {
-			return err
+			return UserLink{}, err
 		}
-		link, err = s.issueLink(ctx, tx, row.ID, "invite", &actor.ID)
+		link, err := s.issueLink(ctx, tx, row.ID, "invite", &actor.ID)
 		if err != nil {
-			return err
+			return UserLink{}, err
 		}
-		user = toUser(row)
+		if err := tx.queuePasswordMail(ctx, row.Email, row.Name, link, true); err != nil {
+			return UserLink{}, err
+		}
 		after := userSnapshot(row)
 		after["password_link"] = "invite"
 		after["password_link_expires_at"] = link.ExpiresAt
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+		return UserLink{User: toUser(row), Link: link}, tx.auditAs(ctx, actor, dealgate.AuditEvent{
 			Action: "user.created", EntityType: "user", EntityID: userEntityID(row.ID), After: after,
-		}))
+		})
 	})
 	if err != nil {
 		return nil, dealgate.PasswordResetLink{}, err
 	}
-	return user, link, nil
+	return res.User, res.Link, nil
 }
 
 // CreateUserWithPassword creates an active account with a password, as the
@@ -189,12 +186,9 @@ func (s *Users) CreateUserWithPassword(ctx context.Context, in dealgate.NewUser,
 	if err != nil {
 		return nil, err
 	}
-	var user *dealgate.User
-	err = s.db.InTx(ctx, func(tx *Tx) error {
-		user, err = tx.createUserWithHash(ctx, in, hash)
-		return err
+	return inTx(ctx, s.db, func(tx *Tx) (*dealgate.User, error) {
+		return tx.createUserWithHash(ctx, in, hash)
 	})
-	return user, err
 }
 
 // CreateUserWithPassword is Users.CreateUserWithPassword inside an existing
@@ -229,7 +223,7 @@ func (tx *Tx) createUserWithHash(ctx context.Context, in dealgate.NewUser, hash 
 	}
 	after := userSnapshot(row)
 	after["password_set"] = true
-	if err := tx.Audit(ctx, dealgate.AuditEvent{
+	if err := tx.auditAs(ctx, nil, dealgate.AuditEvent{
 		Action: "user.created", EntityType: "user", EntityID: userEntityID(row.ID), After: after,
 	}); err != nil {
 		return nil, err
@@ -254,6 +248,13 @@ func (tx *Tx) insertUser(ctx context.Context, in dealgate.NewUser, hash string) 
 
 // --- admin edits ----------------------------------------------------------------
 
+// UserLink is an account with the one-time password link just made for it
+// (shown once): an invitation's or a password reset's outcome.
+type UserLink struct {
+	User *dealgate.User
+	Link dealgate.PasswordResetLink
+}
+
 // Update applies an admin's edit of name, email, roles, time zone and
 // notification preferences. A role change is audited as user.roles_changed,
 // anything else as user.profile_updated; an edit that changes nothing
@@ -264,203 +265,71 @@ func (tx *Tx) insertUser(ctx context.Context, in dealgate.NewUser, hash string) 
 // EINTERNAL. With any error but ENOTFOUND and the refusals it returns the
 // account as it is now, so the form can be shown again.
 func (s *Users) Update(ctx context.Context, actor *dealgate.User, in dealgate.UserUpdate) (*dealgate.User, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActUserManage); err != nil {
-		return nil, err
-	}
-	var user *dealgate.User
-	err := s.db.InTx(ctx, func(tx *Tx) error {
+	return authorized(ctx, s.db, actor, dealgate.ActUserManage, func(tx *Tx) (*dealgate.User, error) {
 		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
-			return err
+			return nil, err
 		}
 		old, err := tx.Q.GetUserByIDForUpdate(ctx, in.ID)
 		if err != nil {
-			return userNoRows(err, "No such user.")
+			return nil, userNoRows(err, "No such user.")
 		}
-		user = toUser(old) // as it is now, for a form shown again
-		if err := dealgate.CheckVersion(in.Version); err != nil {
-			return err
-		}
-		if old.Version != in.Version {
-			return staleUser()
+		current := toUser(old) // as it is now, for a form shown again
+		if err := checkUserVersion(old, in.Version); err != nil {
+			return current, err
 		}
 		if err := in.Validate(); err != nil {
-			return err
+			return current, err
 		}
 		next := old
 		next.Name, next.Email, next.Roles, next.TimeZone = in.Name, in.Email, roleStrings(in.Roles), in.TimeZone
 		next.NotifyEmail, next.NotifyDigest = in.NotifyEmail, in.NotifyDigest
 		rolesChanged := !slices.Equal(old.Roles, next.Roles)
-		wasAdmin, isAdmin := slices.Contains(old.Roles, "admin"), slices.Contains(next.Roles, "admin")
-		if wasAdmin && !isAdmin {
+		if slices.Contains(old.Roles, "admin") && !slices.Contains(next.Roles, "admin") {
 			if err := dealgate.CheckAdminRemoval(actor, old.ID, true, false, tx.activeAdmins(ctx)); err != nil {
-				return err
+				return current, err
 			}
 		}
 		before, after := changedUserFields(userSnapshot(old), userSnapshot(next), "roles")
 		if !rolesChanged && len(after) == 0 {
-			user = toUser(old)
-			return nil
+			return current, nil
 		}
 		saved, err := tx.saveUser(ctx, next)
 		if err != nil {
-			return err
+			return current, err
 		}
-		user = toUser(saved)
 		if rolesChanged {
-			if err := tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
+			if err := tx.auditAs(ctx, actor, dealgate.AuditEvent{
 				Action: "user.roles_changed", EntityType: "user", EntityID: userEntityID(old.ID),
 				Before: map[string]any{"roles": old.Roles, "version": old.Version},
 				After:  map[string]any{"roles": saved.Roles, "version": saved.Version},
-			})); err != nil {
-				return err
+			}); err != nil {
+				return current, err
 			}
 		}
-		if len(after) > 0 {
-			before["version"], after["version"] = old.Version, saved.Version
-			return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
-				Action: "user.profile_updated", EntityType: "user", EntityID: userEntityID(old.ID),
-				Before: before, After: after,
-			}))
-		}
+		return toUser(saved), tx.auditProfile(ctx, actor, old, saved, before, after)
+	})
+}
+
+// checkUserVersion compares the version a form carries with the account's.
+func checkUserVersion(u sqlc.User, version int64) error {
+	if err := dealgate.CheckVersion(version); err != nil {
+		return err
+	}
+	if u.Version != version {
+		return staleUser()
+	}
+	return nil
+}
+
+// auditProfile writes user.profile_updated with the fields that changed
+// from old to saved (before, after), when any did.
+func (tx *Tx) auditProfile(ctx context.Context, actor *dealgate.User, old, saved sqlc.User, before, after map[string]any) error {
+	if len(after) == 0 {
 		return nil
-	})
-	return user, err
-}
-
-// administer runs an admin's change of account id in one transaction: the
-// actor is authorised and re-read (someone demoted a moment ago cannot act),
-// the account is locked and the version the admin opened is checked. change
-// returns the account as saved.
-func (s *Users) administer(ctx context.Context, actor *dealgate.User, id, version int64, change func(tx *Tx, old sqlc.User) (sqlc.User, error)) (*dealgate.User, error) {
-	return authorized(ctx, s.db, actor, dealgate.ActUserManage, func(tx *Tx) (*dealgate.User, error) {
-		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
-			return nil, err
-		}
-		old, err := loadUserForEdit(ctx, tx, id, version)
-		if err != nil {
-			return nil, err
-		}
-		saved, err := change(tx, old)
-		if err != nil {
-			return nil, err
-		}
-		return toUser(saved), nil
-	})
-}
-
-// Deactivate stops an account: it can no longer sign in, every session of it
-// ends at once (the session epoch moves on) and its open password links are
-// void. Admins cannot deactivate themselves.
-// Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (own account, last admin),
-// ENOTFOUND, ECONFLICT (stale version, or already deactivated), EINTERNAL.
-func (s *Users) Deactivate(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
-		if old.Status == string(dealgate.UserDeactivated) {
-			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account is already deactivated.")
-		}
-		if err := dealgate.CheckAdminRemoval(actor, old.ID, slices.Contains(old.Roles, "admin"), true, tx.activeAdmins(ctx)); err != nil {
-			return old, err
-		}
-		next := old
-		next.Status = string(dealgate.UserDeactivated)
-		next.SessionEpoch++
-		if err := tx.Q.DeleteUnusedPasswordResetTokens(ctx, old.ID); err != nil {
-			return old, fmt.Errorf("void password links: %w", err)
-		}
-		saved, err := tx.saveUser(ctx, next)
-		if err != nil {
-			return saved, err
-		}
-		return saved, tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
-			Action: "user.deactivated", EntityType: "user", EntityID: userEntityID(old.ID),
-			Before: map[string]any{"status": old.Status, "version": old.Version},
-			After:  map[string]any{"status": saved.Status, "version": saved.Version, "sessions_ended": true},
-		}))
-	})
-}
-
-// Reactivate lets a deactivated account sign in again with its password.
-// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (stale version, or
-// already active), EINTERNAL.
-func (s *Users) Reactivate(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
-		if old.Status == string(dealgate.UserActive) {
-			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account is already active.")
-		}
-		next := old
-		next.Status = string(dealgate.UserActive)
-		saved, err := tx.saveUser(ctx, next)
-		if err != nil {
-			return saved, err
-		}
-		return saved, tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
-			Action: "user.reactivated", EntityType: "user", EntityID: userEntityID(old.ID),
-			Before: map[string]any{"status": old.Status, "version": old.Version},
-			After:  map[string]any{"status": saved.Status, "version": saved.Version},
-		}))
-	})
-}
-
-// IssuePasswordReset makes a one-time link for an active account to set a
-// new password, valid for ResetTTL, and voids the account's earlier links.
-// The current password keeps working until the link is used. The token is
-// returned once, to be shown or sent; only its hash is stored.
-// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (deactivated
-// account), EINTERNAL.
-func (s *Users) IssuePasswordReset(ctx context.Context, actor *dealgate.User, id int64) (dealgate.PasswordResetLink, error) {
-	var link dealgate.PasswordResetLink
-	if err := dealgate.Authorize(actor, dealgate.ActUserManage); err != nil {
-		return link, err
 	}
-	err := s.db.InTx(ctx, func(tx *Tx) error {
-		if _, err := lockActor(ctx, tx, actor, dealgate.ActUserManage); err != nil {
-			return err
-		}
-		row, err := tx.Q.GetUserByIDForUpdate(ctx, id)
-		if err != nil {
-			return userNoRows(err, "No such user.")
-		}
-		if row.Status != string(dealgate.UserActive) {
-			return dealgate.Errorf(dealgate.EINVALID, "Reactivate the account before issuing a password link.")
-		}
-		purpose := "reset"
-		if row.PasswordHash == "" {
-			purpose = "invite"
-		}
-		link, err = s.issueLink(ctx, tx, row.ID, purpose, &actor.ID)
-		if err != nil {
-			return err
-		}
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
-			Action: "user.password_reset_issued", EntityType: "user", EntityID: userEntityID(row.ID),
-			After: map[string]any{"purpose": purpose, "expires_at": link.ExpiresAt},
-		}))
-	})
-	if err != nil {
-		return dealgate.PasswordResetLink{}, err
-	}
-	return link, nil
-}
-
-// ResetSecondFactor removes an account's second factor and recovery codes
-// for an admin (a lost phone) and ends its sessions. If the account's roles
-// require a second factor, the person must set up a new one at next sign-in.
-// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, ECONFLICT (stale version, or
-// no second factor), EINTERNAL.
-func (s *Users) ResetSecondFactor(ctx context.Context, actor *dealgate.User, id, version int64) (*dealgate.User, error) {
-	return s.administer(ctx, actor, id, version, func(tx *Tx, old sqlc.User) (sqlc.User, error) {
-		if !old.TotpEnabled && old.TotpSecret == nil {
-			return old, dealgate.Errorf(dealgate.ECONFLICT, "This account has no second factor to reset.")
-		}
-		saved, err := tx.clearSecondFactor(ctx, old)
-		if err != nil {
-			return saved, err
-		}
-		return saved, tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
-			Action: "user.totp_reset", EntityType: "user", EntityID: userEntityID(old.ID),
-			Before: map[string]any{"totp_enabled": old.TotpEnabled, "version": old.Version},
-			After:  map[string]any{"totp_enabled": false, "version": saved.Version, "sessions_ended": true},
-		}))
+	before["version"], after["version"] = old.Version, saved.Version
+	return tx.auditAs(ctx, actor, dealgate.AuditEvent{
+		Action: "user.profile_updated", EntityType: "user", EntityID: userEntityID(old.ID), Before: before, After: after,
 	})
 }
 
@@ -472,42 +341,27 @@ func (s *Users) ResetSecondFactor(ctx context.Context, actor *dealgate.User, id,
 // "time_zone"), ECONFLICT (in.Version is stale: with the account as it is
 // now), EINTERNAL.
 func (s *Users) UpdateProfile(ctx context.Context, actor *dealgate.User, in dealgate.ProfileUpdate) (*dealgate.User, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActSignedIn); err != nil {
-		return nil, err
-	}
-	if err := in.Validate(); err != nil {
-		return nil, err
-	}
-	var user *dealgate.User
-	err := s.db.InTx(ctx, func(tx *Tx) error {
+	return authorized(ctx, s.db, actor, dealgate.ActSignedIn, func(tx *Tx) (*dealgate.User, error) {
+		if err := in.Validate(); err != nil {
+			return nil, err
+		}
 		old, err := lockSelf(ctx, tx, actor)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := dealgate.CheckVersion(in.Version); err != nil {
-			return err
-		}
-		if old.Version != in.Version {
-			user = toUser(old) // as it is now, for the form shown again
-			return staleUser()
+		if err := checkUserVersion(old, in.Version); err != nil {
+			return toUser(old), err // as it is now, for the form shown again
 		}
 		next := old
 		next.Name, next.TimeZone, next.NotifyEmail, next.NotifyDigest = in.Name, in.TimeZone, in.NotifyEmail, in.NotifyDigest
 		before, after := changedUserFields(userSnapshot(old), userSnapshot(next))
 		if len(after) == 0 {
-			user = toUser(old)
-			return nil
+			return toUser(old), nil
 		}
 		saved, err := tx.saveUser(ctx, next)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		user = toUser(saved)
-		before["version"], after["version"] = old.Version, saved.Version
-		return tx.Audit(ctx, userActorEvent(actor, dealgate.AuditEvent{
-			Action: "user.profile_updated", EntityType: "user", EntityID: userEntityID(old.ID),
-			Before: before, After: after,
-		}))
+		return toUser(saved), tx.auditProfile(ctx, actor, old, saved, before, after)
 	})
-	return user, err
 }

@@ -59,45 +59,43 @@ func (s *Users) UsePasswordReset(ctx context.Context, token, newPassword string)
 		return nil, dealgate.Internal(err)
 	}
 	h, _ := hashResetToken(token)
-	var user *dealgate.User
-	err = s.db.InTx(ctx, func(tx *Tx) error {
+	return inTx(ctx, s.db, func(tx *Tx) (*dealgate.User, error) {
 		tok, err := tx.Q.GetPasswordResetTokenForUpdate(ctx, h)
 		if err != nil {
-			return userNoRows(err, badLink().Message)
+			return nil, userNoRows(err, badLink().Message)
 		}
 		if tok.UsedAt != nil || !tx.Now.Before(tok.ExpiresAt) {
-			return badLink()
+			return nil, badLink()
 		}
 		old, err := tx.Q.GetUserByIDForUpdate(ctx, tok.UserID)
 		if err != nil {
-			return userNoRows(err, badLink().Message)
+			return nil, userNoRows(err, badLink().Message)
 		}
 		if old.Status != string(dealgate.UserActive) {
-			return badLink()
+			return nil, badLink()
 		}
 		if err := tx.Q.MarkPasswordResetTokenUsed(ctx, sqlc.MarkPasswordResetTokenUsedParams{Now: &tx.Now, ID: tok.ID}); err != nil {
-			return fmt.Errorf("use password link: %w", err)
+			return nil, fmt.Errorf("use password link: %w", err)
 		}
 		if err := tx.Q.DeleteUnusedPasswordResetTokens(ctx, old.ID); err != nil {
-			return fmt.Errorf("void password links: %w", err)
+			return nil, fmt.Errorf("void password links: %w", err)
 		}
 		if err := tx.Q.DeleteThrottle(ctx, accountKey(old.Email)); err != nil {
-			return fmt.Errorf("lift sign-in lock: %w", err)
+			return nil, fmt.Errorf("lift sign-in lock: %w", err)
 		}
 		next := old
 		next.PasswordHash = hash
 		next.SessionEpoch++
 		saved, err := tx.saveUser(ctx, next)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		user = toUser(saved)
-		return tx.Audit(ctx, userActorEvent(user, dealgate.AuditEvent{
+		user := toUser(saved)
+		return user, tx.auditAs(ctx, user, dealgate.AuditEvent{
 			Action: "user.password_reset_used", EntityType: "user", EntityID: userEntityID(old.ID),
 			After: map[string]any{"purpose": tok.Purpose, "version": saved.Version, "sessions_ended": true},
-		}))
+		})
 	})
-	return user, err
 }
 
 // issueLink voids userID's open links and makes a new one.
@@ -161,16 +159,15 @@ type PurgeResult struct {
 // longer matter. Run it periodically (e.g. hourly); it is idempotent.
 // Errors: EINTERNAL.
 func (s *Users) PurgeExpired(ctx context.Context) (PurgeResult, error) {
-	var res PurgeResult
-	err := s.db.InTx(ctx, func(tx *Tx) error {
+	return inTx(ctx, s.db, func(tx *Tx) (PurgeResult, error) {
+		var res PurgeResult
 		var err error
 		if res.PasswordResetTokens, err = tx.Q.PurgePasswordResetTokens(ctx, tx.Now); err != nil {
-			return fmt.Errorf("purge password links: %w", err)
+			return res, fmt.Errorf("purge password links: %w", err)
 		}
 		if res.Throttles, err = tx.Q.PurgeThrottles(ctx, tx.Now); err != nil {
-			return fmt.Errorf("purge throttles: %w", err)
+			return res, fmt.Errorf("purge throttles: %w", err)
 		}
-		return nil
+		return res, nil
 	})
-	return res, err
 }

@@ -80,13 +80,6 @@ func changedUserFields(before, after map[string]any, skip ...string) (map[string
 
 func userEntityID(id int64) string { return strconv.FormatInt(id, 10) }
 
-// userActorEvent stamps e with actor as who did it.
-func userActorEvent(actor *dealgate.User, e dealgate.AuditEvent) dealgate.AuditEvent {
-	id := actor.ID
-	e.ActorID, e.ActorLabel = &id, actor.Email
-	return e
-}
-
 // lockActor re-reads the actor inside tx and authorises a against that fresh
 // row, so someone deactivated or demoted a moment ago cannot act.
 func lockActor(ctx context.Context, tx *Tx, actor *dealgate.User, a dealgate.Action) (sqlc.User, error) {
@@ -110,19 +103,6 @@ func lockSelf(ctx context.Context, tx *Tx, actor *dealgate.User) (sqlc.User, err
 		return row, fmt.Errorf("load user: %w", err)
 	}
 	return row, dealgate.Authorize(toUser(row), dealgate.ActSignedIn)
-}
-
-// loadUserForEdit locks user id for an admin's change and checks the version the
-// admin saw.
-func loadUserForEdit(ctx context.Context, tx *Tx, id, version int64) (sqlc.User, error) {
-	row, err := tx.Q.GetUserByIDForUpdate(ctx, id)
-	if err != nil {
-		return row, userNoRows(err, "No such user.")
-	}
-	if row.Version != version {
-		return row, staleUser()
-	}
-	return row, nil
 }
 
 // activeAdmins locks and returns the active admins' IDs, for the last-admin

@@ -225,7 +225,7 @@ func TestUserAdminRequiresAdmin(t *testing.T) {
 		wantCode(t, err, want)
 		_, _, err = e.users.Invite(ctx, actor, in)
 		wantCode(t, err, want)
-		_, err = e.users.Update(ctx, actor, dealgate.UserUpdate{ID: target.ID, Version: target.Version, Name: "X", Email: target.Email, Roles: []dealgate.Role{dealgate.RoleAdmin}, TimeZone: "UTC"})
+		_, err = e.users.Update(ctx, actor, dealgate.UserUpdate{ID: target.ID, Version: target.Version, NewUser: dealgate.NewUser{Name: "X", Email: target.Email, Roles: []dealgate.Role{dealgate.RoleAdmin}, TimeZone: "UTC"}})
 		wantCode(t, err, want)
 		_, err = e.users.Deactivate(ctx, actor, target.ID, target.Version)
 		wantCode(t, err, want)
@@ -309,7 +309,7 @@ func TestInvalidInputChangesNothing(t *testing.T) {
 		wantField(t, err, dealgate.EINVALID, f)
 	}
 	target := e.mustCreate(t, "Mina Member", "mina@example.org", dealgate.RoleMember)
-	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: target.ID, Version: target.Version, Name: "Mina", Email: "mina@", Roles: nil, TimeZone: "UTC"})
+	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: target.ID, Version: target.Version, NewUser: dealgate.NewUser{Name: "Mina", Email: "mina@", Roles: nil, TimeZone: "UTC"}})
 	wantField(t, err, dealgate.EINVALID, "email")
 	wantField(t, err, dealgate.EINVALID, "roles")
 	_, err = e.users.UpdateProfile(ctx, target, dealgate.ProfileUpdate{Version: target.Version, Name: "", TimeZone: "Europe/Londn"})
@@ -328,8 +328,8 @@ func TestAdminEditAndOptimisticConcurrency(t *testing.T) {
 	e := newIdentity(t)
 	ctx := context.Background()
 	m := e.mustCreate(t, "Mina Member", "mina@example.org", dealgate.RoleMember)
-	edit := dealgate.UserUpdate{ID: m.ID, Version: m.Version, Name: "Mina Member", Email: "mina@example.org",
-		Roles: []dealgate.Role{dealgate.RoleMember, dealgate.RoleChair}, TimeZone: "Europe/London", NotifyEmail: true}
+	edit := dealgate.UserUpdate{ID: m.ID, Version: m.Version, NewUser: dealgate.NewUser{Name: "Mina Member", Email: "mina@example.org",
+		Roles: []dealgate.Role{dealgate.RoleMember, dealgate.RoleChair}, TimeZone: "Europe/London", NotifyEmail: true}}
 	got, err := e.users.Update(ctx, e.admin, edit)
 	if err != nil {
 		t.Fatal(err)
@@ -366,7 +366,7 @@ func TestAdminEditAndOptimisticConcurrency(t *testing.T) {
 	// Deactivation with a stale version is refused too.
 	_, err = e.users.Deactivate(ctx, e.admin, m.ID, m.Version)
 	wantCode(t, err, dealgate.ECONFLICT)
-	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: 999999, Version: 1, Name: "x", Email: "x@example.org", Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"})
+	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: 999999, Version: 1, NewUser: dealgate.NewUser{Name: "x", Email: "x@example.org", Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"}})
 	wantCode(t, err, dealgate.ENOTFOUND)
 }
 
@@ -376,8 +376,8 @@ func TestAdminCannotLockThemselvesOut(t *testing.T) {
 	ctx := context.Background()
 	_, err := e.users.Deactivate(ctx, e.admin, e.admin.ID, e.admin.Version)
 	wantCode(t, err, dealgate.EINVALID)
-	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: e.admin.ID, Version: e.admin.Version, Name: e.admin.Name,
-		Email: e.admin.Email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"})
+	_, err = e.users.Update(ctx, e.admin, dealgate.UserUpdate{ID: e.admin.ID, Version: e.admin.Version, NewUser: dealgate.NewUser{Name: e.admin.Name,
+		Email: e.admin.Email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"}})
 	wantField(t, err, dealgate.EINVALID, "roles")
 	if got := e.fresh(t, e.admin); !got.Has(dealgate.RoleAdmin) || !got.Active() {
 		t.Fatalf("admin changed: %+v", got)
@@ -789,4 +789,54 @@ func TestUsersTableRefusesWhatTheDomainRefuses(t *testing.T) {
 	if _, err := e.db.Pool.Exec(ctx, `UPDATE users SET totp_enabled = true WHERE totp_secret IS NULL`); err == nil {
 		t.Error("enabled a second factor without a secret")
 	}
+}
+
+// TestActOnAccountOneCall: each button on an account's page is one call
+// that returns the account; a repeat no longer applies and changes
+// nothing, a stale or missing version is refused, a password link comes
+// back with the account.
+func TestActOnAccountOneCall(t *testing.T) {
+	t.Parallel()
+	e := newIdentity(t)
+	ctx := context.Background()
+	m := e.mustCreate(t, "Mina Member", "mina@example.org", dealgate.RoleMember)
+	_, err := e.users.ActOnAccount(ctx, e.admin, m.ID, 0, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.EINVALID)
+	res, err := e.users.ActOnAccount(ctx, e.admin, m.ID, m.Version+1, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.ECONFLICT)
+	if res.User == nil || res.User.ID != m.ID || !res.User.Active() {
+		t.Fatalf("a stale page gets the account as it is: %+v", res.User)
+	}
+	res, err = e.users.ActOnAccount(ctx, e.admin, m.ID, m.Version, dealgate.AccountDeactivate)
+	if err != nil || res.User.Active() {
+		t.Fatalf("deactivate: %+v %v", res.User, err)
+	}
+	res, err = e.users.ActOnAccount(ctx, e.admin, m.ID, m.Version, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.ECONFLICT)
+	if !strings.Contains(dealgate.ErrorMessage(err), "no longer applies") || res.User.Name != m.Name {
+		t.Errorf("double submit: %q %+v", dealgate.ErrorMessage(err), res.User)
+	}
+	if n := len(auditActions(t, e.db, "user.deactivated")); n != 1 {
+		t.Errorf("%d user.deactivated events, want 1", n)
+	}
+	// A deactivated account gets no password link.
+	_, err = e.users.ActOnAccount(ctx, e.admin, m.ID, res.User.Version, dealgate.AccountResetPassword)
+	wantCode(t, err, dealgate.ECONFLICT)
+	res, err = e.users.ActOnAccount(ctx, e.admin, m.ID, res.User.Version, dealgate.AccountReactivate)
+	if err != nil || !res.User.Active() {
+		t.Fatalf("reactivate: %+v %v", res.User, err)
+	}
+	res, err = e.users.ActOnAccount(ctx, e.admin, m.ID, res.User.Version, dealgate.AccountResetPassword)
+	if err != nil || res.Link.Token == "" || res.Link.UserID != m.ID || res.User.Email != m.Email {
+		t.Fatalf("password link: %+v %v", res, err)
+	}
+	_, err = e.users.ActOnAccount(ctx, e.admin, m.ID, res.User.Version, dealgate.AccountResetTwoFactor)
+	wantCode(t, err, dealgate.ECONFLICT)
+	_, err = e.users.ActOnAccount(ctx, m, e.admin.ID, e.admin.Version, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.EFORBIDDEN)
+	_, err = e.users.ActOnAccount(ctx, e.admin, 999999, 1, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.ENOTFOUND)
+	// Admins cannot deactivate themselves through the page either.
+	_, err = e.users.ActOnAccount(ctx, e.admin, e.admin.ID, e.fresh(t, e.admin).Version, dealgate.AccountDeactivate)
+	wantCode(t, err, dealgate.EINVALID)
 }

@@ -33,34 +33,24 @@ type profileInput struct {
 
 func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in profileInput, err error) error {
 	errs, summary := formErrors(err, "name", "time_zone")
-	roles := make([]string, len(u.Roles))
-	for i, r := range u.Roles {
-		roles[i] = r.Label()
-	}
-	twoFactor := "Off"
-	if u.TOTPEnabled {
-		twoFactor = "On"
-	}
-	lastSignIn := "Never"
-	if u.LastSignInAt != nil {
-		lastSignIn = formatMoment(*u.LastSignInAt, u.Location())
-	}
+	lastSignIn, twoFactor := signInFacts(u, u.Location())
 	v := account.ProfileView{
 		CSRFToken: csrfToken(c),
 		Version:   u.Version,
 		Errors:    summary,
 		Details: []components.SummaryRow{
 			{Key: "Email", Value: u.Email},
-			{Key: "Roles", Value: strings.Join(roles, ", ")},
+			{Key: "Roles", Value: roleLabels(u.Roles)},
 			{Key: "Password", Value: "Set", ActionHref: "/account/password", ActionLabel: "Change"},
 			{Key: "Two-step verification", Value: twoFactor, ActionHref: "/account/two-factor", ActionLabel: "Manage"},
 			{Key: "Last sign-in", Value: lastSignIn},
+			{Key: "Notifications", Value: "In the app and by e-mail, as you choose per kind", ActionHref: "/account/notifications", ActionLabel: "Choose"},
 		},
 		Fields: []templ.Component{
 			components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Value: in.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "name"}),
 			components.SelectField(components.TimeZoneField(in.TimeZone, errs["time_zone"])),
-			// No e-mail is sent yet, so the form offers no notification
-			// settings; stored preferences are kept as they are.
+			// Notification choices have their own form
+			// (/account/notifications); stored flags are kept as they are.
 		},
 	}
 	return s.render(c, status, account.Profile(s.page(c, "Your account"), v))

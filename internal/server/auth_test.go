@@ -188,6 +188,9 @@ func TestDeactivationEndsSessionsAtOnce(t *testing.T) {
 	if again.StatusCode != http.StatusSeeOther || auditCount(t, app, "user.deactivated") != 1 {
 		t.Fatalf("double submit: %d, %d events", again.StatusCode, auditCount(t, app, "user.deactivated"))
 	}
+	if again.Header.Get("Location") != path || !strings.Contains(app.getWith(adminC, path).doc(t).Find(`[data-kind="important"]`).Text(), "no longer applies") {
+		t.Errorf("the refused repeat should go back to the account and say why: %s", again.Header.Get("Location"))
+	}
 }
 
 func TestPasswordChangeEndsOtherSessionsOnly(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -113,6 +114,29 @@ func formKey(version int64) templ.Component {
 func (s *Server) alreadySubmitted(c echo.Context, err error, to string) error {
 	s.flash(c, "important", dealgate.ErrorMessage(err)+" Check the list for what the first submission created.")
 	return redirectSeeOther(c, to)
+}
+
+// comparedField is one field a conflict notice compares: its label, the
+// saved value and the value typed.
+type comparedField struct{ label, saved, typed string }
+
+// conflictNotice tells an editor that the record (what: "this party")
+// changed while they edited it and names the fields whose saved values
+// differ from what they typed, compared as norm makes them. noun names the
+// record in the rest of the notice.
+func conflictNotice(what, noun string, norm func(string) string, fields []comparedField) string {
+	var differ []string
+	for _, f := range fields {
+		if norm(f.saved) != norm(f.typed) {
+			differ = append(differ, f.label)
+		}
+	}
+	msg := "Someone else changed " + what + " while you were editing, so your changes were not saved. The " + noun +
+		" as saved now is shown above; your changes are kept in the form."
+	if len(differ) > 0 {
+		msg += " The saved " + strings.Join(differ, ", ") + " differ from what you entered."
+	}
+	return msg + " Check them and save again."
 }
 
 // historyLimit is how many audit events a record's page shows.

@@ -53,7 +53,7 @@ func TestRoleChangeRenewsSessionToken(t *testing.T) {
 		t.Fatal("the token changed without a change of roles")
 	}
 	_, err := postgres.NewUsers(app.db).Update(context.Background(), admin, dealgate.UserUpdate{
-		ID: u.ID, Version: u.Version, Name: u.Name, Email: u.Email, Roles: []dealgate.Role{dealgate.RoleMember, dealgate.RoleCounsel}, TimeZone: u.TimeZone,
+		ID: u.ID, Version: u.Version, NewUser: dealgate.NewUser{Name: u.Name, Email: u.Email, Roles: []dealgate.Role{dealgate.RoleMember, dealgate.RoleCounsel}, TimeZone: u.TimeZone},
 	})
 	if err != nil {
 		t.Fatal(err)

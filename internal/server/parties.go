@@ -293,7 +293,6 @@ func (s *Server) handlePartyUpdate(c echo.Context) error {
 // partyConflictMessage says that the party changed and which of the saved
 // values differ from what the editor typed.
 func partyConflictMessage(now dealgate.Party, typed dealgate.PartyForm) string {
-	var differ []string
 	saved := dealgate.PartyFormOf(now)
 	norm := func(s string) string {
 		names := dealgate.SplitList(s)
@@ -303,29 +302,23 @@ func partyConflictMessage(now dealgate.Party, typed dealgate.PartyForm) string {
 		slices.Sort(names)
 		return strings.Join(names, "\n")
 	}
-	for _, d := range []struct{ label, a, b string }{
+	return conflictNotice("this party", "party", strings.TrimSpace, []comparedField{
 		{"name", saved.Name, typed.Name}, {"kind", saved.Kind, typed.Kind}, {"other names", norm(saved.Aliases), norm(typed.Aliases)},
 		{"parent company", saved.Parent, typed.Parent}, {"website", saved.Website, typed.Website}, {"notes", saved.Notes, typed.Notes},
-	} {
-		if strings.TrimSpace(d.a) != strings.TrimSpace(d.b) {
-			differ = append(differ, d.label)
-		}
-	}
-	msg := "Someone else changed this party while you were editing, so your changes were not saved. The party as saved now is shown above; your changes are kept in the form."
-	if len(differ) > 0 {
-		msg += " The saved " + strings.Join(differ, ", ") + " differ from what you entered."
-	}
-	return msg + " Check them and save again."
+	})
 }
 
-// partyAction is one confirmable change of a party's standing.
+// partyAction is one confirmable change of a party's standing: retiring
+// it (retire) or restoring it.
 type partyAction struct {
 	slug, button, variant, title string
 	body                         func(p dealgate.Party) []string
-	applies                      func(p dealgate.Party) bool
-	do                           func(s *Server, c echo.Context, p dealgate.Party, version int64) (dealgate.Party, error)
+	retire                       bool
 	done                         string // the flash, after the party's name
 }
+
+// applies reports whether a can be done to p as it is.
+func (a partyAction) applies(p dealgate.Party) bool { return p.Retired() != a.retire }
 
 var partyActions = []partyAction{
 	{
@@ -336,20 +329,13 @@ var partyActions = []partyAction{
 				"Agreements, clauses and deals that already name it keep doing so, and screening still treats it as part of its corporate family. Its history stays. You can restore it later.",
 			}
 		},
-		applies: func(p dealgate.Party) bool { return !p.Retired() },
-		do: func(s *Server, c echo.Context, p dealgate.Party, version int64) (dealgate.Party, error) {
-			return s.register.RetireParty(c.Request().Context(), currentUser(c), p.ID, version)
-		},
-		done: " is retired.",
+		retire: true,
+		done:   " is retired.",
 	},
 	{
 		slug: "restore", button: "Restore", variant: "secondary", title: "Restore this party?",
 		body: func(p dealgate.Party) []string {
 			return []string{p.Name + " will be offered again when someone chooses a party, and will show in the party list."}
-		},
-		applies: func(p dealgate.Party) bool { return p.Retired() },
-		do: func(s *Server, c echo.Context, p dealgate.Party, version int64) (dealgate.Party, error) {
-			return s.register.RestoreParty(c.Request().Context(), currentUser(c), p.ID, version)
 		},
 		done: " is restored.",
 	},
@@ -374,27 +360,22 @@ func (s *Server) handlePartyActionConfirm(a partyAction) echo.HandlerFunc {
 
 func (s *Server) handlePartyAction(a partyAction) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		p, err := s.loadPartyParam(c)
+		id, err := idParam(c, "id")
 		if err != nil {
 			return err
 		}
-		version, err := formVersion(c)
-		if err == nil && !a.applies(p) {
-			err = dealgate.Errorf(dealgate.ECONFLICT, "That action no longer applies: the party changed.")
-		}
-		if err == nil {
-			_, err = a.do(s, c, p, version)
-		}
+		version, _ := formVersion(c)
+		p, err := s.register.SetPartyRetiredForm(c.Request().Context(), currentUser(c), id, version, a.retire)
 		if code := dealgate.ErrorCode(err); code == dealgate.ECONFLICT || code == dealgate.EINVALID {
 			// A double submit or a stale page: nothing was done twice.
 			s.flash(c, "important", dealgate.ErrorMessage(err))
-			return redirectSeeOther(c, partyPath(p.ID))
+			return redirectSeeOther(c, partyPath(id))
 		}
 		if err != nil {
 			return err
 		}
 		s.flash(c, "success", p.Name+a.done)
-		return redirectSeeOther(c, partyPath(p.ID))
+		return redirectSeeOther(c, partyPath(id))
 	}
 }
 

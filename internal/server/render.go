@@ -34,6 +34,7 @@ func (s *Server) page(c echo.Context, title string) layout.Page {
 			p.Flashes = append(p.Flashes, layout.Flash{Kind: kind, Message: msg})
 		}
 	}
+	s.bell(c, &p)
 	return p
 }
 

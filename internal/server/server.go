@@ -39,6 +39,8 @@ type Server struct {
 	health   *postgres.Health
 	deals    *postgres.Deals
 	reviews  *postgres.Reviews
+	// notifications: the bell, the list and the preferences.
+	notifications *postgres.Notifications
 	// screenings shares the deals' instance, with its loaded index.
 	screenings *postgres.Screenings
 	// access records each route's gate (see routes.go).
@@ -67,6 +69,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.deals = postgres.NewDeals(db, s.register)
 	s.deals.MaterialValuePercent = cfg.MaterialValuePercent
 	s.reviews = postgres.NewReviews(db, s.deals)
+	s.notifications = postgres.NewNotifications(db)
 	s.screenings = s.deals.Screenings
 	s.sessions = newSessionManager(cfg, db, s.now)
 	s.metrics = newMetrics(db)

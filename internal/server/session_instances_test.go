@@ -114,8 +114,8 @@ func TestRevocationReachesEveryInstance(t *testing.T) {
 	if got := status(b, cc, "/agreements/new"); got != http.StatusOK {
 		t.Fatalf("counsel on B before the change: %d", got)
 	}
-	if _, err := users.Update(ctx, admin, dealgate.UserUpdate{ID: counsel.ID, Version: counsel.Version, Name: counsel.Name,
-		Email: counsel.Email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: counsel.TimeZone}); err != nil {
+	if _, err := users.Update(ctx, admin, dealgate.UserUpdate{ID: counsel.ID, Version: counsel.Version, NewUser: dealgate.NewUser{Name: counsel.Name,
+		Email: counsel.Email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: counsel.TimeZone}}); err != nil {
 		t.Fatal(err)
 	}
 	if got := status(b, cc, "/agreements/new"); got != http.StatusForbidden {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -20,26 +19,22 @@ import (
 // The draft
 
 func (s *Server) handleDraftView(c echo.Context) error {
-	ctx := c.Request().Context()
 	actor := currentUser(c)
 	loc := actor.Location()
 	v := taxonomy.DraftView{
 		CanEdit: dealgate.Allowed(actor, dealgate.ActRegisterEdit), CanPublish: dealgate.Allowed(actor, dealgate.ActTaxonomyPublish),
 		CSRFToken: csrfToken(c), NewHref: taxonomyDraftPath + "/categories/new",
 	}
-	draft, err := optionalTaxonomy(s.register.DraftTaxonomy(ctx, actor))
-	if err != nil {
-		return err
-	}
-	if draft == nil {
+	r, err := s.register.TaxonomyDraftReview(c.Request().Context(), actor)
+	if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
 		return s.render(c, http.StatusOK, taxonomy.Draft(s.page(c, "Draft taxonomy"), v))
 	}
-	v.Exists = true
-	v.Started = formatMoment(draft.Version.CreatedAt, loc)
-	base, changes, err := s.draftChanges(ctx, actor, draft)
 	if err != nil {
 		return err
 	}
+	draft, base, changes := r.Draft, r.Base, r.Changes
+	v.Exists = true
+	v.Started = formatMoment(draft.Version.CreatedAt, loc)
 	v.Changes = len(changes)
 	v.BasedOn = "It starts from an empty taxonomy"
 	if base != nil {
@@ -89,19 +84,6 @@ func draftTagText(k dealgate.TaxonomyChangeKind) string {
 	return "Examples changed in the draft"
 }
 
-// draftChanges returns the version the draft started from (nil for none)
-// and what the draft changes in it.
-func (s *Server) draftChanges(ctx context.Context, actor *dealgate.User, draft *dealgate.Taxonomy) (*dealgate.Taxonomy, []dealgate.TaxonomyChange, error) {
-	if draft.Version.BasedOnID == nil {
-		return nil, dealgate.DiffTaxonomies(dealgate.NewTaxonomy(dealgate.TaxonomyVersion{}, nil), draft), nil
-	}
-	base, err := s.register.Taxonomy(ctx, actor, *draft.Version.BasedOnID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return base, dealgate.DiffTaxonomies(base, draft), nil
-}
-
 func (s *Server) handleDraftStart(c echo.Context) error {
 	if _, err := s.register.StartTaxonomyDraft(c.Request().Context(), currentUser(c)); err != nil {
 		return err
@@ -111,61 +93,17 @@ func (s *Server) handleDraftStart(c echo.Context) error {
 }
 
 // readCategoryForm reads the new and edit forms, exactly as typed.
-func readCategoryForm(c echo.Context) taxonomy.CategoryForm {
-	return taxonomy.CategoryForm{
+func readCategoryForm(c echo.Context) dealgate.CategoryForm {
+	return dealgate.CategoryForm{
 		Key: c.FormValue("key"), Parent: c.FormValue("parent_id"), Name: c.FormValue("name"), Definition: c.FormValue("definition"),
 		Includes: c.FormValue("inclusion_examples"), Excludes: c.FormValue("exclusion_examples"), Position: c.FormValue("position"),
 	}
 }
 
-func categoryFormOf(cat dealgate.Category) taxonomy.CategoryForm {
-	f := taxonomy.CategoryForm{Key: cat.Key, Name: cat.Name, Definition: cat.Definition,
-		Includes: strings.Join(cat.InclusionExamples, "\n"), Excludes: strings.Join(cat.ExclusionExamples, "\n")}
-	if cat.ParentID != nil {
-		f.Parent = strconv.FormatInt(*cat.ParentID, 10)
-	}
-	if cat.Position != 0 {
-		f.Position = strconv.Itoa(cat.Position)
-	}
-	return f
-}
-
-// categoryInput parses the form; the service validates the rest. A bad
-// position is reported with the other fields' problems.
-func categoryInput(f taxonomy.CategoryForm, creating bool) (dealgate.CategoryInput, error) {
-	in := dealgate.CategoryInput{
-		Key: f.Key, Name: f.Name, Definition: f.Definition,
-		InclusionExamples: strings.Split(f.Includes, "\n"), ExclusionExamples: strings.Split(f.Excludes, "\n"),
-	}
-	var v dealgate.Validation
-	if p := strings.TrimSpace(f.Parent); p != "" {
-		id, err := strconv.ParseInt(p, 10, 64)
-		if err != nil || id < 1 {
-			v.Add("parent_id", "Choose a parent from the list")
-		} else {
-			in.ParentID = &id
-		}
-	}
-	if p := strings.TrimSpace(f.Position); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < -100000 || n > 100000 {
-			v.Add("position", "Enter a whole number from -100000 to 100000, for example 10")
-		} else {
-			in.Position = n
-		}
-	}
-	if v.Err() != nil {
-		check := in
-		check.ValidateInto(&v, creating)
-		return in, v.Err()
-	}
-	return in, nil
-}
-
-func (s *Server) categoryFormView(c echo.Context, title, action string, tree *dealgate.Taxonomy, self *dealgate.Category, f taxonomy.CategoryForm, version int64, err error) pages.FormView {
+func (s *Server) categoryFormView(c echo.Context, title, action string, tree *dealgate.Taxonomy, self *dealgate.Category, f dealgate.CategoryForm, version int64, err error) pages.FormView {
 	order := []string{"name", "key", "parent_id", "definition", "inclusion_examples", "exclusion_examples", "position"}
 	errs, summary := formErrors(err, order...)
-	fields := taxonomy.CategoryFields(f, errs, tree, self)
+	fields := taxonomy.CategoryFields(taxonomy.CategoryForm(f), errs, tree, self)
 	if version > 0 {
 		fields = append(fields, pages.Hidden("version", strconv.FormatInt(version, 10)))
 	}
@@ -180,23 +118,12 @@ func (s *Server) categoryFormView(c echo.Context, title, action string, tree *de
 	return v
 }
 
-// formTree is the tree a category form places categories in: the draft, or
-// the current version when there is no draft yet (a new draft copies it).
-func (s *Server) formTree(c echo.Context) (*dealgate.Taxonomy, error) {
-	ctx, actor := c.Request().Context(), currentUser(c)
-	t, err := optionalTaxonomy(s.register.DraftTaxonomy(ctx, actor))
-	if err != nil || t != nil {
-		return t, err
-	}
-	return optionalTaxonomy(s.register.CurrentTaxonomy(ctx, actor))
-}
-
 func (s *Server) handleCategoryNew(c echo.Context) error {
-	tree, err := s.formTree(c)
+	tree, err := s.register.CategoryFormTree(c.Request().Context(), currentUser(c))
 	if err != nil {
 		return err
 	}
-	f := taxonomy.CategoryForm{}
+	f := dealgate.CategoryForm{}
 	if p, err := strconv.ParseInt(c.QueryParam("parent"), 10, 64); err == nil && tree != nil {
 		if pc, ok := tree.Category(p); ok && !pc.Retired {
 			f.Parent = strconv.FormatInt(pc.ID, 10)
@@ -208,25 +135,17 @@ func (s *Server) handleCategoryNew(c echo.Context) error {
 
 func (s *Server) handleCategoryCreate(c echo.Context) error {
 	f := readCategoryForm(c)
-	in, err := categoryInput(f, true)
-	var cat dealgate.Category
-	if err == nil {
-		cat, err = s.register.CreateCategory(c.Request().Context(), currentUser(c), in)
-	}
+	res, err := s.register.CreateCategoryForm(c.Request().Context(), currentUser(c), f)
 	if err != nil {
 		status, ok := formStatus(c, err)
 		if !ok {
 			return err
 		}
-		tree, terr := s.formTree(c)
-		if terr != nil {
-			return terr
-		}
 		return s.render(c, status, pages.Form(s.page(c, "Add a category"),
-			s.categoryFormView(c, "Add a category", taxonomyDraftPath+"/categories", tree, nil, f, 0, err)))
+			s.categoryFormView(c, "Add a category", taxonomyDraftPath+"/categories", res.Tree, nil, f, 0, err)))
 	}
-	s.flash(c, "success", cat.Name+" is added to the draft.")
-	return redirectSeeOther(c, taxonomyDraftPath+"#category-"+cat.Key)
+	s.flash(c, "success", res.Category.Name+" is added to the draft.")
+	return redirectSeeOther(c, taxonomyDraftPath+"#category-"+res.Category.Key)
 }
 
 // loadDraftCategory returns the draft and the category of the :id
@@ -257,44 +176,38 @@ func (s *Server) handleCategoryEdit(c echo.Context) error {
 	}
 	title := "Edit " + cat.Name
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, title),
-		s.categoryFormView(c, title, draftCategoryPath(cat.ID)+"/edit", draft, &cat, categoryFormOf(cat), cat.Version, nil)))
+		s.categoryFormView(c, title, draftCategoryPath(cat.ID)+"/edit", draft, &cat, dealgate.CategoryFormOf(cat), cat.Version, nil)))
 }
 
 func (s *Server) handleCategoryUpdate(c echo.Context) error {
-	draft, cat, err := s.loadDraftCategory(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
 	f := readCategoryForm(c)
-	in, err := categoryInput(f, false)
-	version := cat.Version
-	if err == nil {
-		version, err = formVersion(c)
-	}
-	var current dealgate.Category
-	if err == nil {
-		current, err = s.register.UpdateCategory(c.Request().Context(), currentUser(c), cat.ID, version, in)
-	}
+	version, _ := formVersion(c)
+	res, err := s.register.UpdateCategoryForm(c.Request().Context(), currentUser(c), id, version, f)
 	if err != nil {
 		status, ok := formStatus(c, err)
-		if !ok {
+		if !ok || res.Tree == nil {
 			return err
 		}
+		cat := res.Category
 		title := "Edit " + cat.Name
 		var before templ.Component
-		if dealgate.ErrorCode(err) == dealgate.ECONFLICT && current.ID != 0 {
+		if dealgate.ErrorCode(err) == dealgate.ECONFLICT && cat.Version != version {
 			// Someone saved meanwhile: show the category as it is now, keep
 			// what this person typed, and let them save again knowingly.
-			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"name": categoryConflictMessage(current, f)}}
-			version = current.Version
-			before = taxonomy.Conflict(categoryRows(current, draft))
+			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"name": categoryConflictMessage(cat, f)}}
+			version = cat.Version
+			before = taxonomy.Conflict(categoryRows(cat, res.Tree))
 		}
-		v := s.categoryFormView(c, title, draftCategoryPath(cat.ID)+"/edit", draft, &cat, f, version, err)
+		v := s.categoryFormView(c, title, draftCategoryPath(id)+"/edit", res.Tree, &cat, f, version, err)
 		v.Before = before
 		return s.render(c, status, pages.Form(s.page(c, title), v))
 	}
-	s.flash(c, "success", "Changes to "+current.Name+" are saved in the draft.")
-	return redirectSeeOther(c, taxonomyDraftPath+"#category-"+current.Key)
+	s.flash(c, "success", "Changes to "+res.Category.Name+" are saved in the draft.")
+	return redirectSeeOther(c, taxonomyDraftPath+"#category-"+res.Category.Key)
 }
 
 // categoryRows are a category's values as a conflict notice shows them. The
@@ -317,34 +230,27 @@ func categoryRows(cat dealgate.Category, t *dealgate.Taxonomy) []components.Summ
 	}
 }
 
-func categoryConflictMessage(now dealgate.Category, typed taxonomy.CategoryForm) string {
-	saved := categoryFormOf(now)
+func categoryConflictMessage(now dealgate.Category, typed dealgate.CategoryForm) string {
+	saved := dealgate.CategoryFormOf(now)
 	lines := func(s string) string { return strings.Join(strings.Fields(strings.ReplaceAll(s, "\r", "")), " ") }
-	var differ []string
-	for _, d := range []struct{ label, a, b string }{
+	return conflictNotice("this category in the draft", "category", lines, []comparedField{
 		{"name", saved.Name, typed.Name}, {"place in the tree", saved.Parent, typed.Parent}, {"definition", saved.Definition, typed.Definition},
 		{"inclusion examples", saved.Includes, typed.Includes}, {"exclusion examples", saved.Excludes, typed.Excludes},
 		{"order", saved.Position, typed.Position},
-	} {
-		if lines(d.a) != lines(d.b) {
-			differ = append(differ, d.label)
-		}
-	}
-	msg := "Someone else changed this category in the draft while you were editing, so your changes were not saved. The category as saved now is shown above; your changes are kept in the form."
-	if len(differ) > 0 {
-		msg += " The saved " + strings.Join(differ, ", ") + " differ from what you entered."
-	}
-	return msg + " Check them and save again."
+	})
 }
 
-// categoryAction is one confirmable change of a category in the draft.
+// categoryAction is one confirmable change of a category in the draft:
+// retiring it (retire) or restoring it.
 type categoryAction struct {
 	slug, button, variant, title string
 	body                         func(cat dealgate.Category) []string
-	applies                      func(cat dealgate.Category) bool
-	do                           func(s *Server, c echo.Context, id, version int64) error
+	retire                       bool
 	done                         string
 }
+
+// applies reports whether a can be done to cat as it is.
+func (a categoryAction) applies(cat dealgate.Category) bool { return cat.Retired != a.retire }
 
 var categoryActions = []categoryAction{
 	{
@@ -355,22 +261,13 @@ var categoryActions = []categoryAction{
 				"Clauses and deals that already name it keep pointing at it, and the taxonomy shows it as retired, with the version that retired it. You can restore it in a later draft.",
 			}
 		},
-		applies: func(cat dealgate.Category) bool { return !cat.Retired },
-		do: func(s *Server, c echo.Context, id, version int64) error {
-			_, err := s.register.RetireCategory(c.Request().Context(), currentUser(c), id, version)
-			return err
-		},
-		done: " is retired in the draft.",
+		retire: true,
+		done:   " is retired in the draft.",
 	},
 	{
 		slug: "restore", button: "Restore in the draft", variant: "secondary", title: "Restore this category?",
 		body: func(cat dealgate.Category) []string {
 			return []string{cat.Name + " will be in use again, where it was, once an admin publishes the draft."}
-		},
-		applies: func(cat dealgate.Category) bool { return cat.Retired },
-		do: func(s *Server, c echo.Context, id, version int64) error {
-			_, err := s.register.RestoreCategory(c.Request().Context(), currentUser(c), id, version)
-			return err
 		},
 		done: " is restored in the draft.",
 	},
@@ -412,17 +309,12 @@ func (s *Server) handleCategoryActionConfirm(a categoryAction) echo.HandlerFunc 
 
 func (s *Server) handleCategoryAction(a categoryAction) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		_, cat, err := s.loadDraftCategory(c)
+		id, err := idParam(c, "id")
 		if err != nil {
 			return err
 		}
-		version, err := formVersion(c)
-		if err == nil && !a.applies(cat) {
-			err = dealgate.Errorf(dealgate.ECONFLICT, "That action no longer applies: the category changed.")
-		}
-		if err == nil {
-			err = a.do(s, c, cat.ID, version)
-		}
+		version, _ := formVersion(c)
+		cat, err := s.register.SetCategoryRetiredForm(c.Request().Context(), currentUser(c), id, version, a.retire)
 		to := taxonomyDraftPath + "#category-" + cat.Key
 		if code := dealgate.ErrorCode(err); code == dealgate.ECONFLICT || code == dealgate.EINVALID {
 			// A double submit, a stale page or a rule of the tree: nothing changed.

@@ -45,45 +45,26 @@ func (s *Server) publishFormView(c echo.Context, draft *dealgate.Taxonomy, base 
 	}
 }
 
-// loadDraftForPublishing returns the draft with what it changes, or sends
-// the user back to the draft page when there is none.
-func (s *Server) loadDraftForPublishing(c echo.Context) (*dealgate.Taxonomy, *dealgate.Taxonomy, []dealgate.TaxonomyChange, error) {
-	ctx, actor := c.Request().Context(), currentUser(c)
-	draft, err := optionalTaxonomy(s.register.DraftTaxonomy(ctx, actor))
-	if err != nil || draft == nil {
-		return nil, nil, nil, err
-	}
-	base, changes, err := s.draftChanges(ctx, actor, draft)
-	return draft, base, changes, err
-}
-
 func (s *Server) handleDraftPublishForm(c echo.Context) error {
-	draft, base, changes, err := s.loadDraftForPublishing(c)
-	if err != nil {
-		return err
-	}
-	if draft == nil {
+	r, err := s.register.TaxonomyDraftReview(c.Request().Context(), currentUser(c))
+	if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
 		s.flash(c, "important", "There is no draft to publish.")
 		return redirectSeeOther(c, taxonomyDraftPath)
 	}
-	v := s.publishFormView(c, draft, base, changes, "", nil)
+	if err != nil {
+		return err
+	}
+	v := s.publishFormView(c, r.Draft, r.Base, r.Changes, "", nil)
 	return s.render(c, http.StatusOK, pages.Form(s.page(c, v.Title), v))
 }
 
 func (s *Server) handleDraftPublish(c echo.Context) error {
-	draft, base, changes, err := s.loadDraftForPublishing(c)
-	if err != nil {
-		return err
-	}
-	if draft == nil {
+	note := c.FormValue("change_note")
+	version, _ := formVersion(c)
+	res, err := s.register.PublishTaxonomyForm(c.Request().Context(), currentUser(c), version, note)
+	if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
 		s.flash(c, "important", "There is no draft to publish: it was published or discarded meanwhile.")
 		return redirectSeeOther(c, taxonomyDraftPath)
-	}
-	note := c.FormValue("change_note")
-	version, err := formVersion(c)
-	var published dealgate.TaxonomyVersion
-	if err == nil {
-		published, err = s.register.PublishTaxonomy(c.Request().Context(), currentUser(c), version, note)
 	}
 	if err != nil {
 		status, ok := formStatus(c, err)
@@ -95,22 +76,23 @@ func (s *Server) handleDraftPublish(c echo.Context) error {
 			// as they are now and keep the note.
 			err = &dealgate.Error{Code: dealgate.ECONFLICT, Fields: map[string]string{"change_note": "Someone changed the draft while you were reviewing it, so it was not published. The changes listed above are the draft as it is now; check them and publish again."}}
 		}
-		v := s.publishFormView(c, draft, base, changes, note, err)
+		v := s.publishFormView(c, res.Draft, res.Base, res.Changes, note, err)
 		return s.render(c, status, pages.Form(s.page(c, v.Title), v))
 	}
-	s.flash(c, "success", published.Label()+" of the taxonomy is published and is now the current version.")
-	return redirectSeeOther(c, taxonomyVersionPath(published.Number))
+	s.flash(c, "success", res.Published.Label()+" of the taxonomy is published and is now the current version.")
+	return redirectSeeOther(c, taxonomyVersionPath(res.Published.Number))
 }
 
 func (s *Server) handleDraftDiscardConfirm(c echo.Context) error {
-	draft, _, changes, err := s.loadDraftForPublishing(c)
-	if err != nil {
-		return err
-	}
-	if draft == nil {
+	r, err := s.register.TaxonomyDraftReview(c.Request().Context(), currentUser(c))
+	if dealgate.ErrorCode(err) == dealgate.ENOTFOUND {
 		s.flash(c, "important", "There is no draft to discard.")
 		return redirectSeeOther(c, taxonomyDraftPath)
 	}
+	if err != nil {
+		return err
+	}
+	draft, changes := r.Draft, r.Changes
 	return s.render(c, http.StatusOK, pages.Confirm(s.page(c, "Discard the draft?"), pages.ConfirmView{
 		Caption: "Draft taxonomy", Title: "Discard the draft?",
 		Body: []string{

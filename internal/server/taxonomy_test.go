@@ -177,6 +177,13 @@ func TestTaxonomyDraftEditPublishAndDiff(t *testing.T) {
 	if r := app.postForm(ps.counsel, retire, url.Values{"version": {rv}}, retire); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("retire: %d", r.StatusCode)
 	}
+	// The same confirmation posted again changes nothing and says why.
+	if r := app.postForm(ps.counsel, retire, url.Values{"version": {rv}}, retire); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != draft+"#category-fine-tuning" {
+		t.Fatalf("retire again: %d %s", r.StatusCode, r.Header.Get("Location"))
+	}
+	if msg := app.getWith(ps.counsel, draft).doc(t).Find(`[data-kind="important"]`).Text(); !strings.Contains(msg, "no longer applies") {
+		t.Errorf("repeat refusal %q", msg)
+	}
 	dd := app.getWith(ps.counsel, draft).doc(t)
 	if got := tagTexts(category(dd, "fine-tuning")); got != "Retired|Retired in the draft" {
 		t.Errorf("retired tags %q", got)

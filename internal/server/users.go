@@ -1,11 +1,11 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,8 +25,8 @@ func (s *Server) registerUserRoutes() {
 	s.get("/admin/users/:id/edit", admin, s.handleUserEdit)
 	s.post("/admin/users/:id/edit", admin, s.handleUserUpdate)
 	for _, a := range userActions {
-		s.get("/admin/users/:id/"+a.slug, admin, s.handleUserActionConfirm(a))
-		s.post("/admin/users/:id/"+a.slug, admin, s.handleUserAction(a))
+		s.get("/admin/users/:id/"+string(a.action), admin, s.handleUserActionConfirm(a))
+		s.post("/admin/users/:id/"+string(a.action), admin, s.handleUserAction(a))
 	}
 }
 
@@ -37,6 +37,19 @@ func statusTag(u *dealgate.User) (text, kind string) {
 		return "Active", "active"
 	}
 	return "Deactivated", "withdrawn"
+}
+
+// signInFacts are when u last signed in (in loc) and whether two-step
+// verification is on, as the user pages show them.
+func signInFacts(u *dealgate.User, loc *time.Location) (lastSignIn, twoFactor string) {
+	lastSignIn, twoFactor = "Never", "Off"
+	if u.LastSignInAt != nil {
+		lastSignIn = formatMoment(*u.LastSignInAt, loc)
+	}
+	if u.TOTPEnabled {
+		twoFactor = "On"
+	}
+	return lastSignIn, twoFactor
 }
 
 func roleLabels(roles []dealgate.Role) string {
@@ -90,14 +103,7 @@ func (s *Server) handleUserIndex(c echo.Context) error {
 		loc := actor.Location()
 		for _, u := range page.Items {
 			text, kind := statusTag(u)
-			last := "Never"
-			if u.LastSignInAt != nil {
-				last = formatMoment(*u.LastSignInAt, loc)
-			}
-			twoFactor := "Off"
-			if u.TOTPEnabled {
-				twoFactor = "On"
-			}
+			last, twoFactor := signInFacts(u, loc)
 			view.Rows = append(view.Rows, users.Row{Href: userPath(u.ID), Name: u.Name, Email: u.Email, Roles: roleLabels(u.Roles),
 				Status: text, StatusKind: kind, LastSignIn: last, TwoFactor: twoFactor})
 		}
@@ -115,6 +121,12 @@ func readUserForm(c echo.Context) users.Form {
 		Name: c.FormValue("name"), Email: c.FormValue("email"), TimeZone: c.FormValue("time_zone"),
 		Roles: params["roles"], NotifyEmail: checked(c, "notify_email"), NotifyDigest: checked(c, "notify_digest"),
 	}
+}
+
+// accountOf is the account the new and edit forms describe.
+func accountOf(in users.Form) dealgate.NewUser {
+	return dealgate.NewUser{Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone,
+		NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest}
 }
 
 func (s *Server) userFormView(c echo.Context, title, action, cancel string, in users.Form, version int64, err error) pages.FormView {
@@ -146,9 +158,7 @@ func (s *Server) handleUserNew(c echo.Context) error {
 
 func (s *Server) handleUserCreate(c echo.Context) error {
 	in := readUserForm(c)
-	u, link, err := s.users.Invite(c.Request().Context(), currentUser(c), dealgate.NewUser{
-		Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
-	})
+	u, link, err := s.users.Invite(c.Request().Context(), currentUser(c), accountOf(in))
 	if err != nil {
 		status, ok := formStatus(c, err)
 		if !ok {
@@ -160,14 +170,27 @@ func (s *Server) handleUserCreate(c echo.Context) error {
 	return s.renderLink(c, u, link, "User added", fmt.Sprintf("%s can now set a password with this link.", u.Name))
 }
 
-// renderLink shows a one-time password link to the admin, once. It is not
-// kept anywhere it could be read again: only its hash is stored.
+// renderLink says how a one-time password link reaches its owner. The
+// service queued it in the outbox in the same transaction. With SMTP
+// configured the mail is on its way and the link is not shown; without it
+// the mail only goes to the server log (token redacted), so the admin is
+// shown the link, once. Only its hash is stored (the outbox keeps it sealed until sent).
 func (s *Server) renderLink(c echo.Context, u *dealgate.User, link dealgate.PasswordResetLink, title, lead string) error {
+	expires := formatMoment(link.ExpiresAt, currentUser(c).Location())
+	if s.cfg.SMTP != nil {
+		return s.render(c, http.StatusOK, pages.Message(s.page(c, title), pages.MessageView{
+			Title: title,
+			Body: []string{"An e-mail with a link to set a password is on its way to " + u.Email + ".",
+				"The link works once and expires " + expires + ". If it does not arrive, make a new one with Reset password."},
+			LinkHref: userPath(u.ID), LinkLabel: "Go to " + u.Name,
+		}))
+	}
 	url := strings.TrimSuffix(s.cfg.BaseURL.String(), "/") + "/password/" + link.Token
 	return s.render(c, http.StatusOK, pages.Message(s.page(c, title), pages.MessageView{
 		Title: title,
 		Body: []string{lead,
-			"Send it to " + u.Email + " yourself: it is shown only now, works once and expires " + formatMoment(link.ExpiresAt, currentUser(c).Location()) + "."},
+			"E-mail is not set up on this server (DEALGATE_SMTP_URL), so no e-mail was sent.",
+			"Send it to " + u.Email + " yourself: it is shown only now, works once and expires " + expires + "."},
 		Highlight: url,
 		LinkHref:  userPath(u.ID), LinkLabel: "Go to " + u.Name,
 	}))
@@ -189,14 +212,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 	actor := currentUser(c)
 	loc := actor.Location()
 	text, kind := statusTag(u)
-	last := "Never"
-	if u.LastSignInAt != nil {
-		last = formatMoment(*u.LastSignInAt, loc)
-	}
-	twoFactor := "Off"
-	if u.TOTPEnabled {
-		twoFactor = "On"
-	}
+	last, twoFactor := signInFacts(u, loc)
 	edit := userPath(u.ID) + "/edit"
 	v := users.ShowView{
 		Name: u.Name, StatusText: text, StatusKind: kind,
@@ -211,7 +227,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 	}
 	for _, a := range userActions {
 		if a.applies(u) {
-			v.Actions = append(v.Actions, users.Action{Label: a.button, Href: userPath(u.ID) + "/" + a.slug, Variant: a.variant})
+			v.Actions = append(v.Actions, users.Action{Label: a.button, Href: userPath(u.ID) + "/" + string(a.action), Variant: a.variant})
 		}
 	}
 	events, err := s.audit.History(c.Request().Context(), currentUser(c), historyLimit, dealgate.EntityRef{Type: dealgate.EntityUser, ID: strconv.FormatInt(u.ID, 10)})
@@ -246,10 +262,7 @@ func (s *Server) handleUserUpdate(c echo.Context) error {
 	}
 	in := readUserForm(c)
 	version, _ := formVersion(c)
-	u, err := s.users.Update(c.Request().Context(), currentUser(c), dealgate.UserUpdate{
-		ID: id, Version: version, Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone,
-		NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
-	})
+	u, err := s.users.Update(c.Request().Context(), currentUser(c), dealgate.UserUpdate{ID: id, Version: version, NewUser: accountOf(in)})
 	if err != nil {
 		status, ok := formStatus(c, err)
 		if !ok || u == nil {
@@ -273,68 +286,59 @@ func conflictMessage(now *dealgate.User) string {
 		now.Name, now.Email, roleLabels(now.Roles), now.TimeZone)
 }
 
-// userAction is one confirmable admin action on an account.
+// userAction is one confirmable admin action on an account, as its page
+// offers it; the service decides whether it still applies.
 type userAction struct {
-	slug, button, variant string
-	title                 string
-	body                  func(u *dealgate.User) []string
-	applies               func(u *dealgate.User) bool
-	do                    func(s *Server, c echo.Context, u *dealgate.User, version int64) error
+	action          dealgate.AccountAction
+	button, variant string
+	title           string
+	body            func(u *dealgate.User) []string
+	done            func(s *Server, c echo.Context, res postgres.UserLink) error
 }
 
-// accountChange is an action that changes an account's standing at the
-// version the admin saw, then says what happened.
-func accountChange(change func(*postgres.Users, context.Context, *dealgate.User, int64, int64) (*dealgate.User, error), done func(u *dealgate.User) string) func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
-	return func(s *Server, c echo.Context, u *dealgate.User, version int64) error {
-		if _, err := change(s.users, c.Request().Context(), currentUser(c), u.ID, version); err != nil {
-			return err
-		}
-		s.flash(c, "success", done(u))
-		return redirectSeeOther(c, userPath(u.ID))
+func (a userAction) applies(u *dealgate.User) bool { return a.action.Applies(u) }
+
+// saidDone flashes what an action did and goes back to the account.
+func saidDone(msg func(u *dealgate.User) string) func(s *Server, c echo.Context, res postgres.UserLink) error {
+	return func(s *Server, c echo.Context, res postgres.UserLink) error {
+		s.flash(c, "success", msg(res.User))
+		return redirectSeeOther(c, userPath(res.User.ID))
 	}
 }
 
 var userActions = []userAction{
 	{
-		slug: "deactivate", button: "Deactivate", variant: "warning", title: "Deactivate this account?",
+		action: dealgate.AccountDeactivate, button: "Deactivate", variant: "warning", title: "Deactivate this account?",
 		body: func(u *dealgate.User) []string {
 			return []string{u.Name + " (" + u.Email + ") will be signed out everywhere at once and will not be able to sign in.",
 				"Their records and history stay. You can reactivate the account later."}
 		},
-		applies: func(u *dealgate.User) bool { return u.Active() },
-		do:      accountChange((*postgres.Users).Deactivate, func(u *dealgate.User) string { return u.Name + " is deactivated and has been signed out." }),
+		done: saidDone(func(u *dealgate.User) string { return u.Name + " is deactivated and has been signed out." }),
 	},
 	{
-		slug: "reactivate", button: "Reactivate", variant: "secondary", title: "Reactivate this account?",
+		action: dealgate.AccountReactivate, button: "Reactivate", variant: "secondary", title: "Reactivate this account?",
 		body: func(u *dealgate.User) []string {
 			return []string{u.Name + " (" + u.Email + ") will be able to sign in again with their roles: " + roleLabels(u.Roles) + "."}
 		},
-		applies: func(u *dealgate.User) bool { return !u.Active() },
-		do:      accountChange((*postgres.Users).Reactivate, func(u *dealgate.User) string { return u.Name + " can sign in again." }),
+		done: saidDone(func(u *dealgate.User) string { return u.Name + " can sign in again." }),
 	},
 	{
-		slug: "reset-password", button: "Reset password", variant: "secondary", title: "Send a password link?",
+		action: dealgate.AccountResetPassword, button: "Reset password", variant: "secondary", title: "Send a password link?",
 		body: func(u *dealgate.User) []string {
 			return []string{"You will get a one-time link for " + u.Name + " to set a new password. It expires after 24 hours.",
 				"Their current password keeps working until they use the link; using it signs them out everywhere."}
 		},
-		applies: func(u *dealgate.User) bool { return u.Active() },
-		do: func(s *Server, c echo.Context, u *dealgate.User, _ int64) error {
-			link, err := s.users.IssuePasswordReset(c.Request().Context(), currentUser(c), u.ID)
-			if err != nil {
-				return err
-			}
-			return s.renderLink(c, u, link, "Password link made", "Give "+u.Name+" this link to set a new password.")
+		done: func(s *Server, c echo.Context, res postgres.UserLink) error {
+			return s.renderLink(c, res.User, res.Link, "Password link made", "Give "+res.User.Name+" this link to set a new password.")
 		},
 	},
 	{
-		slug: "reset-two-factor", button: "Reset two-step verification", variant: "secondary", title: "Reset two-step verification?",
+		action: dealgate.AccountResetTwoFactor, button: "Reset two-step verification", variant: "secondary", title: "Reset two-step verification?",
 		body: func(u *dealgate.User) []string {
 			return []string{u.Name + "'s authenticator app and recovery codes will stop working, and they will be signed out everywhere.",
 				"If their role requires two-step verification, they will set it up again when they next sign in."}
 		},
-		applies: func(u *dealgate.User) bool { return u.TOTPEnabled },
-		do:      accountChange((*postgres.Users).ResetSecondFactor, func(u *dealgate.User) string { return "Two-step verification for " + u.Name + " is reset." }),
+		done: saidDone(func(u *dealgate.User) string { return "Two-step verification for " + u.Name + " is reset." }),
 	},
 }
 
@@ -349,7 +353,7 @@ func (s *Server) handleUserActionConfirm(a userAction) echo.HandlerFunc {
 			return redirectSeeOther(c, userPath(u.ID))
 		}
 		return s.render(c, http.StatusOK, pages.Confirm(s.page(c, a.title), pages.ConfirmView{
-			Caption: u.Name, Title: a.title, Body: a.body(u), Action: userPath(u.ID) + "/" + a.slug,
+			Caption: u.Name, Title: a.title, Body: a.body(u), Action: userPath(u.ID) + "/" + string(a.action),
 			Button: a.button, Cancel: userPath(u.ID), CSRFToken: csrfToken(c), Version: strconv.FormatInt(u.Version, 10),
 		}))
 	}
@@ -357,22 +361,20 @@ func (s *Server) handleUserActionConfirm(a userAction) echo.HandlerFunc {
 
 func (s *Server) handleUserAction(a userAction) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u, err := s.loadUserParam(c)
+		id, err := idParam(c, "id")
 		if err != nil {
 			return err
 		}
-		version, err := formVersion(c)
-		if err == nil && !a.applies(u) {
-			err = dealgate.Errorf(dealgate.ECONFLICT, "That action no longer applies: the account changed.")
-		}
-		if err == nil {
-			err = a.do(s, c, u, version)
-		}
+		version, _ := formVersion(c)
+		res, err := s.users.ActOnAccount(c.Request().Context(), currentUser(c), id, version, a.action)
 		if code := dealgate.ErrorCode(err); code == dealgate.ECONFLICT || code == dealgate.EINVALID {
 			// A double submit or a stale page: nothing was done twice.
 			s.flash(c, "important", dealgate.ErrorMessage(err))
-			return redirectSeeOther(c, userPath(u.ID))
+			return redirectSeeOther(c, userPath(id))
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return a.done(s, c, res)
 	}
 }

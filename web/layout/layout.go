@@ -1,6 +1,8 @@
 // Package layout holds the page shell that every full-page response uses.
 package layout
 
+import "strconv"
+
 // NavItem is one link of the main navigation; Current marks the section the
 // page belongs to (rendered as aria-current="page").
 type NavItem struct {
@@ -30,6 +32,10 @@ type Page struct {
 	SignOutURL string
 	SignInURL  string
 	Env        string
+	// Bell shows the notifications link in the header with Unread, the
+	// number of unread notifications (capped at 100: "99+").
+	Bell   bool
+	Unread int
 }
 
 // DefaultSignOutURL is where the sign-out form posts when Page.SignOutURL is
@@ -69,3 +75,24 @@ func flashTitle(kind string) string {
 // indicator <style>, no eval (so no hx-on / js: values), no inline scripts
 // from swapped content, and no page snapshots kept in localStorage.
 const htmxConfig = `{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"historyCacheSize":0}`
+
+// unreadText is the bell's count as shown.
+func unreadText(n int) string {
+	if n > 99 {
+		return "99+"
+	}
+	return strconv.Itoa(n)
+}
+
+// bellLabel is the bell link's accessible name.
+func bellLabel(n int) string {
+	switch {
+	case n == 0:
+		return "Notifications, none unread"
+	case n > 99:
+		return "Notifications, more than 99 unread"
+	case n == 1:
+		return "Notifications, 1 unread"
+	}
+	return "Notifications, " + strconv.Itoa(n) + " unread"
+}

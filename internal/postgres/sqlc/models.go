@@ -223,6 +223,44 @@ type InterestDeclaration struct {
 	CreatedAt time.Time
 }
 
+type MailOutbox struct {
+	ID             int64
+	NotificationID *int64
+	ToAddress      string
+	ToName         string
+	Subject        string
+	Body           string
+	Link           *string
+	State          string
+	Attempts       int32
+	NextAttemptAt  time.Time
+	ClaimedAt      *time.Time
+	SentAt         *time.Time
+	LastError      string
+	CreatedAt      time.Time
+}
+
+type Notification struct {
+	ID          int64
+	RecipientID int64
+	Event       string
+	DealID      *int64
+	ReviewID    *int64
+	Title       string
+	Body        string
+	Link        string
+	InApp       bool
+	CreatedAt   time.Time
+	ReadAt      *time.Time
+	DedupeKey   *string
+}
+
+type NotificationPreference struct {
+	UserID  int64
+	Event   string
+	Channel string
+}
+
 type Party struct {
 	ID        int64
 	Name      string

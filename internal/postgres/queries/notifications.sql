@@ -1,0 +1,93 @@
+-- name: NotifyRecipients :many
+-- The recipients of one event with their choice for it and whether they
+-- take notification e-mail at all; inactive accounts are left out.
+SELECT u.id, u.email, u.name, u.notify_email, COALESCE(p.channel, 'both')::text AS channel
+FROM users u
+LEFT JOIN notification_preference p ON p.user_id = u.id AND p.event = @event::text
+WHERE u.id = ANY(@ids::bigint[]) AND u.status = 'active'
+ORDER BY u.id;
+
+-- name: InsertNotification :one
+INSERT INTO notification (recipient_id, event, deal_id, review_id, title, body, link, in_app, created_at, dedupe_key)
+VALUES (@recipient_id, @event, @deal_id, @review_id, @title, @body, @link, @in_app, @now, sqlc.narg(dedupe_key))
+ON CONFLICT (dedupe_key) DO NOTHING
+RETURNING id;
+
+-- name: InsertMail :one
+INSERT INTO mail_outbox (notification_id, to_address, to_name, subject, body, next_attempt_at, created_at)
+VALUES (sqlc.narg(notification_id), @to_address, @to_name, @subject, @body, @now, @now)
+RETURNING id;
+
+-- name: SetMailLink :exec
+UPDATE mail_outbox SET link = @link WHERE id = @id;
+
+-- name: ClaimMail :many
+-- Claims due mail, and mail whose claim went stale (its instance died), for
+-- one sender; the claim commits before anything is sent.
+UPDATE mail_outbox SET state = 'sending', claimed_at = @now, attempts = attempts + 1
+WHERE id IN (
+    SELECT m.id FROM mail_outbox m
+    WHERE (m.state = 'pending' AND m.next_attempt_at <= sqlc.arg(now)::timestamptz)
+       OR (m.state = 'sending' AND m.claimed_at < sqlc.arg(stale_before)::timestamptz)
+    ORDER BY m.id LIMIT sqlc.arg(max_rows)::int FOR UPDATE SKIP LOCKED
+)
+RETURNING id, to_address, to_name, subject, body, link, attempts, claimed_at;
+
+-- name: MarkMailSent :execrows
+-- Only the claim that sent it marks it: a stale claim taken over meanwhile
+-- does not.
+UPDATE mail_outbox SET state = 'sent', sent_at = @now, link = NULL, body = '', last_error = ''
+WHERE id = @id AND state = 'sending' AND claimed_at = @claimed_at;
+
+-- name: MarkMailFailed :execrows
+UPDATE mail_outbox SET state = @state, next_attempt_at = @next_attempt_at, last_error = @last_error
+WHERE id = @id AND state = 'sending' AND claimed_at = @claimed_at;
+
+-- name: CountNotifications :one
+SELECT count(*) FROM notification WHERE recipient_id = @recipient_id AND in_app;
+
+-- name: ListNotifications :many
+SELECT id, event, deal_id, review_id, title, body, link, created_at, read_at
+FROM notification
+WHERE recipient_id = @recipient_id AND in_app
+ORDER BY id DESC
+LIMIT @max_rows OFFSET @skip;
+
+-- name: MarkNotificationRead :one
+-- Marks one of the recipient's notifications read (again: a no-op) and
+-- returns where it leads.
+UPDATE notification SET read_at = COALESCE(read_at, @now)
+WHERE id = @id AND recipient_id = @recipient_id AND in_app
+RETURNING link;
+
+-- name: MarkAllNotificationsRead :execrows
+UPDATE notification SET read_at = @now
+WHERE recipient_id = @recipient_id AND in_app AND read_at IS NULL AND id <= @up_to;
+
+-- name: ListNotifyPrefs :many
+SELECT event, channel FROM notification_preference WHERE user_id = @user_id;
+
+-- name: UpsertNotifyPref :exec
+INSERT INTO notification_preference (user_id, event, channel) VALUES (@user_id, @event, @channel)
+ON CONFLICT (user_id, event) DO UPDATE SET channel = EXCLUDED.channel;
+
+-- name: LockUserRow :one
+SELECT id FROM users WHERE id = @id FOR UPDATE;
+
+-- name: ReviewMemberIDs :many
+SELECT user_id FROM review_member WHERE review_id = @review_id ORDER BY user_id;
+
+-- name: ActiveChairIDs :many
+SELECT id FROM users WHERE status = 'active' AND 'chair' = ANY(roles) ORDER BY id;
+
+-- name: ReviewsForReminders :many
+-- Open reviews due within @days of @today (or overdue), or whose deal's
+-- negotiation date is within @days; the job reads each one's members and
+-- votes through the review's own rules (review_state_due_idx serves the
+-- due dates).
+SELECT r.id, r.due_on
+FROM review r
+JOIN deal d ON d.id = r.deal_id
+WHERE r.state = 'open'
+  AND (r.due_on <= sqlc.arg(until)::date OR d.negotiation_on <= sqlc.arg(until)::date)
+ORDER BY r.id;
