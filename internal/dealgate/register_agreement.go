@@ -203,6 +203,24 @@ type AgreementListItem struct {
 	// SnippetClauseID says which clause, 0 for the summary.
 	Snippet         Highlight
 	SnippetClauseID int64
+	// Cover is how the agreement matched the "covers category" filter
+	// (nil without one).
+	Cover *CoverPath
+}
+
+// CoverPath is how an agreement's live clause covers a filtered category,
+// on the screening engine's relation: the clause covers the category, or a
+// category above it that does not exclude it (the category is within it),
+// or a category below it (the category is broader).
+type CoverPath struct {
+	ClauseID int64
+	Section  string
+	// Path runs down the taxonomy from the higher category to the lower:
+	// from the covered category to the filtered one, or, when Broader,
+	// from the filtered category to the covered one. It has one element
+	// when the clause covers the filtered category itself.
+	Path    []CategoryRef
+	Broader bool
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 package postgres_test
 
 import (
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -57,6 +59,72 @@ func TestCategoryFilterIncludesClausesOnParentCategories(t *testing.T) {
 		}
 		if got := regTitles(page); !slices.Equal(got, tc.want) {
 			t.Errorf("search under %d: %q, want %q", tc.category, got, tc.want)
+		}
+	}
+}
+
+// Each agreement the category filter finds is labelled with the clause and
+// the path that matched, on the engine's relation: the nearest covered
+// category above the filtered one, else the path down to one below it.
+func TestCategoryFilterLabelsTheMatchedPath(t *testing.T) {
+	t.Parallel()
+	e := newRegEnv(t).withStory(t)
+	memo := e.mustAgreement(t, dealgate.AgreementInput{Title: "Memorandum on agentic platforms"})
+	e.mustClause(t, memo.ID, dealgate.ClauseInput{Kind: dealgate.ClauseRightOfFirstNegotiation, Section: "3", CategoryIDs: []int64{e.agentic}, Text: "First negotiation."})
+	// Two clauses: the one on the category itself labels the agreement.
+	both := e.mustAgreement(t, dealgate.AgreementInput{Title: "Hosting and AI services"})
+	e.mustClause(t, both.ID, dealgate.ClauseInput{Section: "1", CategoryIDs: []int64{e.ai}, Text: "AI services."})
+	e.mustClause(t, both.ID, dealgate.ClauseInput{Section: "2", CategoryIDs: []int64{e.hosting}, Text: "Hosting."})
+	apis := e.mustAgreement(t, dealgate.AgreementInput{Title: "Stateless API exclusivity"})
+	e.mustClause(t, apis.ID, dealgate.ClauseInput{Section: "4.2", CategoryIDs: []int64{e.apis}, Text: "Exclusive host."})
+
+	label := func(it dealgate.AgreementListItem) string {
+		if it.Cover == nil {
+			return "none"
+		}
+		var names []string
+		for _, c := range it.Cover.Path {
+			names = append(names, c.Name)
+		}
+		out := "§" + it.Cover.Section + " " + strings.Join(names, " > ")
+		if it.Cover.Broader {
+			out += " (broader)"
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		category int64
+		want     map[string]string
+	}{
+		{e.hosting, map[string]string{
+			"Memorandum on agentic platforms": "§3 Agentic platforms > Agent hosting",
+			"Hosting and AI services":         "§2 Agent hosting",
+		}},
+		{e.models, map[string]string{
+			"Hosting and AI services":   "§1 AI services > Foundation models",
+			"Stateless API exclusivity": "§4.2 Foundation models > Stateless model APIs (broader)",
+		}},
+	} {
+		page, err := e.reg.ListAgreements(e.ctx, e.auditor, dealgate.AgreementFilter{CategoryID: tc.category})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, it := range page.Items {
+			got[it.Title] = label(it)
+		}
+		if !maps.Equal(got, tc.want) {
+			t.Errorf("category %d: %v, want %v", tc.category, got, tc.want)
+		}
+	}
+	// Without the filter, no labels.
+	page, err := e.reg.ListAgreements(e.ctx, e.auditor, dealgate.AgreementFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range page.Items {
+		if it.Cover != nil {
+			t.Errorf("%s labelled without a category filter", it.Title)
 		}
 	}
 }

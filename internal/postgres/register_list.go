@@ -163,8 +163,8 @@ const (
 // titles, summaries and the text of live clauses (Postgres websearch
 // syntax: words, "quoted phrases", or, -not), ranked by relevance unless
 // another sort is chosen, each item carrying its highlighted title and the
-// best-matching snippet. CategoryID matches agreements with a live clause
-// covering that category or any category below it.
+// best-matching snippet. CategoryID matches agreements on the screening
+// engine's relation, each labelled with the path that matched (Cover).
 //
 // A search ranked by relevance reads at most 2,000 matching rows: when a
 // very common word matches more, it ranks those candidates (title and
@@ -190,7 +190,11 @@ func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f d
 			}
 			s.agreementPages.put(counter, key, ids)
 		}
-		return tx.agreementPage(ctx, f, ids)
+		page, err := tx.agreementPage(ctx, f, ids)
+		if err != nil || f.CategoryID <= 0 {
+			return page, err
+		}
+		return page, s.coverPaths(ctx, tx, page.Items, f.CategoryID)
 	})
 }
 

@@ -17,9 +17,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
 	"sync"
 	"time"
@@ -57,9 +55,16 @@ type loadedIndex struct {
 	idx     *screening.Index
 	taxID   int64
 	// parties fingerprints the parties (names, kinds, families) and
-	// clauses the clauses' identities: what a re-screening diffs.
+	// clauses the indexed clauses' identities: what a re-screening diffs.
 	parties [32]byte
 	clauses map[int64][2]int64
+	// rows are the identities of every live clause of an agreement in
+	// force that was loaded (indexed or not): what the next load diffs
+	// to load only the clauses that changed.
+	rows map[int64][2]int64
+	// incremental says the index was updated from the one before for the
+	// clauses that changed, not loaded in full.
+	incremental bool
 }
 
 // index returns an index at least as new as the register state tx sees:
@@ -76,7 +81,7 @@ func (s *Screenings) index(ctx context.Context, tx *Tx) (*loadedIndex, error) {
 		return nil, fmt.Errorf("register change counter: %w", err)
 	}
 	if rc.XactMine {
-		return loadIndex(ctx, tx, s.Register, rc.Counter)
+		return loadIndex(ctx, tx, s.Register, rc.Counter, nil)
 	}
 	day := tx.today()
 	s.mu.Lock()
@@ -84,7 +89,7 @@ func (s *Screenings) index(ctx context.Context, tx *Tx) (*loadedIndex, error) {
 	if l := s.loaded; l != nil && l.counter >= rc.Counter && l.day.Equal(day) {
 		return l, nil
 	}
-	l, err := loadIndex(ctx, tx, s.Register, rc.Counter)
+	l, err := loadIndex(ctx, tx, s.Register, rc.Counter, s.loaded)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +131,15 @@ func changedClauses(base, l *loadedIndex) (ids []int64, ok bool) {
 	return ids, true
 }
 
+// LoadedIncrementally reports whether the index this instance holds was
+// updated in place from its previous one for the clauses that changed,
+// rather than loaded in full (for the logs and tests).
+func (s *Screenings) LoadedIncrementally() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.loaded != nil && s.loaded.incremental
+}
+
 // Warm loads the index for the register as it is now, so that the first
 // submission after start does not wait for it and the first re-screening
 // has a base to compare with.
@@ -143,102 +157,6 @@ func (s *Screenings) Loaded() int64 {
 		return 0
 	}
 	return s.loaded.counter
-}
-
-// LoadIndex loads the engine's inputs as tx sees them and builds the index:
-// the current published taxonomy, every party, and the live clauses of
-// agreements recorded active.
-func LoadIndex(ctx context.Context, tx *Tx, reg *Register) (*screening.Index, error) {
-	l, err := loadIndex(ctx, tx, reg, 0)
-	if err != nil {
-		return nil, err
-	}
-	return l.idx, nil
-}
-
-func loadIndex(ctx context.Context, tx *Tx, reg *Register, counter int64) (*loadedIndex, error) {
-	taxID, err := tx.Q.CurrentTaxonomyVersionID(ctx)
-	if err != nil {
-		return nil, orNotFound(err, "published taxonomy")
-	}
-	tax, err := reg.published.get(ctx, tx, taxID)
-	if err != nil {
-		return nil, err
-	}
-	prows, err := tx.Q.ScreeningParties(ctx)
-	if err != nil {
-		return nil, translate(err)
-	}
-	parties := make([]dealgate.Party, len(prows))
-	ph := sha256.New()
-	for i, r := range prows {
-		parties[i] = dealgate.Party{ID: r.ID, Name: r.Name, Kind: dealgate.PartyKind(r.Kind), ParentID: r.ParentID}
-		parent := int64(0)
-		if r.ParentID != nil {
-			parent = *r.ParentID
-		}
-		fmt.Fprintf(ph, "%d\x00%s\x00%s\x00%d\x00", r.ID, r.Name, r.Kind, parent)
-	}
-	crows, err := tx.Q.ScreeningClauses(ctx)
-	if err != nil {
-		return nil, translate(err)
-	}
-	clauses := make([]dealgate.Clause, len(crows))
-	pos := make(map[int64]int, len(crows))
-	versions := map[int64]int64{}
-	for i, r := range crows {
-		pos[r.ID] = i
-		versions[r.AgreementID] = r.AgreementVersion
-		c := dealgate.Clause{
-			ID: r.ID, AgreementID: r.AgreementID, Kind: dealgate.ClauseKind(r.Kind),
-			Beneficiary: dealgate.PartyRef{ID: r.BeneficiaryID, Name: r.BeneficiaryName, Kind: dealgate.PartyKind(r.BeneficiaryKind)},
-			Scope:       dealgate.RestrictionScope(r.RestrictionScope),
-			Worldwide:   r.Worldwide, Regions: r.Regions, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
-			NoticeDays: intPtr(r.NoticeDays), Section: r.Section, Text: r.Text, Version: r.Version,
-			AgreementTitle: r.AgreementTitle, AgreementBinding: r.AgreementBinding,
-			AgreementEffectiveOn: r.AgreementEffectiveOn, AgreementExpiresOn: r.AgreementExpiresOn,
-		}
-		if r.RestrictedKind != nil {
-			c.RestrictedKind = dealgate.PartyKind(*r.RestrictedKind)
-		}
-		c.AgreementStatus = dealgate.EffectiveStatus(dealgate.AgreementStatus(r.AgreementStatus), r.AgreementExpiresOn, tx.Now)
-		clauses[i] = c
-	}
-	cats, err := tx.Q.ScreeningClauseCategories(ctx)
-	if err != nil {
-		return nil, translate(err)
-	}
-	for _, r := range cats {
-		if i, ok := pos[r.ClauseID]; ok {
-			ref := dealgate.CategoryRef{ID: r.CategoryID}
-			if r.Excluded {
-				clauses[i].ExcludedCategories = append(clauses[i].ExcludedCategories, ref)
-			} else {
-				clauses[i].Categories = append(clauses[i].Categories, ref)
-			}
-		}
-	}
-	cps, err := tx.Q.ScreeningClauseParties(ctx)
-	if err != nil {
-		return nil, translate(err)
-	}
-	for _, r := range cps {
-		if i, ok := pos[r.ClauseID]; ok {
-			ref := dealgate.PartyRef{ID: r.PartyID, Name: r.Name, Kind: dealgate.PartyKind(r.Kind)}
-			if r.Role == "exception" {
-				clauses[i].Exceptions = append(clauses[i].Exceptions, ref)
-			} else {
-				clauses[i].RestrictedParties = append(clauses[i].RestrictedParties, ref)
-			}
-		}
-	}
-	idx, err := screening.NewIndex(screening.Inputs{Taxonomy: tax, Parties: parties, Clauses: clauses, AgreementVersions: versions})
-	if err != nil {
-		return nil, err
-	}
-	l := &loadedIndex{counter: counter, day: tx.today(), idx: idx, taxID: taxID, clauses: idx.ClauseVersions()}
-	copy(l.parties[:], ph.Sum(nil))
-	return l, nil
 }
 
 // dealOf is what screening needs of a deal version's content.
@@ -261,14 +179,19 @@ const (
 	ReasonRegister   = "register"
 )
 
-// fingerprint is what a report says, less its wording and the day it was
-// judged on: two reports with the same fingerprint need no second record.
+// fingerprint is what a recorded report says, less its wording and the day
+// it was judged on: its counts and the findings it stores (every conflict
+// and caution, the first MaxStoredInfo info notes). Two reports with the
+// same fingerprint need no second record.
 func fingerprint(rep screening.Report, taxID int64) []byte {
 	h := sha256.New()
 	var b [8]byte
 	put := func(v int64) { binary.BigEndian.PutUint64(b[:], uint64(v)); h.Write(b[:]) }
 	put(taxID)
 	h.Write([]byte(rep.Verdict))
+	for _, sev := range screening.AllSeverities {
+		put(int64(rep.Count(sev)))
+	}
 	for _, f := range rep.Findings {
 		put(f.ClauseID)
 		put(f.ClauseVersion)
@@ -294,7 +217,7 @@ func fingerprint(rep screening.Report, taxID int64) []byte {
 // a newer register state or one that says the same. It reports whether it
 // recorded a screening and the verdict before and after.
 func (s *Screenings) screenVersion(ctx context.Context, tx *Tx, actor *dealgate.User, l *loadedIndex, dealID int64, number int32, c dealgate.DealContent, reason string) (recorded bool, before, after dealgate.ScreeningState, err error) {
-	rep, err := l.idx.Screen(dealOf(c), tx.today())
+	rep, err := l.idx.ScreenUpTo(dealOf(c), tx.today(), MaxStoredInfo)
 	return s.recordIfChanged(ctx, tx, actor, l, dealID, number, rep, err, reason)
 }
 
@@ -435,7 +358,7 @@ func (s *Screenings) PreCheck(ctx context.Context, actor *dealgate.User, deals *
 		if err != nil {
 			return res, err
 		}
-		res.Report, err = l.idx.Screen(dealOf(c), tx.today())
+		res.Report, err = l.idx.ScreenUpTo(dealOf(c), tx.today(), MaxStoredInfo)
 		return res, remapFields(err, map[string]string{"counterparty_id": "counterparty", "negotiation_date": "negotiation_start"})
 	})
 }
@@ -593,182 +516,4 @@ func (s *Screenings) TouchingAgreement(ctx context.Context, actor *dealgate.User
 		return out, nil
 	})
 	return res.items, res.job, err
-}
-
-// Job is a re-screening job: one register change.
-type Job struct {
-	ID             int64
-	RegisterChange int64
-	State          string
-	CreatedAt      time.Time
-	FinishedAt     *time.Time
-	Deals, Changed int
-}
-
-func jobOf(j sqlc.LatestScreeningJobRow) *Job {
-	return &Job{ID: j.ID, RegisterChange: j.RegisterChange, State: j.State, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
-		Deals: int(j.Deals), Changed: int(j.Changed)}
-}
-
-// RescreenResult is what one pass of the jobs did.
-type RescreenResult struct {
-	Jobs       int // jobs served
-	Deals      int // open deals screened
-	Unaffected int // open deals no changed clause touches, not screened again
-	Written    int // screenings recorded (the result differed)
-	Changed    int // verdicts changed
-}
-
-// rescreenBatch is how many open deals one transaction re-screens.
-const rescreenBatch = 500
-
-// RunJobs claims every pending re-screening job and re-screens every open
-// deal against the register as it now is, recording a screening for each
-// deal whose result changed. Several instances may run it at once: jobs are
-// claimed with FOR UPDATE SKIP LOCKED, and a screening from an older
-// register state never replaces a newer one.
-func (s *Screenings) RunJobs(ctx context.Context) (RescreenResult, error) {
-	var res RescreenResult
-	now := s.DB.Now()
-	jobs, err := inTx(ctx, s.DB, func(tx *Tx) ([]sqlc.ClaimScreeningJobsRow, error) {
-		return tx.Q.ClaimScreeningJobs(ctx, sqlc.ClaimScreeningJobsParams{Now: &now, StaleBefore: ptrTime(now.Add(-5 * time.Minute)),
-			RetryBefore: ptrTime(now.Add(-time.Minute))})
-	})
-	if err != nil || len(jobs) == 0 {
-		return res, err
-	}
-	ids := make([]int64, len(jobs))
-	first, retry := jobs[0].RegisterChange, false
-	for i, j := range jobs {
-		ids[i] = j.ID
-		first = min(first, j.RegisterChange)
-		retry = retry || j.Attempts > 1
-	}
-	// The base: the register as this instance last knew it before the
-	// first change claimed. Every earlier job is done (a failed one is
-	// retried, with a full pass), so the deals' screenings reflect the
-	// register at the base or later, and only the deals a changed clause
-	// touches can change.
-	var base *loadedIndex
-	if !retry {
-		base = s.baseBefore(first)
-	}
-	res, err = s.rescreen(ctx, base)
-	res.Jobs = len(jobs)
-	state, msg := "done", ""
-	if err != nil {
-		state, msg = "failed", err.Error()
-	}
-	_, ferr := inTx(ctx, s.DB, func(tx *Tx) (struct{}, error) {
-		return struct{}{}, tx.Q.FinishScreeningJobs(ctx, sqlc.FinishScreeningJobsParams{State: state, Now: ptrTime(s.DB.Now()),
-			Deals: int32(res.Deals), Changed: int32(res.Changed), Error: msg, Ids: ids})
-	})
-	return res, errors.Join(err, ferr)
-}
-
-func ptrTime(t time.Time) *time.Time { return &t }
-
-// screenAll screens deals[i] for each i in todo, on every core.
-func screenAll(idx *screening.Index, deals []screening.Deal, todo []int, today time.Time) ([]screening.Report, []error) {
-	reps, errs := make([]screening.Report, len(todo)), make([]error, len(todo))
-	workers := min(runtime.GOMAXPROCS(0), len(todo))
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := w; k < len(todo); k += workers {
-				reps[k], errs[k] = idx.Screen(deals[todo[k]], today)
-			}
-		}()
-	}
-	wg.Wait()
-	return reps, errs
-}
-
-// RescreenOpen re-screens the current version of every submitted deal
-// against the register as it now is, in batches of rescreenBatch deals per
-// transaction.
-func (s *Screenings) RescreenOpen(ctx context.Context) (RescreenResult, error) {
-	return s.rescreen(ctx, nil)
-}
-
-// rescreen re-screens the open deals. With a base index that differs from
-// the current one only in some clauses, it screens only the deals those
-// clauses touch (before or after the change), the deals never screened,
-// and skips the rest, whose findings cannot have changed.
-func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenResult, error) {
-	var res RescreenResult
-	after := int64(0)
-	var diffed *loadedIndex
-	var changed []int64
-	incremental := false
-	for {
-		n, err := inTx(ctx, s.DB, func(tx *Tx) (int, error) {
-			rows, err := tx.Q.OpenDealVersions(ctx, sqlc.OpenDealVersionsParams{AfterID: after, MaxRows: rescreenBatch})
-			if err != nil || len(rows) == 0 {
-				return 0, err
-			}
-			l, err := s.index(ctx, tx)
-			if err != nil {
-				return 0, err
-			}
-			if l != diffed {
-				diffed = l
-				changed, incremental = changedClauses(base, l)
-			}
-			// Which deals to screen again; then screen them on every core
-			// (the index is safe for concurrent use), and write in order.
-			today := tx.today()
-			var todo []int
-			deals := make([]screening.Deal, len(rows))
-			for i, r := range rows {
-				var c dealgate.DealContent
-				if err := json.Unmarshal(r.Content, &c); err != nil {
-					return 0, fmt.Errorf("deal %d content: %w", r.DealID, err)
-				}
-				deals[i] = dealOf(c)
-				if incremental && r.RegisterChange != nil &&
-					!base.idx.AppliesAny(deals[i], today, changed) && !l.idx.AppliesAny(deals[i], today, changed) {
-					res.Unaffected++
-					continue
-				}
-				todo = append(todo, i)
-			}
-			after = rows[len(rows)-1].DealID
-			// In chunks: a report at scale holds thousands of findings.
-			for len(todo) > 0 {
-				chunk := todo[:min(len(todo), 32)]
-				todo = todo[len(chunk):]
-				reps, errs := screenAll(l.idx, deals, chunk, today)
-				for k, i := range chunk {
-					r := rows[i]
-					res.Deals++
-					if errs[k] == nil && r.Fingerprint != nil && string(r.Fingerprint) == string(fingerprint(reps[k], l.taxID)) {
-						continue // the same result: nothing to record
-					}
-					rec, before, afterV, err := s.recordIfChanged(ctx, tx, nil, l, r.DealID, r.Number, reps[k], errs[k], ReasonRegister)
-					if err != nil {
-						return 0, err
-					}
-					if rec {
-						res.Written++
-						if before != afterV {
-							res.Changed++
-							if err := tx.notifyVerdictChanged(ctx, r.DealID, before, afterV); err != nil {
-								return 0, err
-							}
-						}
-					}
-				}
-			}
-			return len(rows), nil
-		})
-		if err != nil {
-			return res, err
-		}
-		if n < rescreenBatch {
-			return res, nil
-		}
-	}
 }

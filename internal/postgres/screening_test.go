@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -245,5 +246,63 @@ func TestScreeningAcrossInstances(t *testing.T) {
 	rb, err := b.RunJobs(e.ctx)
 	if err != nil || ra.Jobs == 0 || rb.Jobs != 0 {
 		t.Errorf("jobs: A %+v, B %+v, %v", ra, rb, err)
+	}
+}
+
+// TestScreeningIncrementalLoad: an instance that holds an index updates it
+// for the clauses that changed (edited, added, retired) and screens exactly
+// as an instance that loads the register in full; a change to the parties
+// loads it in full.
+func TestScreeningIncrementalLoad(t *testing.T) {
+	t.Parallel()
+	e := newScreeningEnv(t)
+	d := e.draft(t)
+	deals := postgres.NewDeals(e.db, postgres.NewRegister(e.db))
+	b := deals.Screenings
+	if err := b.Warm(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	in := e.exclusivity.Input()
+	in.CategoryIDs = []int64{e.agentic}
+	if _, err := e.reg.UpdateClause(e.ctx, e.admin, e.exclusivity.ID, e.exclusivity.Version, in); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.reg.RetireClause(e.ctx, e.admin, e.notes.ID, e.notes.Version); err != nil {
+		t.Fatal(err)
+	}
+	e.mustClause(t, e.agreement.ID, dealgate.ClauseInput{Kind: dealgate.ClauseConsentRequired, Section: "9",
+		CategoryIDs: []int64{e.hosting}, Text: "Lumen obtains Azurine's consent before hosting agents with others."})
+
+	got, err := b.PreCheck(e.ctx, e.counsel, deals, d.ID, e.input())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.LoadedIncrementally() {
+		t.Fatal("the index was loaded in full after three clause changes")
+	}
+	fresh := postgres.NewDeals(e.db, postgres.NewRegister(e.db))
+	want, err := fresh.Screenings.PreCheck(e.ctx, e.counsel, fresh, d.ID, e.input())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.Screenings.LoadedIncrementally() {
+		t.Fatal("a fresh instance had an index to update")
+	}
+	sev := severities(got.Report.Findings)
+	if !reflect.DeepEqual(got.Report, want.Report) || sev["4.2"] != screening.Conflict || sev["9"] != screening.Caution || len(sev) != 2 {
+		t.Fatalf("incremental %v (%s) vs full %v (%s)", sev, got.Report.Verdict, severities(want.Report.Findings), want.Report.Verdict)
+	}
+
+	// A renamed party changes every explanation naming it: a full load.
+	p, err := e.reg.Party(e.ctx, e.admin, e.exclusivity.Beneficiary.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pin := dealgate.PartyInput{Name: p.Name + " Holdings", Kind: p.Kind, Aliases: p.Aliases, ParentID: p.ParentID, Website: p.Website, Notes: p.Notes}
+	if _, err := e.reg.UpdateParty(e.ctx, e.admin, p.ID, p.Version, pin); err != nil {
+		t.Fatal(err, dealgate.ErrorFields(err))
+	}
+	if _, err := b.PreCheck(e.ctx, e.counsel, deals, d.ID, e.input()); err != nil || b.LoadedIncrementally() {
+		t.Fatalf("after a party change: incremental %v, %v", b.LoadedIncrementally(), err)
 	}
 }

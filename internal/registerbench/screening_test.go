@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -43,6 +44,14 @@ func screeningScale(b *testing.B) (*postgres.DB, *postgres.Register) {
 	return screenDB, postgres.NewRegister(screenDB)
 }
 
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // BenchmarkScreeningLoad loads the engine's inputs from Postgres (taxonomy,
 // parties, the live clauses of active agreements with their categories and
 // parties) and builds the index. Target: under 2 s.
@@ -50,6 +59,7 @@ func BenchmarkScreeningLoad(b *testing.B) {
 	db, reg := screeningScale(b)
 	ctx := context.Background()
 	var idx *screening.Index
+	start, cpu0 := time.Now(), processCPU()
 	for b.Loop() {
 		err := db.InTx(ctx, func(tx *postgres.Tx) error {
 			var err error
@@ -60,6 +70,10 @@ func BenchmarkScreeningLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(time.Since(start).Seconds()/float64(b.N), "load-s")
+	// The process's own CPU time per load (decoding the rows and building
+	// the index); the rest of load-s is Postgres and waiting for a core.
+	b.ReportMetric((processCPU()-cpu0).Seconds()/float64(b.N), "cpu-s")
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
@@ -69,8 +83,10 @@ func BenchmarkScreeningLoad(b *testing.B) {
 }
 
 // BenchmarkRescreenAfterClauseChange changes one clause and runs the job
-// that re-screens the open deals, writes included: it checks all 10,000
-// and screens again those the clause touches. Target: under 5 s. The
+// that re-screens the open deals, writes included: it updates the loaded
+// index for the clause (reload-s), checks all 10,000 deals and screens
+// again those the clause touches, recording those whose result changed.
+// Target: under 5 s (rescreen-s, the reload included). The
 // first, unmeasured pass records every deal's first screening (its time is
 // logged: a full pass).
 func BenchmarkRescreenAfterClauseChange(b *testing.B) {
@@ -86,21 +102,44 @@ func BenchmarkRescreenAfterClauseChange(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("first, full pass: %+v in %s", first, time.Since(t0).Round(time.Millisecond))
+	// The clause with the most cautions and conflicts among the deals'
+	// screenings: changing its notice period changes their act-by dates, so
+	// the job records a new screening for each of them (writes included).
+	var clauseID int64
+	if err := db.Pool.QueryRow(ctx, `SELECT f.clause_id FROM deal_version v JOIN screening_finding f ON f.screening_id = v.screening_id
+		WHERE f.severity IN ('caution', 'conflict') GROUP BY f.clause_id ORDER BY count(*) DESC, f.clause_id LIMIT 1`).Scan(&clauseID); err != nil {
+		b.Fatal(err)
+	}
 	var res postgres.RescreenResult
+	var took, reload, cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
-		// One clause change: a live clause's notice period.
+		// One clause change: its notice period.
 		if _, err := db.Pool.Exec(ctx, `UPDATE clause SET notice_days = coalesce(notice_days, 0) % 90 + 1, version = version + 1
-			WHERE id = (SELECT c.id FROM clause c JOIN agreement a ON a.id = c.agreement_id
-			            WHERE c.retired_at IS NULL AND a.status = 'active' ORDER BY c.id LIMIT 1)`); err != nil {
+			WHERE id = $1`, clauseID); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+		t, cpu0 := time.Now(), processCPU()
+		// The instance picks up the change (as a submission would), then
+		// the job re-screens against it.
+		if err := svc.Warm(ctx); err != nil {
+			b.Fatal(err)
+		}
+		reload += time.Since(t)
+		if !svc.LoadedIncrementally() {
+			b.Error("the register was loaded in full after one clause change")
+		}
 		res, err = svc.RunJobs(ctx)
+		took += time.Since(t)
+		cpu += processCPU() - cpu0
 		if err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(took.Seconds()/float64(b.N), "rescreen-s")
+	b.ReportMetric(reload.Seconds()/float64(b.N), "reload-s")
+	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s")
 	b.ReportMetric(float64(res.Deals), "deals")
 	b.ReportMetric(float64(res.Unaffected), "unaffected")
 	b.ReportMetric(float64(res.Written), "recorded")

@@ -176,25 +176,22 @@ type Report struct {
 	Taxonomy dealgate.TaxonomyVersion
 	// Today is the day the first-offer and notice dates were judged on.
 	Today time.Time
+	// counts are the findings by severity rank, those left out of
+	// Findings (Index.ScreenUpTo) included.
+	counts [4]int
 }
 
-// Count returns how many findings have severity s.
-func (r Report) Count(s Severity) int {
-	n := 0
-	for _, f := range r.Findings {
-		if f.Severity == s {
-			n++
-		}
-	}
-	return n
-}
+// Count returns how many findings have severity s, including the info
+// findings ScreenUpTo counted but left out of Findings.
+func (r Report) Count(s Severity) int { return r.counts[s.Rank()] }
 
 // ClauseIdentity is one clause's identity as a screening used it.
 type ClauseIdentity struct {
 	ClauseID, ClauseVersion, AgreementID, AgreementVersion int64
 }
 
-// Inputs lists the identities of the clauses behind the findings, in
+// Inputs lists the identities of the clauses behind the findings (those in
+// Findings), in
 // clause order, for storing with the report.
 func (r Report) Inputs() []ClauseIdentity {
 	out := make([]ClauseIdentity, 0, len(r.Findings))

@@ -1,6 +1,8 @@
 package screening
 
 import (
+	"slices"
+
 	"github.com/dealgate/dealgate/internal/dealgate"
 )
 
@@ -233,4 +235,94 @@ func (tr *Tree) match(p int32, r rel) CategoryMatch {
 		m.Excluded = &e
 	}
 	return m
+}
+
+// positions returns the sorted, distinct positions of the categories of
+// this version among refs.
+func (tr *Tree) positions(refs []dealgate.CategoryRef) []int32 {
+	var out []int32
+	for _, c := range refs {
+		if p, ok := tr.pos[c.ID]; ok {
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// Relation ranks as the screening loop compares them (Relation.Rank).
+const (
+	rankUnrelated int8 = iota
+	rankRelated
+	rankBroader
+	rankWithin
+)
+
+var relationOfRank = [...]Relation{Unrelated, Related, Broader, Within}
+
+// rank is relate's relation alone, as a rank: what deciding whether a
+// clause applies, and how severely, needs. It names no categories, so it
+// does not look for the nearest common ancestor.
+func (tr *Tree) rank(p int32, covered, excluded []int32) int8 {
+	best := rankUnrelated
+	for _, q := range covered {
+		switch {
+		case tr.within(p, q):
+			carved := false
+			for _, e := range excluded {
+				carved = carved || tr.within(p, e)
+			}
+			if !carved {
+				return rankWithin
+			}
+			best = max(best, rankRelated)
+		case tr.within(q, p):
+			best = max(best, rankBroader)
+		case tr.top[p] == tr.top[q]:
+			best = max(best, rankRelated)
+		}
+	}
+	return best
+}
+
+// rankOne is rank for one covered position q and no exclusions (q < 0:
+// none).
+func (tr *Tree) rankOne(p, q int32) int8 {
+	switch {
+	case q < 0:
+		return rankUnrelated
+	case tr.within(p, q):
+		return rankWithin
+	case tr.within(q, p):
+		return rankBroader
+	case tr.top[p] == tr.top[q]:
+		return rankRelated
+	}
+	return rankUnrelated
+}
+
+// Below returns id and every category below it, in tree order.
+func (tr *Tree) Below(id int64) []int64 {
+	p, ok := tr.pos[id]
+	if !ok {
+		return nil
+	}
+	return slices.Clone(tr.ids[p : tr.end[p]+1])
+}
+
+// Path returns the categories from ancestor down to id, both included, or
+// nil when id is not within ancestor.
+func (tr *Tree) Path(ancestor, id int64) []dealgate.CategoryRef {
+	if !tr.Within(id, ancestor) {
+		return nil
+	}
+	var out []dealgate.CategoryRef
+	for p := tr.pos[id]; p >= 0; p = tr.parent[p] {
+		out = append(out, tr.ref(p))
+		if tr.ids[p] == ancestor {
+			break
+		}
+	}
+	slices.Reverse(out)
+	return out
 }

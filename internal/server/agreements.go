@@ -294,6 +294,7 @@ func (s *Server) agreementRow(c echo.Context, a dealgate.AgreementListItem) agre
 		row.Expires = formatShortDate(*a.ExpiresOn)
 		row.ExpiresIn = relativeDay(*a.ExpiresOn, s.register.Now(), currentUser(c).Location())
 	}
+	row.Cover = coverText(a.Cover)
 	if a.Snippet.HasMatch() {
 		row.Snippet = a.Snippet
 		row.SnippetFrom = "Summary"
@@ -302,6 +303,20 @@ func (s *Server) agreementRow(c echo.Context, a dealgate.AgreementListItem) agre
 		}
 	}
 	return row
+}
+
+// coverText is the path by which an agreement matched the "covers
+// category" filter: "via Agentic platforms → Agent hosting (§3)", from the
+// higher category down to the lower.
+func coverText(p *dealgate.CoverPath) string {
+	if p == nil || len(p.Path) == 0 {
+		return ""
+	}
+	names := make([]string, len(p.Path))
+	for i, c := range p.Path {
+		names[i] = c.Name
+	}
+	return "via " + strings.Join(names, " → ") + " (" + clauseRefText(p.Section, p.ClauseID) + ")"
 }
 
 func ptrTo[T any](v T) *T { return &v }

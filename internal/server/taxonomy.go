@@ -509,6 +509,11 @@ func (s *Server) handleCategoryView(c echo.Context) error {
 		return dealgate.Errorf(dealgate.ENOTFOUND, "No such category.")
 	}
 	v.Name, v.Retired = cat.Name, cat.Retired
+	if in == current {
+		if v.Covering, v.CoveringTotal, err = s.coveringAgreements(c, id); err != nil {
+			return err
+		}
+	}
 	status := "In use"
 	retiredIn, movedIn := dealgate.CategoryFate(hist)
 	if cat.Retired {

@@ -25,6 +25,9 @@ type Row struct {
 	ClauseCount int
 	Snippet     dealgate.Highlight
 	SnippetFrom string // "Summary" or "Clause §4.2"
+	// Cover is the path that matched the "covers category" filter:
+	// "via Agentic platforms → Agent hosting (§3)".
+	Cover string
 }
 
 // ListView is the agreement list with its filters.

@@ -3,7 +3,11 @@
 // between two versions, one category's history, and the draft being edited.
 package taxonomy
 
-import "github.com/dealgate/dealgate/web/components"
+import (
+	"strconv"
+
+	"github.com/dealgate/dealgate/web/components"
+)
 
 // Tag is a status label on a category ("Retired", "Moved in version 2").
 type Tag struct {
@@ -117,7 +121,27 @@ type CategoryView struct {
 	Fate           []string
 	Versions       []CategoryVersion
 	AgreementsHref string
-	EditHref       string
-	DraftNote      string
-	History        []components.TimelineEvent
+	// Covering are the first agreements with a live clause covering the
+	// category (published categories only), of CoveringTotal.
+	Covering      []CoveringRow
+	CoveringTotal int
+	EditHref      string
+	DraftNote     string
+	History       []components.TimelineEvent
+}
+
+// CoveringRow is an agreement with a clause covering the category, and the
+// path that matched: "via Agentic platforms → Agent hosting (§3)".
+type CoveringRow struct {
+	Title, Href        string
+	Status, StatusKind string
+	Cover              string
+}
+
+// coveringLinkText is the link to the filtered agreement list.
+func coveringLinkText(v CategoryView) string {
+	if v.CoveringTotal > len(v.Covering) {
+		return "All " + strconv.Itoa(v.CoveringTotal) + " agreements with clauses covering this category"
+	}
+	return "Open these in the agreement list"
 }

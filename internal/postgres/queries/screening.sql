@@ -18,23 +18,55 @@ SELECT c.id, c.agreement_id, c.kind, c.beneficiary_id, b.name AS beneficiary_nam
 FROM clause c
 JOIN party b ON b.id = c.beneficiary_id
 JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active'
-ORDER BY c.id;
+WHERE c.retired_at IS NULL AND a.status = 'active';
 
 -- name: ScreeningClauseCategories :many
+-- clause_category keeps copies of its clause's agreement and liveness.
 SELECT cc.clause_id, cc.category_id, cc.excluded
 FROM clause_category cc
-JOIN clause c ON c.id = cc.clause_id
+JOIN agreement a ON a.id = cc.agreement_id
+WHERE cc.live AND a.status = 'active';
+
+-- name: ScreeningClauseParties :many
+-- Every clause's parties: the loader keeps those of the clauses it loaded
+-- (cheaper than joining the clauses and agreements to leave the rest out).
+SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
+FROM clause_party cp
+JOIN party p ON p.id = cp.party_id;
+
+-- name: ScreeningClauseIdentities :many
+-- The identity of every clause ScreeningClauses returns: an instance with
+-- an index loaded diffs these against it and loads only the clauses that
+-- differ (every edit of a clause or its links bumps its version, every
+-- edit of an agreement the agreement's).
+SELECT c.id, c.version, a.version AS agreement_version, a.expires_on AS agreement_expires_on
+FROM clause c
 JOIN agreement a ON a.id = c.agreement_id
 WHERE c.retired_at IS NULL AND a.status = 'active';
 
--- name: ScreeningClauseParties :many
+-- name: ScreeningClausesByID :many
+-- ScreeningClauses for the clauses ids.
+SELECT c.id, c.agreement_id, c.kind, c.beneficiary_id, b.name AS beneficiary_name, b.kind AS beneficiary_kind,
+       c.restriction_scope, c.restricted_kind, c.worldwide, c.regions, c.valid_from, c.valid_until,
+       c.notice_days, c.section, c.text, c.version,
+       a.title AS agreement_title, a.status AS agreement_status, a.binding AS agreement_binding,
+       a.effective_on AS agreement_effective_on, a.expires_on AS agreement_expires_on, a.version AS agreement_version
+FROM clause c
+JOIN party b ON b.id = c.beneficiary_id
+JOIN agreement a ON a.id = c.agreement_id
+WHERE c.id = ANY(@ids::bigint[]) AND c.retired_at IS NULL AND a.status = 'active'
+ORDER BY c.id;
+
+-- name: ScreeningClauseCategoriesByID :many
+SELECT cc.clause_id, cc.category_id, cc.excluded
+FROM clause_category cc
+WHERE cc.clause_id = ANY(@ids::bigint[]);
+
+-- name: ScreeningClausePartiesByID :many
 SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
 FROM clause_party cp
 JOIN party p ON p.id = cp.party_id
-JOIN clause c ON c.id = cp.clause_id
-JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active';
+WHERE cp.clause_id = ANY(@ids::bigint[]);
 
 -- name: InsertScreening :one
 INSERT INTO screening (deal_id, deal_version, verdict, taxonomy_version_id, register_change, judged_on, reason,
@@ -117,3 +149,18 @@ WHERE id = ANY(@ids::bigint[]);
 -- name: LatestScreeningJob :one
 SELECT id, register_change, state, created_at, started_at, finished_at, deals, changed
 FROM screening_job ORDER BY id DESC LIMIT 1;
+
+-- name: AgreementCoverCandidates :many
+-- The categories (covered and excluded) of the live clauses of agreements
+-- agreement_ids that cover one of category_ids: what labels the "covers
+-- category" filter's rows with the path that matched.
+WITH hits AS (
+    SELECT DISTINCT cc.clause_id FROM clause_category cc
+    WHERE cc.agreement_id = ANY(@agreement_ids::bigint[]) AND cc.category_id = ANY(@category_ids::bigint[])
+      AND cc.live AND NOT cc.excluded
+)
+SELECT c.agreement_id, c.id AS clause_id, c.section, cc.category_id, cc.excluded
+FROM hits
+JOIN clause c ON c.id = hits.clause_id
+JOIN clause_category cc ON cc.clause_id = c.id
+ORDER BY c.agreement_id, c.id, cc.category_id;

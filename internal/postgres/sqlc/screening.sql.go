@@ -10,6 +10,61 @@ import (
 	"time"
 )
 
+const agreementCoverCandidates = `-- name: AgreementCoverCandidates :many
+WITH hits AS (
+    SELECT DISTINCT cc.clause_id FROM clause_category cc
+    WHERE cc.agreement_id = ANY($1::bigint[]) AND cc.category_id = ANY($2::bigint[])
+      AND cc.live AND NOT cc.excluded
+)
+SELECT c.agreement_id, c.id AS clause_id, c.section, cc.category_id, cc.excluded
+FROM hits
+JOIN clause c ON c.id = hits.clause_id
+JOIN clause_category cc ON cc.clause_id = c.id
+ORDER BY c.agreement_id, c.id, cc.category_id
+`
+
+type AgreementCoverCandidatesParams struct {
+	AgreementIds []int64
+	CategoryIds  []int64
+}
+
+type AgreementCoverCandidatesRow struct {
+	AgreementID int64
+	ClauseID    int64
+	Section     string
+	CategoryID  int64
+	Excluded    bool
+}
+
+// The categories (covered and excluded) of the live clauses of agreements
+// agreement_ids that cover one of category_ids: what labels the "covers
+// category" filter's rows with the path that matched.
+func (q *Queries) AgreementCoverCandidates(ctx context.Context, arg AgreementCoverCandidatesParams) ([]AgreementCoverCandidatesRow, error) {
+	rows, err := q.db.Query(ctx, agreementCoverCandidates, arg.AgreementIds, arg.CategoryIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AgreementCoverCandidatesRow{}
+	for rows.Next() {
+		var i AgreementCoverCandidatesRow
+		if err := rows.Scan(
+			&i.AgreementID,
+			&i.ClauseID,
+			&i.Section,
+			&i.CategoryID,
+			&i.Excluded,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const claimScreeningJobs = `-- name: ClaimScreeningJobs :many
 UPDATE screening_job SET state = 'running', started_at = $1, attempts = attempts + 1
 WHERE id IN (
@@ -400,9 +455,8 @@ func (q *Queries) RegisterChangeCounter(ctx context.Context) (RegisterChangeCoun
 const screeningClauseCategories = `-- name: ScreeningClauseCategories :many
 SELECT cc.clause_id, cc.category_id, cc.excluded
 FROM clause_category cc
-JOIN clause c ON c.id = cc.clause_id
-JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active'
+JOIN agreement a ON a.id = cc.agreement_id
+WHERE cc.live AND a.status = 'active'
 `
 
 type ScreeningClauseCategoriesRow struct {
@@ -411,6 +465,7 @@ type ScreeningClauseCategoriesRow struct {
 	Excluded   bool
 }
 
+// clause_category keeps copies of its clause's agreement and liveness.
 func (q *Queries) ScreeningClauseCategories(ctx context.Context) ([]ScreeningClauseCategoriesRow, error) {
 	rows, err := q.db.Query(ctx, screeningClauseCategories)
 	if err != nil {
@@ -431,13 +486,85 @@ func (q *Queries) ScreeningClauseCategories(ctx context.Context) ([]ScreeningCla
 	return items, nil
 }
 
+const screeningClauseCategoriesByID = `-- name: ScreeningClauseCategoriesByID :many
+SELECT cc.clause_id, cc.category_id, cc.excluded
+FROM clause_category cc
+WHERE cc.clause_id = ANY($1::bigint[])
+`
+
+type ScreeningClauseCategoriesByIDRow struct {
+	ClauseID   int64
+	CategoryID int64
+	Excluded   bool
+}
+
+func (q *Queries) ScreeningClauseCategoriesByID(ctx context.Context, ids []int64) ([]ScreeningClauseCategoriesByIDRow, error) {
+	rows, err := q.db.Query(ctx, screeningClauseCategoriesByID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScreeningClauseCategoriesByIDRow{}
+	for rows.Next() {
+		var i ScreeningClauseCategoriesByIDRow
+		if err := rows.Scan(&i.ClauseID, &i.CategoryID, &i.Excluded); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const screeningClauseIdentities = `-- name: ScreeningClauseIdentities :many
+SELECT c.id, c.version, a.version AS agreement_version, a.expires_on AS agreement_expires_on
+FROM clause c
+JOIN agreement a ON a.id = c.agreement_id
+WHERE c.retired_at IS NULL AND a.status = 'active'
+`
+
+type ScreeningClauseIdentitiesRow struct {
+	ID                 int64
+	Version            int64
+	AgreementVersion   int64
+	AgreementExpiresOn *time.Time
+}
+
+// The identity of every clause ScreeningClauses returns: an instance with
+// an index loaded diffs these against it and loads only the clauses that
+// differ (every edit of a clause or its links bumps its version, every
+// edit of an agreement the agreement's).
+func (q *Queries) ScreeningClauseIdentities(ctx context.Context) ([]ScreeningClauseIdentitiesRow, error) {
+	rows, err := q.db.Query(ctx, screeningClauseIdentities)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScreeningClauseIdentitiesRow{}
+	for rows.Next() {
+		var i ScreeningClauseIdentitiesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Version,
+			&i.AgreementVersion,
+			&i.AgreementExpiresOn,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const screeningClauseParties = `-- name: ScreeningClauseParties :many
 SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
 FROM clause_party cp
 JOIN party p ON p.id = cp.party_id
-JOIN clause c ON c.id = cp.clause_id
-JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active'
 `
 
 type ScreeningClausePartiesRow struct {
@@ -448,6 +575,8 @@ type ScreeningClausePartiesRow struct {
 	Kind     string
 }
 
+// Every clause's parties: the loader keeps those of the clauses it loaded
+// (cheaper than joining the clauses and agreements to leave the rest out).
 func (q *Queries) ScreeningClauseParties(ctx context.Context) ([]ScreeningClausePartiesRow, error) {
 	rows, err := q.db.Query(ctx, screeningClauseParties)
 	if err != nil {
@@ -457,6 +586,47 @@ func (q *Queries) ScreeningClauseParties(ctx context.Context) ([]ScreeningClause
 	items := []ScreeningClausePartiesRow{}
 	for rows.Next() {
 		var i ScreeningClausePartiesRow
+		if err := rows.Scan(
+			&i.ClauseID,
+			&i.PartyID,
+			&i.Role,
+			&i.Name,
+			&i.Kind,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const screeningClausePartiesByID = `-- name: ScreeningClausePartiesByID :many
+SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
+FROM clause_party cp
+JOIN party p ON p.id = cp.party_id
+WHERE cp.clause_id = ANY($1::bigint[])
+`
+
+type ScreeningClausePartiesByIDRow struct {
+	ClauseID int64
+	PartyID  int64
+	Role     string
+	Name     string
+	Kind     string
+}
+
+func (q *Queries) ScreeningClausePartiesByID(ctx context.Context, ids []int64) ([]ScreeningClausePartiesByIDRow, error) {
+	rows, err := q.db.Query(ctx, screeningClausePartiesByID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScreeningClausePartiesByIDRow{}
+	for rows.Next() {
+		var i ScreeningClausePartiesByIDRow
 		if err := rows.Scan(
 			&i.ClauseID,
 			&i.PartyID,
@@ -484,7 +654,6 @@ FROM clause c
 JOIN party b ON b.id = c.beneficiary_id
 JOIN agreement a ON a.id = c.agreement_id
 WHERE c.retired_at IS NULL AND a.status = 'active'
-ORDER BY c.id
 `
 
 type ScreeningClausesRow struct {
@@ -522,6 +691,88 @@ func (q *Queries) ScreeningClauses(ctx context.Context) ([]ScreeningClausesRow, 
 	items := []ScreeningClausesRow{}
 	for rows.Next() {
 		var i ScreeningClausesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AgreementID,
+			&i.Kind,
+			&i.BeneficiaryID,
+			&i.BeneficiaryName,
+			&i.BeneficiaryKind,
+			&i.RestrictionScope,
+			&i.RestrictedKind,
+			&i.Worldwide,
+			&i.Regions,
+			&i.ValidFrom,
+			&i.ValidUntil,
+			&i.NoticeDays,
+			&i.Section,
+			&i.Text,
+			&i.Version,
+			&i.AgreementTitle,
+			&i.AgreementStatus,
+			&i.AgreementBinding,
+			&i.AgreementEffectiveOn,
+			&i.AgreementExpiresOn,
+			&i.AgreementVersion,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const screeningClausesByID = `-- name: ScreeningClausesByID :many
+SELECT c.id, c.agreement_id, c.kind, c.beneficiary_id, b.name AS beneficiary_name, b.kind AS beneficiary_kind,
+       c.restriction_scope, c.restricted_kind, c.worldwide, c.regions, c.valid_from, c.valid_until,
+       c.notice_days, c.section, c.text, c.version,
+       a.title AS agreement_title, a.status AS agreement_status, a.binding AS agreement_binding,
+       a.effective_on AS agreement_effective_on, a.expires_on AS agreement_expires_on, a.version AS agreement_version
+FROM clause c
+JOIN party b ON b.id = c.beneficiary_id
+JOIN agreement a ON a.id = c.agreement_id
+WHERE c.id = ANY($1::bigint[]) AND c.retired_at IS NULL AND a.status = 'active'
+ORDER BY c.id
+`
+
+type ScreeningClausesByIDRow struct {
+	ID                   int64
+	AgreementID          int64
+	Kind                 string
+	BeneficiaryID        int64
+	BeneficiaryName      string
+	BeneficiaryKind      string
+	RestrictionScope     string
+	RestrictedKind       *string
+	Worldwide            bool
+	Regions              []string
+	ValidFrom            *time.Time
+	ValidUntil           *time.Time
+	NoticeDays           *int32
+	Section              string
+	Text                 string
+	Version              int64
+	AgreementTitle       string
+	AgreementStatus      string
+	AgreementBinding     bool
+	AgreementEffectiveOn *time.Time
+	AgreementExpiresOn   *time.Time
+	AgreementVersion     int64
+}
+
+// ScreeningClauses for the clauses ids.
+func (q *Queries) ScreeningClausesByID(ctx context.Context, ids []int64) ([]ScreeningClausesByIDRow, error) {
+	rows, err := q.db.Query(ctx, screeningClausesByID, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ScreeningClausesByIDRow{}
+	for rows.Next() {
+		var i ScreeningClausesByIDRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.AgreementID,
