@@ -13,7 +13,8 @@ import (
 
 // Maintenance keeps stored state in step with time: agreements whose expiry
 // date has passed are recorded as expired (with an audit event each), and
-// expired password links, sign-in throttles and old form tokens are purged.
+// expired password links, sign-in throttles, old form tokens and prepared
+// exports nobody downloaded are purged.
 type Maintenance struct {
 	DB       *postgres.DB
 	Users    *postgres.Users
@@ -47,6 +48,9 @@ func (m *Maintenance) Once(ctx context.Context) {
 	}
 	if _, err := m.DB.PurgeSubmissions(ctx); err != nil && ctx.Err() == nil {
 		m.Log.Error("maintenance: purge form submissions", "err", err)
+	}
+	if _, err := m.DB.PurgePreparedExports(ctx); err != nil && ctx.Err() == nil {
+		m.Log.Error("maintenance: purge expired prepared exports", "err", err)
 	}
 	if res, err := m.Users.PurgeExpired(ctx); err != nil {
 		if ctx.Err() == nil {

@@ -46,6 +46,7 @@ func (s *Server) registerRoutes() {
 	s.registerRegisterIORoutes()
 	s.registerDealRoutes()
 	s.registerReviewRoutes()
+	s.registerReportRoutes()
 }
 
 // route registers h for methods on path behind the access gate and records
