@@ -211,6 +211,8 @@ func (x *tablePDF) header() {
 	p.SetFont("Helvetica", "", 8)
 }
 
+// WriteRow writes a record as a table row whose cells wrap: the row is as
+// tall as its longest cell, and moves whole to the next page.
 func (x *tablePDF) WriteRow(cells []any) error {
 	p := x.pdf
 	if !x.started {
@@ -218,7 +220,17 @@ func (x *tablePDF) WriteRow(cells []any) error {
 		p.SetHeaderFunc(x.header)
 		p.AddPage()
 	}
-	if p.GetY() > x.bottom {
+	const lineH = 4.2
+	lines := make([][]string, len(cells))
+	n := 1
+	for i, c := range x.t.Columns {
+		if c.PDFWidth > 0 {
+			lines[i] = p.SplitText(x.tr(x.t.cellText(c, cells[i])), c.PDFWidth-2)
+			n = max(n, len(lines[i]))
+		}
+	}
+	h := float64(n)*lineH + 1.5
+	if p.GetY()+h > x.bottom+6 {
 		p.AddPage()
 	}
 	x.rows++
@@ -228,16 +240,23 @@ func (x *tablePDF) WriteRow(cells []any) error {
 	} else {
 		p.SetFillColor(255, 255, 255)
 	}
+	left, top := p.GetX(), p.GetY()
+	p.Rect(left, top, x.width, h, "F")
 	for i, c := range x.t.Columns {
-		if c.PDFWidth > 0 {
-			align := "L"
-			if c.Kind == Int || c.Kind == Number {
-				align = "R"
-			}
-			p.CellFormat(c.PDFWidth, 5.5, x.fit(x.t.cellText(c, cells[i]), c.PDFWidth), "", 0, align, true, 0, "")
+		if c.PDFWidth == 0 {
+			continue
 		}
+		align := "L"
+		if c.Kind == Int || c.Kind == Number {
+			align = "R"
+		}
+		for j, l := range lines[i] {
+			p.SetXY(left, top+0.75+float64(j)*lineH)
+			p.CellFormat(c.PDFWidth, lineH, l, "", 0, align, false, 0, "")
+		}
+		left += c.PDFWidth
 	}
-	p.Ln(-1)
+	p.SetXY(12, top+h)
 	return p.Error()
 }
 
