@@ -123,7 +123,7 @@ func TestDecisionPacketPDF(t *testing.T) {
 	exp := at.AddDate(0, 0, 90)
 	cp := &dealgate.PartyRef{ID: 3, Name: "Nimbus Web Services"}
 	d := PacketData{
-		Deal:    dealgate.Deal{ID: 7},
+		Deal: dealgate.Deal{ID: 7},
 		Version: dealgate.DealVersion{Number: 2, CreatedAt: at.Add(-48 * time.Hour), CreatedByName: "Counsel Person", ChangeNote: "Narrower scope.",
 			Content: dealgate.DealContent{Title: "Nimbus hosting", Counterparty: cp, Description: "Host our agents.", Rationale: "Redundancy.",
 				Categories: []dealgate.CategoryRef{{ID: 9, Name: "Agent hosting"}}}},

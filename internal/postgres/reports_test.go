@@ -287,4 +287,3 @@ func TestPreparedExportFlow(t *testing.T) {
 }
 
 func idStr(id int64) string { return strconv.FormatInt(id, 10) }
-

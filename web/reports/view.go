@@ -21,7 +21,7 @@ type Download struct{ Label, Href string }
 // DecisionRow is one decision as the register's page shows it; times are
 // in the viewer's zone.
 type DecisionRow struct {
-	Decided, Deal, DealHref, Counterparty string
+	Decided, Deal, DealHref, Counterparty  string
 	Verdict, Votes, Decision, DecisionKind string
 	Days, Negotiation                      string
 	// NegotiatedEarly marks a negotiation the records show starting before
