@@ -138,7 +138,7 @@ type ShowView struct {
 	// PacketHref downloads the decision packet (PDF) of the latest
 	// decision, for those the policy gives it to; "" otherwise.
 	PacketHref string
-	Version             int64
+	Version    int64
 	// RFIs are the committee's open requests for information.
 	RFIs                 []RFIRow
 	Versions             []VersionRow
