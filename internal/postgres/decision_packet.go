@@ -155,9 +155,10 @@ func (tx *Tx) packetDefinitions(ctx context.Context, d *export.PacketData) error
 	return nil
 }
 
-// packetEvents reads the deal's audit events with their chain links.
+// packetEvents reads the deal's audit events, and its reviews', with
+// their chain links.
 func (tx *Tx) packetEvents(ctx context.Context, d *export.PacketData) error {
-	rows, err := tx.Q.DealChainedEvents(ctx, sqlc.DealChainedEventsParams{DealID: idString(d.Deal.ID), Lim: MaxPacketEvents + 1})
+	rows, err := tx.Q.DealChainedEvents(ctx, sqlc.DealChainedEventsParams{DealKey: idString(d.Deal.ID), DealID: d.Deal.ID, Lim: MaxPacketEvents + 1})
 	if err != nil {
 		return fmt.Errorf("deal events: %w", err)
 	}

@@ -159,7 +159,7 @@ func TestDecisionPacket(t *testing.T) {
 	}
 	text := pdfText(data)
 	for _, want := range []string{"Approved: the memo of record.", "No exclusivity over hosting.", "Hosting is outside section 4.2.",
-		"Former employer of Nimbus", "Agent hosting", "Definition of Agent hosting.", "deal.submitted",
+		"Former employer of Nimbus", "Agent hosting", "Definition of Agent hosting.", "deal.submitted", "review.vote_cast", "review.decided",
 		hex.EncodeToString(submitted), "Nimbus Web Services"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("packet lacks %q", want)

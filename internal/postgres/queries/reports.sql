@@ -33,12 +33,19 @@ SELECT d.id, d.review_id FROM review_decision d WHERE d.deal_id = @deal_id ORDER
 
 -- name: DealChainedEvents :many
 -- A deal's audit events and its parts' (the audit browser's deal filter),
--- oldest first, with their chain links.
+-- with its reviews' (votes, recusals, the decision), oldest first, with
+-- their chain links. Each half is served by its index.
 SELECT e.id, e.occurred_at, e.actor_label, e.action, e.entity_type, e.entity_id,
        coalesce(s.seq, 0)::bigint AS seq, s.hash, s.prev_hash
 FROM audit_event e
 LEFT JOIN audit_seal s ON s.event_id = e.id
-WHERE (CASE WHEN e.entity_type = 'deal' THEN e.entity_id ELSE coalesce(e.after->>'deal_id', e.before->>'deal_id') END) = @deal_id::text
+WHERE e.id IN (
+    SELECT a.id FROM audit_event a
+    WHERE (CASE WHEN a.entity_type = 'deal' THEN a.entity_id ELSE coalesce(a.after->>'deal_id', a.before->>'deal_id') END) = @deal_key::text
+    UNION ALL
+    SELECT a.id FROM audit_event a
+    WHERE a.entity_type = 'review' AND a.entity_id IN (SELECT r.id::text FROM review r WHERE r.deal_id = @deal_id::bigint)
+)
 ORDER BY e.id
 LIMIT @lim::integer;
 

@@ -47,14 +47,21 @@ SELECT e.id, e.occurred_at, e.actor_label, e.action, e.entity_type, e.entity_id,
        coalesce(s.seq, 0)::bigint AS seq, s.hash, s.prev_hash
 FROM audit_event e
 LEFT JOIN audit_seal s ON s.event_id = e.id
-WHERE (CASE WHEN e.entity_type = 'deal' THEN e.entity_id ELSE coalesce(e.after->>'deal_id', e.before->>'deal_id') END) = $1::text
+WHERE e.id IN (
+    SELECT a.id FROM audit_event a
+    WHERE (CASE WHEN a.entity_type = 'deal' THEN a.entity_id ELSE coalesce(a.after->>'deal_id', a.before->>'deal_id') END) = $1::text
+    UNION ALL
+    SELECT a.id FROM audit_event a
+    WHERE a.entity_type = 'review' AND a.entity_id IN (SELECT r.id::text FROM review r WHERE r.deal_id = $2::bigint)
+)
 ORDER BY e.id
-LIMIT $2::integer
+LIMIT $3::integer
 `
 
 type DealChainedEventsParams struct {
-	DealID string
-	Lim    int32
+	DealKey string
+	DealID  int64
+	Lim     int32
 }
 
 type DealChainedEventsRow struct {
@@ -70,9 +77,10 @@ type DealChainedEventsRow struct {
 }
 
 // A deal's audit events and its parts' (the audit browser's deal filter),
-// oldest first, with their chain links.
+// with its reviews' (votes, recusals, the decision), oldest first, with
+// their chain links. Each half is served by its index.
 func (q *Queries) DealChainedEvents(ctx context.Context, arg DealChainedEventsParams) ([]DealChainedEventsRow, error) {
-	rows, err := q.db.Query(ctx, dealChainedEvents, arg.DealID, arg.Lim)
+	rows, err := q.db.Query(ctx, dealChainedEvents, arg.DealKey, arg.DealID, arg.Lim)
 	if err != nil {
 		return nil, err
 	}
