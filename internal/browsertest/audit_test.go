@@ -73,6 +73,9 @@ func TestAuditorFiltersOneDealAndDownloadsReports(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("deal")),
 		chromedp.SendKeys(chromedp.ID("deal"), "7"),
 		chromedp.Click(chromedp.CSS(`[data-testid="audit-filters"] button[type="submit"]`)),
+		// The filtered page, not the one the form was on: its field carries
+		// the value as an attribute (typing does not set the attribute).
+		chromedp.WaitVisible(chromedp.CSS(`input#deal[value="7"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="audit-exports"]`)),
 	)
 	if n := b.Count(t, `[data-testid="audit-row"]`); n != 8 {
