@@ -7,6 +7,10 @@
 //
 //	AUDITBENCH_EVENTS=1000000 go test -run '^$' -bench . -benchtime 1x -timeout 60m ./internal/auditbench
 //
+// With AUDITBENCH_DATABASE_URL set, the benchmarks use that database
+// (migrated first) and keep it: it is topped up to AUDITBENCH_EVENTS events,
+// so a long load is paid once; a larger trail there is used as it is.
+//
 // Each benchmark reports rows/s and the process's peak resident memory
 // (peak-RSS-MB, from getrusage: the whole process, so the highest of the
 // benchmarks run so far).

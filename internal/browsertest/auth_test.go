@@ -75,11 +75,11 @@ func TestEachRoleSeesItsNavigation(t *testing.T) {
 		role dealgate.Role
 		nav  []string
 	}{
-		{dealgate.RoleAdmin, []string{"Home", "Deals", "Committee", "Agreements", "Parties", "Taxonomy", "Users", "Audit trail", "Your account"}},
+		{dealgate.RoleAdmin, []string{"Home", "Deals", "Committee", "Agreements", "Parties", "Taxonomy", "Users", "Audit trail", "Reports", "Your account"}},
 		{dealgate.RoleChair, []string{"Home", "Deals", "Committee", "Agreements", "Parties", "Taxonomy", "Your account"}},
 		{dealgate.RoleMember, []string{"Home", "Deals", "Committee", "Agreements", "Parties", "Taxonomy", "Your account"}},
 		{dealgate.RoleCounsel, []string{"Home", "Deals", "Agreements", "Parties", "Taxonomy", "Your account"}},
-		{dealgate.RoleAuditor, []string{"Home", "Deals", "Committee", "Agreements", "Parties", "Taxonomy", "Audit trail", "Your account"}},
+		{dealgate.RoleAuditor, []string{"Home", "Deals", "Committee", "Agreements", "Parties", "Taxonomy", "Audit trail", "Reports", "Your account"}},
 	}
 	for _, tc := range cases {
 		mustUser(t, app, string(tc.role)+"@example.com", tc.role)

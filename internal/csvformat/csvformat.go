@@ -17,6 +17,8 @@
 //	party_parent         name or alias of its parent company (in the register or created above)
 //	party_website        the new party's web address, optional
 //	party_notes          free text, optional
+//	party_retired        yes/no, optional: yes creates the party retired (hidden from
+//	                     pickers), as the export writes a retired party
 //	agreement_kind       partnership, investment, cloud_services, licence, mou, other (or their labels)
 //	binding              yes/no (true/false, binding/non-binding)
 //	status               draft, active, expired, terminated
@@ -65,7 +67,7 @@ import (
 
 // Columns are the template's columns in the order the export writes them.
 var Columns = []string{
-	"agreement_ref", "title", "party", "party_kind", "party_aliases", "party_parent", "party_website", "party_notes",
+	"agreement_ref", "title", "party", "party_kind", "party_aliases", "party_parent", "party_website", "party_notes", "party_retired",
 	"agreement_kind", "binding", "status", "signed_on", "effective_on",
 	"expires_on", "value", "currency", "owner_email", "summary", "notes",
 	"clause_kind", "section", "beneficiary", "categories", "excluded_categories", "restricts",
@@ -78,7 +80,7 @@ var AgreementColumns = []string{"title", "party", "agreement_kind", "binding", "
 
 // PartyColumns describe the row's party: they create it when it is not in
 // the register, and must agree with it when it is.
-var PartyColumns = []string{"party_kind", "party_aliases", "party_parent", "party_website", "party_notes"}
+var PartyColumns = []string{"party_kind", "party_aliases", "party_parent", "party_website", "party_notes", "party_retired"}
 
 // ClauseColumns describe the row's clause.
 var ClauseColumns = []string{"clause_kind", "section", "beneficiary", "categories", "excluded_categories", "restricts",

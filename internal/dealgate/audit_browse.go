@@ -31,6 +31,8 @@ var actionNames = map[string]string{
 	"auth.throttled":                  "Sign-in attempts throttled",
 	"audit.exported":                  "Audit trail exported",
 	"register.exported":               "Register exported",
+	"decisions.exported":              "Decision register exported",
+	"deal.packet_exported":            "Decision packet exported",
 	"register.imported":               "Register imported",
 	"register.scale_seeded":           "Scale data loaded",
 	"taxonomy.published":              "Taxonomy version published",

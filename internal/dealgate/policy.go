@@ -19,7 +19,9 @@ const (
 	ActRegisterEdit    Action = "register.edit"    // create, edit, retire register records
 	ActTaxonomyPublish Action = "taxonomy.publish" // publish a new taxonomy version
 	ActAuditView       Action = "audit.view"       // read the audit trail
-	ActExport          Action = "export"           // export reports and the register
+	ActExport          Action = "export"           // export reports: the decision register
+	ActRegisterExport  Action = "register.export"  // export the agreement register as CSV
+	ActDecisionPacket  Action = "decision.packet"  // a decided deal's decision packet (PDF)
 	ActSettingsManage  Action = "settings.manage"  // committee rules and other settings
 	ActDealView        Action = "deal.view"        // the deal list and deal pages; each deal is checked by CanSeeDeal
 	ActDealDraft       Action = "deal.draft"       // start a deal (counsel)
@@ -49,6 +51,13 @@ func Allowed(u *User, a Action) bool {
 		return u.Has(RoleAdmin) || u.Has(RoleAuditor)
 	case ActExport:
 		return u.Has(RoleAdmin) || u.Has(RoleAuditor)
+	case ActRegisterExport:
+		// Counsel keep the register, so they take it out too.
+		return u.Has(RoleCounsel) || u.Has(RoleAdmin) || u.Has(RoleAuditor)
+	case ActDecisionPacket:
+		// The chair records the decision and answers for it to the board;
+		// admins and auditors hand packets to regulators.
+		return u.Has(RoleChair) || u.Has(RoleAdmin) || u.Has(RoleAuditor)
 	case ActDealView:
 		return u.Has(RoleCounsel) || u.Has(RoleAdmin) || u.Has(RoleMember) || u.Has(RoleChair) || u.Has(RoleAuditor)
 	case ActDealDraft:

@@ -28,6 +28,8 @@ func TestPolicyEveryActionEveryRole(t *testing.T) {
 		dealgate.ActTaxonomyPublish: {admin},
 		dealgate.ActAuditView:       {admin, auditor},
 		dealgate.ActExport:          {admin, auditor},
+		dealgate.ActRegisterExport:  {admin, counsel, auditor},
+		dealgate.ActDecisionPacket:  {admin, chair, auditor},
 		dealgate.ActDealView:        {admin, chair, member, counsel, auditor},
 		dealgate.ActDealDraft:       {counsel},
 		dealgate.ActReviewView:      {admin, chair, member, auditor},

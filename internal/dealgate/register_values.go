@@ -96,6 +96,13 @@ func (m Money) String() string {
 	return m.Currency + " " + formatMinor(m.Minor, exp, true)
 }
 
+// Major is the amount in major units as a number, for spreadsheets (which
+// hold numbers as floats); Amount is exact.
+func (m Money) Major() float64 {
+	f, _ := strconv.ParseFloat(m.Amount(), 64)
+	return f
+}
+
 // Amount writes the amount in major units without separators, as ParseMoney
 // reads it back ("11000000000.00").
 func (m Money) Amount() string {

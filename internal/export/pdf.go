@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-
-	"github.com/go-pdf/fpdf"
 )
 
 // MaxPDFRows bounds a PDF report: a longer one belongs in CSV or XLSX.
@@ -17,10 +15,8 @@ const MaxPDFRows = 100000
 var ErrTooManyRows = fmt.Errorf("a PDF report holds at most %d events: narrow the filters or export CSV or XLSX", MaxPDFRows)
 
 type pdfWriter struct {
+	*pdfDoc
 	out      io.Writer
-	meta     Meta
-	pdf      *fpdf.Fpdf
-	tr       func(string) string
 	proof    *proofBuilder
 	actions  counts
 	actors   counts
@@ -36,52 +32,15 @@ var pdfColumns = []string{"Time", "Actor", "Action", "Entity", "Seq", "Hash"}
 // a table of events with page numbers, and a summary by action and by actor
 // with the proof.
 func NewPDF(w io.Writer, m Meta) (Writer, error) {
-	p := fpdf.New("L", "mm", "A4", "")
-	p.SetTitle("Dealgate audit report", true)
-	p.SetAuthor("Dealgate", true)
-	p.SetCreator("Dealgate", true)
-	p.SetCreationDate(m.ExportedAt)
-	p.SetModificationDate(m.ExportedAt)
-	p.AliasNbPages("{nb}")
-	p.SetMargins(12, 12, 12)
-	p.SetAutoPageBreak(true, 14)
-	x := &pdfWriter{out: w, meta: m, pdf: p, tr: p.UnicodeTranslatorFromDescriptor(""), proof: newProof(m),
+	x := &pdfWriter{pdfDoc: newPDFDoc("Dealgate audit report", m, true), out: w, proof: newProof(m),
 		actions: counts{}, actors: counts{}, widths: []float64{38, 62, 55, 62, 22, 34}}
-	p.SetFooterFunc(func() {
-		p.SetY(-10)
-		p.SetFont("Helvetica", "", 8)
-		p.SetTextColor(90, 90, 90)
-		p.CellFormat(0, 5, x.tr(fmt.Sprintf("Dealgate audit report · %s · page %d of {nb}", m.Period(), p.PageNo())), "", 0, "C", false, 0, "")
-	})
 	x.cover()
-	return x, p.Error()
-}
-
-func (x *pdfWriter) line(label, value string) {
-	p := x.pdf
-	p.SetFont("Helvetica", "B", 10)
-	p.CellFormat(55, 6, x.tr(label), "", 0, "L", false, 0, "")
-	p.SetFont("Helvetica", "", 10)
-	p.MultiCell(0, 6, x.tr(value), "", "L", false)
+	return x, x.pdf.Error()
 }
 
 func (x *pdfWriter) cover() {
 	p, m := x.pdf, x.meta
-	p.AddPage()
-	p.SetFont("Helvetica", "B", 22)
-	p.CellFormat(0, 14, x.tr("Dealgate audit report"), "", 1, "L", false, 0, "")
-	p.SetFont("Helvetica", "", 12)
-	p.CellFormat(0, 8, x.tr("Period: "+m.Period()+" ("+m.zone().String()+")"), "", 1, "L", false, 0, "")
-	p.Ln(4)
-	if len(m.Filters) == 0 {
-		x.line("Filters", "none: every event of the period")
-	}
-	for _, f := range m.Filters {
-		x.line("Filter: "+f.Name, f.Value)
-	}
-	p.Ln(2)
-	x.line("Exported by", m.ExportedBy)
-	x.line("Exported at", m.ExportedAt.In(m.zone()).Format("2006-01-02 15:04:05 MST"))
+	x.coverHead("Dealgate audit report", "none: every event of the period")
 	x.line("Chain head at export", "event "+strconv.FormatInt(m.HeadSeq, 10))
 	x.line("Chain head hash", hex.EncodeToString(m.HeadHash))
 	p.Ln(4)
@@ -101,18 +60,6 @@ func (x *pdfWriter) tableHeader() {
 	p.SetFont("Helvetica", "", 8)
 }
 
-// fit shortens s to fit width w.
-func (x *pdfWriter) fit(s string, w float64) string {
-	s = x.tr(s)
-	if x.pdf.GetStringWidth(s) <= w-2 {
-		return s
-	}
-	for len(s) > 1 && x.pdf.GetStringWidth(s+"...") > w-2 {
-		s = s[:len(s)-1]
-	}
-	return s + "..."
-}
-
 func (x *pdfWriter) Write(r Row) error {
 	if x.proof.p.Rows >= MaxPDFRows {
 		return ErrTooManyRows
@@ -126,7 +73,7 @@ func (x *pdfWriter) Write(r Row) error {
 		p.SetHeaderFunc(func() { x.tableHeader() })
 		p.AddPage()
 	}
-	if p.GetY() > 210-14-6 {
+	if p.GetY() > x.bottom {
 		p.AddPage()
 	}
 	x.rowColor = !x.rowColor

@@ -46,21 +46,63 @@ func NewXLSX(w io.Writer, m Meta) (Writer, error) {
 }
 
 func newXLSX(w io.Writer, m Meta, perSheet int) (*xlsxWriter, error) {
-	f := excelize.NewFile()
-	x := &xlsxWriter{out: w, meta: m, f: f, perSht: perSheet, proof: newProof(m), scratch: make([]any, len(xlsxColumns))}
-	var err error
-	if x.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF4"}}}); err != nil {
+	f, st, err := newWorkbook("Events")
+	if err != nil {
 		return nil, err
 	}
-	format := "yyyy-mm-dd hh:mm:ss"
-	if x.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
-		return nil, err
-	}
-	if err := f.SetSheetName("Sheet1", "Events"); err != nil {
-		return nil, err
-	}
+	x := &xlsxWriter{out: w, meta: m, f: f, perSht: perSheet, proof: newProof(m), scratch: make([]any, len(xlsxColumns)),
+		header: st.header, date: st.moment}
 	return x, x.startSheet()
+}
+
+// workbookStyles are the cell styles every workbook shares.
+type workbookStyles struct{ header, moment, day int }
+
+// newWorkbook starts a workbook whose first sheet is named first, with the
+// header, date-time and date styles.
+func newWorkbook(first string) (*excelize.File, workbookStyles, error) {
+	f := excelize.NewFile()
+	var st workbookStyles
+	var err error
+	if st.header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF4"}}}); err != nil {
+		return nil, st, err
+	}
+	moment, day := "yyyy-mm-dd hh:mm:ss", "yyyy-mm-dd"
+	if st.moment, err = f.NewStyle(&excelize.Style{CustomNumFmt: &moment}); err != nil {
+		return nil, st, err
+	}
+	if st.day, err = f.NewStyle(&excelize.Style{CustomNumFmt: &day}); err != nil {
+		return nil, st, err
+	}
+	return f, st, f.SetSheetName("Sheet1", first)
+}
+
+// writeInfoSheet adds a sheet of label and value lines, the first in bold.
+func writeInfoSheet(f *excelize.File, name string, lines [][2]any, header int) error {
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	_ = f.SetColWidth(name, "A", "A", 24)
+	_ = f.SetColWidth(name, "B", "B", 70)
+	for i, l := range lines {
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow(name, cell, &[]any{l[0], l[1]}); err != nil {
+			return err
+		}
+	}
+	return f.SetCellStyle(name, "A1", "A1", header)
+}
+
+// metaLines are an export's description for its info sheet.
+func metaLines(title string, m Meta) [][2]any {
+	lines := [][2]any{{title, ""}, {"Period", m.Period()}, {"Time zone", m.zone().String()}}
+	for _, f := range m.Filters {
+		lines = append(lines, [2]any{"Filter: " + f.Name, f.Value})
+	}
+	return append(lines,
+		[2]any{"Exported by", m.ExportedBy},
+		[2]any{"Exported at", m.ExportedAt.In(m.zone()).Format("2006-01-02 15:04:05 MST")})
 }
 
 func (x *xlsxWriter) sheetName() string {
@@ -148,23 +190,7 @@ func (x *xlsxWriter) Close() (Proof, error) {
 	if err := x.endSheet(); err != nil {
 		return p, err
 	}
-	const info = "Export"
-	if _, err := x.f.NewSheet(info); err != nil {
-		return p, err
-	}
-	_ = x.f.SetColWidth(info, "A", "A", 24)
-	_ = x.f.SetColWidth(info, "B", "B", 70)
-	lines := [][2]any{
-		{"Dealgate audit export", ""},
-		{"Period", x.meta.Period()},
-		{"Time zone", x.meta.zone().String()},
-	}
-	for _, f := range x.meta.Filters {
-		lines = append(lines, [2]any{"Filter: " + f.Name, f.Value})
-	}
-	lines = append(lines,
-		[2]any{"Exported by", x.meta.ExportedBy},
-		[2]any{"Exported at", x.meta.ExportedAt.In(x.meta.zone()).Format("2006-01-02 15:04:05 MST")},
+	lines := append(metaLines("Dealgate audit export", x.meta),
 		[2]any{"Events", p.Rows},
 		[2]any{"Sheets", x.sheet},
 		[2]any{"Last event (seq)", p.LastSeq},
@@ -173,13 +199,9 @@ func (x *xlsxWriter) Close() (Proof, error) {
 		[2]any{"Chain head hash", hexOrEmpty(p.HeadHash)},
 		[2]any{"Digest of the events' hashes", hexOrEmpty(p.Digest)},
 	)
-	for i, l := range lines {
-		cell, _ := excelize.CoordinatesToCellName(1, i+1)
-		if err := x.f.SetSheetRow(info, cell, &[]any{l[0], l[1]}); err != nil {
-			return p, err
-		}
+	if err := writeInfoSheet(x.f, "Export", lines, x.header); err != nil {
+		return p, err
 	}
-	_ = x.f.SetCellStyle(info, "A1", "A1", x.header)
 	_, err := x.f.WriteTo(x.out)
 	return p, err
 }

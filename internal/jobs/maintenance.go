@@ -13,8 +13,9 @@ import (
 
 // Maintenance keeps stored state in step with time: agreements whose expiry
 // date has passed are recorded as expired (with an audit event each), and
-// expired password links, sign-in throttles, old form tokens and checked
-// import files whose time is up are purged.
+// expired password links, sign-in throttles, old form tokens, checked
+// import files whose time is up and prepared exports nobody downloaded are
+// purged.
 type Maintenance struct {
 	DB       *postgres.DB
 	Users    *postgres.Users
@@ -51,6 +52,9 @@ func (m *Maintenance) Once(ctx context.Context) {
 	}
 	if _, err := m.DB.PurgeHeldImports(ctx); err != nil && ctx.Err() == nil {
 		m.Log.Error("maintenance: purge held imports", "err", err)
+	}
+	if _, err := m.DB.PurgePreparedExports(ctx); err != nil && ctx.Err() == nil {
+		m.Log.Error("maintenance: purge expired prepared exports", "err", err)
 	}
 	if res, err := m.Users.PurgeExpired(ctx); err != nil {
 		if ctx.Err() == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 // with ETOOMANY ("try again shortly").
 type AuditExports struct {
 	DB    *DB
+	Log   *slog.Logger // where a prepared export's failure is logged; nil: nowhere
 	opts  ExportOptions
 	slots chan struct{}
 
@@ -119,13 +121,18 @@ func (s *AuditExports) ExportAsOperator(ctx context.Context, req ExportRequest, 
 }
 
 func (s *AuditExports) run(ctx context.Context, exportedBy string, req ExportRequest, open func(export.Meta) (io.Writer, error)) (ExportResult, error) {
-	var res ExportResult
 	select {
 	case s.slots <- struct{}{}:
 		defer func() { <-s.slots }()
 	default:
-		return res, errExportBusy()
+		return ExportResult{}, errExportBusy()
 	}
+	return s.runHeld(ctx, exportedBy, req, open)
+}
+
+// runHeld is run for a caller that holds an export slot.
+func (s *AuditExports) runHeld(ctx context.Context, exportedBy string, req ExportRequest, open func(export.Meta) (io.Writer, error)) (ExportResult, error) {
+	var res ExportResult
 	pool, err := s.exportPool(ctx)
 	if err != nil {
 		return res, err

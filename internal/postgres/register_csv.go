@@ -158,6 +158,9 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 	if done, err := tx.createImported(ctx, actor, order, &rep, problem); err != nil || !done {
 		return rep, err
 	}
+	if err := res.retireCreated(ctx, actor); err != nil {
+		return rep, err
+	}
 	if dryRun {
 		return rep, nil
 	}

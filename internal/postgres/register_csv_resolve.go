@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ type resolver struct {
 	tax     *dealgate.Taxonomy
 	created int            // parties created
 	madeOn  map[int64]int  // party created → its line
+	retire  []int64        // parties created that the file marks retired
 	failed  map[string]int // normalised name of a party that could not be created → its line
 }
 
@@ -65,6 +67,8 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row csvfo
 	}
 	in := dealgate.PartyInput{Name: name, Aliases: dealgate.SplitList(c["party_aliases"]), Website: c["party_website"], Notes: c["party_notes"]}
 	good := true
+	retired, ok := partyRetired(c, bad)
+	good = good && ok
 	if k, err := dealgate.ParsePartyKind(c["party_kind"]); err != nil {
 		bad("party_kind", dealgate.ErrorMessage(err))
 		good = false
@@ -90,6 +94,9 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row csvfo
 		case err == nil:
 			r.created++
 			r.madeOn[p.ID] = row.Line
+			if retired {
+				r.retire = append(r.retire, p.ID)
+			}
 			for _, n := range append([]string{p.Name}, p.Aliases...) {
 				id := p.ID
 				r.parties[dealgate.NormalizePartyName(n)] = &id
@@ -191,6 +198,43 @@ func (r *resolver) checkParty(ctx context.Context, id int64, c map[string]string
 	}
 	if c["party_notes"] != "" && same.Notes != p.Notes {
 		bad("party_notes", fmt.Sprintf("Party %s (from %s) has other notes; %s", p.Name, where, fix))
+	}
+	// A party created above is retired once the agreements exist.
+	isRetired := p.Retired() || slices.Contains(r.retire, id)
+	if retired, ok := partyRetired(c, bad); ok && c["party_retired"] != "" && retired != isRetired {
+		state := "live"
+		if isRetired {
+			state = "retired"
+		}
+		bad("party_retired", fmt.Sprintf("Party %s is %s (from %s); %s", p.Name, state, where, fix))
+	}
+	return nil
+}
+
+// partyRetired reads a row's party_retired cell (blank: no); ok is false,
+// with the problem reported, when it is neither yes nor no.
+func partyRetired(c map[string]string, bad func(col, msg string)) (retired, ok bool) {
+	if c["party_retired"] == "" {
+		return false, true
+	}
+	retired, ok = csvformat.ParseYesNo(c["party_retired"])
+	if !ok {
+		bad("party_retired", "Write yes or no")
+	}
+	return retired, ok
+}
+
+// retireCreated retires the parties the file created retired, once the
+// file's agreements (which may name them) exist.
+func (r *resolver) retireCreated(ctx context.Context, actor *dealgate.User) error {
+	for _, id := range r.retire {
+		p, err := r.tx.party(ctx, id)
+		if err != nil {
+			return err
+		}
+		if _, err := r.tx.setPartyRetired(ctx, actor, id, p.Version, true); err != nil {
+			return err
+		}
 	}
 	return nil
 }

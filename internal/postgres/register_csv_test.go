@@ -154,8 +154,9 @@ func TestExportCSVRoundTrip(t *testing.T) {
 	e.mustAgreement(t, dealgate.AgreementInput{Title: "No clauses", PartyID: e.nimbus.ID, Binding: false, Kind: dealgate.AgreementMoU})
 
 	var buf bytes.Buffer
-	if err := e.reg.ExportCSV(e.ctx, e.counsel, &buf); dealgate.ErrorCode(err) != dealgate.EFORBIDDEN {
-		t.Fatalf("counsel export: %v", err)
+	member := regUser(t, e.db, "member@example.test", dealgate.RoleMember)
+	if err := e.reg.ExportCSV(e.ctx, member, &buf); dealgate.ErrorCode(err) != dealgate.EFORBIDDEN {
+		t.Fatalf("member export: %v", err)
 	}
 	if err := e.reg.ExportCSV(e.ctx, e.auditor, &buf); err != nil {
 		t.Fatal(err)
@@ -173,11 +174,11 @@ func TestExportCSVRoundTrip(t *testing.T) {
 	if !strings.HasPrefix(recs[1][3], "'=") {
 		t.Fatalf("export %q", recs)
 	}
-	if recs[1][24] != "stateless-model-apis" || recs[1][25] != "agent-hosting" || recs[1][26] != "cloud_provider" || recs[1][28] != "Azurine Cloud" {
-		t.Errorf("clause cells %q", recs[1][19:])
+	if recs[1][25] != "stateless-model-apis" || recs[1][26] != "agent-hosting" || recs[1][27] != "cloud_provider" || recs[1][29] != "Azurine Cloud" {
+		t.Errorf("clause cells %q", recs[1][20:])
 	}
-	if recs[2][27] != "Lumen Labs;Nimbus Web Services" || recs[2][29] != "EU;UK" || recs[2][32] != "30" {
-		t.Errorf("notice cells %q", recs[2][19:])
+	if recs[2][28] != "Lumen Labs;Nimbus Web Services" || recs[2][30] != "EU;UK" || recs[2][33] != "30" {
+		t.Errorf("notice cells %q", recs[2][20:])
 	}
 	var exported int
 	_ = e.db.Pool.QueryRow(e.ctx, `SELECT count(*) FROM audit_event WHERE action = 'register.exported' AND actor_label = $1`, e.auditor.Email).Scan(&exported)

@@ -20,7 +20,7 @@ import (
 // and clause. Status is the effective status. The export is an audit event.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Register) ExportCSV(ctx context.Context, actor *dealgate.User, w io.Writer) error {
-	if err := dealgate.Authorize(actor, dealgate.ActExport); err != nil {
+	if err := dealgate.Authorize(actor, dealgate.ActRegisterExport); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *Tx) error {
@@ -67,7 +67,10 @@ func (tx *Tx) exportParties(ctx context.Context, cw *csv.Writer, header []string
 	for _, p := range parties {
 		cells := map[string]string{
 			"party": p.Name, "party_kind": string(p.Kind), "party_aliases": strings.Join(p.Aliases, ";"),
-			"party_parent": p.ParentName, "party_website": p.Website, "party_notes": p.Notes,
+			"party_parent": p.ParentName, "party_website": p.Website, "party_notes": p.Notes, "party_retired": "no",
+		}
+		if p.Retired() {
+			cells["party_retired"] = "yes"
 		}
 		rec := make([]string, len(header))
 		for i, col := range header {
@@ -93,7 +96,7 @@ func exportRecord(r sqlc.ExportRegisterRowsRow) []string {
 		yes = "yes"
 	}
 	rec := []string{
-		strconv.FormatInt(r.ID, 10), "", "A" + strconv.FormatInt(r.ID, 10), r.Title, r.PartyName, "", "", "", "", "", r.Kind, yes, r.Status,
+		strconv.FormatInt(r.ID, 10), "", "A" + strconv.FormatInt(r.ID, 10), r.Title, r.PartyName, "", "", "", "", "", "", r.Kind, yes, r.Status,
 		dealgate.FormatDate(r.SignedOn), dealgate.FormatDate(r.EffectiveOn), dealgate.FormatDate(r.ExpiresOn), val, cur, r.OwnerEmail, r.Summary, r.Notes,
 	}
 	clauseCells := make([]string, 13)

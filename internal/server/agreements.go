@@ -72,7 +72,7 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 	}
 	view := agreements.ListView{
 		CanEdit:   dealgate.Allowed(actor, dealgate.ActRegisterEdit),
-		CanExport: dealgate.Allowed(actor, dealgate.ActExport),
+		CanExport: dealgate.Allowed(actor, dealgate.ActRegisterExport),
 	}
 	f, verr, err := s.agreementFilter(c, tax, &view)
 	if err != nil {

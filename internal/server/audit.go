@@ -78,6 +78,8 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 	}
 	view.Pager = keysetPager(c, page)
 	view.Exports = auditExportLinks(c.QueryParams())
+	view.Prepare, view.CSRFToken = preparedFormats, csrfToken(c)
+	view.PrepareAction = "/audit/export/prepare?" + exportQuery(c.QueryParams()).Encode()
 	return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
 }
 

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,10 +31,7 @@ func (s *Server) registerAuditExportRoutes() {
 // auditExportLinks are the filtered view's download links: the list's
 // query string without its paging, and the format.
 func auditExportLinks(q url.Values) []audit.ExportLink {
-	q = cloneValues(q)
-	q.Del("page")
-	q.Del("per_page")
-	q.Del("after")
+	q = exportQuery(q)
 	labels := map[export.Format]string{export.CSV: "CSV", export.XLSX: "Excel (XLSX)", export.PDF: "PDF report", export.JSONL: "JSON Lines"}
 	var out []audit.ExportLink
 	for _, f := range export.Formats {
@@ -43,6 +39,15 @@ func auditExportLinks(q url.Values) []audit.ExportLink {
 		out = append(out, audit.ExportLink{Label: labels[f], Href: "/audit/export?" + q.Encode()})
 	}
 	return out
+}
+
+// exportQuery is the list's query string without its paging.
+func exportQuery(q url.Values) url.Values {
+	q = cloneValues(q)
+	for _, k := range []string{"page", "per_page", "after", "before", "format"} {
+		q.Del(k)
+	}
+	return q
 }
 
 func cloneValues(q url.Values) url.Values {
@@ -115,40 +120,28 @@ func (s *Server) handleAuditExport(c echo.Context) error {
 		}
 		return s.exportError(c, err)
 	}
-	tmp, err := os.CreateTemp("", "dealgate-export-*")
-	if err != nil {
-		return dealgate.Internal(err)
-	}
-	defer func() { _ = tmp.Close(); _ = os.Remove(tmp.Name()) }()
-	var meta export.Meta
-	if _, err := s.exports.Export(ctx, user, req, func(m export.Meta) (io.Writer, error) {
-		meta = m
-		return tmp, nil
-	}); err != nil {
-		return s.exportError(c, err)
-	}
-	size, err := tmp.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return dealgate.Internal(err)
-	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		return dealgate.Internal(err)
-	}
-	headers(meta)
-	h.Set(echo.HeaderContentLength, strconv.FormatInt(size, 10))
-	c.Response().WriteHeader(http.StatusOK)
-	_, err = io.Copy(c.Response(), tmp)
-	return err
+	return s.serveBuilt(c, format.ContentType(), func(w io.Writer) (string, error) {
+		var name string
+		_, err := s.exports.Export(ctx, user, req, func(m export.Meta) (io.Writer, error) {
+			h.Set("X-Dealgate-Chain-Head", strconv.FormatInt(m.HeadSeq, 10)+" "+hex.EncodeToString(m.HeadHash))
+			name = export.FileName("audit", m, string(format))
+			return w, nil
+		})
+		return name, err
+	})
 }
 
 // servedWithLength skips compression for the exports that are already
 // compressed files (XLSX, PDF) and are served with their length.
 func servedWithLength(c echo.Context) bool {
-	if c.Path() != "/audit/export" {
-		return false
+	switch c.Path() {
+	case "/audit/export", "/reports/decisions/export":
+		f, _ := export.ParseFormat(c.QueryParam("format"))
+		return f == export.XLSX || f == export.PDF
+	case "/deals/:id/packet.pdf", "/exports/:id/download":
+		return true
 	}
-	f, _ := export.ParseFormat(c.QueryParam("format"))
-	return f == export.XLSX || f == export.PDF
+	return false
 }
 
 // exportError adds Retry-After to a busy answer.

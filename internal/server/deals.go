@@ -190,6 +190,9 @@ func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareE
 		return err
 	}
 	v := dealShowView(o, actor.Location())
+	if o.Clearance.Decision != nil && dealgate.Allowed(actor, dealgate.ActDecisionPacket) {
+		v.PacketHref = dealPath(id) + "/packet.pdf"
+	}
 	if cur := o.Current(); cur != nil {
 		st, err := s.screenings.Latest(c.Request().Context(), actor, id, cur.Number)
 		if err != nil {

@@ -51,7 +51,7 @@ func (s *Server) registerRegisterIORoutes() {
 	s.post(pathImport, need(dealgate.ActRegisterEdit), s.handleImport)
 	s.upload(http.MethodPost, pathImport, maxImportBytes+multipartOverhead)
 	s.get(pathImportTemplate, need(dealgate.ActRegisterView), s.handleImportTemplate)
-	s.get(pathExport, need(dealgate.ActExport), s.handleRegisterExport)
+	s.get(pathExport, need(dealgate.ActRegisterExport), s.handleRegisterExport)
 }
 
 // ---------------------------------------------------------------------------
@@ -190,7 +190,7 @@ func (s *Server) importView(c echo.Context, mode string) registerio.ImportView {
 			{Value: "import", Label: "Import: create the agreements and clauses", Selected: mode == "import"},
 		},
 	}
-	if dealgate.Allowed(currentUser(c), dealgate.ActExport) {
+	if dealgate.Allowed(currentUser(c), dealgate.ActRegisterExport) {
 		v.ExportHref = pathExport
 	}
 	return v
@@ -457,7 +457,7 @@ func (s *Server) handleRegisterExport(c echo.Context) error {
 	actor := currentUser(c)
 	w := &exportWriter{c: c, filename: "dealgate-register-" + s.register.Now().In(actor.Location()).Format("2006-01-02") + ".csv"}
 	if c.Request().Method == http.MethodHead {
-		if err := dealgate.Authorize(actor, dealgate.ActExport); err != nil {
+		if err := dealgate.Authorize(actor, dealgate.ActRegisterExport); err != nil {
 			return err
 		}
 		w.start()

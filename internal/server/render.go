@@ -80,6 +80,7 @@ var navigation = []struct {
 	{"Taxonomy", "/taxonomy", dealgate.ActRegisterView},
 	{"Users", "/admin/users", dealgate.ActUserManage},
 	{"Audit trail", "/audit", dealgate.ActAuditView},
+	{"Reports", "/reports/decisions", dealgate.ActExport},
 	{"Your account", "/account", dealgate.ActSignedIn},
 }
 

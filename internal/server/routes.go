@@ -47,6 +47,7 @@ func (s *Server) registerRoutes() {
 	s.registerDealRoutes()
 	s.registerReviewRoutes()
 	s.registerNotificationRoutes()
+	s.registerReportRoutes()
 }
 
 // route registers h for methods on path behind the access gate and records

@@ -36,6 +36,7 @@ type Server struct {
 	register *postgres.Register
 	audit    *postgres.Audit
 	exports  *postgres.AuditExports
+	reports  *postgres.Reports
 	health   *postgres.Health
 	deals    *postgres.Deals
 	reviews  *postgres.Reviews
@@ -63,6 +64,8 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.register.MaxDocumentBytes = cfg.MaxDocumentBytes
 	s.audit = postgres.NewAudit(db)
 	s.exports = postgres.NewAuditExports(db, postgres.ExportOptions{Conns: cfg.ExportDBConns, Concurrent: cfg.ExportConcurrency})
+	s.exports.Log = log
+	s.reports = postgres.NewReports(db)
 	s.health = postgres.NewHealth(db)
 	s.deals = postgres.NewDeals(db, s.register)
 	s.deals.MaterialValuePercent = cfg.MaterialValuePercent

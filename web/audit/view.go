@@ -25,6 +25,11 @@ type ListView struct {
 	Filtered bool
 	// Exports link to the filtered view's downloads, one per format.
 	Exports []ExportLink
+	// Prepare are the formats a long view is better prepared in the
+	// background for (POST PrepareAction with format), with the CSRF token.
+	Prepare       []ExportLink
+	PrepareAction string
+	CSRFToken     string
 }
 
 // ExportLink is one download of the filtered view.

@@ -135,7 +135,10 @@ type ShowView struct {
 	// (POST NegotiationAction with Version).
 	CanStartNegotiation bool
 	NegotiationAction   string
-	Version             int64
+	// PacketHref downloads the decision packet (PDF) of the latest
+	// decision, for those the policy gives it to; "" otherwise.
+	PacketHref string
+	Version    int64
 	// RFIs are the committee's open requests for information.
 	RFIs                 []RFIRow
 	Versions             []VersionRow

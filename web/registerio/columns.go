@@ -12,6 +12,7 @@ var Columns = []Column{
 	{"party_parent", "No", "Name or alias of the new party's parent company: in the register, or created by a row above."},
 	{"party_website", "No", "The new party's web address."},
 	{"party_notes", "No", "Free text about the new party."},
+	{"party_retired", "No", "yes creates the new party retired (hidden from pickers), as the export writes a retired party; for a party in the register it must agree. Blank or no: live."},
 	{"agreement_kind", "Yes", "partnership, investment, cloud_services, licence, mou or other."},
 	{"binding", "Yes", "yes or no."},
 	{"status", "Yes", "draft, active, expired or terminated. An active agreement cannot have an expiry date in the past."},

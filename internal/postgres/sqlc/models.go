@@ -301,6 +301,31 @@ type PasswordResetToken struct {
 	UsedAt    *time.Time
 }
 
+type PreparedExport struct {
+	ID          int64
+	UserID      int64
+	Kind        string
+	Format      string
+	Query       string
+	Description string
+	State       string
+	Filename    string
+	ContentType string
+	SizeBytes   int64
+	RowsWritten int64
+	Error       string
+	CreatedAt   time.Time
+	HeartbeatAt time.Time
+	FinishedAt  *time.Time
+	ExpiresAt   time.Time
+}
+
+type PreparedExportChunk struct {
+	ExportID int64
+	N        int32
+	Data     []byte
+}
+
 type RegisterChange struct {
 	ID        bool
 	Counter   int64

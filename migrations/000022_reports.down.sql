@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS prepared_export_chunk;
+DROP TABLE IF EXISTS prepared_export;
