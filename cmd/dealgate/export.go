@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dealgate/dealgate/internal/config"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/export"
 	"github.com/dealgate/dealgate/internal/postgres"
@@ -50,6 +49,20 @@ func cmdExport(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return exitError{2, fmt.Sprintf("export audit: unknown --zone %q", zone)}
 	}
+	if f.From, f.To, err = exportPeriod(from, to, loc); err != nil {
+		return err
+	}
+	res, err := writeAuditExport(ctx, env, postgres.ExportRequest{Filter: f, Format: fmtv, Zone: loc, Filters: cliFilters(f)}, out)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "exported %d audit events (%s) to %s; chain head %d\n", res.Proof.Rows, res.Meta.Period(), out, res.Meta.HeadSeq)
+	return nil
+}
+
+// exportPeriod reads --from and --to as days in loc: the period starts at
+// the first day's midnight and ends at the midnight after the last day.
+func exportPeriod(from, to string, loc *time.Location) (start, end time.Time, err error) {
 	day := func(name, v string) (time.Time, error) {
 		if v == "" {
 			return time.Time{}, nil
@@ -60,27 +73,28 @@ func cmdExport(ctx context.Context, args []string, env Env) error {
 		}
 		return d, nil
 	}
-	if f.From, err = day("from", from); err != nil {
-		return err
+	if start, err = day("from", from); err != nil {
+		return start, end, err
 	}
-	if f.To, err = day("to", to); err != nil {
-		return err
+	if end, err = day("to", to); err != nil {
+		return start, end, err
 	}
-	if !f.To.IsZero() {
-		f.To = f.To.AddDate(0, 0, 1)
+	if !end.IsZero() {
+		end = end.AddDate(0, 0, 1)
 	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		return exitError{2, "export audit: --to is before --from"}
+	if !start.IsZero() && !end.IsZero() && !start.Before(end) {
+		return start, end, exitError{2, "export audit: --to is before --from"}
 	}
-	req := postgres.ExportRequest{Filter: f, Format: fmtv, Zone: loc, Filters: cliFilters(f)}
+	return start, end, nil
+}
 
-	cfg, err := config.Load(env.Getenv)
+// writeAuditExport writes the export under a temporary name beside out and
+// renames it when complete, so a failed export never leaves a partial file.
+func writeAuditExport(ctx context.Context, env Env, req postgres.ExportRequest, out string) (postgres.ExportResult, error) {
+	var res postgres.ExportResult
+	_, db, err := openConfigured(ctx, env)
 	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
+		return res, err
 	}
 	defer db.Close()
 	s := postgres.NewAuditExports(db, postgres.ExportOptions{Conns: 1, Concurrent: 1})
@@ -88,21 +102,20 @@ func cmdExport(ctx context.Context, args []string, env Env) error {
 
 	tmp, err := os.CreateTemp(filepath.Dir(out), "."+filepath.Base(out)+".*")
 	if err != nil {
-		return exitError{1, "export audit: " + err.Error()}
+		return res, exitError{1, "export audit: " + err.Error()}
 	}
 	defer os.Remove(tmp.Name())
-	res, err := s.ExportAsOperator(ctx, req, func(export.Meta) (io.Writer, error) { return tmp, nil })
+	res, err = s.ExportAsOperator(ctx, req, func(export.Meta) (io.Writer, error) { return tmp, nil })
 	if cerr := tmp.Close(); err == nil && cerr != nil {
 		err = cerr
 	}
 	if err != nil {
-		return exitError{1, "export audit: " + dealgate.ErrorMessage(err) + detail(err)}
+		return res, exitError{1, "export audit: " + dealgate.ErrorMessage(err) + detail(err)}
 	}
 	if err := os.Rename(tmp.Name(), out); err != nil {
-		return exitError{1, "export audit: " + err.Error()}
+		return res, exitError{1, "export audit: " + err.Error()}
 	}
-	fmt.Fprintf(env.Stdout, "exported %d audit events (%s) to %s; chain head %d\n", res.Proof.Rows, res.Meta.Period(), out, res.Meta.HeadSeq)
-	return nil
+	return res, nil
 }
 
 func detail(err error) string {

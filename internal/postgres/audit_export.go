@@ -153,65 +153,21 @@ func (s *AuditExports) runHeld(ctx context.Context, exportedBy string, req Expor
 	res.Meta = meta
 	cond, args := auditWhere(req.Filter)
 	if req.Format == export.PDF {
-		var n int64
-		if err := tx.QueryRow(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM audit_event %s LIMIT %d) t", cond, export.MaxPDFRows+1),
-			args...).Scan(&n); err != nil {
-			return res, translate(fmt.Errorf("count export: %w", err))
-		}
-		if n > export.MaxPDFRows {
-			return res, dealgate.Errorf(dealgate.EINVALID, "A PDF report holds at most %d events. Narrow the filters, or export CSV or XLSX.", export.MaxPDFRows)
+		if err := checkPDFSize(ctx, tx, cond, args); err != nil {
+			return res, err
 		}
 	}
 	out, err := open(meta)
 	if err != nil {
 		return res, err
 	}
-	var w export.Writer
-	switch req.Format {
-	case export.CSV:
-		w, err = export.NewCSV(out, meta)
-	case export.JSONL:
-		w, err = export.NewJSONL(out, meta)
-	case export.XLSX:
-		w, err = export.NewXLSX(out, meta)
-	case export.PDF:
-		w, err = export.NewPDF(out, meta)
-	default:
-		return res, dealgate.Errorf(dealgate.EINVALID, "Choose CSV, XLSX, PDF or JSON Lines.")
-	}
+	w, err := newExportWriter(req.Format, out, meta)
 	if err != nil {
-		return res, dealgate.Internal(fmt.Errorf("start %s export: %w", req.Format, err))
+		return res, err
 	}
-	// Only events sealed when the snapshot was taken: the chain head bounds
-	// the export.
-	rows, err := tx.Query(ctx, `
-		SELECT s.seq, e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id,
-		       e.before, e.after, e.request_id, e.client_ip, s.prev_hash, s.hash
-		FROM audit_seal s JOIN audit_event e ON e.id = s.event_id `+cond+`
-		ORDER BY s.seq`, args...)
+	n, last, err := copyEvents(ctx, tx, req.Format, cond, args, w)
 	if err != nil {
-		return res, translate(fmt.Errorf("export audit events: %w", err))
-	}
-	var r export.Row
-	var last export.Row
-	var n int64
-	for rows.Next() {
-		r = export.Row{}
-		if err := rows.Scan(&r.Seq, &r.ID, &r.OccurredAt, &r.ActorID, &r.ActorLabel, &r.Action, &r.EntityType, &r.EntityID,
-			&r.Before, &r.After, &r.RequestID, &r.ClientIP, &r.PrevHash, &r.Hash); err != nil {
-			rows.Close()
-			return res, translate(fmt.Errorf("export audit events: %w", err))
-		}
-		if err := w.Write(r); err != nil {
-			rows.Close()
-			return res, dealgate.Internal(fmt.Errorf("write %s export: %w", req.Format, err))
-		}
-		last = r
-		n++
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return res, translate(fmt.Errorf("export audit events: %w", err))
+		return res, err
 	}
 	if err := s.DB.InTx(ctx, func(tx *Tx) error {
 		return tx.Audit(ctx, exportEvent(req, meta, n, last))
@@ -223,6 +179,75 @@ func (s *AuditExports) runHeld(ctx context.Context, exportedBy string, req Expor
 		return res, dealgate.Internal(fmt.Errorf("finish %s export: %w", req.Format, err))
 	}
 	return res, nil
+}
+
+// checkPDFSize refuses a PDF report of more events than a report holds.
+func checkPDFSize(ctx context.Context, tx pgx.Tx, cond string, args []any) error {
+	var n int64
+	if err := tx.QueryRow(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM audit_event %s LIMIT %d) t", cond, export.MaxPDFRows+1),
+		args...).Scan(&n); err != nil {
+		return translate(fmt.Errorf("count export: %w", err))
+	}
+	if n > export.MaxPDFRows {
+		return dealgate.Errorf(dealgate.EINVALID, "A PDF report holds at most %d events. Narrow the filters, or export CSV or XLSX.", export.MaxPDFRows)
+	}
+	return nil
+}
+
+// newExportWriter starts the writer of one format on out.
+func newExportWriter(format export.Format, out io.Writer, meta export.Meta) (export.Writer, error) {
+	var w export.Writer
+	var err error
+	switch format {
+	case export.CSV:
+		w, err = export.NewCSV(out, meta)
+	case export.JSONL:
+		w, err = export.NewJSONL(out, meta)
+	case export.XLSX:
+		w, err = export.NewXLSX(out, meta)
+	case export.PDF:
+		w, err = export.NewPDF(out, meta)
+	default:
+		return nil, dealgate.Errorf(dealgate.EINVALID, "Choose CSV, XLSX, PDF or JSON Lines.")
+	}
+	if err != nil {
+		return nil, dealgate.Internal(fmt.Errorf("start %s export: %w", format, err))
+	}
+	return w, nil
+}
+
+// copyEvents streams the matching events from the snapshot into w in chain
+// order and returns how many it wrote and the last one.
+func copyEvents(ctx context.Context, tx pgx.Tx, format export.Format, cond string, args []any, w export.Writer) (int64, export.Row, error) {
+	var last export.Row
+	var n int64
+	// Only events sealed when the snapshot was taken: the chain head bounds
+	// the export.
+	rows, err := tx.Query(ctx, `
+		SELECT s.seq, e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id,
+		       e.before, e.after, e.request_id, e.client_ip, s.prev_hash, s.hash
+		FROM audit_seal s JOIN audit_event e ON e.id = s.event_id `+cond+`
+		ORDER BY s.seq`, args...)
+	if err != nil {
+		return n, last, translate(fmt.Errorf("export audit events: %w", err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r export.Row
+		if err := rows.Scan(&r.Seq, &r.ID, &r.OccurredAt, &r.ActorID, &r.ActorLabel, &r.Action, &r.EntityType, &r.EntityID,
+			&r.Before, &r.After, &r.RequestID, &r.ClientIP, &r.PrevHash, &r.Hash); err != nil {
+			return n, last, translate(fmt.Errorf("export audit events: %w", err))
+		}
+		if err := w.Write(r); err != nil {
+			return n, last, dealgate.Internal(fmt.Errorf("write %s export: %w", format, err))
+		}
+		last = r
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, last, translate(fmt.Errorf("export audit events: %w", err))
+	}
+	return n, last, nil
 }
 
 func exportEvent(req ExportRequest, meta export.Meta, rows int64, last export.Row) dealgate.AuditEvent {
