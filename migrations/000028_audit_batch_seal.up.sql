@@ -90,6 +90,15 @@ DECLARE
     bound xid8;
 BEGIN
     SELECT * INTO STRICT h FROM audit_chain_head FOR UPDATE;
+    -- The watermark is a transaction ID this cluster issued, unless the
+    -- database was restored from a logical dump into a cluster whose
+    -- transaction counter is behind the original's: then new events would
+    -- sort before sealed ones. Refuse, loudly (docs/operations.md).
+    IF h.sealed_xid >= pg_snapshot_xmax(pg_current_snapshot()) THEN
+        RAISE EXCEPTION 'audit sealing: the chain''s watermark (transaction %) is ahead of this cluster''s transaction counter (%): the database was restored from a logical dump into another cluster',
+            h.sealed_xid, pg_snapshot_xmax(pg_current_snapshot())
+            USING ERRCODE = 'object_not_in_prerequisite_state';
+    END IF;
     -- A statement of its own, after the lock: its snapshot sees every seal
     -- the previous sealer committed. The bound and the events are read in
     -- one statement (the function call), so from one snapshot.

@@ -138,3 +138,19 @@ func TestAuditSealerRunsAfterCommit(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestAuditSealerRefusesAWatermarkFromAnotherCluster: a logical restore into
+// a cluster whose transaction counter is behind the original's would sort
+// new events before sealed ones; the sealer refuses instead of sealing.
+func TestAuditSealerRefusesAWatermarkFromAnotherCluster(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	su := pgtest.Superuser(t, db)
+	if _, err := su.Exec(ctx, `UPDATE audit_chain_head SET sealed_xid = '999999999999'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SealAudit(ctx); err == nil {
+		t.Fatal("sealed behind a watermark from another cluster")
+	}
+}
