@@ -12,6 +12,7 @@ import (
 
 	"github.com/dealgate/dealgate/internal/checkpoint"
 	"github.com/dealgate/dealgate/internal/config"
+	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/export"
 )
 
@@ -130,18 +131,7 @@ func cmdAudit(ctx context.Context, args []string, env Env) error {
 		return exitError{1, fmt.Sprintf("audit chain BROKEN at event %d: %s (%d events verified before it)", rep.BrokenAt, rep.Reason, rep.Count)}
 	}
 	if sub == "checkpoint" {
-		now := time.Now()
-		file := checkpoint.Sign(priv, rep.HeadSeq, rep.HeadHash, now)
-		if outDir == "" {
-			_, err := env.Stdout.Write(file)
-			return err
-		}
-		path, err := checkpoint.WriteFile(outDir, file, rep.HeadSeq, now)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "audit checkpoint: head %d %s signed into %s\n", rep.HeadSeq, hex.EncodeToString(rep.HeadHash), path)
-		return nil
+		return auditSignCheckpoint(priv, outDir, rep, env)
 	}
 	fmt.Fprintf(env.Stdout, "audit chain intact: %d events, head %d %s\n", rep.Count, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
 	if rep.Pending > 0 {
@@ -151,6 +141,23 @@ func cmdAudit(ctx context.Context, args []string, env Env) error {
 	if len(cps) > 0 {
 		fmt.Fprintf(env.Stdout, "the chain extends all %d checkpoint(s)\n", len(cps))
 	}
+	return nil
+}
+
+// auditSignCheckpoint signs the verified head rep to standard output or a
+// file in outDir.
+func auditSignCheckpoint(priv ed25519.PrivateKey, outDir string, rep dealgate.ChainReport, env Env) error {
+	now := time.Now()
+	file := checkpoint.Sign(priv, rep.HeadSeq, rep.HeadHash, now)
+	if outDir == "" {
+		_, err := env.Stdout.Write(file)
+		return err
+	}
+	path, err := checkpoint.WriteFile(outDir, file, rep.HeadSeq, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "audit checkpoint: head %d %s signed into %s\n", rep.HeadSeq, hex.EncodeToString(rep.HeadHash), path)
 	return nil
 }
 
