@@ -25,7 +25,8 @@ func (f *fileList) Set(v string) error { *f = append(*f, v); return nil }
 func cmdAudit(ctx context.Context, args []string, env Env) error {
 	fs := newFlags(env, "audit", "audit verify [--checkpoint FILE…] [--public-key FILE] | audit verify --export FILE | audit checkpoint [--out DIR] | audit keygen DIR",
 		"audit verify walks the audit trail's hash chain, recomputing every hash from the stored\n"+
-			"events. Exit 0 prints the event count and head hash; exit 1 names the first broken link.\n"+
+			"events. Exit 0 prints the event count and head hash, and how many newer events are not\n"+
+			"sealed into the chain yet; exit 1 names the first broken link.\n"+
 			"With --checkpoint (repeatable; extra arguments are more files) it also proves that the chain\n"+
 			"still extends each signed checkpoint, which catches a rewrite of the chain's tail and head.\n"+
 			"Checkpoints are checked against --public-key, by default the public half of\n"+
@@ -34,8 +35,9 @@ func cmdAudit(ctx context.Context, args []string, env Env) error {
 			"every line's hash is recomputed, the links between consecutive events and the order are checked,\n"+
 			"and the proof at the end must match (an edited, deleted or reordered line fails, exit 1). It prints\n"+
 			"the last event's hash and the chain head to compare with the database or a signed checkpoint.\n"+
-			"audit checkpoint verifies the chain and signs its head (sequence, hash, time) with the\n"+
-			"Ed25519 key in DEALGATE_AUDIT_SIGNING_KEY_FILE, to standard output or a file in --out DIR.\n"+
+			"audit checkpoint seals the events committed so far, verifies the chain and signs its head\n"+
+			"(sequence, hash, time) with the Ed25519 key in DEALGATE_AUDIT_SIGNING_KEY_FILE, to standard\n"+
+			"output or a file in --out DIR.\n"+
 			"audit keygen DIR writes a new key pair: DIR/audit-signing.key (private, mode 0600) and\n"+
 			"DIR/audit-signing.pub (public). Keep the private key off the database host.")
 	sub := ""
@@ -88,11 +90,15 @@ func auditVerify(ctx context.Context, fs *flag.FlagSet, args []string, env Env) 
 	if err != nil {
 		return err
 	}
-	rep, err := verifyChain(ctx, cfg, cps)
+	rep, err := verifyChain(ctx, cfg, cps, false)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "audit chain intact: %d events, head %d %s\n", rep.Count, rep.HeadSeq, hex.EncodeToString(rep.HeadHash))
+	if rep.Pending > 0 {
+		fmt.Fprintf(env.Stdout, "%d newer event(s) not sealed yet (the oldest at %s): not covered by this check\n",
+			rep.Pending, rep.OldestPending.UTC().Format(time.RFC3339))
+	}
 	if len(cps) > 0 {
 		fmt.Fprintf(env.Stdout, "the chain extends all %d checkpoint(s)\n", len(cps))
 	}
@@ -132,13 +138,20 @@ func loadCheckpoints(cfg *config.Config, publicKey string, files []string) ([]ch
 }
 
 // verifyChain walks the audit trail's hash chain in the database and checks
-// that it extends cps; a broken chain is exit 1.
-func verifyChain(ctx context.Context, cfg *config.Config, cps []checkpoint.Checkpoint) (dealgate.ChainReport, error) {
+// that it extends cps; a broken chain is exit 1. With sealFirst it waits until
+// every event committed so far is sealed, so that the head covers them all
+// (what a checkpoint must sign).
+func verifyChain(ctx context.Context, cfg *config.Config, cps []checkpoint.Checkpoint, sealFirst bool) (dealgate.ChainReport, error) {
 	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return dealgate.ChainReport{}, err
 	}
 	defer db.Close()
+	if sealFirst {
+		if err := db.WaitAuditSealed(ctx); err != nil {
+			return dealgate.ChainReport{}, err
+		}
+	}
 	rep, err := db.VerifyAuditCheckpoints(ctx, cps)
 	if err != nil {
 		return rep, err
@@ -171,7 +184,7 @@ func auditCheckpoint(ctx context.Context, fs *flag.FlagSet, args []string, env E
 	if err != nil {
 		return exitError{1, "audit checkpoint: " + err.Error()}
 	}
-	rep, err := verifyChain(ctx, cfg, nil)
+	rep, err := verifyChain(ctx, cfg, nil, true)
 	if err != nil {
 		return err
 	}

@@ -65,6 +65,11 @@ type ChainReport struct {
 	// zero when the chain is intact.
 	BrokenAt int64
 	Reason   string
+	// Pending counts committed events not sealed into the chain yet (the
+	// sealer links them within moments); OldestPending is when the oldest
+	// of them happened. The chain's hashes do not cover them yet.
+	Pending       int64
+	OldestPending time.Time
 }
 
 // OK reports whether the chain verified.

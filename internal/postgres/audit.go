@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,8 +17,9 @@ import (
 
 // Audit appends e to the audit trail inside tx: the one audit writer. The
 // actor, request ID and client IP come from ctx unless e sets them; the time
-// is the transaction's "now". The database chains the event (see migration
-// 000001) and refuses to change it afterwards.
+// is the transaction's "now". The event commits unsealed; the sealer links it
+// into the chain soon after (audit_seal.go, migration 000028), and the
+// database refuses to change it afterwards.
 func (tx *Tx) Audit(ctx context.Context, e dealgate.AuditEvent) error {
 	meta := dealgate.RequestMetaFrom(ctx)
 	if e.ActorLabel == "" {
@@ -52,6 +54,7 @@ func (tx *Tx) Audit(ctx context.Context, e dealgate.AuditEvent) error {
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
+	tx.audited = true
 	return nil
 }
 
@@ -84,7 +87,9 @@ func auditChainEvent(r sqlc.ListAuditChainAfterRow) (auditchain.Event, bool) {
 // Go from the stored values, and reports the first link that does not
 // verify: an edited event (hash mismatch), a removed or reordered one (broken
 // sequence, link or missing event), events missing from the end (head
-// mismatch), or events written behind the chain's back (never sealed).
+// mismatch), or events written behind the chain's back (never sealed,
+// though not pending). Committed events not sealed yet are counted as
+// pending (ChainReport.Pending): the chain does not cover them yet.
 func (db *DB) VerifyAuditChain(ctx context.Context) (dealgate.ChainReport, error) {
 	return db.verifyAuditChain(ctx, nil)
 }
@@ -146,6 +151,14 @@ func (db *DB) verifyAuditChain(ctx context.Context, keep map[int64][]byte) (deal
 	}
 	if len(odd) > 0 {
 		return broken(rep, lastSeq+1, fmt.Sprintf("event id %d is sealed %d times instead of once: it was written or copied behind the chain's back", odd[0].ID, odd[0].Seals)), nil
+	}
+	pending, err := q.CountPendingAuditEvents(ctx)
+	if err != nil {
+		return rep, translate(fmt.Errorf("count pending audit events: %w", err))
+	}
+	rep.Pending = pending.Pending
+	if t, ok := pending.Oldest.(time.Time); ok {
+		rep.OldestPending = t
 	}
 	return rep, nil
 }

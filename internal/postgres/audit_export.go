@@ -137,6 +137,12 @@ func (s *AuditExports) runHeld(ctx context.Context, exportedBy string, req Expor
 	if err != nil {
 		return res, err
 	}
+	// Seal what is committed, so the export covers the events written just
+	// before it; events still waiting for an older transaction are left out
+	// (an export holds sealed events only, up to the chain head it names).
+	if _, err := s.DB.SealAudit(ctx); err != nil {
+		return res, err
+	}
 	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return res, translate(fmt.Errorf("begin export: %w", err))

@@ -192,7 +192,9 @@ func (s *Audit) History(ctx context.Context, actor *dealgate.User, limit int, re
 	return events, nil
 }
 
-func auditEventFromRow(r sqlc.AuditEvent) dealgate.AuditEvent {
+// auditEventFromRow converts a history row; the history queries share its
+// columns (convert their rows to this type).
+func auditEventFromRow(r sqlc.ListAuditEventsForEntitiesRow) dealgate.AuditEvent {
 	e := dealgate.AuditEvent{
 		ID: r.ID, OccurredAt: r.OccurredAt, ActorID: r.ActorID, ActorLabel: r.ActorLabel, Action: r.Action,
 		EntityType: r.EntityType, EntityID: r.EntityID, RequestID: r.RequestID, ClientIP: r.ClientIP,

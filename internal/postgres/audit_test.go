@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/pgtest"
@@ -25,7 +26,19 @@ func writeEvent(ctx context.Context, db *postgres.DB, i int) error {
 	})
 }
 
+// mustVerify seals every committed event, then verifies the chain.
 func mustVerify(t *testing.T, db *postgres.DB) dealgate.ChainReport {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := db.WaitAuditSealed(ctx); err != nil {
+		t.Fatalf("seal: %v", err)
+	}
+	return verifyOnly(t, db)
+}
+
+// verifyOnly verifies the chain without sealing first.
+func verifyOnly(t *testing.T, db *postgres.DB) dealgate.ChainReport {
 	t.Helper()
 	rep, err := db.VerifyAuditChain(context.Background())
 	if err != nil {
@@ -41,6 +54,26 @@ func TestAuditChainConcurrentWritersNeverFork(t *testing.T) {
 	const writers, perWriter = 32, 10
 	var wg sync.WaitGroup
 	var failures atomic.Int64
+	// Sealers from several "instances" run while the writers write.
+	stopSealing := make(chan struct{})
+	var sealers sync.WaitGroup
+	for range 3 {
+		sealers.Add(1)
+		go func() {
+			defer sealers.Done()
+			for {
+				select {
+				case <-stopSealing:
+					return
+				default:
+				}
+				if _, err := db.SealAudit(ctx); err != nil {
+					t.Errorf("seal: %v", err)
+					return
+				}
+			}
+		}()
+	}
 	for w := range writers {
 		wg.Add(1)
 		go func() {
@@ -54,6 +87,8 @@ func TestAuditChainConcurrentWritersNeverFork(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	close(stopSealing)
+	sealers.Wait()
 	if failures.Load() > 0 {
 		t.FailNow()
 	}
@@ -61,7 +96,7 @@ func TestAuditChainConcurrentWritersNeverFork(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("chain broken at %d: %s", rep.BrokenAt, rep.Reason)
 	}
-	if rep.Count != writers*perWriter || rep.HeadSeq != writers*perWriter {
+	if rep.Count != writers*perWriter || rep.HeadSeq != writers*perWriter || rep.Pending != 0 {
 		t.Fatalf("count %d head %d, want %d gap-free", rep.Count, rep.HeadSeq, writers*perWriter)
 	}
 }
@@ -119,6 +154,9 @@ func TestAuditTrailRefusesChangesThroughTheApp(t *testing.T) {
 	if err := writeEvent(ctx, db, 1); err != nil {
 		t.Fatal(err)
 	}
+	if rep := mustVerify(t, db); rep.Count != 1 { // sealed, so the seal's guards are tried too
+		t.Fatalf("report %+v", rep)
+	}
 	for _, stmt := range []string{
 		`UPDATE audit_event SET action = 'test.forged'`,
 		`DELETE FROM audit_event`,
@@ -165,7 +203,16 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 			`UPDATE audit_seal SET event_id = CASE event_id WHEN 2 THEN 3 ELSE 2 END WHERE seq IN (2, 3)`,
 		}, 2},
 		{"unsealed event", []string{
-			`INSERT INTO audit_event (occurred_at, actor_label, action, entity_type, entity_id) VALUES (now(), 'system', 'test.forged', 'test', 'x')`,
+			`INSERT INTO audit_event (occurred_at, actor_label, action, entity_type, entity_id, xid) VALUES (now(), 'system', 'test.forged', 'test', 'x', NULL)`,
+		}, 6},
+		{"unsealed event behind the sealed ones", []string{
+			`INSERT INTO audit_event (occurred_at, actor_label, action, entity_type, entity_id, xid) VALUES (now(), 'system', 'test.forged', 'test', 'x', '3')`,
+		}, 6},
+		{"unsealed event with a transaction ID not yet issued", []string{
+			`INSERT INTO audit_event (occurred_at, actor_label, action, entity_type, entity_id, xid) VALUES (now(), 'system', 'test.forged', 'test', 'x', '999999999999')`,
+		}, 6},
+		{"seal an event twice", []string{
+			`INSERT INTO audit_seal SELECT 6, event_id, (SELECT hash FROM audit_chain_head), hash FROM audit_seal WHERE seq = 2`,
 		}, 6},
 	}
 	for _, tc := range cases {
@@ -191,7 +238,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 					t.Fatalf("%s: %v", stmt, err)
 				}
 			}
-			rep := mustVerify(t, db)
+			rep := verifyOnly(t, db)
 			if rep.OK() {
 				t.Fatalf("verify passed after tampering: %+v", rep)
 			}
@@ -230,7 +277,20 @@ func BenchmarkAuditedWrites(b *testing.B) {
 	wg.Wait()
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "writes/s")
-	if rep, err := db.VerifyAuditChain(ctx); err != nil || !rep.OK() || rep.Count != int64(b.N) {
+	// The sealer ran alongside the writers (each commit wakes it); what it
+	// had not sealed when the last write committed is the backlog, and
+	// sealing it is timed too, so a sealer that falls behind shows.
+	var backlog int64
+	if err := db.Pool.QueryRow(ctx, `SELECT $1::bigint - seq FROM audit_chain_head`, b.N).Scan(&backlog); err != nil {
+		b.Fatal(err)
+	}
+	drained := time.Now()
+	if err := db.WaitAuditSealed(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(backlog), "backlog")
+	b.ReportMetric(float64(time.Since(drained).Milliseconds()), "drain-ms")
+	if rep, err := db.VerifyAuditChain(ctx); err != nil || !rep.OK() || rep.Count != int64(b.N) || rep.Pending != 0 {
 		b.Fatalf("chain after benchmark: %+v %v", rep, err)
 	}
 }

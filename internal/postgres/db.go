@@ -28,6 +28,9 @@ type DB struct {
 	// sets the public development keyring; serve and the commands set the
 	// configured one.
 	Secrets *secretbox.Keyring
+
+	// sealer links committed audit events into the chain (audit_seal.go).
+	sealer *sealer
 }
 
 // Options tune the pool.
@@ -64,11 +67,19 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	return &DB{Pool: pool, Now: time.Now, Secrets: secretbox.Development()}, nil
+	db := &DB{Pool: pool, Now: time.Now, Secrets: secretbox.Development()}
+	db.sealer = startSealer(db)
+	return db, nil
 }
 
-// Close releases every connection.
-func (db *DB) Close() { db.Pool.Close() }
+// Close seals the audit events this process wrote that are not sealed yet,
+// then releases every connection.
+func (db *DB) Close() {
+	if db.sealer != nil {
+		db.sealer.close()
+	}
+	db.Pool.Close()
+}
 
 // Queries returns sqlc queries bound to the pool, for reads outside a transaction.
 func (db *DB) Queries() *sqlc.Queries { return sqlc.New(db.Pool) }
@@ -80,6 +91,9 @@ type Tx struct {
 	Now time.Time
 	// secrets is the DB's keyring (see secrets.go).
 	secrets *secretbox.Keyring
+	// audited is set when the transaction wrote an audit event, so a commit
+	// wakes the sealer.
+	audited bool
 }
 
 // InTx runs fn in one transaction and commits when fn returns nil. Every use
@@ -100,6 +114,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	forgetRegisterCounter(ctx)
 	if err := ptx.Commit(ctx); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
+	}
+	if tx.audited && db.sealer != nil {
+		db.sealer.nudge()
 	}
 	return nil
 }

@@ -174,7 +174,13 @@ func (s *Server) handleAuditChainVerify(c echo.Context) error {
 			{Key: "Events verified", Value: strconv.FormatInt(rep.Count, 10)},
 			{Key: "Head event", Value: strconv.FormatInt(rep.HeadSeq, 10)},
 			{Key: "Head hash", Value: hex.EncodeToString(rep.HeadHash)},
+			{Key: "Waiting to be sealed", Value: plural(int(rep.Pending), "event")},
 		}}
+	if rep.Pending > 0 {
+		v.Pending = fmt.Sprintf("%s written since the last seal %s not in the chain yet (the oldest at %s), so this check does not cover %s. "+
+			"Events are sealed moments after they are written, once every transaction that began before theirs has ended.",
+			plural(int(rep.Pending), "event"), isAre(rep.Pending), formatMoment(rep.OldestPending, user.Location()), themIt(rep.Pending))
+	}
 	if !rep.OK() {
 		v.Problem = fmt.Sprintf("Event %d does not verify: %s.", rep.BrokenAt, rep.Reason)
 	}
@@ -253,4 +259,18 @@ func eventChanges(before, after any) []audit.Change {
 			Changed: (inB || b == nil) && (inA || a == nil) && bv != av})
 	}
 	return out
+}
+
+func isAre(n int64) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func themIt(n int64) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }

@@ -44,6 +44,9 @@ type ChainView struct {
 	RanAt     string // in the viewer's zone
 	Result    []components.SummaryRow
 	Problem   string
+	// Pending, when not empty, says that committed events are not sealed
+	// into the chain yet, so the check did not cover them.
+	Pending string
 }
 
 // EventView is one audit event's page.

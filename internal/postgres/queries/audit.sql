@@ -1,6 +1,6 @@
 -- name: InsertAuditEvent :one
--- The event is sealed into the chain by a deferred trigger when the
--- transaction commits (migration 000001).
+-- The event commits unsealed, stamped with its transaction's ID (the
+-- column's default); the sealer links it into the chain (migration 000028).
 INSERT INTO audit_event (
     occurred_at, actor_id, actor_label, action, entity_type, entity_id,
     before, after, request_id, client_ip
@@ -26,15 +26,25 @@ LIMIT @page_size;
 SELECT seq, hash FROM audit_chain_head;
 
 -- name: FindUnsealedAuditEvents :many
--- Events that no seal covers (written behind the chain's back), or covered
--- twice. Both break the one-event-one-link rule.
+-- Events covered by more than one seal, or by none although they are not
+-- pending: written behind the chain's back. A pending event is one after
+-- the sealing watermark whose transaction ID is real (below the snapshot's
+-- xmax); it is sealed soon, in that order.
 SELECT e.id, count(s.seq)::bigint AS seals
 FROM audit_event e
+CROSS JOIN audit_chain_head h
 LEFT JOIN audit_seal s ON s.event_id = e.id
-GROUP BY e.id
-HAVING count(s.seq) <> 1
+GROUP BY e.id, e.xid, h.sealed_xid, h.sealed_id
+HAVING count(s.seq) > 1 OR (count(s.seq) = 0 AND NOT coalesce(
+    (e.xid, e.id) > (h.sealed_xid, h.sealed_id) AND e.xid < pg_snapshot_xmax(pg_current_snapshot()), false))
 ORDER BY e.id
 LIMIT 10;
+
+-- name: CountPendingAuditEvents :one
+-- Committed events not sealed yet: those after the sealing watermark.
+SELECT count(*)::bigint AS pending, min(e.occurred_at) AS oldest
+FROM audit_event e, audit_chain_head h
+WHERE e.xid IS NOT NULL AND (e.xid, e.id) > (h.sealed_xid, h.sealed_id);
 
 -- name: ListAuditEventsForEntities :many
 -- The newest events about any of the records named by the two arrays
@@ -44,7 +54,9 @@ SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, 
        e.before, e.after, e.request_id, e.client_ip
 FROM generate_subscripts(@entity_types::text[], 1) AS r(i)
 CROSS JOIN LATERAL (
-    SELECT * FROM audit_event a
+    SELECT a.id, a.occurred_at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id,
+           a.before, a.after, a.request_id, a.client_ip
+    FROM audit_event a
     WHERE a.entity_type = (@entity_types::text[])[r.i] AND a.entity_id = (@entity_ids::text[])[r.i]
     ORDER BY a.id DESC LIMIT @page_size
 ) e

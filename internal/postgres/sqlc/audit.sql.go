@@ -10,12 +10,33 @@ import (
 	"time"
 )
 
+const countPendingAuditEvents = `-- name: CountPendingAuditEvents :one
+SELECT count(*)::bigint AS pending, min(e.occurred_at) AS oldest
+FROM audit_event e, audit_chain_head h
+WHERE e.xid IS NOT NULL AND (e.xid, e.id) > (h.sealed_xid, h.sealed_id)
+`
+
+type CountPendingAuditEventsRow struct {
+	Pending int64
+	Oldest  interface{}
+}
+
+// Committed events not sealed yet: those after the sealing watermark.
+func (q *Queries) CountPendingAuditEvents(ctx context.Context) (CountPendingAuditEventsRow, error) {
+	row := q.db.QueryRow(ctx, countPendingAuditEvents)
+	var i CountPendingAuditEventsRow
+	err := row.Scan(&i.Pending, &i.Oldest)
+	return i, err
+}
+
 const findUnsealedAuditEvents = `-- name: FindUnsealedAuditEvents :many
 SELECT e.id, count(s.seq)::bigint AS seals
 FROM audit_event e
+CROSS JOIN audit_chain_head h
 LEFT JOIN audit_seal s ON s.event_id = e.id
-GROUP BY e.id
-HAVING count(s.seq) <> 1
+GROUP BY e.id, e.xid, h.sealed_xid, h.sealed_id
+HAVING count(s.seq) > 1 OR (count(s.seq) = 0 AND NOT coalesce(
+    (e.xid, e.id) > (h.sealed_xid, h.sealed_id) AND e.xid < pg_snapshot_xmax(pg_current_snapshot()), false))
 ORDER BY e.id
 LIMIT 10
 `
@@ -25,8 +46,10 @@ type FindUnsealedAuditEventsRow struct {
 	Seals int64
 }
 
-// Events that no seal covers (written behind the chain's back), or covered
-// twice. Both break the one-event-one-link rule.
+// Events covered by more than one seal, or by none although they are not
+// pending: written behind the chain's back. A pending event is one after
+// the sealing watermark whose transaction ID is real (below the snapshot's
+// xmax); it is sealed soon, in that order.
 func (q *Queries) FindUnsealedAuditEvents(ctx context.Context) ([]FindUnsealedAuditEventsRow, error) {
 	rows, err := q.db.Query(ctx, findUnsealedAuditEvents)
 	if err != nil {
@@ -87,8 +110,8 @@ type InsertAuditEventParams struct {
 	ClientIP   string
 }
 
-// The event is sealed into the chain by a deferred trigger when the
-// transaction commits (migration 000001).
+// The event commits unsealed, stamped with its transaction's ID (the
+// column's default); the sealer links it into the chain (migration 000028).
 func (q *Queries) InsertAuditEvent(ctx context.Context, arg InsertAuditEventParams) (int64, error) {
 	row := q.db.QueryRow(ctx, insertAuditEvent,
 		arg.OccurredAt,
@@ -184,7 +207,9 @@ SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, 
        e.before, e.after, e.request_id, e.client_ip
 FROM generate_subscripts($1::text[], 1) AS r(i)
 CROSS JOIN LATERAL (
-    SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip FROM audit_event a
+    SELECT a.id, a.occurred_at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id,
+           a.before, a.after, a.request_id, a.client_ip
+    FROM audit_event a
     WHERE a.entity_type = ($1::text[])[r.i] AND a.entity_id = ($2::text[])[r.i]
     ORDER BY a.id DESC LIMIT $3
 ) e
@@ -198,18 +223,32 @@ type ListAuditEventsForEntitiesParams struct {
 	PageSize    int32
 }
 
+type ListAuditEventsForEntitiesRow struct {
+	ID         int64
+	OccurredAt time.Time
+	ActorID    *int64
+	ActorLabel string
+	Action     string
+	EntityType string
+	EntityID   string
+	Before     []byte
+	After      []byte
+	RequestID  string
+	ClientIP   string
+}
+
 // The newest events about any of the records named by the two arrays
 // (entity_types[i], entity_ids[i]), newest first: one record's timeline
 // together with its parts'.
-func (q *Queries) ListAuditEventsForEntities(ctx context.Context, arg ListAuditEventsForEntitiesParams) ([]AuditEvent, error) {
+func (q *Queries) ListAuditEventsForEntities(ctx context.Context, arg ListAuditEventsForEntitiesParams) ([]ListAuditEventsForEntitiesRow, error) {
 	rows, err := q.db.Query(ctx, listAuditEventsForEntities, arg.EntityTypes, arg.EntityIds, arg.PageSize)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []AuditEvent{}
+	items := []ListAuditEventsForEntitiesRow{}
 	for rows.Next() {
-		var i AuditEvent
+		var i ListAuditEventsForEntitiesRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.OccurredAt,

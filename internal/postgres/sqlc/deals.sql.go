@@ -26,16 +26,30 @@ type DealHistoryParams struct {
 	MaxEvents     int32
 }
 
+type DealHistoryRow struct {
+	ID         int64
+	OccurredAt time.Time
+	ActorID    *int64
+	ActorLabel string
+	Action     string
+	EntityType string
+	EntityID   string
+	Before     []byte
+	After      []byte
+	RequestID  string
+	ClientIP   string
+}
+
 // The newest audit events about a deal and its attachments.
-func (q *Queries) DealHistory(ctx context.Context, arg DealHistoryParams) ([]AuditEvent, error) {
+func (q *Queries) DealHistory(ctx context.Context, arg DealHistoryParams) ([]DealHistoryRow, error) {
 	rows, err := q.db.Query(ctx, dealHistory, arg.DealID, arg.AttachmentIds, arg.MaxEvents)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []AuditEvent{}
+	items := []DealHistoryRow{}
 	for rows.Next() {
-		var i AuditEvent
+		var i DealHistoryRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.OccurredAt,

@@ -6,6 +6,8 @@ package sqlc
 
 import (
 	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type Agreement struct {
@@ -46,9 +48,11 @@ type AgreementDocumentContent struct {
 }
 
 type AuditChainHead struct {
-	ID   bool
-	Seq  int64
-	Hash []byte
+	ID        bool
+	Seq       int64
+	Hash      []byte
+	SealedXid pgtype.Uint64
+	SealedID  int64
 }
 
 type AuditEvent struct {
@@ -63,6 +67,7 @@ type AuditEvent struct {
 	After      []byte
 	RequestID  string
 	ClientIP   string
+	Xid        pgtype.Uint64
 }
 
 type AuditSeal struct {
