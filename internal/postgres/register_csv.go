@@ -103,50 +103,9 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 		return rep, err
 	}
 
-	// Group rows into agreements, in file order.
-	var order []*importAgreement
-	byRef := map[string]*importAgreement{}
-	for _, row := range rows {
-		ref := row.Cells["agreement_ref"]
-		// The row's party first: a new party is created here, before any
-		// agreement, so that later rows can name it.
-		if err := res.rowParty(ctx, actor, row, func(col, msg string) { problem(row.Line, col, "%s", msg) }); err != nil {
-			return rep, err
-		}
-		if ref == "" {
-			if !csvformat.IsPartyRow(row.Cells) {
-				problem(row.Line, "agreement_ref", "Give every row an agreement_ref; rows with the same ref are one agreement. "+
-					"(A row that only adds a party has party and party_kind and leaves every agreement and clause column blank.)")
-			}
-			continue
-		}
-		a, seen := byRef[ref]
-		if !seen {
-			a = &importAgreement{ref: ref, line: row.Line, cells: row.Cells}
-			byRef[ref] = a
-			order = append(order, a)
-			if err := res.agreement(ctx, a, func(col, msg string) { problem(row.Line, col, "%s", msg) }); err != nil {
-				return rep, err
-			}
-		} else {
-			for _, col := range csvformat.AgreementColumns {
-				if v := row.Cells[col]; v != "" && v != a.cells[col] {
-					problem(row.Line, col, "differs from line %d of agreement %s; leave it blank or repeat it exactly", a.line, ref)
-				}
-			}
-		}
-		if row.Cells["clause_kind"] == "" {
-			if csvformat.HasClauseCells(row.Cells) {
-				problem(row.Line, "clause_kind", "Give the clause kind, or leave every clause column blank")
-			}
-			continue
-		}
-		c, err := res.clause(ctx, a, row.Cells, func(col, msg string) { problem(row.Line, col, "%s", msg) })
-		if err != nil {
-			return rep, err
-		}
-		c.line = row.Line
-		a.clauses = append(a.clauses, c)
+	order, err := res.group(ctx, actor, rows, problem)
+	if err != nil {
+		return rep, err
 	}
 	rep.Parties = res.created
 	if probs.Any() {
@@ -168,6 +127,56 @@ func (tx *Tx) importCSV(ctx context.Context, actor *dealgate.User, r io.Reader, 
 		Action: "register.imported", EntityType: dealgate.EntityRegister, EntityID: "import",
 		After: map[string]int{"rows": rep.Rows, "parties": rep.Parties, "agreements": rep.Agreements, "clauses": rep.Clauses},
 	})
+}
+
+// group resolves each row's party, agreement and clause and groups the rows
+// into agreements, in file order; the file's problems go to problem.
+func (res *resolver) group(ctx context.Context, actor *dealgate.User, rows []csvformat.Row, problem func(int, string, string, ...any)) ([]*importAgreement, error) {
+	var order []*importAgreement
+	byRef := map[string]*importAgreement{}
+	for _, row := range rows {
+		ref := row.Cells["agreement_ref"]
+		// The row's party first: a new party is created here, before any
+		// agreement, so that later rows can name it.
+		if err := res.rowParty(ctx, actor, row, func(col, msg string) { problem(row.Line, col, "%s", msg) }); err != nil {
+			return nil, err
+		}
+		if ref == "" {
+			if !csvformat.IsPartyRow(row.Cells) {
+				problem(row.Line, "agreement_ref", "Give every row an agreement_ref; rows with the same ref are one agreement. "+
+					"(A row that only adds a party has party and party_kind and leaves every agreement and clause column blank.)")
+			}
+			continue
+		}
+		a, seen := byRef[ref]
+		if !seen {
+			a = &importAgreement{ref: ref, line: row.Line, cells: row.Cells}
+			byRef[ref] = a
+			order = append(order, a)
+			if err := res.agreement(ctx, a, func(col, msg string) { problem(row.Line, col, "%s", msg) }); err != nil {
+				return nil, err
+			}
+		} else {
+			for _, col := range csvformat.AgreementColumns {
+				if v := row.Cells[col]; v != "" && v != a.cells[col] {
+					problem(row.Line, col, "differs from line %d of agreement %s; leave it blank or repeat it exactly", a.line, ref)
+				}
+			}
+		}
+		if row.Cells["clause_kind"] == "" {
+			if csvformat.HasClauseCells(row.Cells) {
+				problem(row.Line, "clause_kind", "Give the clause kind, or leave every clause column blank")
+			}
+			continue
+		}
+		c, err := res.clause(ctx, a, row.Cells, func(col, msg string) { problem(row.Line, col, "%s", msg) })
+		if err != nil {
+			return nil, err
+		}
+		c.line = row.Line
+		a.clauses = append(a.clauses, c)
+	}
+	return order, nil
 }
 
 // createImported creates the checked agreements and clauses in file order,

@@ -65,6 +65,19 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row csvfo
 		}
 		return nil
 	}
+	created, err := r.createParty(ctx, actor, row, bad)
+	if err != nil || created {
+		return err
+	}
+	r.failed[norm] = row.Line
+	return nil
+}
+
+// createParty creates the new party that a row describes, through the
+// register's own path (validation, names, the audit event). created is false
+// when the row's problems were reported instead.
+func (r *resolver) createParty(ctx context.Context, actor *dealgate.User, row csvformat.Row, bad func(col, msg string)) (created bool, err error) {
+	c, name := row.Cells, row.Cells["party"]
 	in := dealgate.PartyInput{Name: name, Aliases: dealgate.SplitList(c["party_aliases"]), Website: c["party_website"], Notes: c["party_notes"]}
 	good := true
 	retired, ok := partyRetired(c, bad)
@@ -78,7 +91,7 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row csvfo
 	if parent := c["party_parent"]; parent != "" {
 		pid, ok, err := r.party(ctx, parent)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if !ok {
 			bad("party_parent", r.missingParty(parent, row.Line))
@@ -101,9 +114,9 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row csvfo
 				id := p.ID
 				r.parties[dealgate.NormalizePartyName(n)] = &id
 			}
-			return nil
+			return true, nil
 		case !reportable(err):
-			return err
+			return false, err
 		}
 		fields := dealgate.ErrorFields(err)
 		if len(fields) == 0 {
@@ -113,8 +126,7 @@ func (r *resolver) rowParty(ctx context.Context, actor *dealgate.User, row csvfo
 			bad(partyField(f), m)
 		}
 	}
-	r.failed[norm] = row.Line
-	return nil
+	return false, nil
 }
 
 // partyField maps a party form field to its CSV column.

@@ -484,30 +484,11 @@ func (s *Server) handleCategoryView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var cat dealgate.Category
-	var in *dealgate.Taxonomy
-	var draftCat dealgate.Category
-	inDraft := false
-	if draft != nil {
-		draftCat, inDraft = draft.Category(id)
+	cat, in, inDraft, note, err := locateCategory(id, current, draft)
+	if err != nil {
+		return err
 	}
-	if current != nil {
-		if cc, ok := current.Category(id); ok {
-			cat, in = cc, current
-		}
-	}
-	v := taxonomy.CategoryView{AgreementsHref: "/agreements?category=" + strconv.FormatInt(id, 10)}
-	switch {
-	case in != nil:
-		if inDraft && categoryDiffers(cat, draftCat, current, draft) {
-			v.DraftNote = "The draft changes this category; the changes take effect when an admin publishes it."
-		}
-	case inDraft:
-		cat, in = draftCat, draft
-		v.DraftNote = "This category is new in the draft and is not published yet."
-	default:
-		return dealgate.Errorf(dealgate.ENOTFOUND, "No such category.")
-	}
+	v := taxonomy.CategoryView{AgreementsHref: "/agreements?category=" + strconv.FormatInt(id, 10), DraftNote: note}
 	v.Name, v.Retired = cat.Name, cat.Retired
 	if in == current {
 		if v.Covering, v.CoveringTotal, err = s.coveringAgreements(c, id); err != nil {
@@ -543,6 +524,33 @@ func (s *Server) handleCategoryView(c echo.Context) error {
 		return err
 	}
 	return s.render(c, http.StatusOK, taxonomy.Category(s.page(c, cat.Name), v))
+}
+
+// locateCategory finds the category in the published taxonomy, else in the
+// draft, and says what the draft does to it. in is the taxonomy it was found
+// in; ENOTFOUND when neither has it.
+func locateCategory(id int64, current, draft *dealgate.Taxonomy) (cat dealgate.Category, in *dealgate.Taxonomy, inDraft bool, note string, err error) {
+	var draftCat dealgate.Category
+	if draft != nil {
+		draftCat, inDraft = draft.Category(id)
+	}
+	if current != nil {
+		if cc, ok := current.Category(id); ok {
+			cat, in = cc, current
+		}
+	}
+	switch {
+	case in != nil:
+		if inDraft && categoryDiffers(cat, draftCat, current, draft) {
+			note = "The draft changes this category; the changes take effect when an admin publishes it."
+		}
+	case inDraft:
+		cat, in = draftCat, draft
+		note = "This category is new in the draft and is not published yet."
+	default:
+		err = dealgate.Errorf(dealgate.ENOTFOUND, "No such category.")
+	}
+	return cat, in, inDraft, note, err
 }
 
 // categoryVersions says how a category moved, from its history, and lists
