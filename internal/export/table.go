@@ -179,7 +179,7 @@ func (x *tableXLSX) Close() error {
 	if err := writeInfoSheet(x.f, "Export", lines, x.st.header); err != nil {
 		return err
 	}
-	_, err := x.f.WriteTo(x.out)
+	err := writeWorkbook(x.f, x.out)
 	return err
 }
 

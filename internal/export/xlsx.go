@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -202,8 +203,21 @@ func (x *xlsxWriter) Close() (Proof, error) {
 	if err := writeInfoSheet(x.f, "Export", lines, x.header); err != nil {
 		return p, err
 	}
-	_, err := x.f.WriteTo(x.out)
+	err := writeWorkbook(x.f, x.out)
 	return p, err
+}
+
+// writeWorkbook writes f's zip archive straight to out. excelize's own
+// WriteTo builds the whole archive in a bytes.Buffer first (128 MB for a
+// million events); its zip writer hook lets the archive go to out as it is
+// made instead, so memory stays bounded by the stream writer's. (excelize
+// patches zip64 local headers in that buffer only for parts over 4 GiB,
+// which a sheet capped at Excel's row limit never reaches; archive/zip
+// writes correct zip64 records itself.)
+func writeWorkbook(f *excelize.File, out io.Writer) error {
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(out) })
+	_, err := f.WriteTo(io.Discard)
+	return err
 }
 
 // timeAsUTCWall keeps t's wall clock and drops its zone, which is how
