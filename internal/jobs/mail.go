@@ -29,16 +29,7 @@ const mailBatch = 20
 
 // Run delivers until ctx ends.
 func (j *Mail) Run(ctx context.Context) {
-	tick := time.NewTicker(j.Interval)
-	defer tick.Stop()
-	for {
-		j.Once(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	every(ctx, j.Interval, func(ctx context.Context) { j.Once(ctx) })
 }
 
 // Once delivers every mail due now and reports how many it sent.
@@ -112,16 +103,7 @@ type Reminders struct {
 
 // Run writes reminders until ctx ends.
 func (j *Reminders) Run(ctx context.Context) {
-	tick := time.NewTicker(j.Interval)
-	defer tick.Stop()
-	for {
-		j.Once(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	every(ctx, j.Interval, j.Once)
 }
 
 // Once runs one pass; failures are logged and retried next pass.

@@ -26,16 +26,7 @@ type Maintenance struct {
 
 // Run performs one pass at once, then one every Interval, until ctx ends.
 func (m *Maintenance) Run(ctx context.Context) {
-	tick := time.NewTicker(m.Interval)
-	defer tick.Stop()
-	for {
-		m.Once(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	every(ctx, m.Interval, m.Once)
 }
 
 // Once performs one pass; failures are logged and retried next pass.

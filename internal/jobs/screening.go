@@ -25,16 +25,7 @@ func (j *Screening) Run(ctx context.Context) {
 	if err := j.Screenings.Warm(ctx); err != nil && ctx.Err() == nil && dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
 		j.Log.Error("screening: load the register", "err", err)
 	}
-	tick := time.NewTicker(j.Interval)
-	defer tick.Stop()
-	for {
-		j.Once(ctx)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	every(ctx, j.Interval, j.Once)
 }
 
 // Once serves the pending jobs, if any; failures are logged and the job is
