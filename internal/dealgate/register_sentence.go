@@ -95,7 +95,7 @@ func (c Clause) territory() string {
 			names[i] = reg.Name
 		}
 	}
-	return "in " + joinAnd(names)
+	return "in " + JoinAnd(names)
 }
 
 func (c Clause) window(date func(*time.Time) string) string {
@@ -118,14 +118,14 @@ func (c Clause) restricts() string {
 		if len(c.RestrictedParties) == 0 {
 			return "no one named"
 		}
-		return joinAnd(partyNames(c.RestrictedParties))
+		return JoinAnd(partyNames(c.RestrictedParties))
 	case RestrictKind:
 		s = "any " + c.RestrictedKind.Noun()
 	default:
 		s = "any party"
 	}
 	if len(c.Exceptions) > 0 {
-		s += " except " + joinAnd(partyNames(c.Exceptions))
+		s += " except " + JoinAnd(partyNames(c.Exceptions))
 	}
 	return s
 }
@@ -152,11 +152,11 @@ func categoryList(refs []CategoryRef) string {
 			names[i] += " (retired)"
 		}
 	}
-	return joinAnd(names)
+	return JoinAnd(names)
 }
 
-// joinAnd writes "a", "a and b", "a, b and c".
-func joinAnd(items []string) string {
+// JoinAnd writes "a", "a and b", "a, b and c".
+func JoinAnd(items []string) string {
 	switch len(items) {
 	case 0:
 		return ""

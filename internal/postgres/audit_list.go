@@ -91,6 +91,20 @@ func (s *Audit) Event(ctx context.Context, actor *dealgate.User, id int64) (deal
 	return e, translate(err)
 }
 
+// auditActionsSQL skips through audit_event_action_idx one action at a
+// time. That index is text_pattern_ops (it serves "action starts with"), so
+// the skip must order and compare with that operator class's operators
+// (~<~, ~>~): with the default collation's < and ORDER BY the index cannot
+// be used and every step reads the whole table.
+const auditActionsSQL = `
+		WITH RECURSIVE a(action) AS (
+			(SELECT action FROM audit_event ORDER BY action USING ~<~ LIMIT 1)
+			UNION ALL
+			SELECT (SELECT e.action FROM audit_event e WHERE e.action ~>~ a.action ORDER BY e.action USING ~<~ LIMIT 1)
+			FROM a WHERE a.action IS NOT NULL
+		)
+		SELECT action FROM a WHERE action IS NOT NULL`
+
 // Actions lists the distinct actions in the trail, for the browser's
 // picker. It skips through the action index (a loose index scan), so it
 // reads one index entry per action, not every event.
@@ -99,14 +113,7 @@ func (s *Audit) Actions(ctx context.Context, actor *dealgate.User) ([]string, er
 	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
 		return nil, err
 	}
-	rows, err := s.DB.Pool.Query(ctx, `
-		WITH RECURSIVE a(action) AS (
-			(SELECT action FROM audit_event ORDER BY action LIMIT 1)
-			UNION ALL
-			SELECT (SELECT e.action FROM audit_event e WHERE e.action > a.action ORDER BY e.action LIMIT 1)
-			FROM a WHERE a.action IS NOT NULL
-		)
-		SELECT action FROM a WHERE action IS NOT NULL`)
+	rows, err := s.DB.Pool.Query(ctx, auditActionsSQL)
 	if err != nil {
 		return nil, translate(fmt.Errorf("list audit actions: %w", err))
 	}

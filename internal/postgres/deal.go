@@ -44,23 +44,6 @@ func (s *Deals) Within(tx *Tx) *Deals {
 	return &c
 }
 
-// dealTx runs fn in the service's transaction, or in a new one.
-func dealTx[T any](ctx context.Context, s *Deals, fn func(tx *Tx) (T, error)) (T, error) {
-	if s.tx != nil {
-		return fn(s.tx)
-	}
-	return inTx(ctx, s.DB, fn)
-}
-
-// dealAuthorized runs fn once actor may perform act.
-func dealAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.User, act dealgate.Action, fn func(tx *Tx) (T, error)) (T, error) {
-	if err := dealgate.Authorize(actor, act); err != nil {
-		var zero T
-		return zero, err
-	}
-	return dealTx(ctx, s, fn)
-}
-
 // dealRead runs the read-only fn in the service's transaction, or without
 // one (see readTx).
 func dealRead[T any](ctx context.Context, s *Deals, fn func(tx *Tx) (T, error)) (T, error) {
@@ -115,7 +98,7 @@ func (s *Deals) Today() time.Time {
 // a double click or a resubmitted page creates one draft.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (fields), ECONFLICT (token used).
 func (s *Deals) CreateDraft(ctx context.Context, actor *dealgate.User, token string, in dealgate.DealInput) (dealgate.Deal, error) {
-	return dealAuthorized(ctx, s, actor, dealgate.ActDealDraft, func(tx *Tx) (dealgate.Deal, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActDealDraft, func(tx *Tx) (dealgate.Deal, error) {
 		if err := tx.claimSubmission(ctx, token); err != nil {
 			return dealgate.Deal{}, err
 		}
@@ -148,7 +131,7 @@ func (s *Deals) CreateDraft(ctx context.Context, actor *dealgate.User, token str
 // Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or not visible), EFORBIDDEN,
 // EINVALID (fields; or the deal is no longer a draft), ECONFLICT (stale).
 func (s *Deals) UpdateDraft(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput) (dealgate.Deal, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return before, err
@@ -172,7 +155,7 @@ func (s *Deals) UpdateDraft(ctx context.Context, actor *dealgate.User, id, versi
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN (not the author), EINVALID
 // (submitted deals are withdrawn, not deleted), ECONFLICT (stale).
 func (s *Deals) DeleteDraft(ctx context.Context, actor *dealgate.User, id, version int64) error {
-	_, err := dealTx(ctx, s, func(tx *Tx) (struct{}, error) {
+	_, err := inBound(ctx, s.DB, s.tx, func(tx *Tx) (struct{}, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealManage)
 		if err != nil {
 			return struct{}{}, err
@@ -198,7 +181,7 @@ func (s *Deals) DeleteDraft(ctx context.Context, actor *dealgate.User, id, versi
 // is refused with ECONFLICT: one version is created.
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID, ECONFLICT.
 func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput) (dealgate.Deal, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return before, err
@@ -228,7 +211,7 @@ func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version in
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (fields, change_note;
 // a draft or withdrawn deal), ECONFLICT (stale).
 func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, version int64, in dealgate.DealInput, changeNote string) (dealgate.Deal, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return before, err
@@ -266,7 +249,7 @@ func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, versio
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (reason; not
 // withdrawable), ECONFLICT (stale).
 func (s *Deals) Withdraw(ctx context.Context, actor *dealgate.User, id, version int64, reason string) (dealgate.Deal, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return before, err
@@ -292,7 +275,7 @@ func (s *Deals) Withdraw(ctx context.Context, actor *dealgate.User, id, version 
 // every field's problem), changing nothing: the form's inline check.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID.
 func (s *Deals) Check(ctx context.Context, actor *dealgate.User, in dealgate.DealInput) error {
-	_, err := dealAuthorized(ctx, s, actor, dealgate.ActDealDraft, func(tx *Tx) (struct{}, error) {
+	_, err := authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActDealDraft, func(tx *Tx) (struct{}, error) {
 		look, err := s.lookup(ctx, tx, in)
 		if err != nil {
 			return struct{}{}, err

@@ -17,7 +17,7 @@ import (
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN (not the author), EINVALID
 // ("email": no such active counsel, or the author; "access").
 func (s *Deals) Share(ctx context.Context, actor *dealgate.User, id int64, in dealgate.ShareInput) (dealgate.Deal, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDealAnyVersion(ctx, actor, id, dealgate.DealManage)
 		if err != nil {
 			return before, err
@@ -53,7 +53,7 @@ func (s *Deals) Share(ctx context.Context, actor *dealgate.User, id int64, in de
 // Unshare stops sharing a deal with a counsel.
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (not shared with that user).
 func (s *Deals) Unshare(ctx context.Context, actor *dealgate.User, id, userID int64) (dealgate.Deal, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.Deal, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Deal, error) {
 		before, err := tx.lockDealAnyVersion(ctx, actor, id, dealgate.DealManage)
 		if err != nil {
 			return before, err
@@ -98,7 +98,7 @@ func (s *Deals) AddAttachment(ctx context.Context, actor *dealgate.User, dealID 
 	if err != nil {
 		return dealgate.DealAttachment{}, err
 	}
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.DealAttachment, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.DealAttachment, error) {
 		if _, err := tx.lockDealAnyVersion(ctx, actor, dealID, dealgate.DealEdit); err != nil {
 			return dealgate.DealAttachment{}, err
 		}
@@ -158,7 +158,7 @@ func (tx *Tx) insertAttachment(ctx context.Context, actor *dealgate.User, dealID
 // Attachment returns one attachment's metadata, if actor may see its deal.
 // Errors: EUNAUTHORIZED, ENOTFOUND.
 func (s *Deals) Attachment(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealAttachment, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.DealAttachment, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.DealAttachment, error) {
 		a, err := tx.dealAttachment(ctx, id)
 		if err != nil {
 			return a, err
@@ -177,7 +177,7 @@ func (s *Deals) DownloadAttachment(ctx context.Context, actor *dealgate.User, id
 		a       dealgate.DealAttachment
 		content []byte
 	}
-	res, err := dealTx(ctx, s, func(tx *Tx) (result, error) {
+	res, err := inBound(ctx, s.DB, s.tx, func(tx *Tx) (result, error) {
 		a, err := tx.dealAttachment(ctx, id)
 		if err != nil {
 			return result{}, err
@@ -204,7 +204,7 @@ func (s *Deals) DownloadAttachment(ctx context.Context, actor *dealgate.User, id
 // was attached stays with the deal. The audit event keeps its name and SHA-256.
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, ECONFLICT (not a draft).
 func (s *Deals) RemoveAttachment(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealAttachment, error) {
-	return dealTx(ctx, s, func(tx *Tx) (dealgate.DealAttachment, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.DealAttachment, error) {
 		a, err := tx.dealAttachment(ctx, id)
 		if err != nil {
 			return a, err

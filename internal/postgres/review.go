@@ -40,23 +40,6 @@ func (s *Reviews) Within(tx *Tx) *Reviews {
 	return &c
 }
 
-// reviewTx runs fn in the service's transaction, or in a new one.
-func reviewTx[T any](ctx context.Context, s *Reviews, fn func(tx *Tx) (T, error)) (T, error) {
-	if s.tx != nil {
-		return fn(s.tx)
-	}
-	return inTx(ctx, s.DB, fn)
-}
-
-// reviewAuthorized runs fn once actor may perform act.
-func reviewAuthorized[T any](ctx context.Context, s *Reviews, actor *dealgate.User, act dealgate.Action, fn func(tx *Tx) (T, error)) (T, error) {
-	if err := dealgate.Authorize(actor, act); err != nil {
-		var zero T
-		return zero, err
-	}
-	return reviewTx(ctx, s, fn)
-}
-
 // NewReviews returns the review service on db, reading deals through deals.
 func NewReviews(db *DB, deals *Deals) *Reviews { return &Reviews{DB: db, Deals: deals} }
 
@@ -70,7 +53,7 @@ func (s *Reviews) Rules(ctx context.Context, actor *dealgate.User) (dealgate.Com
 		r  dealgate.CommitteeRules
 		ms []dealgate.CommitteeMember
 	}
-	o, err := reviewAuthorized(ctx, s, actor, dealgate.ActSettingsManage, func(tx *Tx) (out, error) {
+	o, err := authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActSettingsManage, func(tx *Tx) (out, error) {
 		r, err := tx.committeeRules(ctx)
 		if err != nil {
 			return out{}, err
@@ -84,7 +67,7 @@ func (s *Reviews) Rules(ctx context.Context, actor *dealgate.User) (dealgate.Com
 // UpdateRules saves the committee's rules the admin opened at version.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (fields), ECONFLICT (stale).
 func (s *Reviews) UpdateRules(ctx context.Context, actor *dealgate.User, version int64, f dealgate.CommitteeRulesForm) (dealgate.CommitteeRules, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActSettingsManage, func(tx *Tx) (dealgate.CommitteeRules, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActSettingsManage, func(tx *Tx) (dealgate.CommitteeRules, error) {
 		current, err := tx.Q.LockCommitteeRules(ctx)
 		if err != nil {
 			return dealgate.CommitteeRules{}, err
@@ -149,7 +132,7 @@ func (tx *Tx) committeeMembers(ctx context.Context) ([]dealgate.CommitteeMember,
 // Declarations returns actor's declared interests.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) Declarations(ctx context.Context, actor *dealgate.User) ([]dealgate.Declaration, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewVote, func(tx *Tx) ([]dealgate.Declaration, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) ([]dealgate.Declaration, error) {
 		return tx.declarations(ctx, actor.ID)
 	})
 }
@@ -158,7 +141,7 @@ func (s *Reviews) Declarations(ctx context.Context, actor *dealgate.User) ([]dea
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (party, note), ECONFLICT
 // (already declared).
 func (s *Reviews) Declare(ctx context.Context, actor *dealgate.User, partyName, note string) (dealgate.Declaration, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Declaration, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Declaration, error) {
 		var v dealgate.Validation
 		note = dealgate.CleanText(note)
 		if len([]rune(note)) > 2000 {
@@ -193,7 +176,7 @@ func (s *Reviews) Declare(ctx context.Context, actor *dealgate.User, partyName, 
 // Undeclare removes a party from actor's declared interests.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Reviews) Undeclare(ctx context.Context, actor *dealgate.User, partyID int64) error {
-	_, err := reviewAuthorized(ctx, s, actor, dealgate.ActReviewVote, func(tx *Tx) (struct{}, error) {
+	_, err := authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (struct{}, error) {
 		p, err := tx.party(ctx, partyID)
 		if err != nil {
 			return struct{}{}, orNotFound(err, "declaration")
@@ -236,7 +219,7 @@ func (s *Reviews) OpenForm(ctx context.Context, actor *dealgate.User, dealID int
 		d   dealgate.Deal
 		due time.Time
 	}
-	o, err := reviewAuthorized(ctx, s, actor, dealgate.ActReviewChair, func(tx *Tx) (out, error) {
+	o, err := authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewChair, func(tx *Tx) (out, error) {
 		d, err := tx.authorizeDeal(ctx, actor, dealID, dealgate.DealRead)
 		if err != nil {
 			return out{}, err
@@ -256,7 +239,7 @@ func (s *Reviews) OpenForm(ctx context.Context, actor *dealgate.User, dealID int
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (due_on; not
 // submitted; already in review or decided), ECONFLICT (stale).
 func (s *Reviews) OpenReview(ctx context.Context, actor *dealgate.User, dealID, version int64, dueOn string) (dealgate.Review, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewChair, func(tx *Tx) (dealgate.Review, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewChair, func(tx *Tx) (dealgate.Review, error) {
 		d, err := tx.lockDeal(ctx, actor, dealID, version, dealgate.DealRead)
 		if err != nil {
 			return dealgate.Review{}, err
@@ -406,7 +389,7 @@ func (tx *Tx) lockReview(ctx context.Context, actor *dealgate.User, id int64) (r
 // Errors: EUNAUTHORIZED, EFORBIDDEN (not assigned, recused, the submitter),
 // ENOTFOUND, EINVALID (fields; the review is decided).
 func (s *Reviews) Vote(ctx context.Context, actor *dealgate.User, reviewID int64, in dealgate.VoteInput) (dealgate.Vote, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Vote, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Vote, error) {
 		st, err := tx.lockReview(ctx, actor, reviewID)
 		if err != nil {
 			return dealgate.Vote{}, err
@@ -443,7 +426,7 @@ func voteSnapshot(v dealgate.Vote) map[string]any {
 // Errors: EUNAUTHORIZED, EFORBIDDEN (not assigned), ENOTFOUND, EINVALID
 // (reason; already recused; the review is decided).
 func (s *Reviews) Recuse(ctx context.Context, actor *dealgate.User, reviewID int64, reason string) error {
-	_, err := reviewAuthorized(ctx, s, actor, dealgate.ActReviewVote, func(tx *Tx) (struct{}, error) {
+	_, err := authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (struct{}, error) {
 		st, err := tx.lockReview(ctx, actor, reviewID)
 		if err != nil {
 			return struct{}{}, err
@@ -481,7 +464,7 @@ func (s *Reviews) Recuse(ctx context.Context, actor *dealgate.User, reviewID int
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (fields; rules not
 // met; review not open), ECONFLICT (new version).
 func (s *Reviews) Decide(ctx context.Context, actor *dealgate.User, reviewID int64, dealVersion int, in dealgate.DecisionInput) (dealgate.Decision, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewChair, func(tx *Tx) (dealgate.Decision, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewChair, func(tx *Tx) (dealgate.Decision, error) {
 		st, err := tx.lockReview(ctx, actor, reviewID)
 		if err != nil {
 			return dealgate.Decision{}, err

@@ -13,7 +13,7 @@ import (
 // one of its comments (parentID).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (body; parent).
 func (s *Reviews) Comment(ctx context.Context, actor *dealgate.User, reviewID int64, parentID *int64, body string) (dealgate.Comment, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Comment, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Comment, error) {
 		if _, err := tx.reviewState(ctx, actor, reviewID); err != nil {
 			return dealgate.Comment{}, err
 		}
@@ -48,7 +48,7 @@ func (s *Reviews) Comment(ctx context.Context, actor *dealgate.User, reviewID in
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (question; review
 // not open).
 func (s *Reviews) AskInformation(ctx context.Context, actor *dealgate.User, reviewID int64, question string) (dealgate.RFI, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewChair, func(tx *Tx) (dealgate.RFI, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewChair, func(tx *Tx) (dealgate.RFI, error) {
 		st, err := tx.lockReview(ctx, actor, reviewID)
 		if err != nil {
 			return dealgate.RFI{}, err
@@ -83,7 +83,7 @@ func (s *Reviews) InformationRequest(ctx context.Context, actor *dealgate.User, 
 		d dealgate.Deal
 		r dealgate.RFI
 	}
-	o, err := reviewTx(ctx, s, func(tx *Tx) (out, error) {
+	o, err := inBound(ctx, s.DB, s.tx, func(tx *Tx) (out, error) {
 		d, err := tx.authorizeDeal(ctx, actor, dealID, dealgate.DealEdit)
 		if err != nil {
 			return out{}, err
@@ -120,7 +120,7 @@ func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, d
 			return err
 		}
 	}
-	_, err := reviewTx(ctx, s, func(tx *Tx) (struct{}, error) {
+	_, err := inBound(ctx, s.DB, s.tx, func(tx *Tx) (struct{}, error) {
 		if _, err := tx.Q.LockDeal(ctx, dealID); err != nil {
 			return struct{}{}, orNotFound(err, "deal")
 		}

@@ -35,7 +35,7 @@ const reviewCountCap = 1000
 // database's order. Past reviewCountCap matches the total is a lower bound.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) ListReviews(ctx context.Context, actor *dealgate.User, f dealgate.ReviewFilter) (dealgate.Page[dealgate.ReviewListItem], error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.Page[dealgate.ReviewListItem], error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.Page[dealgate.ReviewListItem], error) {
 		f = f.Normalize()
 		page := dealgate.Page[dealgate.ReviewListItem]{Items: []dealgate.ReviewListItem{}, Page: f.Page, PerPage: f.PerPage}
 		countSQL, pageSQL, args, err := tx.reviewListSQL(ctx, actor, f)
@@ -56,7 +56,7 @@ func (s *Reviews) ListReviews(ctx context.Context, actor *dealgate.User, f dealg
 // ExplainListReviews returns the plan of the page query ListReviews runs
 // for actor and f (EXPLAIN ANALYZE when analyze), for tests and tuning.
 func (s *Reviews) ExplainListReviews(ctx context.Context, actor *dealgate.User, f dealgate.ReviewFilter, analyze bool) (string, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewView, func(tx *Tx) (string, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewView, func(tx *Tx) (string, error) {
 		_, sql, args, err := tx.reviewListSQL(ctx, actor, f.Normalize())
 		if err != nil {
 			return "", err
@@ -237,7 +237,7 @@ func DashboardPanels(today time.Time) (pending, dueSoon, overdue dealgate.Review
 // recent decisions, each at most dealgate.DashboardPanelSize rows.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate.ReviewDashboard, error) {
-	return reviewAuthorized(ctx, s, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.ReviewDashboard, error) {
+	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.ReviewDashboard, error) {
 		out := dealgate.ReviewDashboard{Today: tx.today()}
 		n := int32(dealgate.DashboardPanelSize)
 		q, err := tx.Q.ReviewQueue(ctx, n)

@@ -19,7 +19,7 @@ func (s *Deals) StartNegotiation(ctx context.Context, actor *dealgate.User, id, 
 		c       dealgate.Clearance
 		refusal error
 	}
-	o, err := dealTx(ctx, s, func(tx *Tx) (out, error) {
+	o, err := inBound(ctx, s.DB, s.tx, func(tx *Tx) (out, error) {
 		d, err := tx.lockDeal(ctx, actor, id, version, dealgate.DealEdit)
 		if err != nil {
 			return out{}, err

@@ -132,7 +132,7 @@ func (tx *Tx) loadReviewState(ctx context.Context, st reviewState) (reviewState,
 // member's vote is shown only as the policy allows (dealgate.CanSeeVotes).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (dealgate.ReviewOverview, error) {
-	return reviewTx(ctx, s, func(tx *Tx) (dealgate.ReviewOverview, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.ReviewOverview, error) {
 		return tx.reviewOverview(ctx, actor, id)
 	})
 }
@@ -149,7 +149,7 @@ type ReviewPage struct {
 // version's screening, read in one transaction.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Reviews) ReviewPage(ctx context.Context, actor *dealgate.User, id int64) (ReviewPage, error) {
-	return reviewTx(ctx, s, func(tx *Tx) (ReviewPage, error) {
+	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (ReviewPage, error) {
 		o, err := tx.reviewOverview(ctx, actor, id)
 		if err != nil {
 			return ReviewPage{}, err

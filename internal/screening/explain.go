@@ -63,7 +63,7 @@ func except(ps []dealgate.PartyRef) string {
 	for i, p := range ps {
 		names[i] = p.Name
 	}
-	return " except " + joinAnd(names)
+	return " except " + dealgate.JoinAnd(names)
 }
 
 // CategorySentence says how the deal's category stands to the clause's.
@@ -205,15 +205,4 @@ func sectionRef(section string, clauseID int64) string {
 		return section
 	}
 	return "§" + section
-}
-
-// joinAnd writes "a", "a and b", "a, b and c".
-func joinAnd(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }

@@ -81,5 +81,5 @@ func regionNames(worldwide bool, codes []string) string {
 			names[i] = r.Name
 		}
 	}
-	return joinAnd(names)
+	return dealgate.JoinAnd(names)
 }
