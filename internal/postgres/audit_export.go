@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -131,6 +132,10 @@ func (s *AuditExports) run(ctx context.Context, exportedBy string, req ExportReq
 }
 
 // runHeld is run for a caller that holds an export slot.
+// exportSealWait bounds how long an export waits for events held back by
+// an older transaction before it leaves them to the next export.
+const exportSealWait = 2 * time.Second
+
 func (s *AuditExports) runHeld(ctx context.Context, exportedBy string, req ExportRequest, open func(export.Meta) (io.Writer, error)) (ExportResult, error) {
 	var res ExportResult
 	pool, err := s.exportPool(ctx)
@@ -138,9 +143,13 @@ func (s *AuditExports) runHeld(ctx context.Context, exportedBy string, req Expor
 		return res, err
 	}
 	// Seal what is committed, so the export covers the events written just
-	// before it; events still waiting for an older transaction are left out
-	// (an export holds sealed events only, up to the chain head it names).
-	if _, err := s.DB.SealAudit(ctx); err != nil {
+	// before it. Events waiting for an older transaction get a moment
+	// (exportSealWait); after that they are left out (an export holds
+	// sealed events only, up to the chain head it names).
+	wait, cancel := context.WithTimeout(ctx, exportSealWait)
+	err = s.DB.WaitAuditSealed(wait)
+	cancel()
+	if err != nil && (ctx.Err() != nil || !errors.Is(err, context.DeadlineExceeded)) {
 		return res, err
 	}
 	tx, err := pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
