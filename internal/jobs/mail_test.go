@@ -34,7 +34,6 @@ func mailJob(t *testing.T, db *postgres.DB, srv *smtptest.Server) *jobs.Mail {
 
 func mailAdmin(t *testing.T, db *postgres.DB) (*postgres.Users, *dealgate.User) {
 	t.Helper()
-	postgres.PasswordParams = postgres.TestPasswordParams
 	users := postgres.NewUsers(db)
 	admin, err := users.CreateUserWithPassword(context.Background(), dealgate.NewUser{Name: "Ada Admin", Email: "ada@example.com",
 		Roles: []dealgate.Role{dealgate.RoleAdmin}, TimeZone: "UTC"}, "a long enough passphrase")

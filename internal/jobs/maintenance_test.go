@@ -14,9 +14,12 @@ import (
 	"github.com/dealgate/dealgate/internal/postgres"
 )
 
+// Cheap password hashing for the package's tests, set once before any runs
+// (parallel tests must not write it).
+func init() { postgres.PasswordParams = postgres.TestPasswordParams }
+
 func TestMaintenanceRecordsLapsedAgreementsAsExpired(t *testing.T) {
 	t.Parallel()
-	postgres.PasswordParams = postgres.TestPasswordParams
 	db := pgtest.New(t)
 	ctx := context.Background()
 	users, reg := postgres.NewUsers(db), postgres.NewRegister(db)
