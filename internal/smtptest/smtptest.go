@@ -126,7 +126,9 @@ func (s *Server) session(tc *textproto.Conn) {
 			reply(221, "bye")
 			return
 		default:
-			reply(502, "not implemented")
+			// RFC 5321's answer to a command a server does not offer
+			// (VRFY, EXPN, …): the client under test must not need them.
+			reply(502, "5.5.1 command not offered by this server")
 		}
 	}
 }
