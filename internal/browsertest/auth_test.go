@@ -56,6 +56,18 @@ func (b *Browser) clickThrough(t *testing.T, click, wait string) {
 	b.Do(t, chromedp.Click(chromedp.CSS(click)), chromedp.WaitVisible(chromedp.CSS("body:not([data-page-left]) "+wait)))
 }
 
+// htmxSettled waits out the type-ahead's 250 ms debounce and then until no
+// htmx request is in flight. A type-ahead request still running when the page
+// is left is aborted, and htmx logs every abort as a console error, which the
+// tests count as a problem: under load that was a flake, not a defect.
+func (b *Browser) htmxSettled(t *testing.T) {
+	t.Helper()
+	b.Do(t, chromedp.Sleep(300*time.Millisecond))
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`document.querySelector('.htmx-request') === null`)); err != nil {
+		t.Fatalf("htmx requests still in flight: %v", err)
+	}
+}
+
 func (b *Browser) navLabels(t *testing.T) []string {
 	t.Helper()
 	labels, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]string](

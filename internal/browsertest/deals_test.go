@@ -109,6 +109,7 @@ func TestCounselDraftsSubmitsRevisesAndWithdrawsADeal(t *testing.T) {
 		t.Fatalf("type-ahead offers %q", v)
 	}
 	b.Do(t, chromedp.SetValue(chromedp.ID("counterparty"), "Nimbus Web Services"))
+	b.htmxSettled(t)
 	b.shots(t, "deal-form")
 	b.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="save-draft"]`)))
 	b.waitFor(t, `[data-testid="deal-title"]`)
@@ -154,6 +155,7 @@ func TestCounselDraftsSubmitsRevisesAndWithdrawsADeal(t *testing.T) {
 		chromedp.Click(chromedp.ID("title")),
 	)
 	b.waitFor(t, `[data-testid="deal-ready"]`)
+	b.htmxSettled(t)
 	b.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="submit-deal"]`)))
 	b.waitFor(t, `[data-testid="screening-state"]`)
 	if v := b.Eval(t, `document.querySelector('[data-testid="deal-version"]').textContent`); v != "Version 1 of 1" {
@@ -167,7 +169,9 @@ func TestCounselDraftsSubmitsRevisesAndWithdrawsADeal(t *testing.T) {
 		chromedp.Click(chromedp.ID("worldwide")),
 	)
 	euID := b.Eval(t, `Array.from(document.querySelectorAll('input[name="regions"]')).find(i => i.value === 'EU').id`)
-	b.Do(t, chromedp.Click(chromedp.ID(euID)), chromedp.Click(chromedp.CSS(`[data-testid="save-version"]`)))
+	b.Do(t, chromedp.Click(chromedp.ID(euID)))
+	b.htmxSettled(t)
+	b.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="save-version"]`)))
 	b.waitFor(t, `[data-testid="version-row"]`)
 	if n := b.Count(t, `[data-testid="version-row"]`); n != 2 {
 		t.Fatalf("%d versions", n)

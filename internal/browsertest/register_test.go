@@ -85,6 +85,7 @@ func TestCounselRecordsAnAgreementAndFindsItBySearch(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("value"), "50,000,000,000"),
 		chromedp.SendKeys(chromedp.ID("summary"), "Nimbus becomes the exclusive third-party provider for Frontier."),
 	)
+	b.htmxSettled(t)
 	b.submit(t)
 	b.waitFor(t, `[data-testid="agreement-title"]`)
 	agreementURL := b.Eval(t, `location.pathname`)

@@ -35,8 +35,9 @@ func TestCommitteeReviewJourney(t *testing.T) {
 	milo.waitFor(t, `[data-testid="user-name"]`)
 	milo.Do(t, chromedp.Navigate(app.URL+"/committee/interests"), chromedp.WaitVisible(chromedp.ID("party")),
 		chromedp.SendKeys(chromedp.ID("party"), "Azurine Cloud"),
-		chromedp.SendKeys(chromedp.ID("note"), "My brother works there."),
-		chromedp.Click(chromedp.CSS(`[data-testid="form"] button[type="submit"]`)))
+		chromedp.SendKeys(chromedp.ID("note"), "My brother works there."))
+	milo.htmxSettled(t)
+	milo.Do(t, chromedp.Click(chromedp.CSS(`[data-testid="form"] button[type="submit"]`)))
 	milo.waitFor(t, `[data-testid="declaration"]`)
 
 	// The chair opens the review from the queue; Milo is recused.

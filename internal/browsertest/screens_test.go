@@ -319,6 +319,7 @@ func TestPartyTypeAheadAndAddPartyAndComeBack(t *testing.T) {
 	if !strings.Contains(opts, "Azurine Cloud") {
 		t.Errorf("suggestions for 'Azur': %q", opts)
 	}
+	b.htmxSettled(t)
 
 	b.Do(t,
 		chromedp.SetValue(chromedp.ID("party"), "Zephyr Compute"),
