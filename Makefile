@@ -51,8 +51,8 @@ build: ## Build a static binary into bin/ (VERSION=...)
 test: ## Run all tests with -race (sets up Postgres and Chromium; E2E=1 requires the browser)
 	@$(TEST_DB); \
 	bash scripts/chromium.sh >/dev/null; \
-	echo "$(GO) test -race -count=1 $(TESTFLAGS) $(PKGS)"; \
-	$(GO) test -race -count=1 $(TESTFLAGS) $(PKGS)
+	echo "$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) $(PKGS)"; \
+	$(GO) test -race -count=1 -timeout 30m $(TESTFLAGS) $(PKGS)
 
 check: ## gofmt, go mod tidy, vet, staticcheck, templ/sqlc output up to date
 	@bash scripts/check.sh
