@@ -64,7 +64,11 @@ func (s *Reviews) AskInformation(ctx context.Context, actor *dealgate.User, revi
 		if err != nil {
 			return dealgate.RFI{}, fmt.Errorf("insert request: %w", err)
 		}
-		if _, err := tx.notify(ctx, actor, informationRequestedNotice(st.deal, reviewID, question)); err != nil {
+		counsel, err := tx.dealCounsel(ctx, st.deal.ID)
+		if err != nil {
+			return dealgate.RFI{}, err
+		}
+		if _, err := tx.notify(ctx, actor, informationRequestedNotice(st.deal, reviewID, question, counsel)); err != nil {
 			return dealgate.RFI{}, err
 		}
 		return dealgate.RFI{ID: id, ReviewID: reviewID, AskedBy: actor.Name, Question: question, AskedAt: tx.Now},

@@ -91,3 +91,12 @@ JOIN deal d ON d.id = r.deal_id
 WHERE r.state = 'open'
   AND (r.due_on <= sqlc.arg(until)::date OR d.negotiation_on <= sqlc.arg(until)::date)
 ORDER BY r.id;
+
+-- name: DealCounselIDs :many
+-- The counsel who can act on a deal: its author and the counsel it is
+-- shared with for editing (dealgate.AuthorizeDeal, DealEdit).
+SELECT d.author_id AS id FROM deal d WHERE d.id = @deal_id
+UNION
+SELECT s.user_id FROM deal_share s JOIN users u ON u.id = s.user_id
+WHERE s.deal_id = @deal_id AND s.access = 'edit' AND 'counsel' = ANY(u.roles)
+ORDER BY id;

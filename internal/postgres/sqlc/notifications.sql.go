@@ -104,6 +104,36 @@ func (q *Queries) CountNotifications(ctx context.Context, recipientID int64) (in
 	return count, err
 }
 
+const dealCounselIDs = `-- name: DealCounselIDs :many
+SELECT d.author_id AS id FROM deal d WHERE d.id = $1
+UNION
+SELECT s.user_id FROM deal_share s JOIN users u ON u.id = s.user_id
+WHERE s.deal_id = $1 AND s.access = 'edit' AND 'counsel' = ANY(u.roles)
+ORDER BY id
+`
+
+// The counsel who can act on a deal: its author and the counsel it is
+// shared with for editing (dealgate.AuthorizeDeal, DealEdit).
+func (q *Queries) DealCounselIDs(ctx context.Context, dealID int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, dealCounselIDs, dealID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertMail = `-- name: InsertMail :one
 INSERT INTO mail_outbox (notification_id, to_address, to_name, subject, body, next_attempt_at, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $6)
