@@ -458,12 +458,25 @@ func (q *Queries) ReviewMemberIDs(ctx context.Context, reviewID int64) ([]int64,
 	return items, nil
 }
 
+const reviewPaused = `-- name: ReviewPaused :one
+SELECT EXISTS (SELECT 1 FROM review_rfi WHERE review_id = $1 AND answered_at IS NULL)
+`
+
+// Whether a request for information on the review is open.
+func (q *Queries) ReviewPaused(ctx context.Context, reviewID int64) (bool, error) {
+	row := q.db.QueryRow(ctx, reviewPaused, reviewID)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const reviewsForReminders = `-- name: ReviewsForReminders :many
 SELECT r.id, r.due_on
 FROM review r
 JOIN deal d ON d.id = r.deal_id
 WHERE r.state = 'open'
   AND (r.due_on <= $1::date OR d.negotiation_on <= $1::date)
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
 ORDER BY r.id
 `
 
@@ -473,9 +486,10 @@ type ReviewsForRemindersRow struct {
 }
 
 // Open reviews due within @days of @today (or overdue), or whose deal's
-// negotiation date is within @days; the job reads each one's members and
+// negotiation date is within @days, and whose clock is not paused by an
+// open request for information; the job reads each one's members and
 // votes through the review's own rules (review_state_due_idx serves the
-// due dates).
+// due dates, review_rfi_open_review_idx the requests).
 func (q *Queries) ReviewsForReminders(ctx context.Context, until time.Time) ([]ReviewsForRemindersRow, error) {
 	rows, err := q.db.Query(ctx, reviewsForReminders, until)
 	if err != nil {
