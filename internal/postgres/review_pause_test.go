@@ -74,7 +74,9 @@ func TestOverlappingRequestsMoveTheDueDateOnce(t *testing.T) {
 	e := newReviewEnv(t)
 	d := e.submittedBy(t, e.counsel, "NWS", 1)
 	r := e.open(t, d) // 1 December 10:00, due 9 December
-	at := func(hours int) { e.db.Now = func() time.Time { return time.Date(2026, 12, 1, 10+hours, 0, 0, 0, time.UTC) } }
+	at := func(hours int) {
+		e.db.Now = func() time.Time { return time.Date(2026, 12, 1, 10+hours, 0, 0, 0, time.UTC) }
+	}
 	a, err := e.reviews.AskInformation(e.ctx, e.chair, r.ID, "Who hosts the backups?")
 	if err != nil {
 		t.Fatal(err)
