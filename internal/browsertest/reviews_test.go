@@ -84,6 +84,7 @@ func TestCommitteeReviewJourney(t *testing.T) {
 	chair.Do(t, chromedp.SendKeys(chromedp.ID("question"), "Is the failover region exclusive to Azurine?"),
 		chromedp.Click(chromedp.CSS(`[data-testid="ask-form"] button[type="submit"]`)))
 	chair.waitFor(t, `[data-testid="rfi"]`)
+	chair.waitFor(t, `[data-testid="review-paused"]`) // the clock stops until counsel answer
 	counsel := NewBrowser(t)
 	counsel.signIn(t, app, "counsel@example.com")
 	counsel.waitFor(t, `[data-testid="user-name"]`)

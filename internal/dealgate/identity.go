@@ -35,12 +35,11 @@ const DefaultTimeZone = "Europe/London"
 
 // NewUser is what an admin (or the command line) provides to create an account.
 type NewUser struct {
-	Name         string
-	Email        string
-	Roles        []Role
-	TimeZone     string
-	NotifyEmail  bool
-	NotifyDigest bool
+	Name        string
+	Email       string
+	Roles       []Role
+	TimeZone    string
+	NotifyEmail bool
 }
 
 // Validate trims and normalises n in place and reports every problem as one
@@ -65,11 +64,10 @@ type UserUpdate struct {
 
 // ProfileUpdate is what people may change about themselves.
 type ProfileUpdate struct {
-	Version      int64
-	Name         string
-	TimeZone     string
-	NotifyEmail  bool
-	NotifyDigest bool
+	Version     int64
+	Name        string
+	TimeZone    string
+	NotifyEmail bool
 }
 
 // Validate trims p in place; EINVALID per field ("name", "time_zone").

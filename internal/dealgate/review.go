@@ -566,6 +566,9 @@ type RFI struct {
 	Answer       string
 	AnsweredBy   string
 	AnsweredAt   *time.Time
+	// DueMovedDays is how many days the answer moved the review's due date
+	// (DueDateMoves).
+	DueMovedDays int
 	// Attachments are the documents counsel sent with the answer.
 	Attachments []DealAttachment
 }

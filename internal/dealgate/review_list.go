@@ -41,6 +41,9 @@ type ReviewListItem struct {
 	Verdict ScreeningState
 	// Outcome is the decision of a decided review, "" otherwise.
 	Outcome DecisionOutcome
+	// Paused: an open review waiting for counsel's answer to a request for
+	// information; its due date will move (DueDateMoves).
+	Paused bool
 }
 
 // DecisionListItem is a recent decision.

@@ -66,10 +66,9 @@ type User struct {
 	Status      UserStatus
 	TimeZone    string // IANA name, e.g. "Europe/London"
 	TOTPEnabled bool
-	// NotifyEmail and NotifyDigest are notification preferences used by
-	// later features (reminders, decisions).
-	NotifyEmail  bool
-	NotifyDigest bool
+	// NotifyEmail is the account's e-mail switch: when off, no notification
+	// e-mail is sent whatever the per-event choices say.
+	NotifyEmail bool
 	// UnreadNotifications is how many notifications the user has not read
 	// (up to 100), as read with the session for the header's bell; 0 when
 	// the user was loaded otherwise.

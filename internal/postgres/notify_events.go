@@ -18,9 +18,20 @@ func reviewOpenedNotice(d dealgate.Deal, reviewID int64, members []int64, due st
 	}
 }
 
-func informationRequestedNotice(d dealgate.Deal, reviewID int64, question string) dealgate.Notice {
+// dealCounsel returns the counsel who can act on deal id: its author and
+// those it is shared with for editing. Each can answer the committee's
+// requests, so each is told of them and of the decision.
+func (tx *Tx) dealCounsel(ctx context.Context, id int64) ([]int64, error) {
+	ids, err := tx.Q.DealCounselIDs(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("deal's counsel: %w", err)
+	}
+	return ids, nil
+}
+
+func informationRequestedNotice(d dealgate.Deal, reviewID int64, question string, counsel []int64) dealgate.Notice {
 	return dealgate.Notice{
-		Event: dealgate.NotifyInformationRequested, Recipients: []int64{d.AuthorID}, DealID: &d.ID, ReviewID: &reviewID,
+		Event: dealgate.NotifyInformationRequested, Recipients: counsel, DealID: &d.ID, ReviewID: &reviewID,
 		Title: "Information requested: " + d.Content.Title,
 		Body:  "The committee asks: " + clip(question, 1500),
 		Link:  dealLink(d.ID),
@@ -36,13 +47,24 @@ func informationAnsweredNotice(d dealgate.Deal, reviewID int64, members []int64)
 	}
 }
 
-func decisionNotice(d dealgate.Deal, dec dealgate.Decision, members []int64) dealgate.Notice {
+func decisionNotice(d dealgate.Deal, dec dealgate.Decision, counsel, members []int64) dealgate.Notice {
 	return dealgate.Notice{
-		Event: dealgate.NotifyDecisionRecorded, Recipients: append([]int64{d.AuthorID}, members...), DealID: &d.ID, ReviewID: &dec.ReviewID,
+		Event: dealgate.NotifyDecisionRecorded, Recipients: append(counsel, members...), DealID: &d.ID, ReviewID: &dec.ReviewID,
 		Title: dec.Outcome.Label() + ": " + d.Content.Title,
 		Body:  fmt.Sprintf("The committee decided on version %d of %s: %s.", dec.DealVersion, d.Content.Title, dec.Outcome.Label()),
 		Link:  dealLink(d.ID),
 	}
+}
+
+// notifyDecision tells the deal's counsel and the review's members of the
+// decision.
+func (tx *Tx) notifyDecision(ctx context.Context, actor *dealgate.User, d dealgate.Deal, dec dealgate.Decision, members []int64) error {
+	counsel, err := tx.dealCounsel(ctx, d.ID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.notify(ctx, actor, decisionNotice(d, dec, counsel, members))
+	return err
 }
 
 func negotiationNotice(d dealgate.Deal, reviewID int64, members []int64) dealgate.Notice {

@@ -18,7 +18,9 @@ type ReminderResult struct {
 // SendReminders writes today's reminders: to each member of an open review
 // due (or whose deal's negotiation date falls) within the committee's
 // reminder days who may vote and has no vote that counts (none, or only on
-// a superseded version), and to every chair for each overdue review. Each
+// a superseded version), and to every chair for each overdue review. A
+// review paused by an open request for information reminds nobody: its
+// clock stands still until counsel answer. Each
 // reminder carries a key per review, person and day, so running the pass
 // again, or on two instances at once, reminds each person once a day. One
 // transaction per review. Reminders are notifications, not changes to a
@@ -67,6 +69,10 @@ func (tx *Tx) remindReview(ctx context.Context, id int64, today time.Time) (Remi
 	var res ReminderResult
 	r, err := tx.review(ctx, id)
 	if err != nil || r.State != dealgate.ReviewOpen {
+		return res, err
+	}
+	// A request asked since the pass chose the review pauses it too.
+	if paused, err := tx.Q.ReviewPaused(ctx, id); err != nil || paused {
 		return res, err
 	}
 	d, err := tx.deal(ctx, r.DealID)

@@ -516,7 +516,7 @@ func (s *Reviews) Decide(ctx context.Context, actor *dealgate.User, reviewID int
 		if err != nil {
 			return d, err
 		}
-		if _, err := tx.notify(ctx, actor, decisionNotice(st.deal, d, memberIDs(st.members))); err != nil {
+		if err := tx.notifyDecision(ctx, actor, st.deal, d, memberIDs(st.members)); err != nil {
 			return d, err
 		}
 		return d, tx.auditAs(ctx, actor, dealgate.AuditEvent{

@@ -64,7 +64,11 @@ func (s *Reviews) AskInformation(ctx context.Context, actor *dealgate.User, revi
 		if err != nil {
 			return dealgate.RFI{}, fmt.Errorf("insert request: %w", err)
 		}
-		if _, err := tx.notify(ctx, actor, informationRequestedNotice(st.deal, reviewID, question)); err != nil {
+		counsel, err := tx.dealCounsel(ctx, st.deal.ID)
+		if err != nil {
+			return dealgate.RFI{}, err
+		}
+		if _, err := tx.notify(ctx, actor, informationRequestedNotice(st.deal, reviewID, question, counsel)); err != nil {
 			return dealgate.RFI{}, err
 		}
 		return dealgate.RFI{ID: id, ReviewID: reviewID, AskedBy: actor.Name, Question: question, AskedAt: tx.Now},
@@ -108,7 +112,8 @@ func (s *Reviews) InformationRequest(ctx context.Context, actor *dealgate.User, 
 // AnswerInformation records counsel's answer to a request for information
 // on their deal, with any files as deal attachments linked to the answer
 // (the deal's upload rules; each an audit event); the review's due date
-// moves by the days it was paused.
+// moves by the days it was paused once no other request on the review stays
+// open (dealgate.DueDateMoves).
 // Errors: EUNAUTHORIZED, ENOTFOUND, EFORBIDDEN, EINVALID (answer, file;
 // already answered).
 func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, dealID, rfiID int64, answer string, files ...Upload) error {
@@ -147,7 +152,10 @@ func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, d
 				return struct{}{}, err
 			}
 		}
-		days := dealgate.PauseDays(r.AskedAt, tx.Now)
+		days, err := tx.dueDateMove(ctx, r.ReviewID, rfiID)
+		if err != nil {
+			return struct{}{}, err
+		}
 		if err := tx.Q.ExtendReviewDue(ctx, sqlc.ExtendReviewDueParams{Days: int32(days), ID: r.ReviewID}); err != nil {
 			return struct{}{}, err
 		}
@@ -187,6 +195,20 @@ func (tx *Tx) rfis(ctx context.Context, reviewID, dealID *int64) ([]dealgate.RFI
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// Moves are per review: the deal's requests span its rounds.
+	byReview := map[int64][]int{}
+	for i, r := range out {
+		byReview[r.ReviewID] = append(byReview[r.ReviewID], i)
+	}
+	for _, idx := range byReview {
+		of := make([]dealgate.RFI, len(idx))
+		for k, i := range idx {
+			of[k] = out[i]
+		}
+		for k, days := range dealgate.DueDateMoves(of) {
+			out[idx[k]].DueMovedDays = days
+		}
+	}
 	atts, err := tx.Q.RFIAttachments(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("answers' attachments: %w", err)
@@ -199,6 +221,21 @@ func (tx *Tx) rfis(ctx context.Context, reviewID, dealID *int64) ([]dealgate.RFI
 		}
 	}
 	return out, nil
+}
+
+// dueDateMove is by how many days answering request rfiID, just recorded,
+// moves review reviewID's due date.
+func (tx *Tx) dueDateMove(ctx context.Context, reviewID, rfiID int64) (int, error) {
+	list, err := tx.rfis(ctx, &reviewID, nil)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range list {
+		if r.ID == rfiID {
+			return r.DueMovedDays, nil
+		}
+	}
+	return 0, notFound("request for information")
 }
 
 func (tx *Tx) reviewComments(ctx context.Context, reviewID int64) ([]dealgate.Comment, error) {

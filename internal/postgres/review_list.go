@@ -75,7 +75,8 @@ func (s *Reviews) ExplainListReviews(ctx context.Context, actor *dealgate.User, 
 }
 
 const reviewListColumns = `SELECT r.id, r.deal_id, d.title, coalesce(p.name, ''), r.round, r.state, r.due_on, r.opened_at, r.closed_at,
-	d.negotiation_on, v.screening_state, coalesce(x.outcome, '')`
+	d.negotiation_on, v.screening_state, coalesce(x.outcome, ''),
+	r.state = 'open' AND EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)`
 
 // reviewListSQL builds the count and page statements of the review list;
 // the page's arguments are the count's plus the limit and offset.
@@ -201,7 +202,7 @@ func (tx *Tx) reviewItems(ctx context.Context, sql string, args []any) ([]dealga
 		var state, verdict, outcome string
 		var round int32
 		if err := rows.Scan(&it.ID, &it.DealID, &it.Title, &it.Counterparty, &round, &state, &it.DueOn, &it.OpenedAt, &it.ClosedAt,
-			&it.NegotiationOn, &verdict, &outcome); err != nil {
+			&it.NegotiationOn, &verdict, &outcome, &it.Paused); err != nil {
 			return nil, fmt.Errorf("list reviews: %w", err)
 		}
 		it.Round, it.State, it.Verdict, it.Outcome = int(round), dealgate.ReviewState(state), dealgate.ScreeningState(verdict), dealgate.DecisionOutcome(outcome)

@@ -31,7 +31,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 	err = db.Pool.QueryRow(ctx, `
 		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''),
 		       coalesce(u.roles, '{}'), coalesce(u.status, ''), coalesce(u.time_zone, ''), coalesce(u.totp_enabled, false),
-		       coalesce(u.notify_email, false), coalesce(u.notify_digest, false), coalesce(u.session_epoch, 0),
+		       coalesce(u.notify_email, false), coalesce(u.session_epoch, 0),
 		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0),
 		       (SELECT count(*) FROM (SELECT 1 FROM notification n
 		         WHERE n.recipient_id = u.id AND n.in_app AND n.read_at IS NULL LIMIT 100) unread),
@@ -39,7 +39,7 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
 		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).Scan(
 		&data, &hasUser, &u.ID, &u.Email, &u.Name, &u.Roles, &u.Status, &u.TimeZone, &u.TotpEnabled,
-		&u.NotifyEmail, &u.NotifyDigest, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version, &unread, &counter)
+		&u.NotifyEmail, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version, &unread, &counter)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, false, nil
 	}

@@ -133,7 +133,7 @@ func (s *Users) List(ctx context.Context, actor *dealgate.User, f dealgate.UserF
 
 // userColumns are the columns of sqlc.User, for queries built at run time.
 const userColumns = `id, email, name, roles, status, time_zone, password_hash, totp_secret,
-	totp_enabled, totp_last_step, notify_email, notify_digest, session_epoch, created_at,
+	totp_enabled, totp_last_step, notify_email, session_epoch, created_at,
 	updated_at, last_sign_in_at, version`
 
 // --- creating -----------------------------------------------------------------
@@ -234,7 +234,7 @@ func (tx *Tx) createUserWithHash(ctx context.Context, in dealgate.NewUser, hash 
 func (tx *Tx) insertUser(ctx context.Context, in dealgate.NewUser, hash string) (sqlc.User, error) {
 	row, err := tx.Q.InsertUser(ctx, sqlc.InsertUserParams{
 		Email: in.Email, Name: in.Name, Roles: roleStrings(in.Roles), Status: string(dealgate.UserActive),
-		TimeZone: in.TimeZone, PasswordHash: hash, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+		TimeZone: in.TimeZone, PasswordHash: hash, NotifyEmail: in.NotifyEmail,
 		Now: tx.Now,
 	})
 	if isEmailTaken(err) {
@@ -282,7 +282,7 @@ func (s *Users) Update(ctx context.Context, actor *dealgate.User, in dealgate.Us
 		}
 		next := old
 		next.Name, next.Email, next.Roles, next.TimeZone = in.Name, in.Email, roleStrings(in.Roles), in.TimeZone
-		next.NotifyEmail, next.NotifyDigest = in.NotifyEmail, in.NotifyDigest
+		next.NotifyEmail = in.NotifyEmail
 		rolesChanged := !slices.Equal(old.Roles, next.Roles)
 		if slices.Contains(old.Roles, "admin") && !slices.Contains(next.Roles, "admin") {
 			if err := dealgate.CheckAdminRemoval(actor, old.ID, true, false, tx.activeAdmins(ctx)); err != nil {
@@ -353,7 +353,7 @@ func (s *Users) UpdateProfile(ctx context.Context, actor *dealgate.User, in deal
 			return toUser(old), err // as it is now, for the form shown again
 		}
 		next := old
-		next.Name, next.TimeZone, next.NotifyEmail, next.NotifyDigest = in.Name, in.TimeZone, in.NotifyEmail, in.NotifyDigest
+		next.Name, next.TimeZone, next.NotifyEmail = in.Name, in.TimeZone, in.NotifyEmail
 		before, after := changedUserFields(userSnapshot(old), userSnapshot(next))
 		if len(after) == 0 {
 			return toUser(old), nil

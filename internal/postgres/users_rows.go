@@ -22,7 +22,7 @@ func toUser(r sqlc.User) *dealgate.User {
 	}
 	return &dealgate.User{
 		ID: r.ID, Email: r.Email, Name: r.Name, Roles: roles, Status: dealgate.UserStatus(r.Status),
-		TimeZone: r.TimeZone, TOTPEnabled: r.TotpEnabled, NotifyEmail: r.NotifyEmail, NotifyDigest: r.NotifyDigest,
+		TimeZone: r.TimeZone, TOTPEnabled: r.TotpEnabled, NotifyEmail: r.NotifyEmail,
 		SessionEpoch: r.SessionEpoch, CreatedAt: r.CreatedAt, LastSignInAt: r.LastSignInAt, UpdatedAt: r.UpdatedAt,
 		Version: r.Version,
 	}
@@ -41,7 +41,7 @@ func (tx *Tx) saveUser(ctx context.Context, u sqlc.User) (sqlc.User, error) {
 	saved, err := tx.Q.UpdateUser(ctx, sqlc.UpdateUserParams{
 		Email: u.Email, Name: u.Name, Roles: u.Roles, Status: u.Status, TimeZone: u.TimeZone,
 		PasswordHash: u.PasswordHash, TotpSecret: u.TotpSecret, TotpEnabled: u.TotpEnabled,
-		TotpLastStep: u.TotpLastStep, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest,
+		TotpLastStep: u.TotpLastStep, NotifyEmail: u.NotifyEmail,
 		SessionEpoch: u.SessionEpoch, UpdatedAt: tx.Now, ID: u.ID,
 	})
 	if isEmailTaken(err) {
@@ -59,7 +59,7 @@ func userSnapshot(u sqlc.User) map[string]any {
 	return map[string]any{
 		"id": u.ID, "email": u.Email, "name": u.Name, "roles": u.Roles, "status": u.Status,
 		"time_zone": u.TimeZone, "totp_enabled": u.TotpEnabled, "notify_email": u.NotifyEmail,
-		"notify_digest": u.NotifyDigest, "version": u.Version,
+		"version": u.Version,
 	}
 }
 

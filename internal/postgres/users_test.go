@@ -262,7 +262,7 @@ func TestInviteThenSetFirstPassword(t *testing.T) {
 	t.Parallel()
 	e := newIdentity(t)
 	ctx := context.Background()
-	in := dealgate.NewUser{Name: "Cora Counsel", Email: "Cora@Example.org", Roles: []dealgate.Role{dealgate.RoleCounsel, dealgate.RoleMember}, TimeZone: "America/New_York", NotifyDigest: true}
+	in := dealgate.NewUser{Name: "Cora Counsel", Email: "Cora@Example.org", Roles: []dealgate.Role{dealgate.RoleCounsel, dealgate.RoleMember}, TimeZone: "America/New_York", NotifyEmail: true}
 	u, link, err := e.users.Invite(ctx, e.admin, in)
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +270,7 @@ func TestInviteThenSetFirstPassword(t *testing.T) {
 	if link.Token == "" || link.UserID != u.ID || !link.ExpiresAt.Equal(e.clock.Now().Add(24*time.Hour)) {
 		t.Fatalf("link %+v", link)
 	}
-	if u.Email != "Cora@Example.org" || !u.NotifyDigest || u.NotifyEmail {
+	if u.Email != "Cora@Example.org" || !u.NotifyEmail {
 		t.Fatalf("invited %+v", u)
 	}
 	// No password yet: sign-in fails like any other.
@@ -570,11 +570,11 @@ func TestUpdateProfileAndChangePassword(t *testing.T) {
 	e := newIdentity(t)
 	ctx := context.Background()
 	m := e.mustCreate(t, "Mina Member", "mina@example.org", dealgate.RoleMember)
-	p, err := e.users.UpdateProfile(ctx, m, dealgate.ProfileUpdate{Version: m.Version, Name: "Mina Moor", TimeZone: "Australia/Sydney", NotifyDigest: true})
+	p, err := e.users.UpdateProfile(ctx, m, dealgate.ProfileUpdate{Version: m.Version, Name: "Mina Moor", TimeZone: "Australia/Sydney", NotifyEmail: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Name != "Mina Moor" || p.TimeZone != "Australia/Sydney" || p.NotifyEmail || !p.NotifyDigest || p.Version != 2 {
+	if p.Name != "Mina Moor" || p.TimeZone != "Australia/Sydney" || !p.NotifyEmail || p.Version != 2 {
 		t.Fatalf("profile %+v", p)
 	}
 	_, err = e.users.UpdateProfile(ctx, m, dealgate.ProfileUpdate{Version: m.Version, Name: "Old Form", TimeZone: "UTC"})

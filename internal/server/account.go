@@ -27,8 +27,8 @@ func (s *Server) registerAccountRoutes() {
 }
 
 type profileInput struct {
-	Name, TimeZone            string
-	NotifyEmail, NotifyDigest bool
+	Name, TimeZone string
+	NotifyEmail    bool
 }
 
 func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in profileInput, err error) error {
@@ -58,15 +58,15 @@ func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in 
 
 func (s *Server) handleAccount(c echo.Context) error {
 	u := currentUser(c)
-	return s.renderAccount(c, http.StatusOK, u, profileInput{u.Name, u.TimeZone, u.NotifyEmail, u.NotifyDigest}, nil)
+	return s.renderAccount(c, http.StatusOK, u, profileInput{u.Name, u.TimeZone, u.NotifyEmail}, nil)
 }
 
 func (s *Server) handleAccountUpdate(c echo.Context) error {
 	u := currentUser(c)
-	in := profileInput{c.FormValue("name"), c.FormValue("time_zone"), u.NotifyEmail, u.NotifyDigest}
+	in := profileInput{c.FormValue("name"), c.FormValue("time_zone"), u.NotifyEmail}
 	version, _ := formVersion(c)
 	fresh, err := s.users.UpdateProfile(c.Request().Context(), u, dealgate.ProfileUpdate{
-		Version: version, Name: in.Name, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest,
+		Version: version, Name: in.Name, TimeZone: in.TimeZone, NotifyEmail: in.NotifyEmail,
 	})
 	if err != nil {
 		status, ok := formStatus(c, err)

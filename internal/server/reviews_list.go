@@ -98,6 +98,9 @@ func reviewRows(items []dealgate.ReviewListItem, today time.Time, loc *time.Loca
 		if it.State == dealgate.ReviewOpen {
 			r.DueKind = dueKind(it.DueOn, today)
 		}
+		if it.Paused { // waiting for counsel: the due date will move
+			r.Due, r.DueKind = "Paused, due "+r.Due, "info-requested"
+		}
 		if it.Outcome != "" {
 			r.Outcome, r.OutcomeKind = it.Outcome.Label(), outcomeKind(it.Outcome)
 		}

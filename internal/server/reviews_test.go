@@ -66,6 +66,13 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	if r = app.postForm(chair, review+"/information", url.Values{"question": {"Is the hosting exclusive?"}}, review); r.StatusCode != http.StatusSeeOther {
 		t.Fatalf("ask: %d %s", r.StatusCode, r.body)
 	}
+	// The clock is paused, on the review page and on the committee's page.
+	if !strings.Contains(app.getWith(member, review).doc(t).Find(`[data-testid="review-paused"]`).Text(), "waiting for counsel") {
+		t.Fatalf("the review page does not say the review is paused")
+	}
+	if !strings.Contains(app.getWith(member, "/committee").doc(t).Find(`[data-testid="pending"]`).Text(), "Paused, due") {
+		t.Fatalf("the committee's page does not say the review is paused")
+	}
 	answer := app.getWith(cc, dealPath).doc(t).Find(`[data-testid="deal-rfi"] a`).AttrOr("href", "")
 	if !strings.Contains(answer, "/answer?request=") {
 		t.Fatalf("no answer link on the deal page")
@@ -86,6 +93,9 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	doc := app.getWith(member, review).doc(t)
 	if doc.Find(`[data-testid="rfi-answer"]`).Length() != 1 {
 		t.Fatalf("the answer is not on the review page")
+	}
+	if doc.Find(`[data-testid="review-paused"]`).Length() != 0 || !strings.Contains(doc.Find(`[data-testid="rfi-due-moved"]`).Text(), "moved the due date by 1 day") {
+		t.Fatalf("after the answer: paused %d, moved %q", doc.Find(`[data-testid="review-paused"]`).Length(), doc.Find(`[data-testid="rfi-due-moved"]`).Text())
 	}
 	if href := doc.Find(`[data-testid="rfi-attachment"]`).AttrOr("href", ""); !strings.HasPrefix(href, "/deal-attachments/") ||
 		!strings.Contains(app.getWith(member, href).body, "Non-exclusive hosting.") {

@@ -46,6 +46,9 @@ func (s *Server) renderReview(c echo.Context, status int, form string, err error
 	}
 	if r.State == dealgate.ReviewOpen {
 		v.DueKind = dueKind(r.DueOn, o.Today)
+		if since := dealgate.PausedSince(o.RFIs); since != nil { // review_pause.go
+			v.DueKind, v.Paused = "", "Paused since "+formatMoment(*since, loc)+": waiting for counsel's answer. The due date moves by every started day the request stays open."
+		}
 	}
 	v.Quorum = fmt.Sprintf("Quorum: %d of %d", o.Tally.Cast(), o.Tally.Quorum)
 	v.Majority = fmt.Sprintf("%s: %d of %d decisive votes approve", o.Tally.Majority.Label(), o.Tally.Approvals(), o.Tally.Approvals()+o.Tally.Flag)
@@ -164,6 +167,9 @@ func reviewDiscussion(c echo.Context, v *reviews.ShowView, o dealgate.ReviewOver
 			Answer: q.Answer, AnsweredBy: q.AnsweredBy}
 		if q.AnsweredAt != nil {
 			row.Answered = formatMoment(*q.AnsweredAt, loc)
+		}
+		if q.DueMovedDays > 0 {
+			row.DueMoved = "The answer moved the due date by " + plural(q.DueMovedDays, "day") + ", the time the review was paused."
 		}
 		for _, a := range q.Attachments {
 			row.Attachments = append(row.Attachments, reviews.AttachmentLink{Name: a.Filename, Href: attachmentPath(a.ID), Size: sizeText(a.SizeBytes)})

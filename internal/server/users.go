@@ -119,14 +119,14 @@ func readUserForm(c echo.Context) users.Form {
 	params, _ := c.FormParams()
 	return users.Form{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), TimeZone: c.FormValue("time_zone"),
-		Roles: params["roles"], NotifyEmail: checked(c, "notify_email"), NotifyDigest: checked(c, "notify_digest"),
+		Roles: params["roles"], NotifyEmail: checked(c, "notify_email"),
 	}
 }
 
 // accountOf is the account the new and edit forms describe.
 func accountOf(in users.Form) dealgate.NewUser {
 	return dealgate.NewUser{Name: in.Name, Email: in.Email, Roles: in.RoleList(), TimeZone: in.TimeZone,
-		NotifyEmail: in.NotifyEmail, NotifyDigest: in.NotifyDigest}
+		NotifyEmail: in.NotifyEmail}
 }
 
 func (s *Server) userFormView(c echo.Context, title, action, cancel string, in users.Form, version int64, err error) pages.FormView {
@@ -239,7 +239,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 }
 
 func formOf(u *dealgate.User) users.Form {
-	in := users.Form{Name: u.Name, Email: u.Email, TimeZone: u.TimeZone, NotifyEmail: u.NotifyEmail, NotifyDigest: u.NotifyDigest}
+	in := users.Form{Name: u.Name, Email: u.Email, TimeZone: u.TimeZone, NotifyEmail: u.NotifyEmail}
 	for _, r := range u.Roles {
 		in.Roles = append(in.Roles, string(r))
 	}

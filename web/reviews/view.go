@@ -99,36 +99,39 @@ type AnswerView struct {
 // ShowView is one review.
 type ShowView struct {
 	Title, DealHref, Round, State, StateKind, Due, DueKind, Version string
-	ClearanceKind, Clearance, ClearanceBody                         string
-	Details                                                         []components.SummaryRow
-	Versions                                                        []VersionRow
-	Screening                                                       *screening.ReportView
-	Earlier                                                         []EarlierRow
-	Members                                                         []MemberRow
-	Tally, Quorum, Majority                                         string
-	QuorumMet, MajorityMet                                          bool
-	VotesHidden                                                     bool
-	Votes                                                           []VoteRow
-	Decision                                                        *DecisionView
-	CSRFToken                                                       string
-	CanVote, CanRecuse, CanDecide                                   bool
-	MyStanding                                                      string
-	VoteAction, RecuseAction, DecideAction                          string
-	VoteErrors, RecuseErrors, DecideErrors                          []components.FieldError
-	Choice                                                          []components.Option
-	ChoiceError                                                     string
-	Conditions, Rationale                                           components.Field
-	RecuseReason                                                    components.Field
-	Outcome                                                         []components.Option
-	OutcomeError                                                    string
-	Memo, DecisionConditions                                        components.Field
-	DealVersion                                                     int
-	Comments                                                        []CommentRow
-	RFIs                                                            []RFIRow
-	CanComment, CanAsk                                              bool
-	CommentAction, AskAction                                        string
-	CommentBody, Question                                           components.Field
-	CommentErrors, AskErrors                                        []components.FieldError
+	// Paused says since when an open request for information stopped the
+	// review's clock; "" when none is open.
+	Paused                                  string
+	ClearanceKind, Clearance, ClearanceBody string
+	Details                                 []components.SummaryRow
+	Versions                                []VersionRow
+	Screening                               *screening.ReportView
+	Earlier                                 []EarlierRow
+	Members                                 []MemberRow
+	Tally, Quorum, Majority                 string
+	QuorumMet, MajorityMet                  bool
+	VotesHidden                             bool
+	Votes                                   []VoteRow
+	Decision                                *DecisionView
+	CSRFToken                               string
+	CanVote, CanRecuse, CanDecide           bool
+	MyStanding                              string
+	VoteAction, RecuseAction, DecideAction  string
+	VoteErrors, RecuseErrors, DecideErrors  []components.FieldError
+	Choice                                  []components.Option
+	ChoiceError                             string
+	Conditions, Rationale                   components.Field
+	RecuseReason                            components.Field
+	Outcome                                 []components.Option
+	OutcomeError                            string
+	Memo, DecisionConditions                components.Field
+	DealVersion                             int
+	Comments                                []CommentRow
+	RFIs                                    []RFIRow
+	CanComment, CanAsk                      bool
+	CommentAction, AskAction                string
+	CommentBody, Question                   components.Field
+	CommentErrors, AskErrors                []components.FieldError
 }
 
 // CommentRow is a comment with its replies.
@@ -141,7 +144,9 @@ type CommentRow struct {
 type RFIRow struct {
 	Question, AskedBy, Asked, Answer, AnsweredBy, Answered string
 	Open                                                   bool
-	Attachments                                            []AttachmentLink
+	// DueMoved says by how much the answer moved the due date, if at all.
+	DueMoved    string
+	Attachments []AttachmentLink
 }
 
 // MemberRow is an assigned member and whether they vote.

@@ -14,9 +14,9 @@ import (
 
 // Form is the account form as typed.
 type Form struct {
-	Name, Email, TimeZone     string
-	Roles                     []string
-	NotifyEmail, NotifyDigest bool
+	Name, Email, TimeZone string
+	Roles                 []string
+	NotifyEmail           bool
 }
 
 // RoleList is the form's ticked roles; the service validates them.
@@ -47,6 +47,5 @@ func FormFields(in Form, errs map[string]string) []templ.Component {
 		components.CheckboxGroup("Roles", "roles", "Choose every role this person holds. A person never votes on a deal they submitted.", errs[components.GroupID("roles")], roleOpts),
 		components.SelectField(components.TimeZoneField(in.TimeZone, errs["time_zone"])),
 		components.CheckboxField(components.Field{ID: "notify_email", Name: "notify_email", Label: "Email notifications", Value: components.BoolValue(in.NotifyEmail)}),
-		components.CheckboxField(components.Field{ID: "notify_digest", Name: "notify_digest", Label: "Weekly digest", Value: components.BoolValue(in.NotifyDigest)}),
 	}
 }

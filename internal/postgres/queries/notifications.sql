@@ -82,12 +82,27 @@ SELECT id FROM users WHERE status = 'active' AND 'chair' = ANY(roles) ORDER BY i
 
 -- name: ReviewsForReminders :many
 -- Open reviews due within @days of @today (or overdue), or whose deal's
--- negotiation date is within @days; the job reads each one's members and
+-- negotiation date is within @days, and whose clock is not paused by an
+-- open request for information; the job reads each one's members and
 -- votes through the review's own rules (review_state_due_idx serves the
--- due dates).
+-- due dates, review_rfi_open_review_idx the requests).
 SELECT r.id, r.due_on
 FROM review r
 JOIN deal d ON d.id = r.deal_id
 WHERE r.state = 'open'
   AND (r.due_on <= sqlc.arg(until)::date OR d.negotiation_on <= sqlc.arg(until)::date)
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
 ORDER BY r.id;
+
+-- name: ReviewPaused :one
+-- Whether a request for information on the review is open.
+SELECT EXISTS (SELECT 1 FROM review_rfi WHERE review_id = @review_id AND answered_at IS NULL);
+
+-- name: DealCounselIDs :many
+-- The counsel who can act on a deal: its author and the counsel it is
+-- shared with for editing (dealgate.AuthorizeDeal, DealEdit).
+SELECT d.author_id AS id FROM deal d WHERE d.id = @deal_id
+UNION
+SELECT s.user_id FROM deal_share s JOIN users u ON u.id = s.user_id
+WHERE s.deal_id = @deal_id AND s.access = 'edit' AND 'counsel' = ANY(u.roles)
+ORDER BY id;

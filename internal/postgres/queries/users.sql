@@ -17,10 +17,10 @@ SELECT * FROM users WHERE lower(email) = lower(@email);
 -- name: InsertUser :one
 INSERT INTO users (
     email, name, roles, status, time_zone, password_hash,
-    notify_email, notify_digest, created_at, updated_at
+    notify_email, created_at, updated_at
 ) VALUES (
     @email, @name, @roles, @status, @time_zone, @password_hash,
-    @notify_email, @notify_digest, @now, @now
+    @notify_email, @now, @now
 )
 RETURNING *;
 
@@ -38,7 +38,6 @@ UPDATE users SET
     totp_enabled   = @totp_enabled,
     totp_last_step = @totp_last_step,
     notify_email   = @notify_email,
-    notify_digest  = @notify_digest,
     session_epoch  = @session_epoch,
     updated_at     = @updated_at,
     version        = version + 1

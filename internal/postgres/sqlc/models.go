@@ -491,7 +491,6 @@ type User struct {
 	TotpEnabled  bool
 	TotpLastStep int64
 	NotifyEmail  bool
-	NotifyDigest bool
 	SessionEpoch int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time

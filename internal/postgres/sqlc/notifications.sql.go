@@ -104,6 +104,36 @@ func (q *Queries) CountNotifications(ctx context.Context, recipientID int64) (in
 	return count, err
 }
 
+const dealCounselIDs = `-- name: DealCounselIDs :many
+SELECT d.author_id AS id FROM deal d WHERE d.id = $1
+UNION
+SELECT s.user_id FROM deal_share s JOIN users u ON u.id = s.user_id
+WHERE s.deal_id = $1 AND s.access = 'edit' AND 'counsel' = ANY(u.roles)
+ORDER BY id
+`
+
+// The counsel who can act on a deal: its author and the counsel it is
+// shared with for editing (dealgate.AuthorizeDeal, DealEdit).
+func (q *Queries) DealCounselIDs(ctx context.Context, dealID int64) ([]int64, error) {
+	rows, err := q.db.Query(ctx, dealCounselIDs, dealID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertMail = `-- name: InsertMail :one
 INSERT INTO mail_outbox (notification_id, to_address, to_name, subject, body, next_attempt_at, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $6)
@@ -428,12 +458,25 @@ func (q *Queries) ReviewMemberIDs(ctx context.Context, reviewID int64) ([]int64,
 	return items, nil
 }
 
+const reviewPaused = `-- name: ReviewPaused :one
+SELECT EXISTS (SELECT 1 FROM review_rfi WHERE review_id = $1 AND answered_at IS NULL)
+`
+
+// Whether a request for information on the review is open.
+func (q *Queries) ReviewPaused(ctx context.Context, reviewID int64) (bool, error) {
+	row := q.db.QueryRow(ctx, reviewPaused, reviewID)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
+
 const reviewsForReminders = `-- name: ReviewsForReminders :many
 SELECT r.id, r.due_on
 FROM review r
 JOIN deal d ON d.id = r.deal_id
 WHERE r.state = 'open'
   AND (r.due_on <= $1::date OR d.negotiation_on <= $1::date)
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
 ORDER BY r.id
 `
 
@@ -443,9 +486,10 @@ type ReviewsForRemindersRow struct {
 }
 
 // Open reviews due within @days of @today (or overdue), or whose deal's
-// negotiation date is within @days; the job reads each one's members and
+// negotiation date is within @days, and whose clock is not paused by an
+// open request for information; the job reads each one's members and
 // votes through the review's own rules (review_state_due_idx serves the
-// due dates).
+// due dates, review_rfi_open_review_idx the requests).
 func (q *Queries) ReviewsForReminders(ctx context.Context, until time.Time) ([]ReviewsForRemindersRow, error) {
 	rows, err := q.db.Query(ctx, reviewsForReminders, until)
 	if err != nil {

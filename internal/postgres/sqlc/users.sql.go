@@ -149,7 +149,7 @@ func (q *Queries) GetThrottles(ctx context.Context, keys []string) ([]SignInThro
 }
 
 const getUserByEmail = `-- name: GetUserByEmail :one
-SELECT id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, notify_digest, session_epoch, created_at, updated_at, last_sign_in_at, version FROM users WHERE lower(email) = lower($1)
+SELECT id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, session_epoch, created_at, updated_at, last_sign_in_at, version FROM users WHERE lower(email) = lower($1)
 `
 
 // Emails are unique regardless of case (users_email_key).
@@ -168,7 +168,6 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 		&i.TotpEnabled,
 		&i.TotpLastStep,
 		&i.NotifyEmail,
-		&i.NotifyDigest,
 		&i.SessionEpoch,
 		&i.CreatedAt,
 		&i.UpdatedAt,
@@ -180,7 +179,7 @@ func (q *Queries) GetUserByEmail(ctx context.Context, email string) (User, error
 
 const getUserByID = `-- name: GetUserByID :one
 
-SELECT id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, notify_digest, session_epoch, created_at, updated_at, last_sign_in_at, version FROM users WHERE id = $1
+SELECT id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, session_epoch, created_at, updated_at, last_sign_in_at, version FROM users WHERE id = $1
 `
 
 // Accounts, second factor, password links and sign-in throttling.
@@ -200,7 +199,6 @@ func (q *Queries) GetUserByID(ctx context.Context, id int64) (User, error) {
 		&i.TotpEnabled,
 		&i.TotpLastStep,
 		&i.NotifyEmail,
-		&i.NotifyDigest,
 		&i.SessionEpoch,
 		&i.CreatedAt,
 		&i.UpdatedAt,
@@ -211,7 +209,7 @@ func (q *Queries) GetUserByID(ctx context.Context, id int64) (User, error) {
 }
 
 const getUserByIDForShare = `-- name: GetUserByIDForShare :one
-SELECT id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, notify_digest, session_epoch, created_at, updated_at, last_sign_in_at, version FROM users WHERE id = $1 FOR SHARE
+SELECT id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, session_epoch, created_at, updated_at, last_sign_in_at, version FROM users WHERE id = $1 FOR SHARE
 `
 
 func (q *Queries) GetUserByIDForShare(ctx context.Context, id int64) (User, error) {
@@ -229,7 +227,6 @@ func (q *Queries) GetUserByIDForShare(ctx context.Context, id int64) (User, erro
 		&i.TotpEnabled,
 		&i.TotpLastStep,
 		&i.NotifyEmail,
-		&i.NotifyDigest,
 		&i.SessionEpoch,
 		&i.CreatedAt,
 		&i.UpdatedAt,
@@ -240,7 +237,7 @@ func (q *Queries) GetUserByIDForShare(ctx context.Context, id int64) (User, erro
 }
 
 const getUserByIDForUpdate = `-- name: GetUserByIDForUpdate :one
-SELECT id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, notify_digest, session_epoch, created_at, updated_at, last_sign_in_at, version FROM users WHERE id = $1 FOR UPDATE
+SELECT id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, session_epoch, created_at, updated_at, last_sign_in_at, version FROM users WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetUserByIDForUpdate(ctx context.Context, id int64) (User, error) {
@@ -258,7 +255,6 @@ func (q *Queries) GetUserByIDForUpdate(ctx context.Context, id int64) (User, err
 		&i.TotpEnabled,
 		&i.TotpLastStep,
 		&i.NotifyEmail,
-		&i.NotifyDigest,
 		&i.SessionEpoch,
 		&i.CreatedAt,
 		&i.UpdatedAt,
@@ -316,12 +312,12 @@ func (q *Queries) InsertRecoveryCodes(ctx context.Context, arg InsertRecoveryCod
 const insertUser = `-- name: InsertUser :one
 INSERT INTO users (
     email, name, roles, status, time_zone, password_hash,
-    notify_email, notify_digest, created_at, updated_at
+    notify_email, created_at, updated_at
 ) VALUES (
     $1, $2, $3, $4, $5, $6,
-    $7, $8, $9, $9
+    $7, $8, $8
 )
-RETURNING id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, notify_digest, session_epoch, created_at, updated_at, last_sign_in_at, version
+RETURNING id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, session_epoch, created_at, updated_at, last_sign_in_at, version
 `
 
 type InsertUserParams struct {
@@ -332,7 +328,6 @@ type InsertUserParams struct {
 	TimeZone     string
 	PasswordHash string
 	NotifyEmail  bool
-	NotifyDigest bool
 	Now          time.Time
 }
 
@@ -345,7 +340,6 @@ func (q *Queries) InsertUser(ctx context.Context, arg InsertUserParams) (User, e
 		arg.TimeZone,
 		arg.PasswordHash,
 		arg.NotifyEmail,
-		arg.NotifyDigest,
 		arg.Now,
 	)
 	var i User
@@ -361,7 +355,6 @@ func (q *Queries) InsertUser(ctx context.Context, arg InsertUserParams) (User, e
 		&i.TotpEnabled,
 		&i.TotpLastStep,
 		&i.NotifyEmail,
-		&i.NotifyDigest,
 		&i.SessionEpoch,
 		&i.CreatedAt,
 		&i.UpdatedAt,
@@ -550,12 +543,11 @@ UPDATE users SET
     totp_enabled   = $8,
     totp_last_step = $9,
     notify_email   = $10,
-    notify_digest  = $11,
-    session_epoch  = $12,
-    updated_at     = $13,
+    session_epoch  = $11,
+    updated_at     = $12,
     version        = version + 1
-WHERE id = $14
-RETURNING id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, notify_digest, session_epoch, created_at, updated_at, last_sign_in_at, version
+WHERE id = $13
+RETURNING id, email, name, roles, status, time_zone, password_hash, totp_secret, totp_enabled, totp_last_step, notify_email, session_epoch, created_at, updated_at, last_sign_in_at, version
 `
 
 type UpdateUserParams struct {
@@ -569,7 +561,6 @@ type UpdateUserParams struct {
 	TotpEnabled  bool
 	TotpLastStep int64
 	NotifyEmail  bool
-	NotifyDigest bool
 	SessionEpoch int64
 	UpdatedAt    time.Time
 	ID           int64
@@ -589,7 +580,6 @@ func (q *Queries) UpdateUser(ctx context.Context, arg UpdateUserParams) (User, e
 		arg.TotpEnabled,
 		arg.TotpLastStep,
 		arg.NotifyEmail,
-		arg.NotifyDigest,
 		arg.SessionEpoch,
 		arg.UpdatedAt,
 		arg.ID,
@@ -607,7 +597,6 @@ func (q *Queries) UpdateUser(ctx context.Context, arg UpdateUserParams) (User, e
 		&i.TotpEnabled,
 		&i.TotpLastStep,
 		&i.NotifyEmail,
-		&i.NotifyDigest,
 		&i.SessionEpoch,
 		&i.CreatedAt,
 		&i.UpdatedAt,

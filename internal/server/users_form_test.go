@@ -1,0 +1,30 @@
+package server_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+)
+
+// No page offers a "Weekly digest": no digest is ever sent, and a page must
+// not promise a feature that does not exist.
+func TestAccountFormsPromiseNoDigest(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	mustUser(t, app, "ada@example.com", dealgate.RoleAdmin)
+	other := mustUser(t, app, "cal@example.com", dealgate.RoleCounsel)
+	admin := app.newClient()
+	app.signInAs(admin, "ada@example.com", testPassword)
+	for _, path := range []string{"/account", "/admin/users/new", "/admin/users/" + strconv.FormatInt(other.ID, 10) + "/edit"} {
+		r := app.getWith(admin, path)
+		doc := r.doc(t)
+		if doc.Find("form").Length() == 0 {
+			t.Fatalf("%s: no form (status %d)", path, r.StatusCode)
+		}
+		if strings.Contains(strings.ToLower(doc.Find("main").Text()), "digest") || doc.Find(`[name="notify_digest"]`).Length() > 0 {
+			t.Errorf("%s still offers a digest", path)
+		}
+	}
+}

@@ -1,0 +1,1 @@
+DROP INDEX review_rfi_open_review_idx;
