@@ -33,6 +33,8 @@ type Deals struct {
 	Screenings *Screenings
 	// tx, when set, runs every use case inside this transaction (see Within).
 	tx *Tx
+	// pages caches deal pages under their page stamps (deal_page.go).
+	pages *dealPageCache
 }
 
 // Within returns the service bound to a transaction the caller holds (the
@@ -64,7 +66,7 @@ func dealReadAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.Us
 
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
 func NewDeals(db *DB, reg *Register) *Deals {
-	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg)}
+	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg), pages: &dealPageCache{}}
 }
 
 // screen screens the version just frozen, after its audit event.

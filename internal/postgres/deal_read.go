@@ -31,34 +31,39 @@ func (s *Deals) DealFor(ctx context.Context, actor *dealgate.User, id int64, op 
 	})
 }
 
-// DealOverview returns everything the deal page shows: the deal, its versions, attachments and history (from the audit trail),
-// and what actor may do with it.
+// DealOverview returns the deal, its versions, attachments and history (from
+// the audit trail), clearance and open requests, and what actor may do with
+// it, read afresh (the deal page reads it through DealPage, cached).
 // Errors: EUNAUTHORIZED, ENOTFOUND.
 func (s *Deals) DealOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealOverview, error) {
 	return dealRead(ctx, s, func(tx *Tx) (dealgate.DealOverview, error) {
-		d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
-		if err != nil {
-			return dealgate.DealOverview{}, err
-		}
-		o := dealgate.DealOverview{Deal: d, Today: tx.today()}
-		rel := d.Relation(actor)
-		o.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && d.Status != dealgate.DealWithdrawn
-		o.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && d.Status != dealgate.DealWithdrawn
-		if o.Versions, err = tx.dealVersions(ctx, id); err != nil {
-			return o, err
-		}
-		if o.Attachments, err = tx.dealAttachments(ctx, id); err != nil {
-			return o, err
-		}
-		if o.History, err = tx.dealHistory(ctx, id, o.Attachments); err != nil {
-			return o, err
-		}
-		if o.Clearance, err = tx.clearance(ctx, d); err != nil {
-			return o, err
-		}
-		o.OpenRFIs, err = tx.openRFIs(ctx, d) // review_discussion.go
-		return o, err
+		return tx.dealOverview(ctx, actor, id)
 	})
+}
+
+func (tx *Tx) dealOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealOverview, error) {
+	d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
+	if err != nil {
+		return dealgate.DealOverview{}, err
+	}
+	o := dealgate.DealOverview{Deal: d, Today: tx.today()}
+	rel := d.Relation(actor)
+	o.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && d.Status != dealgate.DealWithdrawn
+	o.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && d.Status != dealgate.DealWithdrawn
+	if o.Versions, err = tx.dealVersions(ctx, id); err != nil {
+		return o, err
+	}
+	if o.Attachments, err = tx.dealAttachments(ctx, id); err != nil {
+		return o, err
+	}
+	if o.History, err = tx.dealHistory(ctx, id, o.Attachments); err != nil {
+		return o, err
+	}
+	if o.Clearance, err = tx.clearance(ctx, d); err != nil {
+		return o, err
+	}
+	o.OpenRFIs, err = tx.openRFIs(ctx, d) // review_discussion.go
+	return o, err
 }
 
 // Versions returns a deal's versions, oldest first.

@@ -120,3 +120,14 @@ SELECT d.id, d.status, d.author_id, coalesce(s.access, '')::text AS share_access
 FROM deal d
 LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = @viewer_id
 WHERE d.id = ANY(@ids::bigint[]);
+
+-- name: DealPageStamp :one
+-- What the deal page checks before anything else, in one statement: the
+-- viewer's relation to the deal (for the policy) and the deal's page stamp,
+-- the count of its deal_change rows and deal 0's (migration 000032), which
+-- every committed change to what the page shows raises.
+SELECT d.status, d.author_id, coalesce(s.access, '')::text AS share_access,
+       (SELECT count(*) FROM deal_change c WHERE c.deal_id IN (d.id, 0))::bigint AS stamp
+FROM deal d
+LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = @viewer_id
+WHERE d.id = @id;

@@ -73,6 +73,42 @@ func (q *Queries) DealHistory(ctx context.Context, arg DealHistoryParams) ([]Dea
 	return items, nil
 }
 
+const dealPageStamp = `-- name: DealPageStamp :one
+SELECT d.status, d.author_id, coalesce(s.access, '')::text AS share_access,
+       (SELECT count(*) FROM deal_change c WHERE c.deal_id IN (d.id, 0))::bigint AS stamp
+FROM deal d
+LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = $1
+WHERE d.id = $2
+`
+
+type DealPageStampParams struct {
+	ViewerID int64
+	ID       int64
+}
+
+type DealPageStampRow struct {
+	Status      string
+	AuthorID    int64
+	ShareAccess string
+	Stamp       int64
+}
+
+// What the deal page checks before anything else, in one statement: the
+// viewer's relation to the deal (for the policy) and the deal's page stamp,
+// the count of its deal_change rows and deal 0's (migration 000032), which
+// every committed change to what the page shows raises.
+func (q *Queries) DealPageStamp(ctx context.Context, arg DealPageStampParams) (DealPageStampRow, error) {
+	row := q.db.QueryRow(ctx, dealPageStamp, arg.ViewerID, arg.ID)
+	var i DealPageStampRow
+	err := row.Scan(
+		&i.Status,
+		&i.AuthorID,
+		&i.ShareAccess,
+		&i.Stamp,
+	)
+	return i, err
+}
+
 const dealRelations = `-- name: DealRelations :many
 SELECT d.id, d.status, d.author_id, coalesce(s.access, '')::text AS share_access
 FROM deal d
