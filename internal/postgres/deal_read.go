@@ -259,38 +259,66 @@ func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.
 		f = f.Normalize()
 		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
 		page := dealgate.Page[dealgate.DealListItem]{Items: []dealgate.DealListItem{}, Page: f.Page, PerPage: f.PerPage}
-		countSQL, sql, args := dealListSQL(f, actor.ID, tx.today())
-		if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
-			return page, fmt.Errorf("count deals: %w", err)
+		countSQL, pageSQL, args := dealListSQL(f, actor.ID, tx.today())
+		rows, err := tx.Query(ctx, dealListRowsSQL(countSQL, pageSQL), args...)
+		if err != nil {
+			return page, fmt.Errorf("list deals: %w", err)
+		}
+		for rows.Next() {
+			var r sqlc.GetDealsByIDsRow
+			if err := rows.Scan(&r.ID, &r.AuthorID, &r.AuthorName, &r.Status, &r.Content, &r.CurrentVersion, &r.SubmittedAt,
+				&r.WithdrawnAt, &r.WithdrawnReason, &r.CreatedAt, &r.UpdatedAt, &r.Version, &r.ScreeningState, &page.Total); err != nil {
+				rows.Close()
+				return page, fmt.Errorf("list deals: %w", err)
+			}
+			d, err := dealFromRow(r)
+			if err != nil {
+				rows.Close()
+				return page, err
+			}
+			page.Items = append(page.Items, d)
+		}
+		if err := rows.Err(); err != nil {
+			return page, fmt.Errorf("list deals: %w", err)
+		}
+		if len(page.Items) == 0 { // no row carried the count: an empty list, or a page past its end
+			if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
+				return page, fmt.Errorf("count deals: %w", err)
+			}
 		}
 		if page.Total > dealCountCap {
 			page.Total, page.TotalIsEstimate = dealCountCap, true
 		}
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
-			return page, fmt.Errorf("list deals: %w", err)
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return page, fmt.Errorf("list deals: %w", err)
-		}
-		page.Items, err = tx.dealItems(ctx, ids)
-		return page, err
+		return page, tx.listClearances(ctx, page.Items) // review_read.go
 	})
 }
 
-// ExplainListDeals returns the plan of the page query ListDeals runs for
+// dealListRowsSQL is the list page's one statement: the page's deals, in
+// order, with the columns of GetDealsByIDs and the (capped) count of the
+// whole list on every row. The count is uncorrelated, so it runs once.
+func dealListRowsSQL(countSQL, pageSQL string) string {
+	return `SELECT d.id, d.author_id, u.name, d.status, d.content, d.current_version, d.submitted_at,
+       d.withdrawn_at, d.withdrawn_reason, d.created_at, d.updated_at, d.version,
+       coalesce(v.screening_state, '')::text, (` + countSQL + `)
+FROM unnest(ARRAY(` + pageSQL + `)) WITH ORDINALITY AS p (id, ord)
+JOIN deal d ON d.id = p.id
+JOIN users u ON u.id = d.author_id
+LEFT JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version
+ORDER BY p.ord`
+}
+
+// ExplainListDeals returns the plan of the statement ListDeals runs for
 // actor and f (EXPLAIN ANALYZE when analyze), for tests and tuning.
 func (s *Deals) ExplainListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter, analyze bool) (string, error) {
 	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (string, error) {
 		f = f.Normalize()
 		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
-		_, sql, args := dealListSQL(f, actor.ID, tx.today())
+		countSQL, pageSQL, args := dealListSQL(f, actor.ID, tx.today())
 		opts := "EXPLAIN "
 		if analyze {
 			opts = "EXPLAIN (ANALYZE, BUFFERS) "
 		}
-		rows, err := tx.Query(ctx, opts+sql, args...)
+		rows, err := tx.Query(ctx, opts+dealListRowsSQL(countSQL, pageSQL), args...)
 		if err != nil {
 			return "", err
 		}
@@ -348,28 +376,6 @@ func dealListQuery(f dealgate.DealFilter, today time.Time) query {
 		q.cond("d.negotiation_on < %s::date", day)
 	}
 	return q
-}
-
-func (tx *Tx) dealItems(ctx context.Context, ids []int64) ([]dealgate.DealListItem, error) {
-	rows, err := tx.Q.GetDealsByIDs(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load deals: %w", err)
-	}
-	byID := make(map[int64]dealgate.DealListItem, len(rows))
-	for _, r := range rows {
-		d, err := dealFromRow(r)
-		if err != nil {
-			return nil, err
-		}
-		byID[r.ID] = d
-	}
-	out := make([]dealgate.DealListItem, 0, len(ids))
-	for _, id := range ids {
-		if d, ok := byID[id]; ok {
-			out = append(out, d)
-		}
-	}
-	return out, tx.listClearances(ctx, out) // review_read.go
 }
 
 // dealRelations is what actor is to each deal of rows, read in one
