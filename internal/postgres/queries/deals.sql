@@ -43,6 +43,18 @@ JOIN users u ON u.id = d.author_id
 LEFT JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version
 WHERE d.id = ANY(@ids::bigint[]);
 
+-- name: LockDealRow :one
+-- GetDealsByIDs' columns for one deal, locked: a change loads and locks the
+-- deal in one statement.
+SELECT d.id, d.author_id, u.name AS author_name, d.status, d.content, d.current_version, d.submitted_at,
+       d.withdrawn_at, d.withdrawn_reason, d.created_at, d.updated_at, d.version,
+       coalesce(v.screening_state, '')::text AS screening_state
+FROM deal d
+JOIN users u ON u.id = d.author_id
+LEFT JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version
+WHERE d.id = @id
+FOR UPDATE OF d;
+
 -- name: ListDealShares :many
 SELECT s.deal_id, s.user_id, u.name, u.email, s.access
 FROM deal_share s

@@ -587,6 +587,56 @@ func (q *Queries) LockDeal(ctx context.Context, id int64) (int64, error) {
 	return version, err
 }
 
+const lockDealRow = `-- name: LockDealRow :one
+SELECT d.id, d.author_id, u.name AS author_name, d.status, d.content, d.current_version, d.submitted_at,
+       d.withdrawn_at, d.withdrawn_reason, d.created_at, d.updated_at, d.version,
+       coalesce(v.screening_state, '')::text AS screening_state
+FROM deal d
+JOIN users u ON u.id = d.author_id
+LEFT JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version
+WHERE d.id = $1
+FOR UPDATE OF d
+`
+
+type LockDealRowRow struct {
+	ID              int64
+	AuthorID        int64
+	AuthorName      string
+	Status          string
+	Content         []byte
+	CurrentVersion  int32
+	SubmittedAt     *time.Time
+	WithdrawnAt     *time.Time
+	WithdrawnReason string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int64
+	ScreeningState  string
+}
+
+// GetDealsByIDs' columns for one deal, locked: a change loads and locks the
+// deal in one statement.
+func (q *Queries) LockDealRow(ctx context.Context, id int64) (LockDealRowRow, error) {
+	row := q.db.QueryRow(ctx, lockDealRow, id)
+	var i LockDealRowRow
+	err := row.Scan(
+		&i.ID,
+		&i.AuthorID,
+		&i.AuthorName,
+		&i.Status,
+		&i.Content,
+		&i.CurrentVersion,
+		&i.SubmittedAt,
+		&i.WithdrawnAt,
+		&i.WithdrawnReason,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Version,
+		&i.ScreeningState,
+	)
+	return i, err
+}
+
 const setDealSubmitted = `-- name: SetDealSubmitted :exec
 UPDATE deal
 SET status = 'submitted', current_version = $1, submitted_at = coalesce(submitted_at, $2),
