@@ -300,7 +300,9 @@ func (o DealOverview) Current() *DealVersion {
 	return nil
 }
 
-// DealListItem is one row of "My deals".
+// DealListItem is one row of "My deals". Of the deal's content it holds
+// what the list shows: the title, the counterparty (ID and name) and the
+// negotiation start.
 type DealListItem struct {
 	Deal
 	// Screening is the current version's screening state ("" for drafts).

@@ -33,6 +33,8 @@ type Deals struct {
 	Screenings *Screenings
 	// tx, when set, runs every use case inside this transaction (see Within).
 	tx *Tx
+	// pages caches deal pages under their page stamps (deal_page.go).
+	pages *dealPageCache
 }
 
 // Within returns the service bound to a transaction the caller holds (the
@@ -64,7 +66,7 @@ func dealReadAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.Us
 
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
 func NewDeals(db *DB, reg *Register) *Deals {
-	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg)}
+	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg), pages: &dealPageCache{}}
 }
 
 // screen screens the version just frozen, after its audit event.
@@ -102,7 +104,7 @@ func (s *Deals) CreateDraft(ctx context.Context, actor *dealgate.User, token str
 		if err := tx.claimSubmission(ctx, token); err != nil {
 			return dealgate.Deal{}, err
 		}
-		c, err := s.validate(ctx, tx, actor, in, dealgate.CheckDraft)
+		c, _, err := s.validate(ctx, tx, actor, in, dealgate.CheckDraft)
 		if err != nil {
 			return dealgate.Deal{}, err
 		}
@@ -139,7 +141,7 @@ func (s *Deals) UpdateDraft(ctx context.Context, actor *dealgate.User, id, versi
 		if before.Status != dealgate.DealDraft {
 			return before, notDraft()
 		}
-		c, err := s.validate(ctx, tx, actor, in, dealgate.CheckDraft)
+		c, _, err := s.validate(ctx, tx, actor, in, dealgate.CheckDraft)
 		if err != nil {
 			return before, err
 		}
@@ -189,11 +191,11 @@ func (s *Deals) Submit(ctx context.Context, actor *dealgate.User, id, version in
 		if before.Status != dealgate.DealDraft {
 			return before, dealgate.Errorf(dealgate.ECONFLICT, "This deal was already submitted, so it was not submitted again.")
 		}
-		c, err := s.validate(ctx, tx, actor, in, dealgate.CheckSubmit)
+		c, tax, err := s.validate(ctx, tx, actor, in, dealgate.CheckSubmit)
 		if err != nil {
 			return before, err
 		}
-		if err := tx.freezeVersion(ctx, actor, id, 1, c, "", nil); err != nil {
+		if err := tx.freezeVersion(ctx, actor, id, 1, c, tax, "", nil); err != nil {
 			return before, err
 		}
 		d, err := tx.auditDeal(ctx, actor, "deal.submitted", before)
@@ -220,13 +222,13 @@ func (s *Deals) NewVersion(ctx context.Context, actor *dealgate.User, id, versio
 			return before, dealgate.Errorf(dealgate.EINVALID, "Only a submitted deal that is not withdrawn gets new versions.")
 		}
 		note, noteErr := dealgate.ValidateReason("change_note", "a change note saying what changed and why", changeNote)
-		c, err := s.validate(ctx, tx, actor, in, dealgate.CheckSubmit)
+		c, tax, err := s.validate(ctx, tx, actor, in, dealgate.CheckSubmit)
 		if err = mergeInvalid(err, noteErr); err != nil {
 			return before, err
 		}
 		material := dealgate.MaterialChanges(before.Content, c, s.MaterialPercent())
 		n := before.CurrentVersion + 1
-		if err := tx.freezeVersion(ctx, actor, id, n, c, note, material); err != nil {
+		if err := tx.freezeVersion(ctx, actor, id, n, c, tax, note, material); err != nil {
 			return before, err
 		}
 		if len(material) > 0 {
@@ -308,40 +310,40 @@ func (s *Deals) lookup(ctx context.Context, tx *Tx, in dealgate.DealInput) (deal
 
 // validate resolves the input's counterparty and categories, checks it
 // once with the domain's rules, and creates a proposed new counterparty in
-// the register (with its own audit event).
-func (s *Deals) validate(ctx context.Context, tx *Tx, actor *dealgate.User, in dealgate.DealInput, check dealgate.DealCheck) (dealgate.DealContent, error) {
+// the register (with its own audit event). It returns the taxonomy it
+// checked the categories against (nil when none is published), which a new
+// version records.
+func (s *Deals) validate(ctx context.Context, tx *Tx, actor *dealgate.User, in dealgate.DealInput, check dealgate.DealCheck) (dealgate.DealContent, *dealgate.Taxonomy, error) {
 	look, err := s.lookup(ctx, tx, in)
 	if err != nil {
-		return dealgate.DealContent{}, err
+		return dealgate.DealContent{}, nil, err
 	}
 	c, newParty, err := in.Validate(tx.Now, check, look)
 	if err != nil || newParty == nil {
-		return c, err
+		return c, look.Taxonomy, err
 	}
 	if err := dealgate.Authorize(actor, dealgate.ActRegisterEdit); err != nil {
-		return c, err
+		return c, look.Taxonomy, err
 	}
 	p, err := tx.CreateParty(ctx, actor, *newParty)
 	if err != nil {
-		return c, remapFields(err, map[string]string{"name": "counterparty", "aliases": "counterparty", "kind": "new_counterparty_kind"})
+		return c, look.Taxonomy, remapFields(err, map[string]string{"name": "counterparty", "aliases": "counterparty", "kind": "new_counterparty_kind"})
 	}
 	ref := p.Ref()
 	c.Counterparty = &ref
-	return c, nil
+	return c, look.Taxonomy, nil
 }
 
-// freezeVersion writes version n of the deal with the taxonomy in force and
-// makes it the deal's current content.
-func (tx *Tx) freezeVersion(ctx context.Context, actor *dealgate.User, id int64, n int, c dealgate.DealContent, note string, material []string) error {
+// freezeVersion writes version n of the deal with tax, the taxonomy in force
+// that validate checked it against, and makes it the deal's current content.
+func (tx *Tx) freezeVersion(ctx context.Context, actor *dealgate.User, id int64, n int, c dealgate.DealContent, tax *dealgate.Taxonomy, note string, material []string) error {
 	content, err := json.Marshal(c)
 	if err != nil {
 		return err
 	}
 	var taxID *int64
-	if tid, err := tx.Q.CurrentTaxonomyVersionID(ctx); err == nil {
-		taxID = &tid
-	} else if !isNotFound(err) {
-		return err
+	if tax != nil {
+		taxID = &tax.Version.ID
 	}
 	if material == nil {
 		material = []string{}

@@ -31,34 +31,39 @@ func (s *Deals) DealFor(ctx context.Context, actor *dealgate.User, id int64, op 
 	})
 }
 
-// DealOverview returns everything the deal page shows: the deal, its versions, attachments and history (from the audit trail),
-// and what actor may do with it.
+// DealOverview returns the deal, its versions, attachments and history (from
+// the audit trail), clearance and open requests, and what actor may do with
+// it, read afresh (the deal page reads it through DealPage, cached).
 // Errors: EUNAUTHORIZED, ENOTFOUND.
 func (s *Deals) DealOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealOverview, error) {
 	return dealRead(ctx, s, func(tx *Tx) (dealgate.DealOverview, error) {
-		d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
-		if err != nil {
-			return dealgate.DealOverview{}, err
-		}
-		o := dealgate.DealOverview{Deal: d, Today: tx.today()}
-		rel := d.Relation(actor)
-		o.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && d.Status != dealgate.DealWithdrawn
-		o.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && d.Status != dealgate.DealWithdrawn
-		if o.Versions, err = tx.dealVersions(ctx, id); err != nil {
-			return o, err
-		}
-		if o.Attachments, err = tx.dealAttachments(ctx, id); err != nil {
-			return o, err
-		}
-		if o.History, err = tx.dealHistory(ctx, id, o.Attachments); err != nil {
-			return o, err
-		}
-		if o.Clearance, err = tx.clearance(ctx, d); err != nil {
-			return o, err
-		}
-		o.OpenRFIs, err = tx.openRFIs(ctx, d) // review_discussion.go
-		return o, err
+		return tx.dealOverview(ctx, actor, id)
 	})
+}
+
+func (tx *Tx) dealOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.DealOverview, error) {
+	d, err := tx.authorizeDeal(ctx, actor, id, dealgate.DealRead)
+	if err != nil {
+		return dealgate.DealOverview{}, err
+	}
+	o := dealgate.DealOverview{Deal: d, Today: tx.today()}
+	rel := d.Relation(actor)
+	o.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && d.Status != dealgate.DealWithdrawn
+	o.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && d.Status != dealgate.DealWithdrawn
+	if o.Versions, err = tx.dealVersions(ctx, id); err != nil {
+		return o, err
+	}
+	if o.Attachments, err = tx.dealAttachments(ctx, id); err != nil {
+		return o, err
+	}
+	if o.History, err = tx.dealHistory(ctx, id, o.Attachments); err != nil {
+		return o, err
+	}
+	if o.Clearance, err = tx.clearance(ctx, d); err != nil {
+		return o, err
+	}
+	o.OpenRFIs, err = tx.openRFIs(ctx, d) // review_discussion.go
+	return o, err
 }
 
 // Versions returns a deal's versions, oldest first.
@@ -126,23 +131,36 @@ func (tx *Tx) authorizeDeal(ctx context.Context, actor *dealgate.User, id int64,
 	return d, nil
 }
 
-// lockDeal locks a deal, checks that actor may do op and that the deal is
-// still at the version the user opened. On a stale version it returns the
-// current deal with ECONFLICT.
+// lockDeal locks and loads a deal in one statement, checks that actor may do
+// op and that the deal is still at the version the user opened. On a stale
+// version it returns the current deal with ECONFLICT.
 func (tx *Tx) lockDeal(ctx context.Context, actor *dealgate.User, id, version int64, op dealgate.DealOp) (dealgate.Deal, error) {
-	current, err := tx.Q.LockDeal(ctx, id)
+	d, err := tx.lockDealAnyVersion(ctx, actor, id, op)
+	if err == nil && d.Version != version {
+		return d, dealgate.StaleError("deal", d.Version)
+	}
+	return d, err
+}
+
+// lockDealAnyVersion locks a deal for a change that does not depend on the
+// content the user saw (sharing, attachments), and checks that actor may do op.
+func (tx *Tx) lockDealAnyVersion(ctx context.Context, actor *dealgate.User, id int64, op dealgate.DealOp) (dealgate.Deal, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActDealView); err != nil {
+		return dealgate.Deal{}, err
+	}
+	row, err := tx.Q.LockDealRow(ctx, id)
 	if err != nil {
 		return dealgate.Deal{}, orNotFound(err, "deal")
 	}
-	d, err := tx.authorizeDeal(ctx, actor, id, op)
+	d, err := tx.dealWithShares(ctx, sqlc.GetDealsByIDsRow(row))
 	if err != nil {
+		return dealgate.Deal{}, err
+	}
+	if err := dealgate.AuthorizeDeal(actor, d.Relation(actor), op); err != nil {
 		return dealgate.Deal{}, err
 	}
 	if d.Status == dealgate.DealWithdrawn && op != dealgate.DealRead {
 		return d, dealgate.Errorf(dealgate.EFORBIDDEN, "This deal was withdrawn; it is read-only.")
-	}
-	if current != version {
-		return d, dealgate.StaleError("deal", current)
 	}
 	return d, nil
 }
@@ -155,11 +173,16 @@ func (tx *Tx) deal(ctx context.Context, id int64) (dealgate.Deal, error) {
 	if len(rows) == 0 {
 		return dealgate.Deal{}, notFound("deal")
 	}
-	d, err := dealFromRow(rows[0])
+	return tx.dealWithShares(ctx, rows[0])
+}
+
+// dealWithShares is the deal of row with its shares.
+func (tx *Tx) dealWithShares(ctx context.Context, row sqlc.GetDealsByIDsRow) (dealgate.Deal, error) {
+	d, err := dealFromRow(row)
 	if err != nil {
 		return d.Deal, err
 	}
-	shares, err := tx.Q.ListDealShares(ctx, id)
+	shares, err := tx.Q.ListDealShares(ctx, row.ID)
 	if err != nil {
 		return d.Deal, fmt.Errorf("load deal shares: %w", err)
 	}
@@ -254,38 +277,85 @@ func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.
 		f = f.Normalize()
 		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
 		page := dealgate.Page[dealgate.DealListItem]{Items: []dealgate.DealListItem{}, Page: f.Page, PerPage: f.PerPage}
-		countSQL, sql, args := dealListSQL(f, actor.ID, tx.today())
-		if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
-			return page, fmt.Errorf("count deals: %w", err)
+		countSQL, pageSQL, args := dealListSQL(f, actor.ID, tx.today())
+		rows, err := tx.Query(ctx, dealListRowsSQL(countSQL, pageSQL), args...)
+		if err != nil {
+			return page, fmt.Errorf("list deals: %w", err)
+		}
+		for rows.Next() {
+			d, err := scanDealListItem(rows, &page.Total)
+			if err != nil {
+				rows.Close()
+				return page, fmt.Errorf("list deals: %w", err)
+			}
+			page.Items = append(page.Items, d)
+		}
+		if err := rows.Err(); err != nil {
+			return page, fmt.Errorf("list deals: %w", err)
+		}
+		if len(page.Items) == 0 { // no row carried the count: an empty list, or a page past its end
+			if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
+				return page, fmt.Errorf("count deals: %w", err)
+			}
 		}
 		if page.Total > dealCountCap {
 			page.Total, page.TotalIsEstimate = dealCountCap, true
 		}
-		rows, err := tx.Query(ctx, sql, args...)
-		if err != nil {
-			return page, fmt.Errorf("list deals: %w", err)
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return page, fmt.Errorf("list deals: %w", err)
-		}
-		page.Items, err = tx.dealItems(ctx, ids)
-		return page, err
+		return page, tx.listClearances(ctx, page.Items) // review_read.go
 	})
 }
 
-// ExplainListDeals returns the plan of the page query ListDeals runs for
+// dealListRowsSQL is the list page's one statement: the page's deals, in
+// order, with the (capped) count of the whole list on every row. The count
+// is uncorrelated, so it runs once. A row carries only what the list shows
+// (see scanDealListItem): decoding every deal's whole content cost half the
+// list's CPU.
+func dealListRowsSQL(countSQL, pageSQL string) string {
+	return `SELECT d.id, d.author_id, u.name, d.status, d.title, d.counterparty_id, d.content -> 'counterparty' ->> 'name',
+       d.negotiation_on, d.current_version, d.submitted_at, d.withdrawn_at, d.withdrawn_reason, d.created_at,
+       d.updated_at, d.version, coalesce(v.screening_state, '')::text, (` + countSQL + `)
+FROM unnest(ARRAY(` + pageSQL + `)) WITH ORDINALITY AS p (id, ord)
+JOIN deal d ON d.id = p.id
+JOIN users u ON u.id = d.author_id
+LEFT JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version
+ORDER BY p.ord`
+}
+
+// scanDealListItem reads one row of dealListRowsSQL, and the list's count
+// into total. Of the content, a list item holds what the list shows: the
+// title, the counterparty's ID and name, and the negotiation start (the deal
+// row's own columns, written with the content).
+func scanDealListItem(rows pgx.Rows, total *int) (dealgate.DealListItem, error) {
+	var d dealgate.DealListItem
+	var partyID *int64
+	var partyName *string
+	var version int32
+	var screening string
+	err := rows.Scan(&d.ID, &d.AuthorID, &d.AuthorName, &d.Status, &d.Content.Title, &partyID, &partyName,
+		&d.Content.NegotiationStart, &version, &d.SubmittedAt, &d.WithdrawnAt, &d.WithdrawnReason, &d.CreatedAt,
+		&d.UpdatedAt, &d.Version, &screening, total)
+	if partyID != nil {
+		d.Content.Counterparty = &dealgate.PartyRef{ID: *partyID}
+		if partyName != nil {
+			d.Content.Counterparty.Name = *partyName
+		}
+	}
+	d.CurrentVersion, d.Screening = int(version), dealgate.ScreeningState(screening)
+	return d, err
+}
+
+// ExplainListDeals returns the plan of the statement ListDeals runs for
 // actor and f (EXPLAIN ANALYZE when analyze), for tests and tuning.
 func (s *Deals) ExplainListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter, analyze bool) (string, error) {
 	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (string, error) {
 		f = f.Normalize()
 		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
-		_, sql, args := dealListSQL(f, actor.ID, tx.today())
+		countSQL, pageSQL, args := dealListSQL(f, actor.ID, tx.today())
 		opts := "EXPLAIN "
 		if analyze {
 			opts = "EXPLAIN (ANALYZE, BUFFERS) "
 		}
-		rows, err := tx.Query(ctx, opts+sql, args...)
+		rows, err := tx.Query(ctx, opts+dealListRowsSQL(countSQL, pageSQL), args...)
 		if err != nil {
 			return "", err
 		}
@@ -343,28 +413,6 @@ func dealListQuery(f dealgate.DealFilter, today time.Time) query {
 		q.cond("d.negotiation_on < %s::date", day)
 	}
 	return q
-}
-
-func (tx *Tx) dealItems(ctx context.Context, ids []int64) ([]dealgate.DealListItem, error) {
-	rows, err := tx.Q.GetDealsByIDs(ctx, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load deals: %w", err)
-	}
-	byID := make(map[int64]dealgate.DealListItem, len(rows))
-	for _, r := range rows {
-		d, err := dealFromRow(r)
-		if err != nil {
-			return nil, err
-		}
-		byID[r.ID] = d
-	}
-	out := make([]dealgate.DealListItem, 0, len(ids))
-	for _, id := range ids {
-		if d, ok := byID[id]; ok {
-			out = append(out, d)
-		}
-	}
-	return out, tx.listClearances(ctx, out) // review_read.go
 }
 
 // dealRelations is what actor is to each deal of rows, read in one

@@ -72,16 +72,6 @@ func (s *Deals) Unshare(ctx context.Context, actor *dealgate.User, id, userID in
 	})
 }
 
-// lockDealAnyVersion locks a deal for a change that does not depend on the
-// content the user saw (sharing, attachments).
-func (tx *Tx) lockDealAnyVersion(ctx context.Context, actor *dealgate.User, id int64, op dealgate.DealOp) (dealgate.Deal, error) {
-	current, err := tx.Q.LockDeal(ctx, id)
-	if err != nil {
-		return dealgate.Deal{}, orNotFound(err, "deal")
-	}
-	return tx.lockDeal(ctx, actor, id, current, op)
-}
-
 // ---------------------------------------------------------------------------
 // Attachments: the rules of agreement documents (size limit, type sniffed
 // from the bytes, SHA-256 recorded, downloads served under a safe name).

@@ -275,4 +275,14 @@ func TestDealListFiltersAndScopes(t *testing.T) {
 	if err != nil || q.Total != 1 {
 		t.Fatalf("title filter: %d", q.Total)
 	}
+	// The rows come back in the list's order, and a page past the end still
+	// counts the whole list (no row carries the count there).
+	desc, err := e.deals.ListDeals(e.ctx, e.counsel, dealgate.DealFilter{Sort: "title", Desc: true})
+	if err != nil || len(desc.Items) != 2 || desc.Items[0].Content.Title != "Quiet draft" || desc.Items[1].ID != s.ID {
+		t.Fatalf("by title, descending: %+v %v", desc.Items, err)
+	}
+	past, err := e.deals.ListDeals(e.ctx, e.counsel, dealgate.DealFilter{Page: 99})
+	if err != nil || len(past.Items) != 0 || past.Total != 2 {
+		t.Fatalf("page 99: %d items of %d, %v", len(past.Items), past.Total, err)
+	}
 }

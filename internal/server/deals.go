@@ -185,23 +185,18 @@ func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareE
 		return err
 	}
 	actor := currentUser(c)
-	o, err := s.deals.DealOverview(c.Request().Context(), actor, id)
+	p, err := s.deals.DealPage(c.Request().Context(), actor, id)
 	if err != nil {
 		return err
 	}
+	o := p.DealOverview
 	v := dealShowView(o, actor.Location())
 	if o.Clearance.Decision != nil && dealgate.Allowed(actor, dealgate.ActDecisionPacket) {
 		v.PacketHref = dealPath(id) + "/packet.pdf"
 	}
-	if cur := o.Current(); cur != nil {
-		st, err := s.screenings.Latest(c.Request().Context(), actor, id, cur.Number)
-		if err != nil {
-			return err
-		}
-		if st != nil {
-			r := storedReportView(st, actor.Location())
-			v.Report = &r
-		}
+	if p.Screening != nil {
+		r := storedReportView(p.Screening, actor.Location())
+		v.Report = &r
 	}
 	v.CSRFToken, v.OnceToken, v.MaxUpload, v.UploadErr = csrfToken(c), newOnceToken(), sizeText(s.maxUpload()), uploadErr
 	fields, summary := formErrors(shareErr, "email", "access")

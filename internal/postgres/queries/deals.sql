@@ -43,6 +43,18 @@ JOIN users u ON u.id = d.author_id
 LEFT JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version
 WHERE d.id = ANY(@ids::bigint[]);
 
+-- name: LockDealRow :one
+-- GetDealsByIDs' columns for one deal, locked: a change loads and locks the
+-- deal in one statement.
+SELECT d.id, d.author_id, u.name AS author_name, d.status, d.content, d.current_version, d.submitted_at,
+       d.withdrawn_at, d.withdrawn_reason, d.created_at, d.updated_at, d.version,
+       coalesce(v.screening_state, '')::text AS screening_state
+FROM deal d
+JOIN users u ON u.id = d.author_id
+LEFT JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version
+WHERE d.id = @id
+FOR UPDATE OF d;
+
 -- name: ListDealShares :many
 SELECT s.deal_id, s.user_id, u.name, u.email, s.access
 FROM deal_share s
@@ -120,3 +132,14 @@ SELECT d.id, d.status, d.author_id, coalesce(s.access, '')::text AS share_access
 FROM deal d
 LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = @viewer_id
 WHERE d.id = ANY(@ids::bigint[]);
+
+-- name: DealPageStamp :one
+-- What the deal page checks before anything else, in one statement: the
+-- viewer's relation to the deal (for the policy) and the deal's page stamp,
+-- the count of its deal_change rows and deal 0's (migration 000032), which
+-- every committed change to what the page shows raises.
+SELECT d.status, d.author_id, coalesce(s.access, '')::text AS share_access,
+       (SELECT count(*) FROM deal_change c WHERE c.deal_id IN (d.id, 0))::bigint AS stamp
+FROM deal d
+LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = @viewer_id
+WHERE d.id = @id;

@@ -73,6 +73,42 @@ func (q *Queries) DealHistory(ctx context.Context, arg DealHistoryParams) ([]Dea
 	return items, nil
 }
 
+const dealPageStamp = `-- name: DealPageStamp :one
+SELECT d.status, d.author_id, coalesce(s.access, '')::text AS share_access,
+       (SELECT count(*) FROM deal_change c WHERE c.deal_id IN (d.id, 0))::bigint AS stamp
+FROM deal d
+LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = $1
+WHERE d.id = $2
+`
+
+type DealPageStampParams struct {
+	ViewerID int64
+	ID       int64
+}
+
+type DealPageStampRow struct {
+	Status      string
+	AuthorID    int64
+	ShareAccess string
+	Stamp       int64
+}
+
+// What the deal page checks before anything else, in one statement: the
+// viewer's relation to the deal (for the policy) and the deal's page stamp,
+// the count of its deal_change rows and deal 0's (migration 000032), which
+// every committed change to what the page shows raises.
+func (q *Queries) DealPageStamp(ctx context.Context, arg DealPageStampParams) (DealPageStampRow, error) {
+	row := q.db.QueryRow(ctx, dealPageStamp, arg.ViewerID, arg.ID)
+	var i DealPageStampRow
+	err := row.Scan(
+		&i.Status,
+		&i.AuthorID,
+		&i.ShareAccess,
+		&i.Stamp,
+	)
+	return i, err
+}
+
 const dealRelations = `-- name: DealRelations :many
 SELECT d.id, d.status, d.author_id, coalesce(s.access, '')::text AS share_access
 FROM deal d
@@ -549,6 +585,56 @@ func (q *Queries) LockDeal(ctx context.Context, id int64) (int64, error) {
 	var version int64
 	err := row.Scan(&version)
 	return version, err
+}
+
+const lockDealRow = `-- name: LockDealRow :one
+SELECT d.id, d.author_id, u.name AS author_name, d.status, d.content, d.current_version, d.submitted_at,
+       d.withdrawn_at, d.withdrawn_reason, d.created_at, d.updated_at, d.version,
+       coalesce(v.screening_state, '')::text AS screening_state
+FROM deal d
+JOIN users u ON u.id = d.author_id
+LEFT JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version
+WHERE d.id = $1
+FOR UPDATE OF d
+`
+
+type LockDealRowRow struct {
+	ID              int64
+	AuthorID        int64
+	AuthorName      string
+	Status          string
+	Content         []byte
+	CurrentVersion  int32
+	SubmittedAt     *time.Time
+	WithdrawnAt     *time.Time
+	WithdrawnReason string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Version         int64
+	ScreeningState  string
+}
+
+// GetDealsByIDs' columns for one deal, locked: a change loads and locks the
+// deal in one statement.
+func (q *Queries) LockDealRow(ctx context.Context, id int64) (LockDealRowRow, error) {
+	row := q.db.QueryRow(ctx, lockDealRow, id)
+	var i LockDealRowRow
+	err := row.Scan(
+		&i.ID,
+		&i.AuthorID,
+		&i.AuthorName,
+		&i.Status,
+		&i.Content,
+		&i.CurrentVersion,
+		&i.SubmittedAt,
+		&i.WithdrawnAt,
+		&i.WithdrawnReason,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Version,
+		&i.ScreeningState,
+	)
+	return i, err
 }
 
 const setDealSubmitted = `-- name: SetDealSubmitted :exec

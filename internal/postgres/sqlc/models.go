@@ -179,6 +179,10 @@ type DealAttachmentContent struct {
 	Content      []byte
 }
 
+type DealChange struct {
+	DealID int64
+}
+
 type DealNegotiation struct {
 	DealID      int64
 	DealVersion int32

@@ -1,0 +1,138 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres/sqlc"
+)
+
+// The deal page, cached under the deal's page stamp.
+//
+// The page gathers the deal, its shares, versions, attachments, history,
+// clearance, open requests for information and the current version's
+// screening: about fifteen statements. Each instance keeps the page of a
+// deal under the key it read before loading it: the deal's page stamp (the
+// count of its deal_change rows, which every committed change to anything
+// the page shows raises; migration 000032), the register change counter
+// (screening findings show clauses) and the day (negotiation and expiry are
+// judged against it). A request reads the stamp and the viewer's relation to
+// the deal in one statement (DealPageStamp), asks the policy, and is served
+// the cached page only when the key matches, so a change through any
+// instance is seen by every instance's next request. Who may see the page and
+// what they may do are decided afresh on every request.
+
+// dealPageCacheMax bounds the deals whose pages one instance keeps.
+const dealPageCacheMax = 2048
+
+// DealPage is what the deal page shows: the overview and the current
+// version's latest screening (nil for a draft or before screening).
+type DealPage struct {
+	dealgate.DealOverview
+	Screening *Stored
+}
+
+type dealPageKey struct {
+	stamp, register int64
+	day             time.Time
+}
+
+type dealPageEntry struct {
+	key  dealPageKey
+	page DealPage
+}
+
+// dealPageCache keeps one page per deal, under the key it was loaded at.
+type dealPageCache struct {
+	mu sync.Mutex
+	m  map[int64]dealPageEntry
+}
+
+func (c *dealPageCache) get(id int64, k dealPageKey) (DealPage, bool) {
+	if c == nil {
+		return DealPage{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[id]
+	if !ok || e.key != k {
+		return DealPage{}, false
+	}
+	return e.page, true
+}
+
+func (c *dealPageCache) put(id int64, k dealPageKey, p DealPage) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[id]; ok && (e.key.stamp > k.stamp || e.key.register > k.register) {
+		return // loaded at an older state than the entry it would replace
+	}
+	if c.m == nil || len(c.m) >= dealPageCacheMax {
+		c.m = make(map[int64]dealPageEntry)
+	}
+	c.m[id] = dealPageEntry{key: k, page: p}
+}
+
+// DealPage returns everything the deal page shows, if actor may see the deal:
+// one statement when this instance holds the page at the deal's current stamp.
+// The returned page is shared: callers must not change it.
+// Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or one actor may not see).
+func (s *Deals) DealPage(ctx context.Context, actor *dealgate.User, id int64) (DealPage, error) {
+	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (DealPage, error) {
+		st, err := tx.Q.DealPageStamp(ctx, sqlc.DealPageStampParams{ID: id, ViewerID: actor.ID})
+		if err != nil {
+			return DealPage{}, orNotFound(err, "deal")
+		}
+		rel := dealgate.DealRelation{Status: dealgate.DealStatus(st.Status), Author: st.AuthorID == actor.ID,
+			Share: dealgate.ShareAccess(st.ShareAccess)}
+		if err := dealgate.AuthorizeDeal(actor, rel, dealgate.DealRead); err != nil {
+			return DealPage{}, err
+		}
+		rc, err := registerCounter(ctx, tx)
+		if err != nil {
+			return DealPage{}, err
+		}
+		key := dealPageKey{stamp: st.Stamp, register: rc, day: tx.today()}
+		cache := s.pages
+		if s.tx != nil || rc < 0 {
+			cache = nil // inside a caller's transaction: its changes are not committed
+		}
+		p, ok := cache.get(id, key)
+		if !ok || p.Clearance.ExpiresAt != nil && !tx.Now.Before(*p.Clearance.ExpiresAt) {
+			if p, err = tx.loadDealPage(ctx, actor, id); err != nil {
+				return DealPage{}, err
+			}
+			cache.put(id, key, p)
+		}
+		p.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && rel.Status != dealgate.DealWithdrawn
+		p.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && rel.Status != dealgate.DealWithdrawn
+		return p, nil
+	})
+}
+
+// loadDealPage reads the deal page from the database.
+func (tx *Tx) loadDealPage(ctx context.Context, actor *dealgate.User, id int64) (DealPage, error) {
+	o, err := tx.dealOverview(ctx, actor, id)
+	if err != nil {
+		return DealPage{}, err
+	}
+	p := DealPage{DealOverview: o}
+	cur := o.Current()
+	if cur == nil {
+		return p, nil
+	}
+	sid, err := tx.Q.LatestScreeningID(ctx, sqlc.LatestScreeningIDParams{DealID: id, Number: int32(cur.Number)})
+	if err != nil {
+		return p, fmt.Errorf("latest screening: %w", err)
+	}
+	if sid != nil {
+		p.Screening, err = tx.storedScreening(ctx, *sid) // screening.go
+	}
+	return p, err
+}
