@@ -57,12 +57,13 @@ const (
 		SELECT id, register_change, state, created_at, started_at, finished_at, deals, changed
 		FROM screening_job ORDER BY id DESC LIMIT 1`
 	// The timeline, as ListAuditEventsForEntities for the agreement, every
-	// clause it has had and every document it holds.
+	// clause it has had and every document it holds ($3 to $5: their
+	// entity types).
 	agreementPageHistorySQL = `
 		WITH refs (entity_type, entity_id) AS (
-			SELECT 'agreement', $1::bigint::text
-			UNION ALL SELECT 'clause', c.id::text FROM clause c WHERE c.agreement_id = $1
-			UNION ALL SELECT 'document', d.id::text FROM agreement_document d WHERE d.agreement_id = $1
+			SELECT $3::text, $1::bigint::text
+			UNION ALL SELECT $4::text, c.id::text FROM clause c WHERE c.agreement_id = $1
+			UNION ALL SELECT $5::text, d.id::text FROM agreement_document d WHERE d.agreement_id = $1
 		)
 		SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id,
 		       e.before, e.after, e.request_id, e.client_ip
@@ -149,7 +150,8 @@ func (tx *Tx) agreementPageBatch(ctx context.Context, actor *dealgate.User, id i
 		p.Job = jobOf(j)
 		return err
 	})
-	b.Queue(agreementPageHistorySQL, id, historyLimit).Query(func(rows pgx.Rows) (err error) {
+	b.Queue(agreementPageHistorySQL, id, historyLimit,
+		dealgate.EntityAgreement, dealgate.EntityClause, dealgate.EntityDocument).Query(func(rows pgx.Rows) (err error) {
 		p.History, err = pgx.CollectRows(rows, scanAuditEvent)
 		return err
 	})
