@@ -21,14 +21,15 @@ import (
 // misses. Nothing is shared or invalidated between instances; the counter
 // is the only key.
 //
-// What is cached is what the register decides alone: which IDs a list page
-// holds, in what order, and its total; the current taxonomy version's ID;
-// counts. Rows that show users' names (owners) are still read fresh by ID.
+// What is cached is what the register decides alone: party list pages, the
+// current taxonomy version's ID, counts, an agreement's clauses. Agreement
+// list pages show their owners' names too, so they are keyed as well by the
+// users' names stamp (userNamesStamp), which every rename bumps.
 //
-// The counter costs no round trip on a signed-in page: the statement that
-// reads the session reads it too (FindSession) and leaves it in the
-// request's context. A request that has itself committed a change (InTx)
-// forgets it and reads the counter afresh.
+// The counter and the stamp cost no round trip on a signed-in page: the
+// statement that reads the session reads them too (FindSession) and leaves
+// them in the request's context. A request that has itself committed a
+// change (InTx) forgets them and reads them afresh.
 
 // versionCacheMax bounds the entries kept for one counter value.
 const versionCacheMax = 512
