@@ -384,40 +384,6 @@ func (tx *Tx) lockReview(ctx context.Context, actor *dealgate.User, id int64) (r
 	return tx.reviewState(ctx, actor, id)
 }
 
-// Vote records or changes actor's vote in an open review, on the deal's
-// current version.
-// Errors: EUNAUTHORIZED, EFORBIDDEN (not assigned, recused, the submitter),
-// ENOTFOUND, EINVALID (fields; the review is decided).
-func (s *Reviews) Vote(ctx context.Context, actor *dealgate.User, reviewID int64, in dealgate.VoteInput) (dealgate.Vote, error) {
-	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Vote, error) {
-		st, err := tx.lockReview(ctx, actor, reviewID)
-		if err != nil {
-			return dealgate.Vote{}, err
-		}
-		if err := dealgate.AuthorizeVote(actor, st.me(actor), st.review.State); err != nil {
-			return dealgate.Vote{}, err
-		}
-		in, err := in.Validate()
-		if err != nil {
-			return dealgate.Vote{}, err
-		}
-		before := st.vote(actor.ID)
-		err = tx.Q.UpsertVote(ctx, sqlc.UpsertVoteParams{
-			ReviewID: reviewID, UserID: actor.ID, DealVersion: int32(st.deal.CurrentVersion), Choice: string(in.Choice),
-			Conditions: in.Conditions, Rationale: in.Rationale, Now: tx.Now,
-		})
-		if err != nil {
-			return dealgate.Vote{}, fmt.Errorf("vote: %w", err)
-		}
-		v := dealgate.Vote{UserID: actor.ID, Name: actor.Name, DealVersion: st.deal.CurrentVersion, VoteInput: in, CastAt: tx.Now, UpdatedAt: tx.Now}
-		e := dealgate.AuditEvent{Action: "review.vote_cast", EntityType: dealgate.EntityReview, EntityID: idString(reviewID), After: voteSnapshot(v)}
-		if before != nil {
-			e.Action, e.Before = "review.vote_changed", voteSnapshot(*before)
-		}
-		return v, tx.auditAs(ctx, actor, e)
-	})
-}
-
 func voteSnapshot(v dealgate.Vote) map[string]any {
 	return map[string]any{"vote": v.Choice.Label(), "conditions": v.Conditions, "rationale": v.Rationale, "deal_version": v.DealVersion}
 }
