@@ -35,7 +35,10 @@ const reviewCountCap = 1000
 // database's order. Past reviewCountCap matches the total is a lower bound.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) ListReviews(ctx context.Context, actor *dealgate.User, f dealgate.ReviewFilter) (dealgate.Page[dealgate.ReviewListItem], error) {
-	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.Page[dealgate.ReviewListItem], error) {
+	if err := dealgate.Authorize(actor, dealgate.ActReviewView); err != nil {
+		return dealgate.Page[dealgate.ReviewListItem]{}, err
+	}
+	return readBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Page[dealgate.ReviewListItem], error) {
 		f = f.Normalize()
 		page := dealgate.Page[dealgate.ReviewListItem]{Items: []dealgate.ReviewListItem{}, Page: f.Page, PerPage: f.PerPage}
 		countSQL, pageSQL, args, err := tx.reviewListSQL(ctx, actor, f)
@@ -238,7 +241,10 @@ func DashboardPanels(today time.Time) (pending, dueSoon, overdue dealgate.Review
 // recent decisions, each at most dealgate.DashboardPanelSize rows.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate.ReviewDashboard, error) {
-	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.ReviewDashboard, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActReviewView); err != nil {
+		return dealgate.ReviewDashboard{}, err
+	}
+	return readBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.ReviewDashboard, error) {
 		out := dealgate.ReviewDashboard{Today: tx.today()}
 		n := int32(dealgate.DashboardPanelSize)
 		q, err := tx.Q.ReviewQueue(ctx, n)
@@ -290,6 +296,15 @@ func (tx *Tx) earlierDecisions(ctx context.Context, d dealgate.Deal, reviewID in
 	family, err := tx.FamilyIDs(ctx, d.Content.Counterparty.ID)
 	if err != nil {
 		return nil, err
+	}
+	return tx.familyDecisions(ctx, family, reviewID)
+}
+
+// familyDecisions are the latest decisions on deals with any party of
+// family, other than review reviewID's.
+func (tx *Tx) familyDecisions(ctx context.Context, family []int64, reviewID int64) ([]dealgate.FamilyDecision, error) {
+	if len(family) == 0 {
+		return nil, nil
 	}
 	rows, err := tx.Q.FamilyDecisions(ctx, sqlc.FamilyDecisionsParams{PartyIds: family, ReviewID: reviewID, N: dealgate.EarlierDecisionsShown})
 	if err != nil {
