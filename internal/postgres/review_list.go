@@ -78,7 +78,7 @@ func (s *Reviews) ExplainListReviews(ctx context.Context, actor *dealgate.User, 
 }
 
 const reviewListColumns = `SELECT r.id, r.deal_id, d.title, coalesce(p.name, ''), r.round, r.state, r.due_on, r.opened_at, r.closed_at,
-	d.negotiation_on, v.screening_state, coalesce(x.outcome, ''),
+	d.negotiation_on, r.verdict, coalesce(x.outcome, ''),
 	r.state = 'open' AND EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)`
 
 // reviewListSQL builds the count and page statements of the review list;
@@ -89,7 +89,7 @@ func (tx *Tx) reviewListSQL(ctx context.Context, actor *dealgate.User, f dealgat
 		q.cond("r.state = %s", string(f.State))
 	}
 	if f.Verdict != "" {
-		q.cond("v.screening_state = %s", string(f.Verdict))
+		q.cond("r.verdict = %s", string(f.Verdict))
 	}
 	if f.DueFrom != nil {
 		q.cond("r.due_on >= %s::date", f.DueFrom.Format(dealgate.DateLayout))
@@ -124,18 +124,15 @@ func (tx *Tx) reviewListSQL(ctx context.Context, actor *dealgate.User, f dealgat
 	if f.Sort == "decided" {
 		q.where = append(q.where, "r.closed_at IS NOT NULL")
 	}
-	// The count joins only what its conditions need: by state and due date
-	// alone it reads the review indexes only.
+	// The count joins only what its conditions need: by state, verdict
+	// (kept on the review, migration 000046) and due date alone it reads
+	// the review indexes only.
 	from := " FROM review r"
-	if f.Verdict != "" || f.PartyID > 0 || f.CategoryID > 0 || f.Pending {
+	if f.PartyID > 0 || f.CategoryID > 0 || f.Pending {
 		from += " JOIN deal d ON d.id = r.deal_id"
 	}
-	if f.Verdict != "" {
-		from += " JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version"
-	}
 	countSQL = "SELECT count(*) FROM (SELECT 1" + from + q.whereSQL() + " LIMIT " + strconv.Itoa(reviewCountCap+1) + ") c"
-	from = ` FROM review r JOIN deal d ON d.id = r.deal_id
-	JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version`
+	from = ` FROM review r JOIN deal d ON d.id = r.deal_id`
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"
