@@ -284,21 +284,9 @@ func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate
 	})
 }
 
-// earlierDecisions are the latest decisions on deals with the deal's
-// counterparty or its corporate family, other than review reviewID's.
-func (tx *Tx) earlierDecisions(ctx context.Context, d dealgate.Deal, reviewID int64) ([]dealgate.FamilyDecision, error) {
-	if d.Content.Counterparty == nil {
-		return nil, nil
-	}
-	family, err := tx.FamilyIDs(ctx, d.Content.Counterparty.ID)
-	if err != nil {
-		return nil, err
-	}
-	return tx.familyDecisions(ctx, family, reviewID)
-}
-
 // familyDecisions are the latest decisions on deals with any party of
-// family, other than review reviewID's.
+// family (the review's counterparty's corporate family), other than review
+// reviewID's.
 func (tx *Tx) familyDecisions(ctx context.Context, family []int64, reviewID int64) ([]dealgate.FamilyDecision, error) {
 	if len(family) == 0 {
 		return nil, nil
