@@ -29,6 +29,11 @@ type Reviews struct {
 	Deals *Deals
 	// tx, when set, runs every use case inside this transaction (see Within).
 	tx *Tx
+	// families keeps counterparties' corporate families (party IDs) under
+	// the register change counter, which every change to a party bumps: the
+	// review page and a vote by a member with declared interests need one,
+	// and reading it costs four statements.
+	families *versionCache[int64, []int64]
 }
 
 // Within returns the service bound to a transaction the caller holds (the
@@ -41,7 +46,29 @@ func (s *Reviews) Within(tx *Tx) *Reviews {
 }
 
 // NewReviews returns the review service on db, reading deals through deals.
-func NewReviews(db *DB, deals *Deals) *Reviews { return &Reviews{DB: db, Deals: deals} }
+func NewReviews(db *DB, deals *Deals) *Reviews {
+	return &Reviews{DB: db, Deals: deals, families: &versionCache[int64, []int64]{}}
+}
+
+// familyIDs is tx.FamilyIDs(partyID), served from the instance's cache when
+// it holds the family at the request's register change counter.
+func (s *Reviews) familyIDs(ctx context.Context, tx *Tx, partyID int64) ([]int64, error) {
+	rc := int64(-1) // inside a caller's transaction: its changes are not committed
+	if s.tx == nil {
+		var err error
+		if rc, err = registerCounter(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	if ids, ok := s.families.get(rc, partyID); ok {
+		return ids, nil
+	}
+	ids, err := tx.FamilyIDs(ctx, partyID)
+	if err == nil {
+		s.families.put(rc, partyID, ids)
+	}
+	return ids, err
+}
 
 // ---------------------------------------------------------------------------
 // Committee rules

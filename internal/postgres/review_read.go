@@ -179,14 +179,22 @@ func (s *Reviews) ReviewPage(ctx context.Context, actor *dealgate.User, id int64
 		if err != nil {
 			return ReviewPage{}, orNotFound(err, "review")
 		}
-		o, err := tx.reviewOverview(ctx, actor, r, dp)
+		// The counterparty's family: for recusals by declared interest and
+		// for the earlier decisions on the family, read once.
+		var family []int64
+		if c := dp.Deal.Content.Counterparty; c != nil {
+			if family, err = s.familyIDs(ctx, tx, c.ID); err != nil {
+				return ReviewPage{}, err
+			}
+		}
+		o, err := tx.reviewOverview(ctx, actor, r, dp, family)
 		return ReviewPage{ReviewOverview: o, Screening: dp.Screening}, err
 	})
 }
 
 // reviewOverview is the review page's overview of review r, whose deal's
-// page is dp.
-func (tx *Tx) reviewOverview(ctx context.Context, actor *dealgate.User, r dealgate.Review, dp DealPage) (dealgate.ReviewOverview, error) {
+// page is dp and whose counterparty's corporate family is family.
+func (tx *Tx) reviewOverview(ctx context.Context, actor *dealgate.User, r dealgate.Review, dp DealPage, family []int64) (dealgate.ReviewOverview, error) {
 	superseded := map[int]bool{}
 	for _, v := range dp.Versions {
 		if v.SupersededAt != nil {
@@ -196,15 +204,6 @@ func (tx *Tx) reviewOverview(ctx context.Context, actor *dealgate.User, r dealga
 	var verdict dealgate.ScreeningState
 	if cur := dp.Current(); cur != nil {
 		verdict = cur.Screening
-	}
-	// The counterparty's family: for recusals by declared interest and for
-	// the earlier decisions on the family, read once.
-	var family []int64
-	var err error
-	if c := dp.Deal.Content.Counterparty; c != nil {
-		if family, err = tx.FamilyIDs(ctx, c.ID); err != nil {
-			return dealgate.ReviewOverview{}, err
-		}
 	}
 	st, err := tx.completeReviewState(ctx, reviewState{review: r, deal: dp.Deal}, superseded, verdict, family)
 	if err != nil {

@@ -109,3 +109,45 @@ func TestReviewPageFollowsChangesOnEveryInstance(t *testing.T) {
 		t.Errorf("after a decision through the other instance: decision %v, clearance %+v", p.Decision, p.Clearance)
 	}
 }
+
+// TestReviewFamiliesFollowRegisterChangesOnEveryInstance checks the cache of
+// corporate families (under the register change counter) across two
+// instances: when a party joins the counterparty's family through the other
+// instance, a member who declared it is recused on this instance's next
+// page and vote.
+func TestReviewFamiliesFollowRegisterChangesOnEveryInstance(t *testing.T) {
+	t.Parallel()
+	e := newReviewEnv(t)
+	a := postgres.NewReviews(e.db, postgres.NewDeals(e.db, postgres.NewRegister(e.db)))
+	if _, err := e.reviews.Declare(e.ctx, e.m1, "Lumen Labs", ""); err != nil {
+		t.Fatal(err)
+	}
+	r := e.open(t, e.submittedBy(t, e.counsel, "NWS", 1))
+	recused := func() bool {
+		t.Helper()
+		p, err := a.ReviewPage(e.ctx, e.chair, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range p.Members {
+			if m.UserID == e.m1.ID {
+				return m.Declared
+			}
+		}
+		t.Fatal("m1 is not on the review")
+		return false
+	}
+	if recused() {
+		t.Fatal("m1 recused before Lumen Labs joined the family")
+	}
+	in := dealgate.PartyInput{Name: e.lumen.Name, Kind: e.lumen.Kind, ParentID: &e.nimbus.ID}
+	if _, err := e.reg.UpdateParty(e.ctx, e.counsel, e.lumen.ID, e.lumen.Version, in); err != nil {
+		t.Fatalf("update party: %v %v", err, dealgate.ErrorFields(err))
+	}
+	if !recused() {
+		t.Error("after Lumen Labs joined the family through the other instance: m1 is not recused on the page")
+	}
+	if _, err := a.Vote(e.ctx, e.m1, r.ID, vote(dealgate.VoteApprove)); dealgate.ErrorCode(err) != dealgate.EFORBIDDEN {
+		t.Errorf("vote of a member recused by a declared interest: %v", err)
+	}
+}

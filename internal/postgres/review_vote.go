@@ -30,7 +30,7 @@ import (
 // ENOTFOUND, EINVALID (fields; the review is decided).
 func (s *Reviews) Vote(ctx context.Context, actor *dealgate.User, reviewID int64, in dealgate.VoteInput) (dealgate.Vote, error) {
 	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Vote, error) {
-		st, err := tx.lockVoter(ctx, actor, reviewID)
+		st, err := s.lockVoter(ctx, tx, actor, reviewID)
 		if err != nil {
 			return dealgate.Vote{}, err
 		}
@@ -69,7 +69,7 @@ type voterState struct {
 
 // lockVoter takes a vote's locks (the deal's in share mode, then the
 // voter's assignment) and reads the voter's state after them.
-func (tx *Tx) lockVoter(ctx context.Context, actor *dealgate.User, reviewID int64) (voterState, error) {
+func (s *Reviews) lockVoter(ctx context.Context, tx *Tx, actor *dealgate.User, reviewID int64) (voterState, error) {
 	if _, err := tx.Q.LockReviewDealShared(ctx, reviewID); err != nil {
 		return voterState{}, orNotFound(err, "review")
 	}
@@ -96,7 +96,7 @@ func (tx *Tx) lockVoter(ctx context.Context, actor *dealgate.User, reviewID int6
 			VoteInput: dealgate.VoteInput{Choice: dealgate.VoteChoice(r.VoteChoice), Conditions: r.VoteConditions, Rationale: r.VoteRationale}}
 	}
 	if r.Declared {
-		if st.me.DeclaredParties, err = tx.declaredInFamily(ctx, actor.ID, r.DealID); err != nil {
+		if st.me.DeclaredParties, err = s.declaredInFamily(ctx, tx, actor.ID, r.DealID); err != nil {
 			return st, err
 		}
 		st.me.Declared = len(st.me.DeclaredParties) > 0
@@ -115,7 +115,7 @@ func (tx *Tx) notAVoter(ctx context.Context, actor *dealgate.User, reviewID int6
 
 // declaredInFamily returns the parties user declared an interest in that
 // are in the corporate family of the deal's current counterparty.
-func (tx *Tx) declaredInFamily(ctx context.Context, userID, dealID int64) ([]string, error) {
+func (s *Reviews) declaredInFamily(ctx context.Context, tx *Tx, userID, dealID int64) ([]string, error) {
 	d, err := tx.deal(ctx, dealID)
 	if err != nil || d.Content.Counterparty == nil {
 		return nil, err
@@ -128,7 +128,7 @@ func (tx *Tx) declaredInFamily(ctx context.Context, userID, dealID int64) ([]str
 	for _, x := range decl {
 		declared[x.PartyID] = x.PartyName
 	}
-	family, err := tx.FamilyIDs(ctx, d.Content.Counterparty.ID)
+	family, err := s.familyIDs(ctx, tx, d.Content.Counterparty.ID)
 	if err != nil {
 		return nil, err
 	}
