@@ -136,8 +136,9 @@ func (tx *Tx) completeReviewState(ctx context.Context, st reviewState, supersede
 	return st, nil
 }
 
-// Review returns everything the review page shows, in one snapshot. Each
-// member's vote is shown only as the policy allows (dealgate.CanSeeVotes).
+// Review returns the review page's overview (ReviewPage without the
+// screening). Each member's vote is shown only as the policy allows
+// (dealgate.CanSeeVotes).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (dealgate.ReviewOverview, error) {
 	p, err := s.ReviewPage(ctx, actor, id)
