@@ -23,3 +23,12 @@ func authorizedBound[T any](ctx context.Context, db *DB, bound *Tx, actor *dealg
 	}
 	return inBound(ctx, db, bound, fn)
 }
+
+// readBound runs the read-only fn in bound when the service is bound to a
+// caller's transaction, or else without a transaction (see readTx).
+func readBound[T any](ctx context.Context, db *DB, bound *Tx, fn func(tx *Tx) (T, error)) (T, error) {
+	if bound != nil {
+		return fn(bound)
+	}
+	return readTx(ctx, db, fn)
+}

@@ -85,35 +85,41 @@ func (c *dealPageCache) put(id int64, k dealPageKey, p DealPage) {
 // Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or one actor may not see).
 func (s *Deals) DealPage(ctx context.Context, actor *dealgate.User, id int64) (DealPage, error) {
 	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (DealPage, error) {
-		st, err := tx.Q.DealPageStamp(ctx, sqlc.DealPageStampParams{ID: id, ViewerID: actor.ID})
-		if err != nil {
-			return DealPage{}, orNotFound(err, "deal")
-		}
-		rel := dealgate.DealRelation{Status: dealgate.DealStatus(st.Status), Author: st.AuthorID == actor.ID,
-			Share: dealgate.ShareAccess(st.ShareAccess)}
-		if err := dealgate.AuthorizeDeal(actor, rel, dealgate.DealRead); err != nil {
-			return DealPage{}, err
-		}
-		rc, err := registerCounter(ctx, tx)
-		if err != nil {
-			return DealPage{}, err
-		}
-		key := dealPageKey{stamp: st.Stamp, register: rc, day: tx.today()}
-		cache := s.pages
-		if s.tx != nil || rc < 0 {
-			cache = nil // inside a caller's transaction: its changes are not committed
-		}
-		p, ok := cache.get(id, key)
-		if !ok || p.Clearance.ExpiresAt != nil && !tx.Now.Before(*p.Clearance.ExpiresAt) {
-			if p, err = tx.loadDealPage(ctx, actor, id); err != nil {
-				return DealPage{}, err
-			}
-			cache.put(id, key, p)
-		}
-		p.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && rel.Status != dealgate.DealWithdrawn
-		p.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && rel.Status != dealgate.DealWithdrawn
-		return p, nil
+		return s.dealPage(ctx, tx, actor, id)
 	})
+}
+
+// dealPage is DealPage in tx, for the pages that show a deal's page with
+// more (the review page). The caller has checked dealgate.ActDealView.
+func (s *Deals) dealPage(ctx context.Context, tx *Tx, actor *dealgate.User, id int64) (DealPage, error) {
+	st, err := tx.Q.DealPageStamp(ctx, sqlc.DealPageStampParams{ID: id, ViewerID: actor.ID})
+	if err != nil {
+		return DealPage{}, orNotFound(err, "deal")
+	}
+	rel := dealgate.DealRelation{Status: dealgate.DealStatus(st.Status), Author: st.AuthorID == actor.ID,
+		Share: dealgate.ShareAccess(st.ShareAccess)}
+	if err := dealgate.AuthorizeDeal(actor, rel, dealgate.DealRead); err != nil {
+		return DealPage{}, err
+	}
+	rc, err := registerCounter(ctx, tx)
+	if err != nil {
+		return DealPage{}, err
+	}
+	key := dealPageKey{stamp: st.Stamp, register: rc, day: tx.today()}
+	cache := s.pages
+	if s.tx != nil || rc < 0 {
+		cache = nil // inside a caller's transaction: its changes are not committed
+	}
+	p, ok := cache.get(id, key)
+	if !ok || p.Clearance.ExpiresAt != nil && !tx.Now.Before(*p.Clearance.ExpiresAt) {
+		if p, err = tx.loadDealPage(ctx, actor, id); err != nil {
+			return DealPage{}, err
+		}
+		cache.put(id, key, p)
+	}
+	p.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && rel.Status != dealgate.DealWithdrawn
+	p.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && rel.Status != dealgate.DealWithdrawn
+	return p, nil
 }
 
 // loadDealPage reads the deal page from the database.

@@ -29,6 +29,11 @@ type Reviews struct {
 	Deals *Deals
 	// tx, when set, runs every use case inside this transaction (see Within).
 	tx *Tx
+	// families keeps counterparties' corporate families (party IDs) under
+	// the register change counter, which every change to a party bumps: the
+	// review page and a vote by a member with declared interests need one,
+	// and reading it costs four statements.
+	families *versionCache[int64, []int64]
 }
 
 // Within returns the service bound to a transaction the caller holds (the
@@ -41,7 +46,29 @@ func (s *Reviews) Within(tx *Tx) *Reviews {
 }
 
 // NewReviews returns the review service on db, reading deals through deals.
-func NewReviews(db *DB, deals *Deals) *Reviews { return &Reviews{DB: db, Deals: deals} }
+func NewReviews(db *DB, deals *Deals) *Reviews {
+	return &Reviews{DB: db, Deals: deals, families: &versionCache[int64, []int64]{}}
+}
+
+// familyIDs is tx.FamilyIDs(partyID), served from the instance's cache when
+// it holds the family at the request's register change counter.
+func (s *Reviews) familyIDs(ctx context.Context, tx *Tx, partyID int64) ([]int64, error) {
+	rc := int64(-1) // inside a caller's transaction: its changes are not committed
+	if s.tx == nil {
+		var err error
+		if rc, err = registerCounter(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	if ids, ok := s.families.get(rc, partyID); ok {
+		return ids, nil
+	}
+	ids, err := tx.FamilyIDs(ctx, partyID)
+	if err == nil {
+		s.families.put(rc, partyID, ids)
+	}
+	return ids, err
+}
 
 // ---------------------------------------------------------------------------
 // Committee rules
@@ -382,40 +409,6 @@ func (tx *Tx) lockReview(ctx context.Context, actor *dealgate.User, id int64) (r
 	}
 	// Reload under the lock: a decision may have committed meanwhile.
 	return tx.reviewState(ctx, actor, id)
-}
-
-// Vote records or changes actor's vote in an open review, on the deal's
-// current version.
-// Errors: EUNAUTHORIZED, EFORBIDDEN (not assigned, recused, the submitter),
-// ENOTFOUND, EINVALID (fields; the review is decided).
-func (s *Reviews) Vote(ctx context.Context, actor *dealgate.User, reviewID int64, in dealgate.VoteInput) (dealgate.Vote, error) {
-	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Vote, error) {
-		st, err := tx.lockReview(ctx, actor, reviewID)
-		if err != nil {
-			return dealgate.Vote{}, err
-		}
-		if err := dealgate.AuthorizeVote(actor, st.me(actor), st.review.State); err != nil {
-			return dealgate.Vote{}, err
-		}
-		in, err := in.Validate()
-		if err != nil {
-			return dealgate.Vote{}, err
-		}
-		before := st.vote(actor.ID)
-		err = tx.Q.UpsertVote(ctx, sqlc.UpsertVoteParams{
-			ReviewID: reviewID, UserID: actor.ID, DealVersion: int32(st.deal.CurrentVersion), Choice: string(in.Choice),
-			Conditions: in.Conditions, Rationale: in.Rationale, Now: tx.Now,
-		})
-		if err != nil {
-			return dealgate.Vote{}, fmt.Errorf("vote: %w", err)
-		}
-		v := dealgate.Vote{UserID: actor.ID, Name: actor.Name, DealVersion: st.deal.CurrentVersion, VoteInput: in, CastAt: tx.Now, UpdatedAt: tx.Now}
-		e := dealgate.AuditEvent{Action: "review.vote_cast", EntityType: dealgate.EntityReview, EntityID: idString(reviewID), After: voteSnapshot(v)}
-		if before != nil {
-			e.Action, e.Before = "review.vote_changed", voteSnapshot(*before)
-		}
-		return v, tx.auditAs(ctx, actor, e)
-	})
 }
 
 func voteSnapshot(v dealgate.Vote) map[string]any {

@@ -35,7 +35,10 @@ const reviewCountCap = 1000
 // database's order. Past reviewCountCap matches the total is a lower bound.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) ListReviews(ctx context.Context, actor *dealgate.User, f dealgate.ReviewFilter) (dealgate.Page[dealgate.ReviewListItem], error) {
-	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.Page[dealgate.ReviewListItem], error) {
+	if err := dealgate.Authorize(actor, dealgate.ActReviewView); err != nil {
+		return dealgate.Page[dealgate.ReviewListItem]{}, err
+	}
+	return readBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Page[dealgate.ReviewListItem], error) {
 		f = f.Normalize()
 		page := dealgate.Page[dealgate.ReviewListItem]{Items: []dealgate.ReviewListItem{}, Page: f.Page, PerPage: f.PerPage}
 		countSQL, pageSQL, args, err := tx.reviewListSQL(ctx, actor, f)
@@ -75,7 +78,7 @@ func (s *Reviews) ExplainListReviews(ctx context.Context, actor *dealgate.User, 
 }
 
 const reviewListColumns = `SELECT r.id, r.deal_id, d.title, coalesce(p.name, ''), r.round, r.state, r.due_on, r.opened_at, r.closed_at,
-	d.negotiation_on, v.screening_state, coalesce(x.outcome, ''),
+	d.negotiation_on, r.verdict, coalesce(x.outcome, ''),
 	r.state = 'open' AND EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)`
 
 // reviewListSQL builds the count and page statements of the review list;
@@ -86,7 +89,7 @@ func (tx *Tx) reviewListSQL(ctx context.Context, actor *dealgate.User, f dealgat
 		q.cond("r.state = %s", string(f.State))
 	}
 	if f.Verdict != "" {
-		q.cond("v.screening_state = %s", string(f.Verdict))
+		q.cond("r.verdict = %s", string(f.Verdict))
 	}
 	if f.DueFrom != nil {
 		q.cond("r.due_on >= %s::date", f.DueFrom.Format(dealgate.DateLayout))
@@ -121,18 +124,15 @@ func (tx *Tx) reviewListSQL(ctx context.Context, actor *dealgate.User, f dealgat
 	if f.Sort == "decided" {
 		q.where = append(q.where, "r.closed_at IS NOT NULL")
 	}
-	// The count joins only what its conditions need: by state and due date
-	// alone it reads the review indexes only.
+	// The count joins only what its conditions need: by state, verdict
+	// (kept on the review, migration 000046) and due date alone it reads
+	// the review indexes only.
 	from := " FROM review r"
-	if f.Verdict != "" || f.PartyID > 0 || f.CategoryID > 0 || f.Pending {
+	if f.PartyID > 0 || f.CategoryID > 0 || f.Pending {
 		from += " JOIN deal d ON d.id = r.deal_id"
 	}
-	if f.Verdict != "" {
-		from += " JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version"
-	}
 	countSQL = "SELECT count(*) FROM (SELECT 1" + from + q.whereSQL() + " LIMIT " + strconv.Itoa(reviewCountCap+1) + ") c"
-	from = ` FROM review r JOIN deal d ON d.id = r.deal_id
-	JOIN deal_version v ON v.deal_id = d.id AND v.number = d.current_version`
+	from = ` FROM review r JOIN deal d ON d.id = r.deal_id`
 	dir := " ASC"
 	if f.Desc {
 		dir = " DESC"
@@ -238,7 +238,10 @@ func DashboardPanels(today time.Time) (pending, dueSoon, overdue dealgate.Review
 // recent decisions, each at most dealgate.DashboardPanelSize rows.
 // Errors: EUNAUTHORIZED, EFORBIDDEN.
 func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate.ReviewDashboard, error) {
-	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewView, func(tx *Tx) (dealgate.ReviewDashboard, error) {
+	if err := dealgate.Authorize(actor, dealgate.ActReviewView); err != nil {
+		return dealgate.ReviewDashboard{}, err
+	}
+	return readBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.ReviewDashboard, error) {
 		out := dealgate.ReviewDashboard{Today: tx.today()}
 		n := int32(dealgate.DashboardPanelSize)
 		q, err := tx.Q.ReviewQueue(ctx, n)
@@ -281,15 +284,12 @@ func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate
 	})
 }
 
-// earlierDecisions are the latest decisions on deals with the deal's
-// counterparty or its corporate family, other than review reviewID's.
-func (tx *Tx) earlierDecisions(ctx context.Context, d dealgate.Deal, reviewID int64) ([]dealgate.FamilyDecision, error) {
-	if d.Content.Counterparty == nil {
+// familyDecisions are the latest decisions on deals with any party of
+// family (the review's counterparty's corporate family), other than review
+// reviewID's.
+func (tx *Tx) familyDecisions(ctx context.Context, family []int64, reviewID int64) ([]dealgate.FamilyDecision, error) {
+	if len(family) == 0 {
 		return nil, nil
-	}
-	family, err := tx.FamilyIDs(ctx, d.Content.Counterparty.ID)
-	if err != nil {
-		return nil, err
 	}
 	rows, err := tx.Q.FamilyDecisions(ctx, sqlc.FamilyDecisionsParams{PartyIds: family, ReviewID: reviewID, N: dealgate.EarlierDecisionsShown})
 	if err != nil {

@@ -59,6 +59,28 @@ func (tx *Tx) reviewState(ctx context.Context, actor *dealgate.User, id int64) (
 // loadReviewState completes st, whose review and deal are loaded, with the
 // rules, members, votes and tally. The reminder job calls it directly.
 func (tx *Tx) loadReviewState(ctx context.Context, st reviewState) (reviewState, error) {
+	sup, err := tx.Q.SupersededVersions(ctx, st.deal.ID)
+	if err != nil {
+		return st, err
+	}
+	superseded := map[int]bool{}
+	for _, n := range sup {
+		superseded[int(n)] = true
+	}
+	// The current version's screening verdict decides whether the committee's
+	// "a conflict needs unanimity" rule applies.
+	ver, err := tx.Q.DealVersionState(ctx, sqlc.DealVersionStateParams{DealID: st.deal.ID, Number: int32(st.deal.CurrentVersion)})
+	if err != nil {
+		return st, fmt.Errorf("version state: %w", err)
+	}
+	return tx.completeReviewState(ctx, st, superseded, dealgate.ScreeningState(ver.ScreeningState), nil)
+}
+
+// completeReviewState completes st given its deal's superseded versions and
+// its current version's verdict. family is the counterparty's corporate
+// family when the caller has it (nil: read it if a member declared any
+// interest).
+func (tx *Tx) completeReviewState(ctx context.Context, st reviewState, superseded map[int]bool, verdict dealgate.ScreeningState, family []int64) (reviewState, error) {
 	id := st.review.ID
 	var err error
 	if st.rules, err = tx.committeeRules(ctx); err != nil {
@@ -87,8 +109,7 @@ func (tx *Tx) loadReviewState(ctx context.Context, st reviewState) (reviewState,
 			declared[d.UserID][d.PartyID] = d.PartyName
 		}
 	}
-	var family []int64
-	if len(declared) > 0 {
+	if len(declared) > 0 && family == nil {
 		if family, err = tx.FamilyIDs(ctx, st.deal.Content.Counterparty.ID); err != nil {
 			return st, err
 		}
@@ -109,32 +130,19 @@ func (tx *Tx) loadReviewState(ctx context.Context, st reviewState) (reviewState,
 			VoteInput: dealgate.VoteInput{Choice: dealgate.VoteChoice(v.Choice), Conditions: v.Conditions, Rationale: v.Rationale},
 			CastAt:    v.CastAt, UpdatedAt: v.UpdatedAt})
 	}
-	sup, err := tx.Q.SupersededVersions(ctx, st.deal.ID)
-	if err != nil {
-		return st, err
-	}
-	st.superseded = map[int]bool{}
-	for _, n := range sup {
-		st.superseded[int(n)] = true
-	}
-	// The current version's screening verdict decides whether the committee's
-	// "a conflict needs unanimity" rule applies.
-	ver, err := tx.Q.DealVersionState(ctx, sqlc.DealVersionStateParams{DealID: st.deal.ID, Number: int32(st.deal.CurrentVersion)})
-	if err != nil {
-		return st, fmt.Errorf("version state: %w", err)
-	}
-	conflict := dealgate.ScreeningState(ver.ScreeningState) == dealgate.ScreeningConflict
+	st.superseded = superseded
+	conflict := verdict == dealgate.ScreeningConflict
 	st.tally = dealgate.CountVotes(st.rules, st.members, st.votes, func(v int) bool { return !st.superseded[v] }, conflict)
 	return st, nil
 }
 
-// Review returns everything the review page shows, in one snapshot. Each
-// member's vote is shown only as the policy allows (dealgate.CanSeeVotes).
+// Review returns the review page's overview (ReviewPage without the
+// screening). Each member's vote is shown only as the policy allows
+// (dealgate.CanSeeVotes).
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (dealgate.ReviewOverview, error) {
-	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.ReviewOverview, error) {
-		return tx.reviewOverview(ctx, actor, id)
-	})
+	p, err := s.ReviewPage(ctx, actor, id)
+	return p.ReviewOverview, err
 }
 
 // ReviewPage is the review page: the review and the latest screening of
@@ -145,32 +153,66 @@ type ReviewPage struct {
 	Screening *Stored
 }
 
-// ReviewPage returns the review page's snapshot: Review and the current
-// version's screening, read in one transaction.
+// ReviewPage returns the review page. What it shows of the deal (the deal,
+// its versions, clearance and screening) is the deal page's, served from
+// the deal page cache under the deal's page stamp (deal_page.go); the
+// committee's part (rules, members, votes, decision, discussion, earlier
+// decisions) is read afresh. The screening is shared: callers must not
+// change it.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND.
 func (s *Reviews) ReviewPage(ctx context.Context, actor *dealgate.User, id int64) (ReviewPage, error) {
-	return inBound(ctx, s.DB, s.tx, func(tx *Tx) (ReviewPage, error) {
-		o, err := tx.reviewOverview(ctx, actor, id)
+	if err := dealgate.Authorize(actor, dealgate.ActReviewView); err != nil {
+		return ReviewPage{}, err
+	}
+	if err := dealgate.Authorize(actor, dealgate.ActDealView); err != nil {
+		return ReviewPage{}, err
+	}
+	deals := s.Deals
+	if s.tx != nil {
+		deals = deals.Within(s.tx)
+	}
+	return readBound(ctx, s.DB, s.tx, func(tx *Tx) (ReviewPage, error) {
+		r, err := tx.review(ctx, id)
 		if err != nil {
 			return ReviewPage{}, err
 		}
-		p := ReviewPage{ReviewOverview: o}
-		sid, err := tx.Q.LatestScreeningID(ctx, sqlc.LatestScreeningIDParams{DealID: o.Deal.ID, Number: int32(o.Deal.CurrentVersion)})
-		if err != nil || sid == nil {
-			return p, orNotFound(err, "deal version")
+		dp, err := deals.dealPage(ctx, tx, actor, r.DealID)
+		if err != nil {
+			return ReviewPage{}, orNotFound(err, "review")
 		}
-		p.Screening, err = tx.storedScreening(ctx, *sid)
-		return p, err
+		// The counterparty's family: for recusals by declared interest and
+		// for the earlier decisions on the family, read once.
+		var family []int64
+		if c := dp.Deal.Content.Counterparty; c != nil {
+			if family, err = s.familyIDs(ctx, tx, c.ID); err != nil {
+				return ReviewPage{}, err
+			}
+		}
+		o, err := tx.reviewOverview(ctx, actor, r, dp, family)
+		return ReviewPage{ReviewOverview: o, Screening: dp.Screening}, err
 	})
 }
 
-func (tx *Tx) reviewOverview(ctx context.Context, actor *dealgate.User, id int64) (dealgate.ReviewOverview, error) {
-	st, err := tx.reviewState(ctx, actor, id)
+// reviewOverview is the review page's overview of review r, whose deal's
+// page is dp and whose counterparty's corporate family is family.
+func (tx *Tx) reviewOverview(ctx context.Context, actor *dealgate.User, r dealgate.Review, dp DealPage, family []int64) (dealgate.ReviewOverview, error) {
+	superseded := map[int]bool{}
+	for _, v := range dp.Versions {
+		if v.SupersededAt != nil {
+			superseded[v.Number] = true
+		}
+	}
+	var verdict dealgate.ScreeningState
+	if cur := dp.Current(); cur != nil {
+		verdict = cur.Screening
+	}
+	st, err := tx.completeReviewState(ctx, reviewState{review: r, deal: dp.Deal}, superseded, verdict, family)
 	if err != nil {
 		return dealgate.ReviewOverview{}, err
 	}
 	o := dealgate.ReviewOverview{Review: st.review, Deal: st.deal, Rules: st.rules, Members: st.members, Tally: st.tally,
-		Superseded: st.superseded, Today: tx.today(), Me: st.me(actor), Mine: st.vote(actor.ID)}
+		Superseded: st.superseded, Today: tx.today(), Me: st.me(actor), Mine: st.vote(actor.ID),
+		Versions: dp.Versions, Clearance: dp.Clearance}
 	o.VotesVisible = dealgate.CanSeeVotes(actor, st.rules, st.review.State, o.Mine != nil)
 	if o.VotesVisible {
 		o.Votes = st.votes
@@ -180,26 +222,22 @@ func (tx *Tx) reviewOverview(ctx context.Context, actor *dealgate.User, id int64
 	o.CanVote = dealgate.AuthorizeVote(actor, o.Me, st.review.State) == nil
 	o.CanRecuse = o.Me != nil && !o.Me.Recused() && st.review.State == dealgate.ReviewOpen
 	o.CanDecide = dealgate.Allowed(actor, dealgate.ActReviewChair) && st.review.State == dealgate.ReviewOpen
-	if o.Versions, err = tx.dealVersions(ctx, st.deal.ID); err != nil {
-		return o, err
-	}
-	if d, err := tx.decisionOfReview(ctx, id); err == nil {
+	if st.review.State == dealgate.ReviewDecided {
+		d, err := tx.decisionOfReview(ctx, r.ID)
+		if err != nil {
+			return o, err
+		}
 		o.Decision = &d
-	} else if !isNotFound(err) {
-		return o, err
 	}
 	o.CanComment = dealgate.Allowed(actor, dealgate.ActReviewVote)
 	o.CanAsk = o.CanDecide
-	if o.Comments, err = tx.reviewComments(ctx, id); err != nil {
+	if o.Comments, err = tx.reviewComments(ctx, r.ID); err != nil {
 		return o, err
 	}
-	if o.RFIs, err = tx.rfis(ctx, &id, nil); err != nil {
+	if o.RFIs, err = tx.rfis(ctx, &r.ID, nil); err != nil {
 		return o, err
 	}
-	if o.EarlierDecisions, err = tx.earlierDecisions(ctx, st.deal, id); err != nil {
-		return o, err
-	}
-	o.Clearance, err = tx.clearance(ctx, st.deal)
+	o.EarlierDecisions, err = tx.familyDecisions(ctx, family, r.ID)
 	return o, err
 }
 

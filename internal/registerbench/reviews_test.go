@@ -30,7 +30,7 @@ func TestReviewListPlansUseIndexes(t *testing.T) {
 	}{
 		{dealgate.ReviewFilter{}, "review_due_idx"},
 		{dealgate.ReviewFilter{State: dealgate.ReviewOpen}, "review_state_due_idx"},
-		{dealgate.ReviewFilter{State: dealgate.ReviewOpen, Verdict: dealgate.ScreeningConflict}, "review_state_due_idx"},
+		{dealgate.ReviewFilter{State: dealgate.ReviewOpen, Verdict: dealgate.ScreeningConflict}, "review_state_verdict_due_idx"},
 		{dealgate.ReviewFilter{Sort: "opened", Desc: true}, "review_opened_idx"},
 		{dealgate.ReviewFilter{State: dealgate.ReviewDecided, Sort: "decided", Desc: true}, "review_state_closed_idx"},
 	}

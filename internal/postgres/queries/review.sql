@@ -178,3 +178,31 @@ FROM review_rfi r JOIN users a ON a.id = r.asked_by LEFT JOIN users b ON b.id = 
 WHERE (sqlc.narg(review_id)::bigint IS NULL OR r.review_id = sqlc.narg(review_id))
   AND (sqlc.narg(deal_id)::bigint IS NULL OR r.deal_id = sqlc.narg(deal_id))
 ORDER BY r.id;
+
+-- name: LockReviewDealShared :one
+-- A vote's lock on the review's deal: FOR SHARE, so the votes of different
+-- members run side by side, while decisions, recusals, new versions and
+-- withdrawals (FOR UPDATE) still wait for every vote in flight and make
+-- every vote wait for them.
+SELECT d.id FROM review r JOIN deal d ON d.id = r.deal_id WHERE r.id = @review_id FOR SHARE OF d;
+
+-- name: LockVoter :one
+-- The voter's assignment, locked so that one member's votes (and their
+-- recusal) on a review are serialised; taken after the deal's lock.
+SELECT recused_at, recusal_reason FROM review_member
+WHERE review_id = @review_id AND user_id = @user_id FOR UPDATE;
+
+-- name: VoterState :one
+-- Everything a vote checks, in one statement read after the locks: the
+-- review's state, the viewer's relation to the deal (for the policy), the
+-- deal's current version, whether the voter declared any interest (their
+-- recusal by interest is computed only then), and their vote so far.
+SELECT r.state, r.deal_id, d.status, d.author_id, d.current_version, coalesce(s.access, '')::text AS share_access,
+       EXISTS (SELECT 1 FROM interest_declaration i WHERE i.user_id = @user_id) AS declared,
+       v.deal_version AS vote_deal_version, coalesce(v.choice, '')::text AS vote_choice,
+       coalesce(v.conditions, '')::text AS vote_conditions, coalesce(v.rationale, '')::text AS vote_rationale
+FROM review r
+JOIN deal d ON d.id = r.deal_id
+LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = @user_id
+LEFT JOIN review_vote v ON v.review_id = r.id AND v.user_id = @user_id
+WHERE r.id = @review_id;

@@ -352,6 +352,7 @@ type Review struct {
 	OpenedBy    *int64
 	OpenedAt    time.Time
 	ClosedAt    *time.Time
+	Verdict     string
 }
 
 type ReviewComment struct {

@@ -856,6 +856,45 @@ func (q *Queries) LockRFI(ctx context.Context, id int64) (LockRFIRow, error) {
 	return i, err
 }
 
+const lockReviewDealShared = `-- name: LockReviewDealShared :one
+SELECT d.id FROM review r JOIN deal d ON d.id = r.deal_id WHERE r.id = $1 FOR SHARE OF d
+`
+
+// A vote's lock on the review's deal: FOR SHARE, so the votes of different
+// members run side by side, while decisions, recusals, new versions and
+// withdrawals (FOR UPDATE) still wait for every vote in flight and make
+// every vote wait for them.
+func (q *Queries) LockReviewDealShared(ctx context.Context, reviewID int64) (int64, error) {
+	row := q.db.QueryRow(ctx, lockReviewDealShared, reviewID)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const lockVoter = `-- name: LockVoter :one
+SELECT recused_at, recusal_reason FROM review_member
+WHERE review_id = $1 AND user_id = $2 FOR UPDATE
+`
+
+type LockVoterParams struct {
+	ReviewID int64
+	UserID   int64
+}
+
+type LockVoterRow struct {
+	RecusedAt     *time.Time
+	RecusalReason string
+}
+
+// The voter's assignment, locked so that one member's votes (and their
+// recusal) on a review are serialised; taken after the deal's lock.
+func (q *Queries) LockVoter(ctx context.Context, arg LockVoterParams) (LockVoterRow, error) {
+	row := q.db.QueryRow(ctx, lockVoter, arg.ReviewID, arg.UserID)
+	var i LockVoterRow
+	err := row.Scan(&i.RecusedAt, &i.RecusalReason)
+	return i, err
+}
+
 const nextReviewRound = `-- name: NextReviewRound :one
 SELECT coalesce(max(round), 0)::int + 1 FROM review WHERE deal_id = $1
 `
@@ -1097,4 +1136,58 @@ func (q *Queries) UpsertVote(ctx context.Context, arg UpsertVoteParams) error {
 		arg.Now,
 	)
 	return err
+}
+
+const voterState = `-- name: VoterState :one
+SELECT r.state, r.deal_id, d.status, d.author_id, d.current_version, coalesce(s.access, '')::text AS share_access,
+       EXISTS (SELECT 1 FROM interest_declaration i WHERE i.user_id = $1) AS declared,
+       v.deal_version AS vote_deal_version, coalesce(v.choice, '')::text AS vote_choice,
+       coalesce(v.conditions, '')::text AS vote_conditions, coalesce(v.rationale, '')::text AS vote_rationale
+FROM review r
+JOIN deal d ON d.id = r.deal_id
+LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = $1
+LEFT JOIN review_vote v ON v.review_id = r.id AND v.user_id = $1
+WHERE r.id = $2
+`
+
+type VoterStateParams struct {
+	UserID   int64
+	ReviewID int64
+}
+
+type VoterStateRow struct {
+	State           string
+	DealID          int64
+	Status          string
+	AuthorID        int64
+	CurrentVersion  int32
+	ShareAccess     string
+	Declared        bool
+	VoteDealVersion *int32
+	VoteChoice      string
+	VoteConditions  string
+	VoteRationale   string
+}
+
+// Everything a vote checks, in one statement read after the locks: the
+// review's state, the viewer's relation to the deal (for the policy), the
+// deal's current version, whether the voter declared any interest (their
+// recusal by interest is computed only then), and their vote so far.
+func (q *Queries) VoterState(ctx context.Context, arg VoterStateParams) (VoterStateRow, error) {
+	row := q.db.QueryRow(ctx, voterState, arg.UserID, arg.ReviewID)
+	var i VoterStateRow
+	err := row.Scan(
+		&i.State,
+		&i.DealID,
+		&i.Status,
+		&i.AuthorID,
+		&i.CurrentVersion,
+		&i.ShareAccess,
+		&i.Declared,
+		&i.VoteDealVersion,
+		&i.VoteChoice,
+		&i.VoteConditions,
+		&i.VoteRationale,
+	)
+	return i, err
 }
