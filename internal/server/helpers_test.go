@@ -75,9 +75,14 @@ func newTestApp(t testing.TB, env map[string]string, setup ...func(*server.Serve
 }
 
 // newClient returns a browser-like client: a cookie jar, no redirects followed.
+// It uses the test server's own transport, not http.DefaultTransport: every
+// httptest.Server.Close (other parallel tests') closes the default
+// transport's idle connections, and a request that has just picked one up
+// fails with "CloseIdleConnections called".
 func (a *testApp) newClient() *http.Client {
 	jar, _ := cookiejar.New(nil)
-	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	return &http.Client{Jar: jar, Transport: a.ts.Client().Transport,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 type response struct {

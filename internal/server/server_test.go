@@ -176,7 +176,7 @@ func TestGzip(t *testing.T) {
 	app := newTestApp(t, nil)
 	req, _ := http.NewRequest(http.MethodGet, app.ts.URL+"/sign-in", nil)
 	req.Header.Set("Accept-Encoding", "gzip")
-	resp, err := http.DefaultTransport.RoundTrip(req)
+	resp, err := app.ts.Client().Transport.RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,9 +277,10 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- app.srv.Serve(ctx, ln) }()
 
+	client := &http.Client{Transport: &http.Transport{}} // not the default transport other tests' servers close
 	result := make(chan string, 1)
 	go func() {
-		resp, err := http.Get("http://" + ln.Addr().String() + "/test/slow")
+		resp, err := client.Get("http://" + ln.Addr().String() + "/test/slow")
 		if err != nil {
 			result <- "error: " + err.Error()
 			return
@@ -297,7 +298,7 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Serve returned %v, want nil on a clean shutdown", err)
 	}
-	if _, err := http.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
+	if _, err := client.Get("http://" + ln.Addr().String() + "/healthz"); err == nil {
 		t.Fatal("server still accepting after shutdown")
 	}
 }
