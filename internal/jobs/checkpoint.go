@@ -3,8 +3,8 @@ package jobs
 import (
 	"context"
 	"crypto/ed25519"
-	"fmt"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"

@@ -77,7 +77,7 @@ func NewClient(cfg Config) (*river.Client[pgx.Tx], error) {
 	c, err := river.NewClient(riverpgxv5.New(cfg.DB.Pool), &river.Config{
 		// Re-screening has its own queue, one at a time (the job is unique
 		// anyway), so a long one never holds up mail.
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}, postgres.RescreenQueue: {MaxWorkers: 1}},
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}, postgres.RescreenQueue: {MaxWorkers: 1}},
 		Workers:           workers,
 		PeriodicJobs:      periodic,
 		Logger:            cfg.Log,

@@ -41,17 +41,15 @@ var ErrMailInterrupted = errors.New("an earlier attempt was interrupted while se
 // ErrMailInterrupted.
 func (o *Outbox) Start(ctx context.Context, id int64) (m OutboundMail, ok bool, err error) {
 	type started struct {
-		m  OutboundMail
-		ok bool
+		m               OutboundMail
+		ok, interrupted bool
 	}
 	s, err := inTx(ctx, o.DB, func(tx *Tx) (started, error) {
 		r, err := tx.Q.StartMailSend(ctx, id)
 		if isNotFound(err) {
+			// Recorded, then reported once the record commits.
 			n, err := tx.Q.MarkMailInterrupted(ctx, sqlc.MarkMailInterruptedParams{ID: id, LastError: ErrMailInterrupted.Error()})
-			if err == nil && n == 1 {
-				err = ErrMailInterrupted
-			}
-			return started{}, err
+			return started{interrupted: n == 1}, err
 		}
 		if err != nil {
 			return started{}, fmt.Errorf("start mail %d: %w", id, err)
@@ -64,6 +62,9 @@ func (o *Outbox) Start(ctx context.Context, id int64) (m OutboundMail, ok bool, 
 		}
 		return started{m: m, ok: true}, nil
 	})
+	if err == nil && s.interrupted {
+		err = ErrMailInterrupted
+	}
 	return s.m, s.ok, err
 }
 

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/pgtest"
 	"github.com/dealgate/dealgate/internal/jobs/jobstest"
+	"github.com/dealgate/dealgate/internal/pgtest"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/internal/screening"
 )
