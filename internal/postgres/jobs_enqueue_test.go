@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/dealgate/dealgate/internal/jobs/jobstest"
 	"github.com/dealgate/dealgate/internal/pgtest"
@@ -81,5 +84,48 @@ func TestRegisterChangesQueueOneRescreen(t *testing.T) {
 	}
 	if n, r := jobstest.RunRescreens(t, e.deals.Screenings); n != 1 || r.Deals != 1 {
 		t.Fatalf("%d jobs re-screened %+v", n, r)
+	}
+}
+
+// TestRescreenPassesAgainAfterAChangeWhileItRuns: a register change that
+// commits while a re-screen runs queues nothing (the running job is the
+// unique one), so the job itself must see it: it passes again before it
+// completes.
+func TestRescreenPassesAgainAfterAChangeWhileItRuns(t *testing.T) {
+	t.Parallel()
+	e := newScreeningEnv(t)
+	e.submitted(t)
+	jobstest.RunRescreens(t, e.deals.Screenings)
+	// A register change in flight: it has bumped the counter, not committed.
+	change, err := e.db.Pool.Begin(e.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = change.Rollback(e.ctx) }()
+	if _, err := change.Exec(e.ctx, `UPDATE clause SET notice_days = 45, version = version + 1 WHERE id = $1`, e.exclusivity.ID); err != nil {
+		t.Fatal(err)
+	}
+	type done struct {
+		res       postgres.RescreenResult
+		completed int
+		err       error
+	}
+	out := make(chan done, 1)
+	go func() {
+		var d done
+		d.res, d.err = e.deals.Screenings.Rescreen(e.ctx, postgres.RescreenJob{}, true, func(context.Context, pgx.Tx, postgres.RescreenResult) error {
+			d.completed++
+			return nil
+		})
+		out <- d
+	}()
+	// The re-screen has begun its pass on the register without the change.
+	time.Sleep(time.Second)
+	if err := change.Commit(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	d := <-out
+	if d.err != nil || d.completed != 1 || d.res.Passes != 2 {
+		t.Fatalf("re-screen: %+v, completed %d times, %v", d.res, d.completed, d.err)
 	}
 }
