@@ -56,9 +56,9 @@ const rescreenBatch = 500
 // Rescreen serves a re-screening job: it re-screens every open deal
 // against the register as it now is, recording a screening for each deal
 // whose result changed, then calls complete with what it did in the
-// transaction that ends the job. The job is queued unique (one pending for a burst of changes),
-// so a change that commits while it runs queues nothing: before
-// completing, Rescreen locks the register change counter (a change in
+// transaction that ends the job. The job is queued unique (one pending
+// for a burst of changes), so a change that commits while it runs queues
+// nothing: before completing, Rescreen locks the register change counter (a change in
 // flight commits first; none starts until the job is done) and, if the
 // register moved since the pass began, passes again. full asks for every
 // open deal to be screened (a retry); otherwise only the deals the changed
