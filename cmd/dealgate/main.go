@@ -15,14 +15,10 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
-	"github.com/dealgate/dealgate/internal/checkpoint"
 	"github.com/dealgate/dealgate/internal/config"
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/jobs"
-	"github.com/dealgate/dealgate/internal/mail"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/internal/server"
 )
@@ -234,26 +230,8 @@ func cmdServe(ctx context.Context, args []string, env Env) error {
 	if env.Listening != nil {
 		env.Listening(ln.Addr().String())
 	}
-	// Background upkeep on every instance; it stops with the server.
-	jobsCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	go (&jobs.Maintenance{
-		DB: db, Users: postgres.NewUsers(db), Register: postgres.NewRegister(db), Log: log, Interval: 10 * time.Minute,
-	}).Run(jobsCtx)
-	var sender mail.Sender = &mail.Log{Log: log}
-	if cfg.SMTP != nil {
-		sender = &mail.SMTP{Settings: cfg.SMTP}
-		log.Info("mail goes over SMTP", "smtp", cfg.SMTP.String())
-	}
-	go (&jobs.Mail{Outbox: postgres.NewOutbox(db), Sender: sender, BaseURL: cfg.BaseURL, Log: log, Interval: 5 * time.Second}).Run(jobsCtx)
-	go (&jobs.Reminders{Notifications: postgres.NewNotifications(db), Log: log, Interval: time.Hour}).Run(jobsCtx)
-	if cfg.AuditCheckpointDir != "" {
-		key, err := checkpoint.LoadPrivateKey(cfg.AuditSigningKeyFile)
-		if err != nil {
-			return fmt.Errorf("DEALGATE_AUDIT_SIGNING_KEY_FILE: %w", err)
-		}
-		go (&jobs.Checkpoints{DB: db, Key: key, Dir: cfg.AuditCheckpointDir, Interval: cfg.AuditCheckpointInterval, Log: log}).Run(jobsCtx)
-	}
+	// The server runs this instance's River client for the background
+	// jobs (internal/jobs) and stops it on shutdown.
 	if err := srv.Serve(ctx, ln); err != nil {
 		return err
 	}

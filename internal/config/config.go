@@ -56,6 +56,8 @@ type Config struct {
 	// a pool of their own of ExportDBConns connections (config_exports.go).
 	ExportConcurrency int   // DEALGATE_EXPORT_CONCURRENCY
 	ExportDBConns     int32 // DEALGATE_EXPORT_DB_CONNS
+	// JobWorkers is how many River jobs this instance works at once.
+	JobWorkers int // DEALGATE_JOB_WORKERS
 	// SMTP is where mail goes (DEALGATE_SMTP_URL); nil writes mail to the
 	// log instead (config_mail.go).
 	SMTP *mail.Settings
@@ -92,6 +94,7 @@ var Vars = []Var{
 	{"DEALGATE_AUDIT_CHECKPOINT_DIR", "", "directory serve writes a signed audit checkpoint to on a schedule (needs the signing key)"},
 	{"DEALGATE_AUDIT_CHECKPOINT_INTERVAL", "1h", "how often serve writes a checkpoint (1m to 720h)"},
 	{"DEALGATE_MATERIAL_VALUE_PERCENT", "10", "a new deal version whose estimated value moves by more than this per cent is material (1-1000)"},
+	{"DEALGATE_JOB_WORKERS", "4", "background jobs (mail, re-screening, reminders, upkeep) one instance works at once (1-100)"},
 	{"DEALGATE_EXPORT_CONCURRENCY", "2", "audit exports running at once in one instance; one more is asked to try again shortly (1-50)"},
 	{"DEALGATE_EXPORT_DB_CONNS", "2", "connections of the audit exports' own pool, apart from DEALGATE_DB_MAX_CONNS (1-50)"},
 	{"DEALGATE_SMTP_URL", "", "where mail is sent: smtp://user:pass@host:587?from=dealgate@example.com (STARTTLS required; &tls=opportunistic or &tls=none relax it) or smtps://…:465; unset writes mail to the log"},

@@ -2,120 +2,113 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/dealgate/dealgate/internal/mail"
 	"github.com/dealgate/dealgate/internal/postgres"
 )
 
-// Mail delivers the outbox: every Interval it claims due mail (a batch at
-// a time, FOR UPDATE SKIP LOCKED, claim committed first), sends each
-// message, and marks it sent, or schedules a retry with backoff. Several
-// instances run it at once and each mail is sent by one of them; see
-// postgres.Outbox for the one at-least-once edge.
+// Mail sends one mail of the outbox (postgres.MailJob). A failed send is
+// retried by River after postgres.MailBackoff, up to MaxMailAttempts; see
+// postgres.Outbox for why no mail is sent twice.
 type Mail struct {
-	Outbox   *postgres.Outbox
-	Sender   mail.Sender
-	BaseURL  *url.URL // links in mail are made absolute with it
-	Log      *slog.Logger
-	Interval time.Duration
+	river.WorkerDefaults[postgres.MailJob]
+	Outbox  *postgres.Outbox
+	Sender  mail.Sender
+	BaseURL *url.URL
+	Log     *slog.Logger
+	// Backoff is the wait after the attempt-th failed send; nil:
+	// postgres.MailBackoff.
+	Backoff func(attempt int) time.Duration
 }
 
-// mailBatch is how many mails one claim takes.
-const mailBatch = 20
+// Timeout bounds one send (the SMTP client has its own, shorter, timeouts).
+func (w *Mail) Timeout(*river.Job[postgres.MailJob]) time.Duration { return 2 * time.Minute }
 
-// Run delivers until ctx ends.
-func (j *Mail) Run(ctx context.Context) {
-	every(ctx, j.Interval, func(ctx context.Context) { j.Once(ctx) })
-}
-
-// Once delivers every mail due now and reports how many it sent.
-func (j *Mail) Once(ctx context.Context) int {
-	sent := 0
-	for {
-		batch, err := j.Outbox.Claim(ctx, mailBatch)
-		if err != nil {
-			if ctx.Err() == nil {
-				j.Log.Error("mail: claim", "err", err)
-			}
-			return sent
-		}
-		for _, m := range batch {
-			if j.deliver(ctx, m) {
-				sent++
-			}
-		}
-		if len(batch) < mailBatch {
-			return sent
-		}
+// NextRetry schedules the next attempt after a failed send.
+func (w *Mail) NextRetry(job *river.Job[postgres.MailJob]) time.Time {
+	backoff := postgres.MailBackoff
+	if w.Backoff != nil {
+		backoff = w.Backoff
 	}
+	return time.Now().Add(backoff(job.Attempt))
 }
 
-// deliver sends one claimed mail and records the outcome.
-func (j *Mail) deliver(ctx context.Context, m postgres.OutboundMail) bool {
-	err := j.Sender.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: m.Subject, Body: j.body(m)})
+// Work sends the mail and records the outcome.
+func (w *Mail) Work(ctx context.Context, job *river.Job[postgres.MailJob]) error {
+	m, ok, err := w.Outbox.Start(ctx, job.Args.MailID)
+	if errors.Is(err, postgres.ErrMailInterrupted) {
+		w.Log.Error("mail: interrupted while sending; not sent again", "mail", job.Args.MailID)
+		return river.JobCancel(err)
+	}
+	if err != nil || !ok {
+		return err
+	}
+	sendErr := w.Sender.Send(ctx, mail.Message{To: m.To, ToName: m.ToName, Subject: m.Subject, Body: w.body(m)})
 	// Record the outcome even when ctx ends now: the send happened.
 	rec := context.WithoutCancel(ctx)
-	if err != nil {
-		gaveUp, ferr := j.Outbox.Failed(rec, m, err)
-		switch {
-		case ferr != nil:
-			j.Log.Error("mail: record failure", "mail", m.ID, "err", ferr)
-		case gaveUp:
-			j.Log.Error("mail: given up", "mail", m.ID, "attempts", m.Attempts, "err", err)
-		default:
-			j.Log.Warn("mail: send failed; will retry", "mail", m.ID, "attempts", m.Attempts, "err", err)
+	if sendErr != nil {
+		giveUp := job.Attempt >= job.MaxAttempts
+		if err := w.Outbox.Failed(rec, m, sendErr, giveUp); err != nil {
+			w.Log.Error("mail: record failure", "mail", m.ID, "err", err)
 		}
-		return false
+		if giveUp {
+			w.Log.Error("mail: given up", "mail", m.ID, "attempts", m.Attempts, "err", sendErr)
+		}
+		return sendErr
 	}
-	ok, err := j.Outbox.Sent(rec, m)
-	if err != nil {
-		j.Log.Error("mail: sent but not marked; it may be sent again", "mail", m.ID, "err", err)
-	} else if !ok {
-		j.Log.Warn("mail: sent after its claim went stale; another instance may send it again", "mail", m.ID)
+	if err := w.Outbox.Sent(rec, m); err != nil {
+		// Not an error for River: a retry would find the mail 'sending'
+		// and record it failed, though it went out.
+		w.Log.Error("mail: sent but not marked sent", "mail", m.ID, "err", err)
 	}
-	return true
+	return nil
 }
 
 // body is the mail's text with its link made absolute.
-func (j *Mail) body(m postgres.OutboundMail) string {
+func (w *Mail) body(m postgres.OutboundMail) string {
 	if m.Link == "" {
 		return m.Body
 	}
 	base := "http://localhost:8080"
-	if j.BaseURL != nil {
-		base = strings.TrimSuffix(j.BaseURL.String(), "/")
+	if w.BaseURL != nil {
+		base = strings.TrimSuffix(w.BaseURL.String(), "/")
 	}
 	return m.Body + "\n\n" + base + m.Link + "\n"
 }
 
-// Reminders writes the daily reminders. It runs every Interval (hourly);
-// each reminder is keyed by review, person and day, so only the first pass
-// of a day writes it, whichever instance runs it.
+// RemindersJob writes the daily reminders (a periodic job).
+type RemindersJob struct{}
+
+// Kind names the job in River.
+func (RemindersJob) Kind() string { return "reminders" }
+
+// Reminders writes the daily reminders. It runs hourly; each reminder is
+// keyed by review, person and day, so only the first pass of a day writes
+// it, whichever instance runs it.
 type Reminders struct {
+	river.WorkerDefaults[RemindersJob]
 	Notifications *postgres.Notifications
 	Log           *slog.Logger
-	Interval      time.Duration
 }
 
-// Run writes reminders until ctx ends.
-func (j *Reminders) Run(ctx context.Context) {
-	every(ctx, j.Interval, j.Once)
-}
+// Timeout bounds one pass.
+func (j *Reminders) Timeout(*river.Job[RemindersJob]) time.Duration { return 10 * time.Minute }
 
-// Once runs one pass; failures are logged and retried next pass.
-func (j *Reminders) Once(ctx context.Context) {
+// Work runs one pass; a failure is retried by River.
+func (j *Reminders) Work(ctx context.Context, _ *river.Job[RemindersJob]) error {
 	res, err := j.Notifications.SendReminders(ctx)
 	if err != nil {
-		if ctx.Err() == nil {
-			j.Log.Error("reminders", "err", err)
-		}
-		return
+		return err
 	}
 	if res.Reminders+res.Overdue > 0 {
 		j.Log.Info("reminders written", "reviews", res.Reviews, "vote_reminders", res.Reminders, "overdue", res.Overdue)
 	}
+	return nil
 }

@@ -3,33 +3,50 @@ package jobs_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/jobs"
+	"github.com/dealgate/dealgate/internal/jobs/jobstest"
 	"github.com/dealgate/dealgate/internal/mail"
 	"github.com/dealgate/dealgate/internal/pgtest"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/internal/smtptest"
 )
 
-// mailJob is one instance's mail job on db, sending to srv over SMTP.
-func mailJob(t *testing.T, db *postgres.DB, srv *smtptest.Server) *jobs.Mail {
+// startMail starts one instance's River client on db, sending to srv
+// over SMTP; a failed send is retried after backoff.
+func startMail(t *testing.T, db *postgres.DB, srv *smtptest.Server, backoff time.Duration) {
 	t.Helper()
 	s, err := mail.ParseURL("smtp://127.0.0.1:" + srv.Port() + "?from=Dealgate%20%3Cdealgate@example.com%3E&tls=none")
 	if err != nil {
 		t.Fatal(err)
 	}
 	base, _ := url.Parse("https://dealgate.example.com")
-	return &jobs.Mail{Outbox: postgres.NewOutbox(db), Sender: &mail.SMTP{Settings: s, Timeout: 10 * time.Second}, BaseURL: base,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Interval: time.Second}
+	jobstest.Start(t, jobs.Config{DB: db, Screenings: postgres.NewScreenings(db, postgres.NewRegister(db)),
+		Sender: &mail.SMTP{Settings: s, Timeout: 10 * time.Second}, BaseURL: base, Workers: 4,
+		MailBackoff: func(int) time.Duration { return backoff }})
+}
+
+// waitOutbox waits until no mail is pending or being sent.
+func waitOutbox(t *testing.T, db *postgres.DB) {
+	t.Helper()
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var left int
+		if err := db.Pool.QueryRow(context.Background(), `SELECT count(*) FROM mail_outbox WHERE state IN ('pending', 'sending')`).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d mails still unsent", left)
+		}
+	}
 }
 
 func mailAdmin(t *testing.T, db *postgres.DB) (*postgres.Users, *dealgate.User) {
@@ -62,20 +79,10 @@ func TestMailIsDeliveredOverSMTPWithItsLinkAndRetried(t *testing.T) {
 	if strings.Contains(stored, link.Token) {
 		t.Fatal("the password link is stored in plain text")
 	}
-	job := mailJob(t, db, srv)
-	// The server refuses the first attempt: the mail waits a minute.
+	// The server refuses the first attempt; River retries it.
 	srv.FailNext(1)
-	if n := job.Once(ctx); n != 0 {
-		t.Fatalf("sent %d while the server refused", n)
-	}
-	if n := job.Once(ctx); n != 0 || len(srv.Messages()) != 0 {
-		t.Fatalf("retried before the backoff: %d", n)
-	}
-	db.Now = func() time.Time { return time.Now().Add(2 * time.Minute) }
-	if n := job.Once(ctx); n != 1 {
-		t.Fatalf("sent %d after the backoff, want 1", n)
-	}
-	job.Once(ctx)
+	startMail(t, db, srv, 200*time.Millisecond)
+	waitOutbox(t, db)
 	msgs := srv.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages, want 1", len(msgs))
@@ -94,6 +101,18 @@ func TestMailIsDeliveredOverSMTPWithItsLinkAndRetried(t *testing.T) {
 	if state != "sent" || attempts != 2 || body != "" || sealed != nil {
 		t.Errorf("outbox row after sending: %s, %d attempts, body %q, link %v", state, attempts, body, sealed)
 	}
+	// River records the job's completion just after the work returns.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var jobState string
+		var attempt int
+		_ = db.Pool.QueryRow(ctx, `SELECT state, attempt FROM river_job WHERE kind = 'mail_send'`).Scan(&jobState, &attempt)
+		if jobState == "completed" && attempt == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job: %s after %d attempts", jobState, attempt)
+		}
+	}
 }
 
 func TestMailGivesUpAfterBoundedRetries(t *testing.T) {
@@ -106,12 +125,8 @@ func TestMailGivesUpAfterBoundedRetries(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.FailNext(postgres.MaxMailAttempts + 5)
-	job := mailJob(t, db, srv)
-	start := time.Now()
-	for i := range postgres.MaxMailAttempts + 3 {
-		db.Now = func() time.Time { return start.Add(time.Duration(i) * 2 * time.Hour) }
-		job.Once(ctx)
-	}
+	startMail(t, db, srv, 10*time.Millisecond)
+	waitOutbox(t, db)
 	var state string
 	var attempts int
 	_ = db.Pool.QueryRow(ctx, `SELECT state, attempts FROM mail_outbox`).Scan(&state, &attempts)
@@ -142,25 +157,16 @@ func TestMailIsSentOnceByTwoInstances(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var wg sync.WaitGroup
-	sent := make([]int, 4)
-	for i, db := range []*postgres.DB{one, two, one, two} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			job := mailJob(t, db, srv)
-			for range 3 {
-				sent[i] += job.Once(ctx)
-			}
-		}()
-	}
-	wg.Wait()
+	// Two instances, each with its own pool and River client.
+	startMail(t, one, srv, time.Second)
+	startMail(t, two, srv, time.Second)
+	waitOutbox(t, one)
 	seen := map[string]int{}
 	for _, m := range srv.Messages() {
 		seen[m.To[0]]++
 	}
-	if len(seen) != n || sent[0]+sent[1]+sent[2]+sent[3] != n {
-		t.Fatalf("%d recipients, %v sent; want %d", len(seen), sent, n)
+	if len(seen) != n {
+		t.Fatalf("%d recipients; want %d", len(seen), n)
 	}
 	for to, k := range seen {
 		if k != 1 {
@@ -171,5 +177,36 @@ func TestMailIsSentOnceByTwoInstances(t *testing.T) {
 	_ = one.Pool.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE state <> 'sent'`).Scan(&left)
 	if left != 0 {
 		t.Errorf("%d mails not marked sent", left)
+	}
+}
+
+// TestMailInterruptedMidSendIsNotSentAgain: a mail an attempt marked
+// 'sending' and never reported on (its process died) may have gone out;
+// River runs its job again, and it is recorded failed, not sent twice.
+func TestMailInterruptedMidSendIsNotSentAgain(t *testing.T) {
+	t.Parallel()
+	db := pgtest.New(t)
+	ctx := context.Background()
+	srv := smtptest.Start(t)
+	users, admin := mailAdmin(t, db)
+	if _, _, err := users.Invite(ctx, admin, dealgate.NewUser{Name: "Dee", Email: "dee@example.com", Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Pool.Exec(ctx, `UPDATE mail_outbox SET state = 'sending', attempts = 1`); err != nil {
+		t.Fatal(err)
+	}
+	startMail(t, db, srv, 10*time.Millisecond)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var state string
+		_ = db.Pool.QueryRow(ctx, `SELECT state FROM mail_outbox`).Scan(&state)
+		if state == "failed" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox row %s", state)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("an interrupted mail was sent again: %d messages", n)
 	}
 }

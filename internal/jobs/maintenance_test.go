@@ -39,7 +39,7 @@ func TestMaintenanceRecordsLapsedAgreementsAsExpired(t *testing.T) {
 	}
 	// Two days later the agreement has lapsed.
 	db.Now = func() time.Time { return time.Now().AddDate(0, 0, 2) }
-	m := &jobs.Maintenance{DB: db, Users: users, Register: reg, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Interval: time.Hour}
+	m := &jobs.Maintenance{DB: db, Users: users, Register: reg, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	m.Once(ctx)
 	m.Once(ctx) // idempotent
 	var recorded string

@@ -3,42 +3,40 @@ package jobs
 import (
 	"context"
 	"log/slog"
-	"time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
 	"github.com/dealgate/dealgate/internal/postgres"
 )
 
-// Screening re-screens every open deal after a register change. Register
-// changes enqueue a job in their own transaction (migration 000012); every
-// instance polls for pending jobs each Interval and claims them with FOR
-// UPDATE SKIP LOCKED, so a job runs once, and a job whose instance died is
-// claimed again after five minutes.
-type Screening struct {
+// Rescreen re-screens every open deal after a register change
+// (postgres.RescreenJob, queued in the change's transaction). A retry
+// screens every open deal, not only the ones the change touches.
+type Rescreen struct {
+	river.WorkerDefaults[postgres.RescreenJob]
 	Screenings *postgres.Screenings
 	Log        *slog.Logger
-	Interval   time.Duration
 }
 
-// Run loads the index, then serves jobs until ctx ends.
-func (j *Screening) Run(ctx context.Context) {
-	if err := j.Screenings.Warm(ctx); err != nil && ctx.Err() == nil && dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
-		j.Log.Error("screening: load the register", "err", err)
-	}
-	every(ctx, j.Interval, j.Once)
-}
-
-// Once serves the pending jobs, if any; failures are logged and the job is
-// marked failed (the next register change, or a restart, runs it again).
-func (j *Screening) Once(ctx context.Context) {
-	res, err := j.Screenings.RunJobs(ctx)
-	if err != nil {
-		if ctx.Err() == nil {
-			j.Log.Error("screening: re-screen open deals", "err", err)
+// Work re-screens, then records what it did as the job's output and
+// completes the job in the transaction that checked the register did not
+// move meanwhile (see postgres.Screenings.Rescreen).
+func (j *Rescreen) Work(ctx context.Context, job *river.Job[postgres.RescreenJob]) error {
+	res, err := j.Screenings.Rescreen(ctx, job.Args, job.Attempt > 1, func(ctx context.Context, tx pgx.Tx, res postgres.RescreenResult) error {
+		if err := river.RecordOutput(ctx, res); err != nil {
+			return err
 		}
-		return
+		_, err := river.JobCompleteTx[*riverpgxv5.Driver](ctx, tx, job)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	if res.Jobs > 0 {
-		j.Log.Info("screening: open deals re-screened", "jobs", res.Jobs, "deals", res.Deals, "recorded", res.Written, "verdicts_changed", res.Changed)
+	if res.Deals > 0 {
+		j.Log.Info("screening: open deals re-screened", "deals", res.Deals, "unaffected", res.Unaffected,
+			"recorded", res.Written, "verdicts_changed", res.Changed, "passes", res.Passes)
 	}
+	return nil
 }

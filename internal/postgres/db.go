@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
@@ -31,6 +32,8 @@ type DB struct {
 
 	// sealer links committed audit events into the chain (audit_seal.go).
 	sealer *sealer
+	// jobs queues River jobs in transactions (jobs_enqueue.go).
+	jobs *river.Client[pgx.Tx]
 }
 
 // Options tune the pool.
@@ -67,7 +70,12 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to database: %w", err)
 	}
-	db := &DB{Pool: pool, Now: time.Now, Secrets: secretbox.Development()}
+	jobs, err := newJobInserter(pool)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	db := &DB{Pool: pool, Now: time.Now, Secrets: secretbox.Development(), jobs: jobs}
 	db.sealer = startSealer(db)
 	return db, nil
 }
@@ -92,8 +100,10 @@ type Tx struct {
 	// secrets is the DB's keyring (see secrets.go).
 	secrets *secretbox.Keyring
 	// audited is set when the transaction wrote an audit event, so a commit
-	// wakes the sealer.
+	// wakes the sealer (and a register change queues its re-screening).
 	audited bool
+	// jobs queues River jobs in this transaction (jobs_enqueue.go).
+	jobs *river.Client[pgx.Tx]
 }
 
 // InTx runs fn in one transaction and commits when fn returns nil. Every use
@@ -104,10 +114,15 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return translate(fmt.Errorf("begin: %w", err))
 	}
-	tx := &Tx{Tx: ptx, Q: sqlc.New(ptx), Now: db.Now().UTC().Truncate(time.Microsecond), secrets: db.Secrets}
+	tx := &Tx{Tx: ptx, Q: sqlc.New(ptx), Now: db.Now().UTC().Truncate(time.Microsecond), secrets: db.Secrets, jobs: db.jobs}
 	defer func() { _ = ptx.Rollback(context.WithoutCancel(ctx)) }()
 	if err := fn(tx); err != nil {
 		return translate(err)
+	}
+	if tx.audited {
+		if err := tx.queueRescreenIfRegisterChanged(ctx); err != nil {
+			return translate(err)
+		}
 	}
 	// Whatever fn changed, the request's later reads must see it: they read
 	// the register change counter afresh (see read_cache.go).

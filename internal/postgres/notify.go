@@ -3,9 +3,10 @@ package postgres
 // Notifications: the transactional outbox. A change that tells people calls
 // tx.notify once, inside its own transaction: one notification row per
 // recipient (shown in the app when they want it) and one mail_outbox row
-// when they want e-mail. Both commit or roll back with the change. The mail
-// job (internal/jobs/mail.go) claims outbox rows, sends them and marks them
-// sent (notify_outbox.go); reminders are in notify_reminders.go.
+// when they want e-mail, with the River job that sends it. All commit or
+// roll back with the change. The mail worker (internal/jobs/mail.go) sends
+// each and marks it sent (notify_outbox.go); reminders are in
+// notify_reminders.go.
 
 import (
 	"context"
@@ -68,8 +69,9 @@ func (tx *Tx) notify(ctx context.Context, actor *dealgate.User, n dealgate.Notic
 	return written, nil
 }
 
-// queueMail puts a mail in the outbox. link is a path in the app; it is
-// sealed at rest, since a password link is a credential.
+// queueMail puts a mail in the outbox and queues the River job that sends
+// it. link is a path in the app; it is sealed at rest, since a password
+// link is a credential.
 func (tx *Tx) queueMail(ctx context.Context, notificationID *int64, to, name, subject, body, link string) error {
 	id, err := tx.Q.InsertMail(ctx, sqlc.InsertMailParams{NotificationID: notificationID, ToAddress: to, ToName: name,
 		Subject: subject, Body: body, Now: tx.Now})
@@ -77,7 +79,10 @@ func (tx *Tx) queueMail(ctx context.Context, notificationID *int64, to, name, su
 		return fmt.Errorf("queue mail: %w", err)
 	}
 	sealed := tx.sealSecret(mailLinkColumn, id, link)
-	return tx.Q.SetMailLink(ctx, sqlc.SetMailLinkParams{Link: &sealed, ID: id})
+	if err := tx.Q.SetMailLink(ctx, sqlc.SetMailLinkParams{Link: &sealed, ID: id}); err != nil {
+		return err
+	}
+	return tx.enqueue(ctx, MailJob{MailID: id})
 }
 
 // reviewMembers returns the ids of the members assigned to a review.
@@ -205,14 +210,13 @@ func (s *Notifications) UpdatePrefs(ctx context.Context, actor *dealgate.User, v
 	})
 }
 
-// The outbox's retry schedule: a failed send waits backoff(attempts), and
-// after MaxMailAttempts the mail is given up as failed.
-const (
-	MaxMailAttempts = 8
-	mailStaleAfter  = 5 * time.Minute
-)
+// The outbox's retry schedule: a failed send waits MailBackoff(attempts),
+// and after MaxMailAttempts the mail is given up as failed.
+const MaxMailAttempts = 8
 
-func mailBackoff(attempts int) time.Duration {
-	d := time.Minute << min(attempts-1, 6)
+// MailBackoff is how long a mail waits after its attempts-th failed send:
+// from one minute, doubling, up to an hour.
+func MailBackoff(attempts int) time.Duration {
+	d := time.Minute << min(max(attempts, 1)-1, 6)
 	return min(d, time.Hour)
 }

@@ -2,19 +2,19 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"time"
 
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
 )
 
-// Outbox is the mail job's side of the outbox. Delivery is claim → send →
-// mark: Claim commits state 'sending' before anything is sent, so no other
-// instance takes the row (FOR UPDATE SKIP LOCKED skips rows being claimed,
-// and a claimed row is no longer pending). Sent marks it only for the claim
-// that sent it. If a process dies between sending and marking, the claim
-// goes stale after five minutes and the mail is sent again: delivery is at
-// least once, and that window is one SMTP conversation plus one UPDATE.
+// Outbox is the mail worker's side of the outbox. Each mail has one River
+// job (queued with it, notify.go); River hands a job to one worker at a
+// time across every instance. Delivery is start → send → mark: Start
+// commits state 'sending' before anything is sent, and a mail found
+// 'sending' is never sent again: if a process dies mid-send, River runs
+// the job again, and the mail is recorded failed instead of risking a
+// second copy. Delivery is at most once.
 type Outbox struct {
 	DB *DB
 }
@@ -22,64 +22,73 @@ type Outbox struct {
 // NewOutbox returns the outbox on db.
 func NewOutbox(db *DB) *Outbox { return &Outbox{DB: db} }
 
-// OutboundMail is a claimed mail. Link is a path in the app (opened from
-// its sealed form), or "".
+// OutboundMail is a mail being sent. Link is a path in the app (opened
+// from its sealed form), or "".
 type OutboundMail struct {
 	ID                        int64
 	To, ToName, Subject, Body string
 	Link                      string
 	Attempts                  int
-	claimedAt                 *time.Time
 }
 
-// Claim claims up to max mails that are due (and mails whose claim went
-// stale) and commits the claim.
-func (o *Outbox) Claim(ctx context.Context, max int) ([]OutboundMail, error) {
-	return inTx(ctx, o.DB, func(tx *Tx) ([]OutboundMail, error) {
-		rows, err := tx.Q.ClaimMail(ctx, sqlc.ClaimMailParams{Now: &tx.Now, StaleBefore: tx.Now.Add(-mailStaleAfter), MaxRows: int32(max)})
+// ErrMailInterrupted reports a mail an earlier attempt started sending and
+// never reported on: it is recorded failed, not sent again.
+var ErrMailInterrupted = errors.New("an earlier attempt was interrupted while sending; not sent again (at most once)")
+
+// Start marks mail id as being sent and returns it. ok is false when there
+// is nothing to send: the mail was sent or given up already. A mail left
+// 'sending' by an interrupted attempt is recorded failed and reported as
+// ErrMailInterrupted.
+func (o *Outbox) Start(ctx context.Context, id int64) (m OutboundMail, ok bool, err error) {
+	type started struct {
+		m               OutboundMail
+		ok, interrupted bool
+	}
+	s, err := inTx(ctx, o.DB, func(tx *Tx) (started, error) {
+		r, err := tx.Q.StartMailSend(ctx, id)
+		if isNotFound(err) {
+			// Recorded, then reported once the record commits.
+			n, err := tx.Q.MarkMailInterrupted(ctx, sqlc.MarkMailInterruptedParams{ID: id, LastError: ErrMailInterrupted.Error()})
+			return started{interrupted: n == 1}, err
+		}
 		if err != nil {
-			return nil, fmt.Errorf("claim mail: %w", err)
+			return started{}, fmt.Errorf("start mail %d: %w", id, err)
 		}
-		out := make([]OutboundMail, 0, len(rows))
-		for _, r := range rows {
-			m := OutboundMail{ID: r.ID, To: r.ToAddress, ToName: r.ToName, Subject: r.Subject, Body: r.Body,
-				Attempts: int(r.Attempts), claimedAt: r.ClaimedAt}
-			if r.Link != nil {
-				if m.Link, err = tx.openSecret(mailLinkColumn, r.ID, *r.Link); err != nil {
-					return nil, err
-				}
+		m := OutboundMail{ID: r.ID, To: r.ToAddress, ToName: r.ToName, Subject: r.Subject, Body: r.Body, Attempts: int(r.Attempts)}
+		if r.Link != nil {
+			if m.Link, err = tx.openSecret(mailLinkColumn, r.ID, *r.Link); err != nil {
+				return started{}, err
 			}
-			out = append(out, m)
 		}
-		return out, nil
+		return started{m: m, ok: true}, nil
 	})
+	if err == nil && s.interrupted {
+		err = ErrMailInterrupted
+	}
+	return s.m, s.ok, err
 }
 
-// Sent marks a claimed mail sent and forgets its body and link. It reports
-// false when the claim had gone stale and another instance took the mail
-// over (which will then send it again: the at-least-once edge).
-func (o *Outbox) Sent(ctx context.Context, m OutboundMail) (bool, error) {
-	return inTx(ctx, o.DB, func(tx *Tx) (bool, error) {
-		n, err := tx.Q.MarkMailSent(ctx, sqlc.MarkMailSentParams{Now: &tx.Now, ID: m.ID, ClaimedAt: m.claimedAt})
-		return n == 1, err
+// Sent marks a mail sent and forgets its body and link.
+func (o *Outbox) Sent(ctx context.Context, m OutboundMail) error {
+	_, err := inTx(ctx, o.DB, func(tx *Tx) (int64, error) {
+		return tx.Q.MarkMailSent(ctx, sqlc.MarkMailSentParams{Now: &tx.Now, ID: m.ID})
 	})
+	return err
 }
 
-// Failed records a failed send: the mail is tried again after a backoff
-// that doubles from one minute up to an hour, and given up as 'failed'
-// after MaxMailAttempts. It reports whether it gave up.
-func (o *Outbox) Failed(ctx context.Context, m OutboundMail, sendErr error) (bool, error) {
-	return inTx(ctx, o.DB, func(tx *Tx) (bool, error) {
-		state, giveUp := "pending", m.Attempts >= MaxMailAttempts
-		if giveUp {
-			state = "failed"
-		}
-		msg := sendErr.Error()
-		if len(msg) > 1000 {
-			msg = msg[:1000]
-		}
-		_, err := tx.Q.MarkMailFailed(ctx, sqlc.MarkMailFailedParams{State: state, NextAttemptAt: tx.Now.Add(mailBackoff(m.Attempts)),
-			LastError: msg, ID: m.ID, ClaimedAt: m.claimedAt})
-		return giveUp, err
+// Failed records a failed send: the mail goes back to pending for River to
+// retry, or is given up as 'failed' when giveUp.
+func (o *Outbox) Failed(ctx context.Context, m OutboundMail, sendErr error, giveUp bool) error {
+	state := "pending"
+	if giveUp {
+		state = "failed"
+	}
+	msg := sendErr.Error()
+	if len(msg) > 1000 {
+		msg = msg[:1000]
+	}
+	_, err := inTx(ctx, o.DB, func(tx *Tx) (int64, error) {
+		return tx.Q.MarkMailFailed(ctx, sqlc.MarkMailFailedParams{State: state, LastError: msg, ID: m.ID})
 	})
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/jobs/jobstest"
 	"github.com/dealgate/dealgate/internal/postgres"
 )
 
@@ -271,17 +272,14 @@ func TestVerdictChangedByRescreeningTellsTheReviewers(t *testing.T) {
 	if _, err := postgres.NewReviews(e.db, e.deals).OpenReview(e.ctx, chair, d.ID, d.Version, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.deals.Screenings.RunJobs(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+	jobstest.RunRescreens(t, e.deals.Screenings)
 	in := e.exclusivity.Input()
 	in.CategoryIDs = []int64{e.apis, e.hosting}
 	if _, err := e.reg.UpdateClause(e.ctx, e.admin, e.exclusivity.ID, e.exclusivity.Version, in); err != nil {
 		t.Fatal(err)
 	}
-	r, err := e.deals.Screenings.RunJobs(e.ctx)
-	if err != nil || r.Changed != 1 {
-		t.Fatalf("re-screening: %+v %v", r, err)
+	if _, r := jobstest.RunRescreens(t, e.deals.Screenings); r.Changed != 1 {
+		t.Fatalf("re-screening: %+v", r)
 	}
 	var member, counsel int
 	var title string

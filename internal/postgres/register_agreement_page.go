@@ -53,9 +53,17 @@ const (
 		WHERE f.agreement_id = $1 AND d.status = 'submitted'
 		ORDER BY CASE f.severity WHEN 'conflict' THEN 0 WHEN 'caution' THEN 1 ELSE 2 END, d.title, d.id, f.clause_id
 		LIMIT 200`
+	// As LatestRescreenJob (queries/screening.sql): the newest re-screening
+	// job River holds.
 	agreementPageJobSQL = `
-		SELECT id, register_change, state, created_at, started_at, finished_at, deals, changed
-		FROM screening_job ORDER BY id DESC LIMIT 1`
+		SELECT id, COALESCE((args->>'register_change')::bigint, 0)::bigint,
+		    (CASE state WHEN 'running' THEN 'running' WHEN 'completed' THEN 'done'
+		        WHEN 'retryable' THEN 'failed' WHEN 'discarded' THEN 'failed' WHEN 'cancelled' THEN 'failed'
+		        ELSE 'pending' END)::text,
+		    created_at, finalized_at,
+		    COALESCE((metadata->'output'->>'deals')::int, 0)::int,
+		    COALESCE((metadata->'output'->>'changed')::int, 0)::int
+		FROM river_job WHERE kind = 'rescreen' ORDER BY id DESC LIMIT 1`
 	// The timeline, as ListAuditEventsForEntities for the agreement, every
 	// clause it has had and every document it holds ($3 to $5: their
 	// entity types).
@@ -142,8 +150,8 @@ func (tx *Tx) agreementPageBatch(ctx context.Context, actor *dealgate.User, id i
 		return err
 	})
 	b.Queue(agreementPageJobSQL).QueryRow(func(row pgx.Row) error {
-		var j sqlc.LatestScreeningJobRow
-		err := row.Scan(&j.ID, &j.RegisterChange, &j.State, &j.CreatedAt, &j.StartedAt, &j.FinishedAt, &j.Deals, &j.Changed)
+		var j sqlc.LatestRescreenJobRow
+		err := row.Scan(&j.ID, &j.RegisterChange, &j.State, &j.CreatedAt, &j.FinishedAt, &j.Deals, &j.Changed)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}

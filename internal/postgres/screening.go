@@ -507,7 +507,7 @@ func (s *Screenings) TouchingAgreement(ctx context.Context, actor *dealgate.User
 			out.items = append(out.items, Touching{DealID: r.DealID, Title: r.Title, Version: int(r.Number), ClauseID: r.ClauseID, Section: r.Section,
 				Severity: screening.Severity(r.Severity), Relation: screening.Relation(r.Relation)})
 		}
-		j, err := tx.Q.LatestScreeningJob(ctx)
+		j, err := tx.Q.LatestRescreenJob(ctx)
 		if err == nil {
 			out.job = jobOf(j)
 		} else if !isNotFound(err) {

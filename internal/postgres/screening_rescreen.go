@@ -5,89 +5,99 @@ package postgres
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
 	"github.com/dealgate/dealgate/internal/screening"
 )
 
-// Job is a re-screening job: one register change.
+// Job is the latest re-screening job, as the agreement page tells it.
 type Job struct {
 	ID             int64
 	RegisterChange int64
-	State          string
+	State          string // pending, running, done or failed
 	CreatedAt      time.Time
 	FinishedAt     *time.Time
 	Deals, Changed int
 }
 
-func jobOf(j sqlc.LatestScreeningJobRow) *Job {
+func jobOf(j sqlc.LatestRescreenJobRow) *Job {
 	return &Job{ID: j.ID, RegisterChange: j.RegisterChange, State: j.State, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt,
 		Deals: int(j.Deals), Changed: int(j.Changed)}
 }
 
-// RescreenResult is what one pass of the jobs did.
+// RescreenResult is what a re-screening job did; the worker records it as
+// the job's output.
 type RescreenResult struct {
-	Jobs       int // jobs served
-	Deals      int // open deals screened
-	Unaffected int // open deals no changed clause touches, not screened again
-	Written    int // screenings recorded (the result differed)
-	Changed    int // verdicts changed
+	Passes     int `json:"passes"`     // passes over the open deals (more when the register changed meanwhile)
+	Deals      int `json:"deals"`      // open deals screened
+	Unaffected int `json:"unaffected"` // open deals no changed clause touches, not screened again
+	Written    int `json:"written"`    // screenings recorded (the result differed)
+	Changed    int `json:"changed"`    // verdicts changed
+}
+
+func (r *RescreenResult) add(o RescreenResult) {
+	r.Passes++
+	r.Deals += o.Deals
+	r.Unaffected += o.Unaffected
+	r.Written += o.Written
+	r.Changed += o.Changed
 }
 
 // rescreenBatch is how many open deals one transaction re-screens.
 const rescreenBatch = 500
 
-// RunJobs claims every pending re-screening job and re-screens every open
-// deal against the register as it now is, recording a screening for each
-// deal whose result changed. Several instances may run it at once: jobs are
-// claimed with FOR UPDATE SKIP LOCKED, and a screening from an older
-// register state never replaces a newer one.
-func (s *Screenings) RunJobs(ctx context.Context) (RescreenResult, error) {
+// Rescreen serves a re-screening job: it re-screens every open deal
+// against the register as it now is, recording a screening for each deal
+// whose result changed, then calls complete with what it did in the
+// transaction that ends the job. The job is queued unique (one pending
+// for a burst of changes), so a change that commits while it runs queues
+// nothing: before completing, Rescreen locks the register change counter (a change in
+// flight commits first; none starts until the job is done) and, if the
+// register moved since the pass began, passes again. full asks for every
+// open deal to be screened (a retry); otherwise only the deals the changed
+// clauses touch are. A screening from an older register state never
+// replaces a newer one, so instances may overlap safely.
+func (s *Screenings) Rescreen(ctx context.Context, job RescreenJob, full bool, complete func(context.Context, pgx.Tx, RescreenResult) error) (RescreenResult, error) {
 	var res RescreenResult
-	now := s.DB.Now()
-	jobs, err := inTx(ctx, s.DB, func(tx *Tx) ([]sqlc.ClaimScreeningJobsRow, error) {
-		return tx.Q.ClaimScreeningJobs(ctx, sqlc.ClaimScreeningJobsParams{Now: &now, StaleBefore: ptrTime(now.Add(-5 * time.Minute)),
-			RetryBefore: ptrTime(now.Add(-time.Minute))})
-	})
-	if err != nil || len(jobs) == 0 {
-		return res, err
-	}
-	ids := make([]int64, len(jobs))
-	first, retry := jobs[0].RegisterChange, false
-	for i, j := range jobs {
-		ids[i] = j.ID
-		first = min(first, j.RegisterChange)
-		retry = retry || j.Attempts > 1
-	}
 	// The base: the register as this instance last knew it before the
-	// first change claimed. Every earlier job is done (a failed one is
-	// retried, with a full pass), so the deals' screenings reflect the
-	// register at the base or later, and only the deals a changed clause
-	// touches can change.
-	var base *loadedIndex
-	if !retry {
-		base = s.baseBefore(first)
+	// job's first change. Every earlier job is done, so the deals'
+	// screenings reflect the register at the base or later, and only the
+	// deals a changed clause touches can change.
+	since := job.RegisterChange
+	for {
+		start, err := s.DB.Queries().RegisterChangeCounter(ctx)
+		if err != nil {
+			return res, fmt.Errorf("register change counter: %w", err)
+		}
+		var base *loadedIndex
+		if !full {
+			base = s.baseBefore(since)
+		}
+		pass, err := s.rescreen(ctx, base)
+		res.add(pass)
+		if err != nil {
+			return res, err
+		}
+		done, err := inTx(ctx, s.DB, func(tx *Tx) (bool, error) {
+			now, err := tx.Q.RegisterChangeForUpdate(ctx)
+			if err != nil || now != start.Counter {
+				return false, err
+			}
+			return true, complete(ctx, tx.Tx, res)
+		})
+		if err != nil || done {
+			return res, err
+		}
+		since = start.Counter + 1
 	}
-	res, err = s.rescreen(ctx, base)
-	res.Jobs = len(jobs)
-	state, msg := "done", ""
-	if err != nil {
-		state, msg = "failed", err.Error()
-	}
-	_, ferr := inTx(ctx, s.DB, func(tx *Tx) (struct{}, error) {
-		return struct{}{}, tx.Q.FinishScreeningJobs(ctx, sqlc.FinishScreeningJobsParams{State: state, Now: ptrTime(s.DB.Now()),
-			Deals: int32(res.Deals), Changed: int32(res.Changed), Error: msg, Ids: ids})
-	})
-	return res, errors.Join(err, ferr)
 }
-
-func ptrTime(t time.Time) *time.Time { return &t }
 
 // screenAll screens deals[i] for each i in todo, on every core.
 func screenAll(idx *screening.Index, deals []screening.Deal, todo []int, today time.Time) ([]screening.Report, []error) {
@@ -193,3 +203,5 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 		}
 	}
 }
+
+func ptrTime(t time.Time) *time.Time { return &t }

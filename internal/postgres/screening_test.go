@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/jobs/jobstest"
 	"github.com/dealgate/dealgate/internal/postgres"
 	"github.com/dealgate/dealgate/internal/screening"
 )
@@ -121,9 +122,7 @@ func TestScreeningOnSubmissionAndRegisterChange(t *testing.T) {
 	}
 	// The submission's own register change (none here) and the clauses'
 	// creation left jobs; they find nothing new for this deal.
-	if _, err := e.deals.Screenings.RunJobs(e.ctx); err != nil {
-		t.Fatal(err)
-	}
+	jobstest.RunRescreens(t, e.deals.Screenings)
 	if n := e.count(t, "screening"); n != 1 {
 		t.Fatalf("re-screening an unchanged deal recorded %d screenings", n)
 	}
@@ -151,12 +150,9 @@ func TestScreeningOnSubmissionAndRegisterChange(t *testing.T) {
 	if st, _ := e.deals.Screenings.Latest(e.ctx, e.member, d.ID, 1); st.Verdict != screening.Caution || !st.ClauseChanged[1] {
 		t.Fatalf("before the job: %s %v", st.Verdict, st.ClauseChanged)
 	}
-	r, err := e.deals.Screenings.RunJobs(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.Jobs != 1 || r.Deals != 1 || r.Unaffected != 1 || r.Written != 1 || r.Changed != 1 {
-		t.Fatalf("job: %+v", r)
+	n, r := jobstest.RunRescreens(t, e.deals.Screenings)
+	if n != 1 || r.Deals != 1 || r.Unaffected != 1 || r.Written != 1 || r.Changed != 1 {
+		t.Fatalf("%d jobs: %+v", n, r)
 	}
 	st, err = e.deals.Screenings.Latest(e.ctx, e.member, d.ID, 1)
 	if err != nil || st.Verdict != screening.Conflict || st.Reason != postgres.ReasonRegister || st.Findings[0].Section != "4.2" ||
@@ -186,8 +182,8 @@ func TestScreeningOnSubmissionAndRegisterChange(t *testing.T) {
 			t.Errorf("agreement page for %s: %+v %+v, want %+v %+v (%v)", u.Email, p.Touching, p.Job, want, wantJob, err)
 		}
 	}
-	if r, err := e.deals.Screenings.RunJobs(e.ctx); err != nil || r.Jobs != 0 {
-		t.Errorf("second run: %+v %v", r, err)
+	if n, r := jobstest.RunRescreens(t, e.deals.Screenings); n != 0 {
+		t.Errorf("second run: %d jobs %+v", n, r)
 	}
 	if n := e.countAudit(t, "deal.screened"); n != 3 { // two submissions, one re-screening
 		t.Errorf("%d screening audit events", n)
@@ -245,15 +241,12 @@ func TestScreeningAcrossInstances(t *testing.T) {
 	if _, err := b.PreCheck(e.ctx, e.counsel, dealsB, d.ID, e.input()); err != nil || b.Loaded() != now {
 		t.Errorf("reloaded without a change: %d, %v", b.Loaded(), err)
 	}
-	// Two workers claim the jobs once: one serves them, the other finds none.
+	// The change queued a job: one instance serves it, the other then
+	// finds none.
 	a := postgres.NewScreenings(e.db, regA)
-	ra, err := a.RunJobs(e.ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rb, err := b.RunJobs(e.ctx)
-	if err != nil || ra.Jobs == 0 || rb.Jobs != 0 {
-		t.Errorf("jobs: A %+v, B %+v, %v", ra, rb, err)
+	na, ra := jobstest.RunRescreens(t, a)
+	if nb, rb := jobstest.RunRescreens(t, b); na == 0 || nb != 0 {
+		t.Errorf("jobs: A %d %+v, B %d %+v", na, ra, nb, rb)
 	}
 }
 

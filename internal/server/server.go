@@ -137,10 +137,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	// Every instance works the background jobs (mail, re-screening, ...).
+	jobClient, err := s.startJobs(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := jobs.Stop(jobClient, s.cfg.ShutdownTimeout); err != nil {
+			s.log.Error("background jobs did not stop in time", "err", err)
+		}
+	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	// Every instance re-screens open deals after register changes.
-	go (&jobs.Screening{Screenings: s.screenings, Log: s.log, Interval: time.Second}).Run(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http server: %w", err)
@@ -149,7 +157,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
 	shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
-	err := hs.Shutdown(shutCtx)
+	err = hs.Shutdown(shutCtx)
 	if serveErr := <-errc; serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return fmt.Errorf("http server: %w", serveErr)
 	}

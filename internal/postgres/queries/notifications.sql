@@ -14,34 +14,35 @@ ON CONFLICT (dedupe_key) DO NOTHING
 RETURNING id;
 
 -- name: InsertMail :one
-INSERT INTO mail_outbox (notification_id, to_address, to_name, subject, body, next_attempt_at, created_at)
-VALUES (sqlc.narg(notification_id), @to_address, @to_name, @subject, @body, @now, @now)
+INSERT INTO mail_outbox (notification_id, to_address, to_name, subject, body, created_at)
+VALUES (sqlc.narg(notification_id), @to_address, @to_name, @subject, @body, @now)
 RETURNING id;
 
 -- name: SetMailLink :exec
 UPDATE mail_outbox SET link = @link WHERE id = @id;
 
--- name: ClaimMail :many
--- Claims due mail, and mail whose claim went stale (its instance died), for
--- one sender; the claim commits before anything is sent.
-UPDATE mail_outbox SET state = 'sending', claimed_at = @now, attempts = attempts + 1
-WHERE id IN (
-    SELECT m.id FROM mail_outbox m
-    WHERE (m.state = 'pending' AND m.next_attempt_at <= sqlc.arg(now)::timestamptz)
-       OR (m.state = 'sending' AND m.claimed_at < sqlc.arg(stale_before)::timestamptz)
-    ORDER BY m.id LIMIT sqlc.arg(max_rows)::int FOR UPDATE SKIP LOCKED
-)
-RETURNING id, to_address, to_name, subject, body, link, attempts, claimed_at;
+-- name: StartMailSend :one
+-- Marks a pending mail as being sent, committed before the send: a mail
+-- found 'sending' was being sent by an attempt that never reported back,
+-- and is not sent again (at most once).
+UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1
+WHERE id = @id AND state = 'pending'
+RETURNING id, to_address, to_name, subject, body, link, attempts;
 
 -- name: MarkMailSent :execrows
--- Only the claim that sent it marks it: a stale claim taken over meanwhile
--- does not.
 UPDATE mail_outbox SET state = 'sent', sent_at = @now, link = NULL, body = '', last_error = ''
-WHERE id = @id AND state = 'sending' AND claimed_at = @claimed_at;
+WHERE id = @id AND state = 'sending';
 
 -- name: MarkMailFailed :execrows
-UPDATE mail_outbox SET state = @state, next_attempt_at = @next_attempt_at, last_error = @last_error
-WHERE id = @id AND state = 'sending' AND claimed_at = @claimed_at;
+-- state is 'pending' (to be retried) or 'failed' (given up).
+UPDATE mail_outbox SET state = @state, last_error = @last_error
+WHERE id = @id AND state = 'sending';
+
+-- name: MarkMailInterrupted :execrows
+-- A mail left 'sending' by an attempt that died: it may or may not have
+-- gone out, and is not sent again.
+UPDATE mail_outbox SET state = 'failed', last_error = @last_error
+WHERE id = @id AND state = 'sending';
 
 -- name: CountNotifications :one
 SELECT count(*) FROM notification WHERE recipient_id = @recipient_id AND in_app;

@@ -128,27 +128,22 @@ WHERE f.agreement_id = @agreement_id AND d.status = 'submitted'
 ORDER BY CASE f.severity WHEN 'conflict' THEN 0 WHEN 'caution' THEN 1 ELSE 2 END, d.title, d.id, f.clause_id
 LIMIT @max_rows;
 
--- name: ClaimScreeningJobs :many
--- Claims every pending job, running ones started before stale_before
--- (their worker died) and failed ones that finished before retry_before,
--- so that one pass serves them all.
-UPDATE screening_job SET state = 'running', started_at = @now, attempts = attempts + 1
-WHERE id IN (
-    SELECT j.id FROM screening_job j
-    WHERE j.state = 'pending' OR (j.state = 'running' AND j.started_at < @stale_before)
-       OR (j.state = 'failed' AND j.finished_at < @retry_before)
-    ORDER BY j.id
-    FOR UPDATE SKIP LOCKED
-)
-RETURNING id, register_change, attempts;
+-- name: LatestRescreenJob :one
+-- The newest re-screening job River holds (finished ones are kept a day):
+-- what the agreement page says about the latest register change.
+SELECT id, COALESCE((args->>'register_change')::bigint, 0)::bigint AS register_change,
+    (CASE state WHEN 'running' THEN 'running' WHEN 'completed' THEN 'done'
+        WHEN 'retryable' THEN 'failed' WHEN 'discarded' THEN 'failed' WHEN 'cancelled' THEN 'failed'
+        ELSE 'pending' END)::text AS state,
+    created_at, finalized_at AS finished_at,
+    COALESCE((metadata->'output'->>'deals')::int, 0)::int AS deals,
+    COALESCE((metadata->'output'->>'changed')::int, 0)::int AS changed
+FROM river_job WHERE kind = 'rescreen' ORDER BY id DESC LIMIT 1;
 
--- name: FinishScreeningJobs :exec
-UPDATE screening_job SET state = @state, finished_at = @now, deals = @deals, changed = @changed, error = @error
-WHERE id = ANY(@ids::bigint[]);
-
--- name: LatestScreeningJob :one
-SELECT id, register_change, state, created_at, started_at, finished_at, deals, changed
-FROM screening_job ORDER BY id DESC LIMIT 1;
+-- name: RegisterChangeForUpdate :one
+-- The register change counter, locked: a register change in flight
+-- commits first, and none starts until this transaction ends.
+SELECT counter FROM register_change FOR SHARE;
 
 -- name: AgreementCoverCandidates :many
 -- The categories (covered and excluded) of the live clauses of agreements

@@ -34,65 +34,6 @@ func (q *Queries) ActiveChairIDs(ctx context.Context) ([]int64, error) {
 	return items, nil
 }
 
-const claimMail = `-- name: ClaimMail :many
-UPDATE mail_outbox SET state = 'sending', claimed_at = $1, attempts = attempts + 1
-WHERE id IN (
-    SELECT m.id FROM mail_outbox m
-    WHERE (m.state = 'pending' AND m.next_attempt_at <= $1::timestamptz)
-       OR (m.state = 'sending' AND m.claimed_at < $2::timestamptz)
-    ORDER BY m.id LIMIT $3::int FOR UPDATE SKIP LOCKED
-)
-RETURNING id, to_address, to_name, subject, body, link, attempts, claimed_at
-`
-
-type ClaimMailParams struct {
-	Now         *time.Time
-	StaleBefore time.Time
-	MaxRows     int32
-}
-
-type ClaimMailRow struct {
-	ID        int64
-	ToAddress string
-	ToName    string
-	Subject   string
-	Body      string
-	Link      *string
-	Attempts  int32
-	ClaimedAt *time.Time
-}
-
-// Claims due mail, and mail whose claim went stale (its instance died), for
-// one sender; the claim commits before anything is sent.
-func (q *Queries) ClaimMail(ctx context.Context, arg ClaimMailParams) ([]ClaimMailRow, error) {
-	rows, err := q.db.Query(ctx, claimMail, arg.Now, arg.StaleBefore, arg.MaxRows)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ClaimMailRow{}
-	for rows.Next() {
-		var i ClaimMailRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.ToAddress,
-			&i.ToName,
-			&i.Subject,
-			&i.Body,
-			&i.Link,
-			&i.Attempts,
-			&i.ClaimedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const countNotifications = `-- name: CountNotifications :one
 SELECT count(*) FROM notification WHERE recipient_id = $1 AND in_app
 `
@@ -135,8 +76,8 @@ func (q *Queries) DealCounselIDs(ctx context.Context, dealID int64) ([]int64, er
 }
 
 const insertMail = `-- name: InsertMail :one
-INSERT INTO mail_outbox (notification_id, to_address, to_name, subject, body, next_attempt_at, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $6)
+INSERT INTO mail_outbox (notification_id, to_address, to_name, subject, body, created_at)
+VALUES ($1, $2, $3, $4, $5, $6)
 RETURNING id
 `
 
@@ -317,26 +258,39 @@ func (q *Queries) MarkAllNotificationsRead(ctx context.Context, arg MarkAllNotif
 }
 
 const markMailFailed = `-- name: MarkMailFailed :execrows
-UPDATE mail_outbox SET state = $1, next_attempt_at = $2, last_error = $3
-WHERE id = $4 AND state = 'sending' AND claimed_at = $5
+UPDATE mail_outbox SET state = $1, last_error = $2
+WHERE id = $3 AND state = 'sending'
 `
 
 type MarkMailFailedParams struct {
-	State         string
-	NextAttemptAt time.Time
-	LastError     string
-	ID            int64
-	ClaimedAt     *time.Time
+	State     string
+	LastError string
+	ID        int64
 }
 
+// state is 'pending' (to be retried) or 'failed' (given up).
 func (q *Queries) MarkMailFailed(ctx context.Context, arg MarkMailFailedParams) (int64, error) {
-	result, err := q.db.Exec(ctx, markMailFailed,
-		arg.State,
-		arg.NextAttemptAt,
-		arg.LastError,
-		arg.ID,
-		arg.ClaimedAt,
-	)
+	result, err := q.db.Exec(ctx, markMailFailed, arg.State, arg.LastError, arg.ID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
+const markMailInterrupted = `-- name: MarkMailInterrupted :execrows
+UPDATE mail_outbox SET state = 'failed', last_error = $1
+WHERE id = $2 AND state = 'sending'
+`
+
+type MarkMailInterruptedParams struct {
+	LastError string
+	ID        int64
+}
+
+// A mail left 'sending' by an attempt that died: it may or may not have
+// gone out, and is not sent again.
+func (q *Queries) MarkMailInterrupted(ctx context.Context, arg MarkMailInterruptedParams) (int64, error) {
+	result, err := q.db.Exec(ctx, markMailInterrupted, arg.LastError, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -345,19 +299,16 @@ func (q *Queries) MarkMailFailed(ctx context.Context, arg MarkMailFailedParams) 
 
 const markMailSent = `-- name: MarkMailSent :execrows
 UPDATE mail_outbox SET state = 'sent', sent_at = $1, link = NULL, body = '', last_error = ''
-WHERE id = $2 AND state = 'sending' AND claimed_at = $3
+WHERE id = $2 AND state = 'sending'
 `
 
 type MarkMailSentParams struct {
-	Now       *time.Time
-	ID        int64
-	ClaimedAt *time.Time
+	Now *time.Time
+	ID  int64
 }
 
-// Only the claim that sent it marks it: a stale claim taken over meanwhile
-// does not.
 func (q *Queries) MarkMailSent(ctx context.Context, arg MarkMailSentParams) (int64, error) {
-	result, err := q.db.Exec(ctx, markMailSent, arg.Now, arg.ID, arg.ClaimedAt)
+	result, err := q.db.Exec(ctx, markMailSent, arg.Now, arg.ID)
 	if err != nil {
 		return 0, err
 	}
@@ -522,6 +473,40 @@ type SetMailLinkParams struct {
 func (q *Queries) SetMailLink(ctx context.Context, arg SetMailLinkParams) error {
 	_, err := q.db.Exec(ctx, setMailLink, arg.Link, arg.ID)
 	return err
+}
+
+const startMailSend = `-- name: StartMailSend :one
+UPDATE mail_outbox SET state = 'sending', attempts = attempts + 1
+WHERE id = $1 AND state = 'pending'
+RETURNING id, to_address, to_name, subject, body, link, attempts
+`
+
+type StartMailSendRow struct {
+	ID        int64
+	ToAddress string
+	ToName    string
+	Subject   string
+	Body      string
+	Link      *string
+	Attempts  int32
+}
+
+// Marks a pending mail as being sent, committed before the send: a mail
+// found 'sending' was being sent by an attempt that never reported back,
+// and is not sent again (at most once).
+func (q *Queries) StartMailSend(ctx context.Context, id int64) (StartMailSendRow, error) {
+	row := q.db.QueryRow(ctx, startMailSend, id)
+	var i StartMailSendRow
+	err := row.Scan(
+		&i.ID,
+		&i.ToAddress,
+		&i.ToName,
+		&i.Subject,
+		&i.Body,
+		&i.Link,
+		&i.Attempts,
+	)
+	return i, err
 }
 
 const upsertNotifyPref = `-- name: UpsertNotifyPref :exec

@@ -65,79 +65,6 @@ func (q *Queries) AgreementCoverCandidates(ctx context.Context, arg AgreementCov
 	return items, nil
 }
 
-const claimScreeningJobs = `-- name: ClaimScreeningJobs :many
-UPDATE screening_job SET state = 'running', started_at = $1, attempts = attempts + 1
-WHERE id IN (
-    SELECT j.id FROM screening_job j
-    WHERE j.state = 'pending' OR (j.state = 'running' AND j.started_at < $2)
-       OR (j.state = 'failed' AND j.finished_at < $3)
-    ORDER BY j.id
-    FOR UPDATE SKIP LOCKED
-)
-RETURNING id, register_change, attempts
-`
-
-type ClaimScreeningJobsParams struct {
-	Now         *time.Time
-	StaleBefore *time.Time
-	RetryBefore *time.Time
-}
-
-type ClaimScreeningJobsRow struct {
-	ID             int64
-	RegisterChange int64
-	Attempts       int32
-}
-
-// Claims every pending job, running ones started before stale_before
-// (their worker died) and failed ones that finished before retry_before,
-// so that one pass serves them all.
-func (q *Queries) ClaimScreeningJobs(ctx context.Context, arg ClaimScreeningJobsParams) ([]ClaimScreeningJobsRow, error) {
-	rows, err := q.db.Query(ctx, claimScreeningJobs, arg.Now, arg.StaleBefore, arg.RetryBefore)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ClaimScreeningJobsRow{}
-	for rows.Next() {
-		var i ClaimScreeningJobsRow
-		if err := rows.Scan(&i.ID, &i.RegisterChange, &i.Attempts); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const finishScreeningJobs = `-- name: FinishScreeningJobs :exec
-UPDATE screening_job SET state = $1, finished_at = $2, deals = $3, changed = $4, error = $5
-WHERE id = ANY($6::bigint[])
-`
-
-type FinishScreeningJobsParams struct {
-	State   string
-	Now     *time.Time
-	Deals   int32
-	Changed int32
-	Error   string
-	Ids     []int64
-}
-
-func (q *Queries) FinishScreeningJobs(ctx context.Context, arg FinishScreeningJobsParams) error {
-	_, err := q.db.Exec(ctx, finishScreeningJobs,
-		arg.State,
-		arg.Now,
-		arg.Deals,
-		arg.Changed,
-		arg.Error,
-		arg.Ids,
-	)
-	return err
-}
-
 const getScreening = `-- name: GetScreening :one
 SELECT s.id, s.deal_id, s.deal_version, s.verdict, s.taxonomy_version_id, t.number AS taxonomy_number,
        s.register_change, s.judged_on, s.reason, s.conflicts, s.cautions, s.infos, s.screened_at
@@ -242,6 +169,44 @@ type InsertScreeningFindingsParams struct {
 	Passed           bool
 }
 
+const latestRescreenJob = `-- name: LatestRescreenJob :one
+SELECT id, COALESCE((args->>'register_change')::bigint, 0)::bigint AS register_change,
+    (CASE state WHEN 'running' THEN 'running' WHEN 'completed' THEN 'done'
+        WHEN 'retryable' THEN 'failed' WHEN 'discarded' THEN 'failed' WHEN 'cancelled' THEN 'failed'
+        ELSE 'pending' END)::text AS state,
+    created_at, finalized_at AS finished_at,
+    COALESCE((metadata->'output'->>'deals')::int, 0)::int AS deals,
+    COALESCE((metadata->'output'->>'changed')::int, 0)::int AS changed
+FROM river_job WHERE kind = 'rescreen' ORDER BY id DESC LIMIT 1
+`
+
+type LatestRescreenJobRow struct {
+	ID             int64
+	RegisterChange int64
+	State          string
+	CreatedAt      time.Time
+	FinishedAt     *time.Time
+	Deals          int32
+	Changed        int32
+}
+
+// The newest re-screening job River holds (finished ones are kept a day):
+// what the agreement page says about the latest register change.
+func (q *Queries) LatestRescreenJob(ctx context.Context) (LatestRescreenJobRow, error) {
+	row := q.db.QueryRow(ctx, latestRescreenJob)
+	var i LatestRescreenJobRow
+	err := row.Scan(
+		&i.ID,
+		&i.RegisterChange,
+		&i.State,
+		&i.CreatedAt,
+		&i.FinishedAt,
+		&i.Deals,
+		&i.Changed,
+	)
+	return i, err
+}
+
 const latestScreeningID = `-- name: LatestScreeningID :one
 SELECT screening_id FROM deal_version WHERE deal_id = $1 AND number = $2
 `
@@ -256,38 +221,6 @@ func (q *Queries) LatestScreeningID(ctx context.Context, arg LatestScreeningIDPa
 	var screening_id *int64
 	err := row.Scan(&screening_id)
 	return screening_id, err
-}
-
-const latestScreeningJob = `-- name: LatestScreeningJob :one
-SELECT id, register_change, state, created_at, started_at, finished_at, deals, changed
-FROM screening_job ORDER BY id DESC LIMIT 1
-`
-
-type LatestScreeningJobRow struct {
-	ID             int64
-	RegisterChange int64
-	State          string
-	CreatedAt      time.Time
-	StartedAt      *time.Time
-	FinishedAt     *time.Time
-	Deals          int32
-	Changed        int32
-}
-
-func (q *Queries) LatestScreeningJob(ctx context.Context) (LatestScreeningJobRow, error) {
-	row := q.db.QueryRow(ctx, latestScreeningJob)
-	var i LatestScreeningJobRow
-	err := row.Scan(
-		&i.ID,
-		&i.RegisterChange,
-		&i.State,
-		&i.CreatedAt,
-		&i.StartedAt,
-		&i.FinishedAt,
-		&i.Deals,
-		&i.Changed,
-	)
-	return i, err
 }
 
 const lockDealVersionScreening = `-- name: LockDealVersionScreening :one
@@ -450,6 +383,19 @@ func (q *Queries) RegisterChangeCounter(ctx context.Context) (RegisterChangeCoun
 	var i RegisterChangeCounterRow
 	err := row.Scan(&i.Counter, &i.XactMine)
 	return i, err
+}
+
+const registerChangeForUpdate = `-- name: RegisterChangeForUpdate :one
+SELECT counter FROM register_change FOR SHARE
+`
+
+// The register change counter, locked: a register change in flight
+// commits first, and none starts until this transaction ends.
+func (q *Queries) RegisterChangeForUpdate(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, registerChangeForUpdate)
+	var counter int64
+	err := row.Scan(&counter)
+	return counter, err
 }
 
 const screeningClauseCategories = `-- name: ScreeningClauseCategories :many

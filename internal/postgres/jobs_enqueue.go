@@ -1,0 +1,95 @@
+package postgres
+
+// Queuing background work: River jobs inserted in the transaction that
+// makes the change, so the job exists exactly when the change commits.
+// The workers are in internal/jobs.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// MailJob sends one mail of the outbox.
+type MailJob struct {
+	MailID int64 `json:"mail_id"`
+}
+
+// Kind names the job in River.
+func (MailJob) Kind() string { return "mail_send" }
+
+// InsertOpts bounds the retries of a mail that cannot be sent.
+func (MailJob) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: MaxMailAttempts} }
+
+// RescreenJob re-screens the open deals after a register change: the
+// first change of a burst; later ones find it pending and add nothing.
+type RescreenJob struct {
+	RegisterChange int64 `json:"register_change"`
+}
+
+// Kind names the job in River.
+func (RescreenJob) Kind() string { return "rescreen" }
+
+// RescreenQueue is the re-screening jobs' own River queue, so that a long
+// re-screen never holds up mail.
+const RescreenQueue = "screening"
+
+// InsertOpts make the job unique among the ones not yet finished: a burst
+// of register changes queues one re-screen. A change committed while it
+// runs is caught by the job itself (see Screenings.Rescreen).
+func (RescreenJob) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: RescreenQueue, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateScheduled, rivertype.JobStateRetryable,
+	}}}
+}
+
+// newJobInserter is an insert-only River client on pool: it queues jobs in
+// the store's transactions and works none.
+func newJobInserter(pool *pgxpool.Pool) (*river.Client[pgx.Tx], error) {
+	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	if err != nil {
+		return nil, fmt.Errorf("river insert client: %w", err)
+	}
+	return c, nil
+}
+
+// enqueue queues args in the transaction.
+func (tx *Tx) enqueue(ctx context.Context, args river.JobArgs) error {
+	if _, err := tx.jobs.InsertTx(ctx, tx.Tx, args, nil); err != nil {
+		return fmt.Errorf("queue %s job: %w", args.Kind(), err)
+	}
+	return nil
+}
+
+// queueRescreenIfRegisterChanged queues the re-screening of the open deals
+// when the transaction changed the register (a trigger bumps the counter
+// and notes the transaction). Called before commit for transactions that
+// wrote an audit event: every register change is audited.
+func (tx *Tx) queueRescreenIfRegisterChanged(ctx context.Context) error {
+	rc, err := tx.Q.RegisterChangeCounter(ctx)
+	if err != nil {
+		return fmt.Errorf("register change counter: %w", err)
+	}
+	if !rc.XactMine {
+		return nil
+	}
+	return tx.enqueue(ctx, RescreenJob{RegisterChange: rc.Counter})
+}
+
+// QueueRescreen queues the re-screening of the open deals, for register
+// changes made outside the store (bulk loads by SQL), which queue none.
+func (db *DB) QueueRescreen(ctx context.Context) error {
+	return db.InTx(ctx, func(tx *Tx) error {
+		rc, err := tx.Q.RegisterChangeCounter(ctx)
+		if err != nil {
+			return fmt.Errorf("register change counter: %w", err)
+		}
+		return tx.enqueue(ctx, RescreenJob{RegisterChange: rc.Counter})
+	})
+}
