@@ -57,15 +57,18 @@ func (j *jsonlWriter) Write(r Row) error {
 
 // jsonlProof is the last line of a JSON Lines export.
 type jsonlProof struct {
-	Proof struct {
-		Marker        string `json:"marker"`
-		Rows          int64  `json:"rows"`
-		LastSeq       int64  `json:"last_seq"`
-		LastHash      string `json:"last_hash"`
-		ChainHeadSeq  int64  `json:"chain_head_seq"`
-		ChainHeadHash string `json:"chain_head_hash"`
-		Digest        string `json:"digest"`
-	} `json:"proof"`
+	Proof jsonlProofFields `json:"proof"`
+}
+
+// jsonlProofFields are the proof line's fields, as written and as verified.
+type jsonlProofFields struct {
+	Marker        string `json:"marker"`
+	Rows          int64  `json:"rows"`
+	LastSeq       int64  `json:"last_seq"`
+	LastHash      string `json:"last_hash"`
+	ChainHeadSeq  int64  `json:"chain_head_seq"`
+	ChainHeadHash string `json:"chain_head_hash"`
+	Digest        string `json:"digest"`
 }
 
 func (j *jsonlWriter) Close() (Proof, error) {

@@ -208,29 +208,21 @@ func parseProofFields(fields []string) (Proof, error) {
 // jsonlRow is one event line as read back; before and after keep their
 // exact bytes.
 type jsonlRow struct {
-	Seq        *int64          `json:"seq"`
-	EventID    int64           `json:"event_id"`
-	OccurredAt string          `json:"occurred_at"`
-	ActorID    *int64          `json:"actor_id"`
-	Actor      string          `json:"actor"`
-	Action     string          `json:"action"`
-	EntityType string          `json:"entity_type"`
-	EntityID   string          `json:"entity_id"`
-	Before     json.RawMessage `json:"before"`
-	After      json.RawMessage `json:"after"`
-	RequestID  string          `json:"request_id"`
-	ClientIP   string          `json:"client_ip"`
-	PrevHash   string          `json:"prev_hash"`
-	Hash       string          `json:"hash"`
-	Proof      *struct {
-		Marker        string `json:"marker"`
-		Rows          int64  `json:"rows"`
-		LastSeq       int64  `json:"last_seq"`
-		LastHash      string `json:"last_hash"`
-		ChainHeadSeq  int64  `json:"chain_head_seq"`
-		ChainHeadHash string `json:"chain_head_hash"`
-		Digest        string `json:"digest"`
-	} `json:"proof"`
+	Seq        *int64            `json:"seq"`
+	EventID    int64             `json:"event_id"`
+	OccurredAt string            `json:"occurred_at"`
+	ActorID    *int64            `json:"actor_id"`
+	Actor      string            `json:"actor"`
+	Action     string            `json:"action"`
+	EntityType string            `json:"entity_type"`
+	EntityID   string            `json:"entity_id"`
+	Before     json.RawMessage   `json:"before"`
+	After      json.RawMessage   `json:"after"`
+	RequestID  string            `json:"request_id"`
+	ClientIP   string            `json:"client_ip"`
+	PrevHash   string            `json:"prev_hash"`
+	Hash       string            `json:"hash"`
+	Proof      *jsonlProofFields `json:"proof"`
 }
 
 func rawOrNil(m json.RawMessage) []byte {

@@ -337,7 +337,7 @@ func Base(p Page) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		for _, f := range p.Flashes {
-			templ_7745c5c3_Err = components.NotificationBanner(f.Kind, flashTitle(f.Kind), f.Message).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.NotificationBanner(f.Kind, "", f.Message).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -60,17 +60,6 @@ func showEnv(env string) bool {
 	return env != "" && env != "production"
 }
 
-func flashTitle(kind string) string {
-	switch kind {
-	case "success":
-		return "Success"
-	case "error":
-		return "There is a problem"
-	default:
-		return "Important"
-	}
-}
-
 // htmxConfig keeps htmx within the Content-Security-Policy: no injected
 // indicator <style>, no eval (so no hx-on / js: values), no inline scripts
 // from swapped content, and no page snapshots kept in localStorage.
