@@ -42,7 +42,7 @@ const dealListStampSQL = `(SELECT CASE WHEN k IS NULL THEN 0
 		WHEN k < pg_snapshot_xmin(pg_current_snapshot()) THEN k::text::bigint
 		WHEN k < audit_seal_bound() THEN k::text::bigint
 		ELSE -1 END
-	FROM (SELECT (SELECT xid FROM deal_list_change ORDER BY xid DESC LIMIT 1) AS k) newest)`
+	FROM (SELECT (SELECT xid FROM deal_list_change ORDER BY xid DESC LIMIT 1) AS k OFFSET 0) newest)`
 
 // dealListStampUnread marks a slot whose stamp must be read afresh.
 const dealListStampUnread = math.MinInt64
