@@ -25,19 +25,56 @@ func NewAudit(db *DB) *Audit { return &Audit{DB: db} }
 // count capped at dealgate.AuditCountCap.
 // Errors: EUNAUTHORIZED, EFORBIDDEN (not an admin or auditor), EINTERNAL.
 func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.AuditFilter) (dealgate.AuditPage, error) {
+	page, _, err := s.browse(ctx, actor, f, true, false)
+	return page, err
+}
+
+// ListWithActions returns List's page and Actions' list, in one round trip:
+// what the trail's page shows.
+// Errors: EUNAUTHORIZED, EFORBIDDEN (not an admin or auditor), EINTERNAL.
+func (s *Audit) ListWithActions(ctx context.Context, actor *dealgate.User, f dealgate.AuditFilter) (dealgate.AuditPage, []string, error) {
+	return s.browse(ctx, actor, f, true, true)
+}
+
+// browse reads the page of f (list) and the actions in the trail (actions)
+// in one batch.
+func (s *Audit) browse(ctx context.Context, actor *dealgate.User, f dealgate.AuditFilter, list, actions bool) (dealgate.AuditPage, []string, error) {
 	f.PageRequest = f.PageRequest.Normalize()
 	page := dealgate.AuditPage{Before: f.Before, After: f.After, PerPage: f.PerPage}
 	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
-		return page, err
+		return page, nil, err
 	}
+	b := &pgx.Batch{}
+	if list {
+		queueAuditPage(b, f, &page)
+	}
+	var names []string
+	if actions {
+		b.Queue(auditActionsSQL).Query(func(rows pgx.Rows) (err error) {
+			names, err = pgx.CollectRows(rows, pgx.RowTo[string])
+			return err
+		})
+	}
+	if err := s.DB.Pool.SendBatch(ctx, b).Close(); err != nil {
+		return page, nil, translate(fmt.Errorf("list audit events: %w", err))
+	}
+	return page, names, nil
+}
+
+// queueAuditPage queues the count and the rows of f's page, filling page
+// as their results are read.
+func queueAuditPage(b *pgx.Batch, f dealgate.AuditFilter, page *dealgate.AuditPage) {
 	cond, args := auditWhere(f)
-	if err := s.DB.Pool.QueryRow(ctx, fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM audit_event %s LIMIT %d) t",
-		cond, dealgate.AuditCountCap+1), args...).Scan(&page.Count); err != nil {
-		return page, translate(fmt.Errorf("count audit events: %w", err))
-	}
-	if page.Count > dealgate.AuditCountCap {
-		page.Count, page.CountCapped = dealgate.AuditCountCap, true
-	}
+	b.Queue(fmt.Sprintf("SELECT count(*) FROM (SELECT 1 FROM audit_event %s LIMIT %d) t",
+		cond, dealgate.AuditCountCap+1), args...).QueryRow(func(row pgx.Row) error {
+		if err := row.Scan(&page.Count); err != nil {
+			return fmt.Errorf("count audit events: %w", err)
+		}
+		if page.Count > dealgate.AuditCountCap {
+			page.Count, page.CountCapped = dealgate.AuditCountCap, true
+		}
+		return nil
+	})
 	order := "DESC"
 	switch {
 	case f.After > 0:
@@ -49,16 +86,20 @@ func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.Audit
 		cond = andWhere(cond, fmt.Sprintf("id < $%d", len(args)))
 	}
 	args = append(args, f.PerPage+1)
-	rows, err := s.DB.Pool.Query(ctx, fmt.Sprintf(`
+	b.Queue(fmt.Sprintf(`
 		SELECT id, occurred_at, actor_id, actor_label, action, entity_type, entity_id, before, after, request_id, client_ip
-		FROM audit_event %s ORDER BY id %s LIMIT $%d`, cond, order, len(args)), args...)
-	if err != nil {
-		return page, translate(fmt.Errorf("list audit events: %w", err))
-	}
-	page.Items, err = pgx.CollectRows(rows, scanAuditEvent)
-	if err != nil {
-		return page, translate(fmt.Errorf("list audit events: %w", err))
-	}
+		FROM audit_event %s ORDER BY id %s LIMIT $%d`, cond, order, len(args)), args...).Query(func(rows pgx.Rows) (err error) {
+		if page.Items, err = pgx.CollectRows(rows, scanAuditEvent); err != nil {
+			return err
+		}
+		keysetPage(f, page)
+		return nil
+	})
+}
+
+// keysetPage trims page's items, read one past the page, and sets its
+// links and bounds.
+func keysetPage(f dealgate.AuditFilter, page *dealgate.AuditPage) {
 	more := len(page.Items) > f.PerPage
 	if more {
 		page.Items = page.Items[:f.PerPage]
@@ -72,7 +113,6 @@ func (s *Audit) List(ctx context.Context, actor *dealgate.User, f dealgate.Audit
 	if n := len(page.Items); n > 0 {
 		page.NewestID, page.OldestID = page.Items[0].ID, page.Items[n-1].ID
 	}
-	return page, nil
 }
 
 // Event returns one audit event.
@@ -110,15 +150,8 @@ const auditActionsSQL = `
 // reads one index entry per action, not every event.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINTERNAL.
 func (s *Audit) Actions(ctx context.Context, actor *dealgate.User) ([]string, error) {
-	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
-		return nil, err
-	}
-	rows, err := s.DB.Pool.Query(ctx, auditActionsSQL)
-	if err != nil {
-		return nil, translate(fmt.Errorf("list audit actions: %w", err))
-	}
-	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	return out, translate(err)
+	_, names, err := s.browse(ctx, actor, dealgate.AuditFilter{}, false, true)
+	return names, err
 }
 
 func andWhere(cond, more string) string {

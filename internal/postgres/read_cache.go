@@ -21,14 +21,15 @@ import (
 // misses. Nothing is shared or invalidated between instances; the counter
 // is the only key.
 //
-// What is cached is what the register decides alone: which IDs a list page
-// holds, in what order, and its total; the current taxonomy version's ID;
-// counts. Rows that show users' names (owners) are still read fresh by ID.
+// What is cached is what the register decides alone: party list pages, the
+// current taxonomy version's ID, counts, an agreement's clauses. Agreement
+// list pages show their owners' names too, so they are keyed as well by the
+// users' names stamp (userNamesStamp), which every rename bumps.
 //
-// The counter costs no round trip on a signed-in page: the statement that
-// reads the session reads it too (FindSession) and leaves it in the
-// request's context. A request that has itself committed a change (InTx)
-// forgets it and reads the counter afresh.
+// The counter and the stamp cost no round trip on a signed-in page: the
+// statement that reads the session reads them too (FindSession) and leaves
+// them in the request's context. A request that has itself committed a
+// change (InTx) forgets them and reads them afresh.
 
 // versionCacheMax bounds the entries kept for one counter value.
 const versionCacheMax = 512
@@ -72,9 +73,10 @@ func (c *versionCache[K, V]) put(counter int64, k K, v V) {
 	c.m[k] = v
 }
 
-// registerSeen carries, per request, the register change counter the
-// session's statement read (-1: not read, or no longer valid).
-type registerSeen struct{ counter atomic.Int64 }
+// registerSeen carries, per request, the register change counter and the
+// users' names stamp the session's statement read (-1: not read, or no
+// longer valid).
+type registerSeen struct{ counter, names atomic.Int64 }
 
 type registerSeenKey struct{}
 
@@ -84,6 +86,7 @@ type registerSeenKey struct{}
 func WithRegisterCounterSlot(ctx context.Context) context.Context {
 	s := &registerSeen{}
 	s.counter.Store(-1)
+	s.names.Store(-1)
 	return context.WithValue(ctx, registerSeenKey{}, s)
 }
 
@@ -97,6 +100,7 @@ func registerSeenFrom(ctx context.Context) *registerSeen {
 func forgetRegisterCounter(ctx context.Context) {
 	if s := registerSeenFrom(ctx); s != nil {
 		s.counter.Store(-1)
+		s.names.Store(-1)
 	}
 }
 
@@ -118,4 +122,26 @@ func registerCounter(ctx context.Context, tx *Tx) (int64, error) {
 		return -1, nil
 	}
 	return rc.Counter, nil
+}
+
+// userNamesStampSQL is the users' names stamp: the number of deal_change
+// rows for deal 0, which a trigger adds, in the renaming transaction, for
+// every change of a user's name or email (migration 000032), and which
+// nothing removes. A cached page that shows users' names is keyed by it as
+// well as by the register change counter.
+const userNamesStampSQL = `SELECT count(*) FROM deal_change WHERE deal_id = 0`
+
+// userNamesStamp is the users' names stamp for this request's reads: the
+// one read with the session, else read now.
+func userNamesStamp(ctx context.Context, tx *Tx) (int64, error) {
+	if s := registerSeenFrom(ctx); s != nil {
+		if n := s.names.Load(); n >= 0 {
+			return n, nil
+		}
+	}
+	var n int64
+	if err := tx.QueryRow(ctx, userNamesStampSQL).Scan(&n); err != nil {
+		return 0, fmt.Errorf("user names stamp: %w", err)
+	}
+	return n, nil
 }

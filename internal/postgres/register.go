@@ -36,7 +36,7 @@ type Register struct {
 	published taxonomyCache
 	// Results keyed by the register change counter (read_cache.go).
 	currentTaxonomyID versionCache[struct{}, int64]
-	agreementPages    versionCache[agreementPageKey, agreementPageIDs]
+	agreementPages    versionCache[agreementPageKey, dealgate.Page[dealgate.AgreementListItem]]
 	partyPages        versionCache[dealgate.PartyFilter, dealgate.Page[dealgate.Party]]
 	expiringCounts    versionCache[expiringKey, int]
 	agreementClauses  versionCache[clausesKey, []dealgate.Clause]

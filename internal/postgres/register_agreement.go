@@ -166,17 +166,22 @@ func (tx *Tx) agreement(ctx context.Context, id int64) (dealgate.Agreement, erro
 	if err != nil {
 		return dealgate.Agreement{}, orNotFound(err, "agreement")
 	}
+	return agreementFromRow(r, tx.Now), nil
+}
+
+// agreementFromRow converts an agreement row, its status judged at now.
+func agreementFromRow(r sqlc.GetAgreementRow, now time.Time) dealgate.Agreement {
 	a := dealgate.Agreement{
 		ID: r.ID, Title: r.Title, Party: dealgate.PartyRef{ID: r.PartyID, Name: r.PartyName, Kind: dealgate.PartyKind(r.PartyKind)},
 		Kind: dealgate.AgreementKind(r.Kind), Binding: r.Binding, RecordedStatus: dealgate.AgreementStatus(r.Status),
 		SignedOn: r.SignedOn, EffectiveOn: r.EffectiveOn, ExpiresOn: r.ExpiresOn, OwnerID: r.OwnerID, OwnerName: r.OwnerName,
 		Summary: r.Summary, Notes: r.Notes, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
 	}
-	a.Status = dealgate.EffectiveStatus(a.RecordedStatus, a.ExpiresOn, tx.Now)
+	a.Status = dealgate.EffectiveStatus(a.RecordedStatus, a.ExpiresOn, now)
 	if r.ValueMinor != nil && r.Currency != nil {
 		a.Value = &dealgate.Money{Minor: *r.ValueMinor, Currency: *r.Currency}
 	}
-	return a, nil
+	return a
 }
 
 // ---------------------------------------------------------------------------

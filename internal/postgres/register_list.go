@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -174,40 +173,48 @@ const (
 func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f dealgate.AgreementFilter) (dealgate.Page[dealgate.AgreementListItem], error) {
 	return readAuthorized(ctx, s.DB, actor, dealgate.ActRegisterView, func(tx *Tx) (dealgate.Page[dealgate.AgreementListItem], error) {
 		f = f.Normalize()
-		counter, err := registerCounter(ctx, tx)
+		key, err := agreementPageKeyOf(ctx, tx, f)
 		if err != nil {
 			return dealgate.Page[dealgate.AgreementListItem]{}, err
 		}
-		// Which agreements, in what order, and how many, depend on the
-		// register and the day alone, so they are cached under the change
-		// counter (read_cache.go). The rows are read fresh: they show the
-		// owner's name, which the counter does not follow.
-		key := agreementPageKeyOf(f, tx.today())
-		ids, ok := s.agreementPages.get(counter, key)
-		if !ok {
-			if ids, err = tx.agreementPageIDs(ctx, f); err != nil {
-				return dealgate.Page[dealgate.AgreementListItem]{}, err
-			}
-			s.agreementPages.put(counter, key, ids)
+		// A page shows the register, judged on a day, and its owners'
+		// names: it is cached whole under the register change counter,
+		// keyed by the day and the users' names stamp (read_cache.go), so
+		// a page served from the cache costs no round trip of its own. Its
+		// items are shared; callers only read them.
+		if page, ok := s.agreementPages.get(key.counter, key); ok {
+			return page, nil
 		}
-		page, err := tx.agreementPage(ctx, f, ids)
-		if err != nil || f.CategoryID <= 0 {
-			return page, err
+		page, err := tx.ListAgreements(ctx, f)
+		if err == nil && f.CategoryID > 0 {
+			err = s.coverPaths(ctx, tx, page.Items, f.CategoryID)
 		}
-		return page, s.coverPaths(ctx, tx, page.Items, f.CategoryID)
+		if err == nil {
+			s.agreementPages.put(key.counter, key, page)
+		}
+		return page, err
 	})
 }
 
 // agreementPageKey is a cache key of a list page: the normalised filter
-// (Binding as a value) and the day it is judged on.
+// (Binding as a value), the day it is judged on, the register change
+// counter and the users' names stamp it was read at.
 type agreementPageKey struct {
-	f       dealgate.AgreementFilter // Binding nil
-	binding int8                     // 0 any, 1 binding, 2 non-binding
-	day     int64
+	f              dealgate.AgreementFilter // Binding nil
+	binding        int8                     // 0 any, 1 binding, 2 non-binding
+	day            int64
+	counter, names int64
 }
 
-func agreementPageKeyOf(f dealgate.AgreementFilter, today time.Time) agreementPageKey {
-	k := agreementPageKey{day: today.Unix()}
+func agreementPageKeyOf(ctx context.Context, tx *Tx, f dealgate.AgreementFilter) (agreementPageKey, error) {
+	k := agreementPageKey{day: tx.today().Unix()}
+	var err error
+	if k.counter, err = registerCounter(ctx, tx); err != nil {
+		return k, err
+	}
+	if k.names, err = userNamesStamp(ctx, tx); err != nil {
+		return k, err
+	}
 	if f.Binding != nil {
 		k.binding = 2
 		if *f.Binding {
@@ -216,7 +223,7 @@ func agreementPageKeyOf(f dealgate.AgreementFilter, today time.Time) agreementPa
 	}
 	f.Binding = nil
 	k.f = f
-	return k
+	return k, nil
 }
 
 // agreementPageIDs is what the list query finds for a page: the IDs in

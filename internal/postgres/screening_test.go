@@ -178,6 +178,14 @@ func TestScreeningOnSubmissionAndRegisterChange(t *testing.T) {
 	if touching, _, _ := e.deals.Screenings.TouchingAgreement(e.ctx, e.counsel2, e.agreement.ID); len(touching) != 0 {
 		t.Errorf("counsel2 sees %+v", touching)
 	}
+	// The agreement page's one batch lists the same deals to each viewer.
+	for _, u := range []*dealgate.User{e.auditor, e.counsel2} {
+		want, wantJob, _ := e.deals.Screenings.TouchingAgreement(e.ctx, u, e.agreement.ID)
+		p, err := postgres.NewRegister(e.db).AgreementPage(e.ctx, u, e.agreement.ID, 50)
+		if err != nil || !reflect.DeepEqual(p.Touching, want) || !reflect.DeepEqual(p.Job, wantJob) {
+			t.Errorf("agreement page for %s: %+v %+v, want %+v %+v (%v)", u.Email, p.Touching, p.Job, want, wantJob, err)
+		}
+	}
 	if r, err := e.deals.Screenings.RunJobs(e.ctx); err != nil || r.Jobs != 0 {
 		t.Errorf("second run: %+v %v", r, err)
 	}

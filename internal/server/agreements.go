@@ -139,12 +139,16 @@ func (s *Server) handleAgreementView(c echo.Context) error {
 }
 
 func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) error {
-	ctx := c.Request().Context()
 	actor := currentUser(c)
-	a, err := s.loadAgreement(c)
+	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
+	p, err := s.register.AgreementPage(c.Request().Context(), actor, id, historyLimit)
+	if err != nil {
+		return err
+	}
+	a := p.Agreement
 	loc := actor.Location()
 	canEdit := dealgate.Allowed(actor, dealgate.ActRegisterEdit)
 	v := agreements.ShowView{
@@ -164,42 +168,19 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 			{Key: "Last changed", Value: formatMoment(a.UpdatedAt, loc)},
 		},
 	}
-	touching, job, err := s.screenings.TouchingAgreement(ctx, actor, a.ID)
-	if err != nil {
-		return err
-	}
-	v.Touching = touchingView(touching, job, loc)
+	v.Touching = touchingView(p.Touching, p.Job, loc)
 	if a.Status != a.RecordedStatus {
 		v.Details = append(v.Details, components.SummaryRow{Key: "Recorded status", Value: a.RecordedStatus.Label() + " (now " + a.Status.Label() + " by its dates)"})
 	}
-	clauses, err := s.register.Clauses(ctx, actor, a.ID, true)
-	if err != nil {
-		return err
-	}
 	today := s.register.Now()
-	for _, cl := range clauses {
+	for _, cl := range p.Clauses {
 		v.Clauses = append(v.Clauses, clauseCard(cl, today))
 	}
-	docs, err := s.register.Documents(ctx, actor, a.ID)
-	if err != nil {
-		return err
-	}
-	for _, d := range docs {
+	for _, d := range p.Documents {
 		v.Documents = append(v.Documents, documentRow(d, loc))
 	}
 	// The timeline gathers the agreement, its clauses and its documents.
-	refs := []dealgate.EntityRef{{Type: dealgate.EntityAgreement, ID: strconv.FormatInt(a.ID, 10)}}
-	for _, cl := range clauses {
-		refs = append(refs, dealgate.EntityRef{Type: dealgate.EntityClause, ID: strconv.FormatInt(cl.ID, 10)})
-	}
-	for _, d := range docs {
-		refs = append(refs, dealgate.EntityRef{Type: dealgate.EntityDocument, ID: strconv.FormatInt(d.ID, 10)})
-	}
-	events, err := s.audit.History(ctx, actor, historyLimit, refs...)
-	if err != nil {
-		return err
-	}
-	v.History = registerTimeline(events, loc)
+	v.History = registerTimeline(p.History, loc)
 	return s.render(c, status, agreements.Show(s.page(c, a.Title), v))
 }
 

@@ -32,7 +32,16 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 		f.After = 0
 	}
 	ctx := c.Request().Context()
-	actions, err := s.audit.Actions(ctx, user)
+	// The page and the picker's actions in one round trip; the picker
+	// alone when the filters need correcting.
+	var page dealgate.AuditPage
+	var actions []string
+	var err error
+	if len(errs) > 0 {
+		actions, err = s.audit.Actions(ctx, user)
+	} else {
+		page, actions, err = s.audit.ListWithActions(ctx, user, f)
+	}
 	if err != nil {
 		return err
 	}
@@ -56,10 +65,6 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 		return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
-	}
-	page, err := s.audit.List(ctx, user, f)
-	if err != nil {
-		return err
 	}
 	for _, e := range page.Items {
 		view.Rows = append(view.Rows, audit.Row{

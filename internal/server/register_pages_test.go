@@ -1,0 +1,71 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strconv"
+	"testing"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/postgres"
+)
+
+// TestRegisterPagesRoundTrips: with its caches warm, each register and audit
+// page costs the session's statement and at most one more round trip (one
+// statement, or one batch), as /metrics counts them.
+func TestRegisterPagesRoundTrips(t *testing.T) {
+	t.Parallel()
+	rs := newRegisterSetup(t)
+	app := rs.app
+	mustUser(t, app, "auditor@example.com", dealgate.RoleAuditor)
+	auditor := app.newClient()
+	app.signInAs(auditor, "auditor@example.com", testPassword)
+	ctx, reg := context.Background(), postgres.NewRegister(app.db)
+	a, err := reg.CreateAgreement(ctx, rs.admin, dealgate.AgreementInput{Title: "Exclusive hosting pact", Kind: dealgate.AgreementPartnership,
+		Status: dealgate.StatusActive, PartyID: rs.cloud.ID, Binding: true, OwnerID: &rs.admin.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.CreateClause(ctx, rs.admin, a.ID, dealgate.ClauseInput{Kind: dealgate.ClauseExclusivity, BeneficiaryID: rs.cloud.ID,
+		CategoryIDs: []int64{rs.statelessAPIs.ID}, Scope: dealgate.RestrictKind, RestrictedKind: dealgate.PartyCloudProvider, Worldwide: true, Text: "Exclusive hosting of stateless APIs."}); err != nil {
+		t.Fatal(err)
+	}
+	metric := func(series string) float64 {
+		t.Helper()
+		body := app.get("/metrics").body
+		m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(series) + ` (\S+)$`).FindStringSubmatch(body)
+		if m == nil {
+			return 0
+		}
+		v, _ := strconv.ParseFloat(m[1], 64)
+		return v
+	}
+	for _, p := range []struct {
+		route, path string
+		client      *http.Client
+		want        float64
+	}{
+		{"/agreements", "/agreements?status=active&sort=expires_on", rs.counsel, 1},
+		{"/agreements", "/agreements?q=exclusive+hosting", rs.counsel, 1},
+		{"/parties", "/parties", rs.counsel, 1},
+		{"/agreements/:id", "/agreements/" + strconv.FormatInt(a.ID, 10), rs.counsel, 2},
+		{"/audit", "/audit", auditor, 2},
+	} {
+		sum := `dealgate_db_round_trips_per_request_sum{method="GET",route="` + p.route + `"}`
+		// Warm the caches, and every pooled connection's prepared statements.
+		for range 12 {
+			if r := app.getWith(p.client, p.path); r.StatusCode != http.StatusOK {
+				t.Fatalf("%s: status %d", p.path, r.StatusCode)
+			}
+		}
+		before := metric(sum)
+		const views = 5
+		for range views {
+			app.getWith(p.client, p.path)
+		}
+		if got := (metric(sum) - before) / views; got != p.want {
+			t.Errorf("%s: %v round trips per view, want %v", p.path, got, p.want)
+		}
+	}
+}
