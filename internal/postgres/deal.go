@@ -35,6 +35,8 @@ type Deals struct {
 	tx *Tx
 	// pages caches deal pages under their page stamps (deal_page.go).
 	pages *dealPageCache
+	// lists caches deal list pages under the deal list stamp (deal_list_cache.go).
+	lists *versionCache[dealListKey, dealgate.Page[dealgate.DealListItem]]
 }
 
 // Within returns the service bound to a transaction the caller holds (the
@@ -66,7 +68,8 @@ func dealReadAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.Us
 
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
 func NewDeals(db *DB, reg *Register) *Deals {
-	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg), pages: &dealPageCache{}}
+	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg), pages: &dealPageCache{},
+		lists: &versionCache[dealListKey, dealgate.Page[dealgate.DealListItem]]{}}
 }
 
 // screen screens the version just frozen, after its audit event.

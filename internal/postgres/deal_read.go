@@ -267,42 +267,35 @@ var dealSorts = map[string]string{
 	"updated_at":  "d.updated_at",
 }
 
-// ListDeals returns a page of the deals actor sees, filtered, sorted and
-// paged in the database. Scope "mine" lists the deals actor wrote or that
-// are shared with them; "all" (the committee, auditors and admins) lists
-// every submitted or withdrawn deal besides.
-// Errors: EUNAUTHORIZED, EFORBIDDEN.
-func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter) (dealgate.Page[dealgate.DealListItem], error) {
-	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (dealgate.Page[dealgate.DealListItem], error) {
-		f = f.Normalize()
-		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
-		page := dealgate.Page[dealgate.DealListItem]{Items: []dealgate.DealListItem{}, Page: f.Page, PerPage: f.PerPage}
-		countSQL, pageSQL, args := dealListSQL(f, actor.ID, tx.today())
-		rows, err := tx.Query(ctx, dealListRowsSQL(countSQL, pageSQL), args...)
+// listDeals reads a page of the deal list for viewer me (see ListDeals) in
+// one statement, plus the clearances of its submitted deals.
+func (tx *Tx) listDeals(ctx context.Context, me int64, f dealgate.DealFilter) (dealgate.Page[dealgate.DealListItem], error) {
+	page := dealgate.Page[dealgate.DealListItem]{Items: []dealgate.DealListItem{}, Page: f.Page, PerPage: f.PerPage}
+	countSQL, pageSQL, args := dealListSQL(f, me, tx.today())
+	rows, err := tx.Query(ctx, dealListRowsSQL(countSQL, pageSQL), args...)
+	if err != nil {
+		return page, fmt.Errorf("list deals: %w", err)
+	}
+	for rows.Next() {
+		d, err := scanDealListItem(rows, &page.Total)
 		if err != nil {
+			rows.Close()
 			return page, fmt.Errorf("list deals: %w", err)
 		}
-		for rows.Next() {
-			d, err := scanDealListItem(rows, &page.Total)
-			if err != nil {
-				rows.Close()
-				return page, fmt.Errorf("list deals: %w", err)
-			}
-			page.Items = append(page.Items, d)
+		page.Items = append(page.Items, d)
+	}
+	if err := rows.Err(); err != nil {
+		return page, fmt.Errorf("list deals: %w", err)
+	}
+	if len(page.Items) == 0 { // no row carried the count: an empty list, or a page past its end
+		if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
+			return page, fmt.Errorf("count deals: %w", err)
 		}
-		if err := rows.Err(); err != nil {
-			return page, fmt.Errorf("list deals: %w", err)
-		}
-		if len(page.Items) == 0 { // no row carried the count: an empty list, or a page past its end
-			if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
-				return page, fmt.Errorf("count deals: %w", err)
-			}
-		}
-		if page.Total > dealCountCap {
-			page.Total, page.TotalIsEstimate = dealCountCap, true
-		}
-		return page, tx.listClearances(ctx, page.Items) // review_read.go
-	})
+	}
+	if page.Total > dealCountCap {
+		page.Total, page.TotalIsEstimate = dealCountCap, true
+	}
+	return page, tx.listClearances(ctx, page.Items) // review_read.go
 }
 
 // dealListRowsSQL is the list page's one statement: the page's deals, in

@@ -19,7 +19,8 @@ import (
 // bell (capped at 100, on notification_unread_idx), so the bell costs no
 // round trip of its own, and reads the register change counter into ctx's
 // slot, if it has one, with the users' names stamp (WithRegisterCounterSlot;
-// see read_cache.go).
+// see read_cache.go), and the deal list stamp into its slot, only if ctx has
+// one (WithDealListStampSlot; see deal_list_cache.go).
 func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user *dealgate.User, found bool, err error) {
 	var (
 		u       sqlc.User
@@ -27,7 +28,9 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		unread  int
 		counter int64
 		names   int64
+		stamp   int64
 	)
+	listSlot := dealListSeenFrom(ctx)
 	// Without a user (LEFT JOIN), the user columns read as harmless
 	// defaults and hasUser is false.
 	err = db.Pool.QueryRow(ctx, `
@@ -37,11 +40,12 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0),
 		       (SELECT count(*) FROM (SELECT 1 FROM notification n
 		         WHERE n.recipient_id = u.id AND n.in_app AND n.read_at IS NULL LIMIT 100) unread),
-		       (SELECT counter FROM register_change), (`+userNamesStampSQL+`)
+		       (SELECT counter FROM register_change), (`+userNamesStampSQL+`),
+		       CASE WHEN $2 THEN `+dealListStampSQL+` ELSE -1 END
 		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
-		WHERE s.token = $1 AND current_timestamp < s.expiry`, token).Scan(
+		WHERE s.token = $1 AND current_timestamp < s.expiry`, token, listSlot != nil).Scan(
 		&data, &hasUser, &u.ID, &u.Email, &u.Name, &u.Roles, &u.Status, &u.TimeZone, &u.TotpEnabled,
-		&u.NotifyEmail, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version, &unread, &counter, &names)
+		&u.NotifyEmail, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version, &unread, &counter, &names, &stamp)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, false, nil
 	}
@@ -51,6 +55,9 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 	if seen := registerSeenFrom(ctx); seen != nil {
 		seen.counter.Store(counter)
 		seen.names.Store(names)
+	}
+	if listSlot != nil {
+		listSlot.stamp.Store(stamp)
 	}
 	if hasUser {
 		user = toUser(u)

@@ -71,59 +71,6 @@ func BenchmarkDealList(b *testing.B) {
 	}
 }
 
-// BenchmarkDealSubmit times submitting a complete draft (validation with
-// the party and the 2,000-category taxonomy, version 1, audit event) on the
-// scale data. Screening is not part of it. Drafts are made before the clock
-// runs.
-func BenchmarkDealSubmit(b *testing.B) {
-	db, reg := scale(b)
-	svc := postgres.NewDeals(db, reg)
-	ctx := context.Background()
-	counsel := busiestCounsel(b, db)
-	var party string
-	var cat int64
-	if err := db.Pool.QueryRow(ctx, `SELECT p.name, (SELECT r.category_id FROM category_revision r
-		JOIN taxonomy_version v ON v.id = r.taxonomy_version_id AND v.number = (SELECT max(number) FROM taxonomy_version)
-		WHERE NOT r.retired ORDER BY r.category_id DESC LIMIT 1)
-		FROM party p WHERE p.retired_at IS NULL ORDER BY p.id DESC LIMIT 1`).Scan(&party, &cat); err != nil {
-		b.Fatal(err)
-	}
-	today := time.Now().UTC()
-	in := dealgate.DealInput{
-		Title: "Benchmark deal", Counterparty: party, CategoryIDs: []string{strconv.FormatInt(cat, 10)},
-		Description: "Benchmark.", Rationale: "Benchmark.", Value: "1000000", Currency: "USD",
-		TermStart: today.AddDate(0, 2, 0).Format(dealgate.DateLayout), TermEnd: today.AddDate(2, 0, 0).Format(dealgate.DateLayout),
-		Worldwide: true, NegotiationStart: today.AddDate(0, 0, 30).Format(dealgate.DateLayout), Sponsor: "Sponsor",
-	}
-	run := strconv.FormatInt(time.Now().UnixNano(), 36)
-	draft := func(i int) dealgate.Deal {
-		d, err := svc.CreateDraft(ctx, counsel, fmt.Sprintf("bench-submit-%s-%08d", run, i), dealgate.DealInput{Title: "Benchmark draft"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return d
-	}
-	// Warm the taxonomy cache, as a running server has.
-	if _, err := svc.Submit(ctx, counsel, draft(-1).ID, 1, in); err != nil {
-		b.Fatalf("%v %v", err, dealgate.ErrorFields(err))
-	}
-	lat := make([]time.Duration, 0, 1024)
-	i := 0
-	for b.Loop() {
-		b.StopTimer()
-		d := draft(i)
-		i++
-		b.StartTimer()
-		t0 := time.Now()
-		_, err := svc.Submit(ctx, counsel, d.ID, d.Version, in)
-		lat = append(lat, time.Since(t0))
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(p95(lat), "p95-ms")
-}
-
 // TestDealListPlansUseIndexes loads a smaller deal set and checks with
 // EXPLAIN that "My deals" never reads the deal table sequentially, for a
 // counsel's own deals and for the committee's list.

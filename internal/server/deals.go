@@ -146,7 +146,7 @@ func (s *Server) handleDealIndex(c echo.Context) error {
 			row.Counterparty = d.Content.Counterparty.Name
 		}
 		if d.CurrentVersion > 0 {
-			row.Version = fmt.Sprintf("v%d", d.CurrentVersion)
+			row.Version = "v" + strconv.Itoa(d.CurrentVersion)
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -20,7 +20,7 @@ func formatDate(d time.Time, now time.Time, loc *time.Location) string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%s (%s)", d.Format("2 January 2006"), relativeDay(d, now, loc))
+	return d.Format("2 January 2006") + " (" + relativeDay(d, now, loc) + ")" // a list formats dozens per page
 }
 
 // formatShortDate is a day as tables show it, e.g. "20 Dec 2026".

@@ -179,6 +179,10 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 				return next(c)
 			}
 			ctx := postgres.WithRegisterCounterSlot(withSessionUserSlot(c.Request().Context()))
+			if c.Request().Method == http.MethodGet && c.Path() == "/deals" {
+				// The deal list's stamp is read with the session (deals.go).
+				ctx = postgres.WithDealListStampSlot(ctx)
+			}
 			c.SetRequest(c.Request().WithContext(ctx))
 			return withSession(c)
 		}

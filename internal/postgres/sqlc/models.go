@@ -233,6 +233,10 @@ type DealChange struct {
 	DealID int64
 }
 
+type DealListChange struct {
+	Xid pgtype.Uint64
+}
+
 type DealNegotiation struct {
 	DealID      int64
 	DealVersion int32

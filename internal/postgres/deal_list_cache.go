@@ -1,0 +1,142 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync/atomic"
+	"time"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
+)
+
+// The deal lists, cached under the deal list stamp.
+//
+// A page of "My deals" or of the committee's list depends on the deals, their
+// shares, their current versions' screening, the committee's decisions and
+// the authors' names. Every committed change to any of these adds, in the
+// changing transaction, a row to deal_list_change keyed by the transaction's
+// ID (migration 000042, fed by the deal_change triggers of 000032). The
+// newest such ID is the deal list stamp, trusted only once settled: when no
+// transaction with a smaller ID can still commit in this database. Then any
+// later change has a larger ID, so the stamp moves with every change (see
+// dealListStampSQL).
+//
+// Each instance keeps whole list pages (IDs, rows, clearances and total)
+// under the stamp the request read before loading them, keyed by the
+// normalised filter, the viewer (own and shared deals; the committee's list
+// is the same for everyone who sees it) and the day. A page is served only
+// to a request that read the same stamp, so a change through any instance is
+// seen by every instance's next request. The stamp costs no round trip on
+// the list route: the session statement reads it (FindSession) into the
+// request's slot (WithDealListStampSlot). Who may list is decided afresh on
+// every request; a page with a clearance that has since expired is reloaded.
+// An unsettled stamp (a change committed while an older transaction still
+// runs) is not cached under: the request reads afresh.
+
+// dealListStampSQL is the deal list stamp as a scalar subquery: the newest
+// deal_list_change ID if settled, 0 if there is none, -1 if unsettled. The
+// snapshot's xmin settles it cheaply; audit_seal_bound (migration 000028)
+// leaves out transactions of other databases, which cannot change deals.
+const dealListStampSQL = `(SELECT CASE WHEN k IS NULL THEN 0
+		WHEN k < pg_snapshot_xmin(pg_current_snapshot()) THEN k::text::bigint
+		WHEN k < audit_seal_bound() THEN k::text::bigint
+		ELSE -1 END
+	FROM (SELECT (SELECT xid FROM deal_list_change ORDER BY xid DESC LIMIT 1) AS k OFFSET 0) newest)`
+
+// dealListStampUnread marks a slot whose stamp must be read afresh.
+const dealListStampUnread = math.MinInt64
+
+// dealListKey is what a cached list page depends on besides the stamp.
+type dealListKey struct {
+	filter dealgate.DealFilter // normalised, AllDeals decided
+	viewer int64               // 0 for the committee's list
+	day    time.Time           // "soon" and "past" are judged against it
+}
+
+// dealListSeen carries, per request, the deal list stamp the session
+// statement read.
+type dealListSeen struct{ stamp atomic.Int64 }
+
+type dealListSeenKey struct{}
+
+// WithDealListStampSlot returns ctx with an empty slot that FindSession
+// fills with the deal list stamp, so that the request's deal list needs no
+// statement when this instance holds the page.
+func WithDealListStampSlot(ctx context.Context) context.Context {
+	s := &dealListSeen{}
+	s.stamp.Store(dealListStampUnread)
+	return context.WithValue(ctx, dealListSeenKey{}, s)
+}
+
+func dealListSeenFrom(ctx context.Context) *dealListSeen {
+	s, _ := ctx.Value(dealListSeenKey{}).(*dealListSeen)
+	return s
+}
+
+// forgetDealListStamp drops the stamp the request read: the request has
+// committed a change, so its reads must see it.
+func forgetDealListStamp(ctx context.Context) {
+	if s := dealListSeenFrom(ctx); s != nil {
+		s.stamp.Store(dealListStampUnread)
+	}
+}
+
+// dealListStamp is the deal list stamp for this request's reads: the one
+// read with the session, else read now. -1: do not cache.
+func dealListStamp(ctx context.Context, tx *Tx) (int64, error) {
+	if s := dealListSeenFrom(ctx); s != nil {
+		if n := s.stamp.Load(); n != dealListStampUnread {
+			return n, nil
+		}
+	}
+	var n int64
+	if err := tx.QueryRow(ctx, "SELECT "+dealListStampSQL).Scan(&n); err != nil {
+		return 0, fmt.Errorf("deal list stamp: %w", err)
+	}
+	return n, nil
+}
+
+// ListDeals returns a page of the deals actor sees, filtered, sorted and
+// paged in the database, from this instance's cache when it holds the page
+// at the current stamp. Scope "mine" lists the deals actor wrote or that are
+// shared with them; "all" (the committee, auditors and admins) lists every
+// submitted or withdrawn deal besides. The returned page may be shared:
+// callers must not change it.
+// Errors: EUNAUTHORIZED, EFORBIDDEN.
+func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.DealFilter) (dealgate.Page[dealgate.DealListItem], error) {
+	return dealReadAuthorized(ctx, s, actor, dealgate.ActDealView, func(tx *Tx) (dealgate.Page[dealgate.DealListItem], error) {
+		f = f.Normalize()
+		f.AllDeals = f.AllDeals && dealgate.SeesSubmittedDeals(actor)
+		key := dealListKey{filter: f, day: tx.today()}
+		if !f.AllDeals {
+			key.viewer = actor.ID
+		}
+		stamp := int64(-1) // inside a caller's transaction: its changes are not committed
+		if s.tx == nil {
+			var err error
+			if stamp, err = dealListStamp(ctx, tx); err != nil {
+				return dealgate.Page[dealgate.DealListItem]{}, err
+			}
+		}
+		if page, ok := s.lists.get(stamp, key); ok && !clearanceExpired(page.Items, tx.Now) {
+			return page, nil
+		}
+		page, err := tx.listDeals(ctx, actor.ID, f)
+		if err == nil {
+			s.lists.put(stamp, key, page)
+		}
+		return page, err
+	})
+}
+
+// clearanceExpired reports whether a deal of items was cleared until a
+// moment that has passed.
+func clearanceExpired(items []dealgate.DealListItem, now time.Time) bool {
+	for _, d := range items {
+		if c := d.Clearance; c.Cleared && c.ExpiresAt != nil && !now.Before(*c.ExpiresAt) {
+			return true
+		}
+	}
+	return false
+}
