@@ -49,6 +49,15 @@ func waitOutbox(t *testing.T, db *postgres.DB) {
 	}
 }
 
+// inviteMember invites a committee member, which queues their invitation mail.
+func inviteMember(t *testing.T, users *postgres.Users, admin *dealgate.User, name, email string) {
+	t.Helper()
+	nu := dealgate.NewUser{Name: name, Email: email, Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"}
+	if _, _, err := users.Invite(context.Background(), admin, nu); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func mailAdmin(t *testing.T, db *postgres.DB) (*postgres.Users, *dealgate.User) {
 	t.Helper()
 	users := postgres.NewUsers(db)
@@ -121,9 +130,7 @@ func TestMailGivesUpAfterBoundedRetries(t *testing.T) {
 	ctx := context.Background()
 	srv := smtptest.Start(t)
 	users, admin := mailAdmin(t, db)
-	if _, _, err := users.Invite(ctx, admin, dealgate.NewUser{Name: "Cy", Email: "cy@example.com", Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"}); err != nil {
-		t.Fatal(err)
-	}
+	inviteMember(t, users, admin, "Cy", "cy@example.com")
 	srv.FailNext(postgres.MaxMailAttempts + 5)
 	startMail(t, db, srv, 10*time.Millisecond)
 	waitOutbox(t, db)
@@ -189,9 +196,7 @@ func TestMailInterruptedMidSendIsNotSentAgain(t *testing.T) {
 	ctx := context.Background()
 	srv := smtptest.Start(t)
 	users, admin := mailAdmin(t, db)
-	if _, _, err := users.Invite(ctx, admin, dealgate.NewUser{Name: "Dee", Email: "dee@example.com", Roles: []dealgate.Role{dealgate.RoleMember}, TimeZone: "UTC"}); err != nil {
-		t.Fatal(err)
-	}
+	inviteMember(t, users, admin, "Dee", "dee@example.com")
 	if _, err := db.Pool.Exec(ctx, `UPDATE mail_outbox SET state = 'sending', attempts = 1`); err != nil {
 		t.Fatal(err)
 	}

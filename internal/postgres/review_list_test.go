@@ -70,12 +70,7 @@ func TestDashboardPendingVotes(t *testing.T) {
 		t.Errorf("auditor's pending votes: %+v %v", dash.Pending, err)
 	}
 	// A material new version supersedes m1's vote: it is pending again.
-	cur, _ := e.deals.Deal(e.ctx, e.counsel, d1.ID)
-	in := e.input()
-	in.Regions, in.Worldwide = []string{"EU"}, false
-	if _, err := e.deals.NewVersion(e.ctx, e.counsel, d1.ID, cur.Version, in, "Narrowed to the EU"); err != nil {
-		t.Fatalf("new version: %v %v", err, dealgate.ErrorFields(err))
-	}
+	e.narrowToEU(t, d1.ID)
 	sameDeals(t, "m1 after a material change", pending(e.m1), d1, d2, d3)
 }
 

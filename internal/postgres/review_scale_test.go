@@ -41,15 +41,7 @@ func TestReviewVerdictFollowsScreeningAndVersions(t *testing.T) {
 	if len(got) == 1 && got[0].Verdict != dealgate.ScreeningConflict {
 		t.Errorf("row's verdict %q, want conflict", got[0].Verdict)
 	}
-	cur, err := e.deals.Deal(e.ctx, e.counsel, d.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := e.input()
-	in.Regions, in.Worldwide = []string{"EU"}, false
-	if _, err := e.deals.NewVersion(e.ctx, e.counsel, d.ID, cur.Version, in, "Narrowed to the EU"); err != nil {
-		t.Fatalf("new version: %v %v", err, dealgate.ErrorFields(err))
-	}
+	cur := e.narrowToEU(t, d.ID)
 	sameDeals(t, "after a new version", conflicts("new version"))
 	setVerdict(cur.CurrentVersion, "conflict") // the old version: no longer the deal's verdict
 	sameDeals(t, "old version re-screened", conflicts("old version"))
@@ -84,15 +76,7 @@ func TestReviewPageFollowsChangesOnEveryInstance(t *testing.T) {
 	if p := page(); p.Tally.Approve != 1 {
 		t.Errorf("after a vote through the other instance: tally %+v", p.Tally)
 	}
-	cur, err := e.deals.Deal(e.ctx, e.counsel, d.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := e.input()
-	in.Regions, in.Worldwide = []string{"EU"}, false
-	if _, err := e.deals.NewVersion(e.ctx, e.counsel, d.ID, cur.Version, in, "Narrowed to the EU"); err != nil {
-		t.Fatalf("new version: %v %v", err, dealgate.ErrorFields(err))
-	}
+	e.narrowToEU(t, d.ID)
 	p := page()
 	if len(p.Versions) != 2 || p.Deal.CurrentVersion != 2 || !p.Superseded[1] || p.Tally.Approve != 0 {
 		t.Errorf("after a new version through the other instance: versions %d, current %d, superseded %v, tally %+v",

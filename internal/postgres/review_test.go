@@ -15,6 +15,22 @@ type reviewEnv struct {
 	chair, m1, m2, m3, both *dealgate.User
 }
 
+// narrowToEU makes counsel's material new version of the deal, its
+// territory narrowed to the EU, and returns the deal as it was before.
+func (e *reviewEnv) narrowToEU(t testing.TB, dealID int64) dealgate.Deal {
+	t.Helper()
+	cur, err := e.deals.Deal(e.ctx, e.counsel, dealID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := e.input()
+	in.Regions, in.Worldwide = []string{"EU"}, false
+	if _, err := e.deals.NewVersion(e.ctx, e.counsel, dealID, cur.Version, in, "Narrowed to the EU"); err != nil {
+		t.Fatalf("new version: %v %v", err, dealgate.ErrorFields(err))
+	}
+	return cur
+}
+
 func newReviewEnv(t testing.TB) *reviewEnv {
 	t.Helper()
 	e := &reviewEnv{dealEnv: newDealEnv(t)}
