@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -17,11 +18,28 @@ import (
 // request's context first, so a template error becomes a clean 500 instead
 // of half a page, then the status and body.
 func (s *Server) render(c echo.Context, status int, comp templ.Component) error {
-	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := comp.Render(c.Request().Context(), buf); err != nil {
 		return err
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderBuffers reuses page buffers: growing a fresh one for every page was
+// about a tenth of a list page's CPU under load (docs/performance.md).
+// HTMLBlob has written the bytes out before a buffer goes back.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// renderBufferMax keeps a rare huge page's buffer from being held.
+const renderBufferMax = 1 << 20
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > renderBufferMax {
+		return
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // page builds the shell's view model for a page handler: navigation, the
