@@ -55,6 +55,9 @@ func (tx *Tx) Audit(ctx context.Context, e dealgate.AuditEvent) error {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
 	tx.audited = true
+	if !outsideRegister[e.EntityType] {
+		tx.mayChangeRegister = true
+	}
 	return nil
 }
 

@@ -102,6 +102,10 @@ type Tx struct {
 	// audited is set when the transaction wrote an audit event, so a commit
 	// wakes the sealer (and a register change queues its re-screening).
 	audited bool
+	// mayChangeRegister is set when it wrote an audit event about something
+	// that may be in the register, so its commit checks whether to queue a
+	// re-screening (jobs_enqueue.go).
+	mayChangeRegister bool
 	// jobs queues River jobs in this transaction (jobs_enqueue.go).
 	jobs *river.Client[pgx.Tx]
 }
@@ -119,7 +123,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := fn(tx); err != nil {
 		return translate(err)
 	}
-	if tx.audited {
+	if tx.mayChangeRegister {
 		if err := tx.queueRescreenIfRegisterChanged(ctx); err != nil {
 			return translate(err)
 		}

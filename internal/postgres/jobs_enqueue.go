@@ -13,6 +13,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/dealgate/dealgate/internal/dealgate"
 )
 
 // MailJob sends one mail of the outbox.
@@ -67,10 +69,21 @@ func (tx *Tx) enqueue(ctx context.Context, args river.JobArgs) error {
 	return nil
 }
 
+// outsideRegister are the audit entity types whose changes never touch the
+// register: a transaction that audited only these skips the counter check
+// below, a round trip on every vote, deal edit and sign-in. Every register
+// change is audited under a register entity type (a deal proposing a new
+// counterparty audits the party too).
+var outsideRegister = map[string]bool{
+	dealgate.EntityDeal: true, dealgate.EntityDealAttachment: true, dealgate.EntityReview: true,
+	dealgate.EntityCommitteeRules: true, dealgate.EntityInterests: true, dealgate.EntityUser: true,
+	"auth": true, "audit": true, "prepared_export": true, "report": true, "secrets": true,
+}
+
 // queueRescreenIfRegisterChanged queues the re-screening of the open deals
 // when the transaction changed the register (a trigger bumps the counter
 // and notes the transaction). Called before commit for transactions that
-// wrote an audit event: every register change is audited.
+// audited something that may be in the register.
 func (tx *Tx) queueRescreenIfRegisterChanged(ctx context.Context) error {
 	rc, err := tx.Q.RegisterChangeCounter(ctx)
 	if err != nil {
