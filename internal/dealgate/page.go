@@ -10,6 +10,9 @@ type Page[T any] struct {
 	TotalIsEstimate bool
 	Page            int // 1-based
 	PerPage         int
+	// Derived is shared by every request served this same page from a
+	// cache (nil when the page was read for one request only).
+	Derived *Derived
 }
 
 // Paging defaults and bounds shared by every list.

@@ -123,7 +123,8 @@ func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.
 			return page, nil
 		}
 		page, err := tx.listDeals(ctx, actor.ID, f)
-		if err == nil {
+		if err == nil && stamp >= 0 {
+			page.Derived = dealgate.NewDerived()
 			s.lists.put(stamp, key, page)
 		}
 		return page, err

@@ -33,6 +33,8 @@ const dealPageCacheMax = 2048
 type DealPage struct {
 	dealgate.DealOverview
 	Screening *Stored
+	// Derived is shared by the requests served this page from the cache.
+	Derived *dealgate.Derived
 }
 
 type dealPageKey struct {
@@ -114,6 +116,9 @@ func (s *Deals) dealPage(ctx context.Context, tx *Tx, actor *dealgate.User, id i
 	if !ok || p.Clearance.ExpiresAt != nil && !tx.Now.Before(*p.Clearance.ExpiresAt) {
 		if p, err = tx.loadDealPage(ctx, actor, id); err != nil {
 			return DealPage{}, err
+		}
+		if cache != nil {
+			p.Derived = dealgate.NewDerived()
 		}
 		cache.put(id, key, p)
 	}

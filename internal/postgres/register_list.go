@@ -84,7 +84,8 @@ func (s *Register) ListParties(ctx context.Context, actor *dealgate.User, f deal
 			return page, nil
 		}
 		page, err := tx.listParties(ctx, f)
-		if err == nil {
+		if err == nil && counter >= 0 {
+			page.Derived = dealgate.NewDerived()
 			s.partyPages.put(counter, f, page)
 		}
 		return page, err
@@ -189,7 +190,8 @@ func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f d
 		if err == nil && f.CategoryID > 0 {
 			err = s.coverPaths(ctx, tx, page.Items, f.CategoryID)
 		}
-		if err == nil {
+		if err == nil && key.counter >= 0 {
+			page.Derived = dealgate.NewDerived()
 			s.agreementPages.put(key.counter, key, page)
 		}
 		return page, err

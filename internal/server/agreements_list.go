@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -29,26 +30,27 @@ func (s *Server) handleAgreementIndex(c echo.Context) error {
 		return err
 	}
 	errs, summary := formErrors(verr, "q", "party_name", "status", "kind", "binding", "expiring", "category")
-	view.Errors = summary
-	agreementFilterFields(c, &view, f, tax, errs)
-	if len(summary) == 0 {
-		view.Active = activeFilters(c, &view, f, tax)
-		if f.PartyID > 0 && !f.PartyFamily {
-			view.FamilyHref = withQuery(c, "family", "yes", "page", "")
-		}
-	}
 	if len(summary) > 0 {
+		view.Errors = summary
+		agreementFilterFields(c, &view, f, tax, errs)
 		return s.render(c, http.StatusUnprocessableEntity, agreements.List(s.page(c, "Agreements"), view))
 	}
 	page, err := s.register.ListAgreements(ctx, actor, f)
 	if err != nil {
 		return err
 	}
-	for _, a := range page.Items {
-		view.Rows = append(view.Rows, s.agreementRow(c, a))
-	}
-	view.Pager = pager(c, page)
-	return s.render(c, http.StatusOK, agreements.List(s.page(c, "Agreements"), view))
+	return s.renderDerived(c, http.StatusOK, page.Derived, s.page(c, "Agreements"), func(perRequest) templ.Component {
+		agreementFilterFields(c, &view, f, tax, errs)
+		view.Active = activeFilters(c, &view, f, tax)
+		if f.PartyID > 0 && !f.PartyFamily {
+			view.FamilyHref = withQuery(c, "family", "yes", "page", "")
+		}
+		for _, a := range page.Items {
+			view.Rows = append(view.Rows, s.agreementRow(c, a))
+		}
+		view.Pager = pager(c, page)
+		return agreements.ListContent(view)
+	})
 }
 
 // agreementFilter reads the list's query into a filter; problems with what

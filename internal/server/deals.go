@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -109,17 +110,26 @@ func (s *Server) handleDealIndex(c echo.Context) error {
 		return err
 	}
 	f = f.Normalize()
+	heading := "My deals"
+	if f.AllDeals {
+		heading = "Submitted deals"
+	}
+	return s.renderDerived(c, http.StatusOK, page.Derived, s.page(c, heading), func(perRequest) templ.Component {
+		return deals.ListContent(s.dealListView(c, actor, f, heading, page))
+	})
+}
+
+// dealListView is the view of one page of a deal list.
+func (s *Server) dealListView(c echo.Context, actor *dealgate.User, f dealgate.DealFilter, heading string, page dealgate.Page[dealgate.DealListItem]) deals.ListView {
+	q := c.QueryParams()
 	v := deals.ListView{
-		Heading: "My deals", CanDraft: dealgate.Allowed(actor, dealgate.ActDealDraft), Pager: pager(c, page),
+		Heading: heading, CanDraft: dealgate.Allowed(actor, dealgate.ActDealDraft), Pager: pager(c, page),
 		Filtered: f.Query != "" || f.Status != "" || f.Negotiation != "",
 		Headers: []components.SortHeader{
 			sortHeader(c, "Deal", "title", f.Sort, f.Desc), sortHeader(c, "Status", "status", f.Sort, f.Desc),
 			sortHeader(c, "Negotiation starts", "negotiation", f.Sort, f.Desc), sortHeader(c, "Last changed", "updated_at", f.Sort, f.Desc),
 		},
 		Filters: dealFilterFields(f, q.Get("scope")),
-	}
-	if f.AllDeals {
-		v.Heading = "Submitted deals"
 	}
 	if actor.Has(dealgate.RoleCounsel) && dealgate.SeesSubmittedDeals(actor) {
 		v.ScopeLinks = []components.PageLink{
@@ -150,7 +160,7 @@ func (s *Server) handleDealIndex(c echo.Context) error {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	return s.render(c, http.StatusOK, deals.List(s.page(c, v.Heading), v))
+	return v
 }
 
 func dealFilterFields(f dealgate.DealFilter, scope string) []components.Field {
@@ -189,29 +199,37 @@ func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareE
 	if err != nil {
 		return err
 	}
-	o := p.DealOverview
-	v := dealShowView(o, actor.Location())
-	if o.Clearance.Decision != nil && dealgate.Allowed(actor, dealgate.ActDecisionPacket) {
-		v.PacketHref = dealPath(id) + "/packet.pdf"
+	// A refused upload or share shows what was typed: that page is this
+	// request's own.
+	derived := p.Derived
+	if status != http.StatusOK || uploadErr != "" || shareErr != nil {
+		derived = nil
 	}
-	if p.Screening != nil {
-		r := storedReportView(p.Screening, actor.Location())
-		v.Report = &r
-	}
-	v.CSRFToken, v.OnceToken, v.MaxUpload, v.UploadErr = csrfToken(c), newOnceToken(), sizeText(s.maxUpload()), uploadErr
-	fields, summary := formErrors(shareErr, "email", "access")
-	if shareErr == nil {
-		fields, summary = nil, nil
-	}
-	v.ShareErrors = summary
-	v.ShareEmail = components.Field{ID: "email", Name: "email", Label: "Share with counsel (email address)", Type: "email",
-		Value: c.FormValue("email"), Error: fields["email"], MaxLength: 254, Autocomplete: "off"}
-	access := c.FormValue("access")
-	if access == "" {
-		access = string(dealgate.ShareRead)
-	}
-	for _, a := range []dealgate.ShareAccess{dealgate.ShareRead, dealgate.ShareEdit} {
-		v.ShareAccess = append(v.ShareAccess, components.Option{Value: string(a), Label: a.Label(), Selected: access == string(a)})
-	}
-	return s.render(c, status, deals.Show(s.page(c, o.Deal.Content.Title), v))
+	return s.renderDerived(c, status, derived, s.page(c, p.Deal.Content.Title), func(fresh perRequest) templ.Component {
+		o := p.DealOverview
+		v := dealShowView(o, actor.Location())
+		if o.Clearance.Decision != nil && dealgate.Allowed(actor, dealgate.ActDecisionPacket) {
+			v.PacketHref = dealPath(id) + "/packet.pdf"
+		}
+		if p.Screening != nil {
+			r := storedReportView(p.Screening, actor.Location())
+			v.Report = &r
+		}
+		v.CSRFToken, v.OnceToken, v.MaxUpload, v.UploadErr = fresh.CSRF, fresh.Once, sizeText(s.maxUpload()), uploadErr
+		fields, summary := formErrors(shareErr, "email", "access")
+		if shareErr == nil {
+			fields, summary = nil, nil
+		}
+		v.ShareErrors = summary
+		v.ShareEmail = components.Field{ID: "email", Name: "email", Label: "Share with counsel (email address)", Type: "email",
+			Value: c.FormValue("email"), Error: fields["email"], MaxLength: 254, Autocomplete: "off"}
+		access := c.FormValue("access")
+		if access == "" {
+			access = string(dealgate.ShareRead)
+		}
+		for _, a := range []dealgate.ShareAccess{dealgate.ShareRead, dealgate.ShareEdit} {
+			v.ShareAccess = append(v.ShareAccess, components.Option{Value: string(a), Label: a.Label(), Selected: access == string(a)})
+		}
+		return deals.ShowContent(v)
+	})
 }

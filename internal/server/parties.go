@@ -53,6 +53,17 @@ func (s *Server) handlePartyIndex(c echo.Context) error {
 		desc = false // an unknown sort falls back to name, ascending
 	}
 	f.Desc = desc
+	page, err := s.register.ListParties(c.Request().Context(), actor, f)
+	if err != nil {
+		return err
+	}
+	return s.renderDerived(c, http.StatusOK, page.Derived, s.page(c, "Parties"), func(perRequest) templ.Component {
+		return parties.ListContent(partyListView(c, actor, f, desc, page))
+	})
+}
+
+// partyListView is the view of one page of the party list.
+func partyListView(c echo.Context, actor *dealgate.User, f dealgate.PartyFilter, desc bool, page dealgate.Page[dealgate.Party]) parties.ListView {
 	view := parties.ListView{CanCreate: dealgate.Allowed(actor, dealgate.ActRegisterEdit)}
 	view.Filtered = f.Query != "" || f.Kind != "" || f.IncludeRetired
 	view.Query = components.Field{ID: "q", Name: "q", Label: "Name or alias", Hint: "Part of a name or any other name it is known by", Type: "search", Value: c.QueryParam("q"), MaxLength: 200}
@@ -64,10 +75,6 @@ func (s *Server) handlePartyIndex(c echo.Context) error {
 	view.NameHeader = sortHeader(c, "Name", "name", f.Sort, desc)
 	view.KindHeader = sortHeader(c, "Kind", "kind", f.Sort, desc)
 	view.UpdatedHeader = sortHeader(c, "Last changed", "updated_at", f.Sort, desc)
-	page, err := s.register.ListParties(c.Request().Context(), actor, f)
-	if err != nil {
-		return err
-	}
 	loc := actor.Location()
 	for _, p := range page.Items {
 		r := parties.Row{Href: partyPath(p.ID), Name: p.Name, Aliases: strings.Join(p.Aliases, ", "), Kind: p.Kind.Label(),
@@ -78,7 +85,7 @@ func (s *Server) handlePartyIndex(c echo.Context) error {
 		view.Rows = append(view.Rows, r)
 	}
 	view.Pager = pager(c, page)
-	return s.render(c, http.StatusOK, parties.List(s.page(c, "Parties"), view))
+	return view
 }
 
 func readPartyForm(c echo.Context) dealgate.PartyForm {
