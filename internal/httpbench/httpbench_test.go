@@ -208,7 +208,7 @@ func startServer(b *testing.B, dbURL string) (string, *config.Config) {
 // an idle job queue, as a settled production instance would be (a job a
 // killed run left running is River's to rescue after an hour). A fresh
 // bench database takes minutes once; later runs find little or nothing.
-func settle(b *testing.B, dbURL string) {
+func settle(b *testing.B, dbURL string, serverStarted time.Time) {
 	b.Helper()
 	conn, err := pgx.Connect(context.Background(), dbURL)
 	if err != nil {
@@ -216,6 +216,22 @@ func settle(b *testing.B, dbURL string) {
 	}
 	defer conn.Close(context.Background())
 	start, last := time.Now(), time.Time{}
+	// The server queues its start-up jobs (the day's reminders, upkeep) a
+	// moment after it starts serving: wait for them to be queued first.
+	for {
+		var queued bool
+		if err := conn.QueryRow(context.Background(), `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = 'reminders' AND created_at >= $1)`,
+			serverStarted.Add(-time.Second)).Scan(&queued); err != nil {
+			b.Fatal(err)
+		}
+		if queued {
+			break
+		}
+		if time.Since(start) > time.Minute {
+			b.Fatal("httpbench: the server queued no start-up jobs within a minute")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	for {
 		var busy int
 		var kinds string
@@ -457,8 +473,9 @@ func BenchmarkHTTP(b *testing.B) {
 	}
 	only := regexp.MustCompile(os.Getenv("HTTPBENCH_PAGES"))
 	dbURL := prepareDatabase(b)
+	started := time.Now()
 	base, cfg := startServer(b, dbURL)
-	settle(b, dbURL)
+	settle(b, dbURL, started)
 	ref := startReference(b, dbURL, cfg.DBMaxConns)
 
 	ids := map[string]string{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -94,9 +95,12 @@ func (s *Deals) DealPage(ctx context.Context, actor *dealgate.User, id int64) (D
 // dealPage is DealPage in tx, for the pages that show a deal's page with
 // more (the review page). The caller has checked dealgate.ActDealView.
 func (s *Deals) dealPage(ctx context.Context, tx *Tx, actor *dealgate.User, id int64) (DealPage, error) {
-	st, err := tx.Q.DealPageStamp(ctx, sqlc.DealPageStampParams{ID: id, ViewerID: actor.ID})
-	if err != nil {
-		return DealPage{}, orNotFound(err, "deal")
+	st, ok := stampReadWithSession(ctx, actor.ID, id)
+	if !ok || s.tx != nil {
+		var err error
+		if st, err = tx.Q.DealPageStamp(ctx, sqlc.DealPageStampParams{ID: id, ViewerID: actor.ID}); err != nil {
+			return DealPage{}, orNotFound(err, "deal")
+		}
 	}
 	rel := dealgate.DealRelation{Status: dealgate.DealStatus(st.Status), Author: st.AuthorID == actor.ID,
 		Share: dealgate.ShareAccess(st.ShareAccess)}
@@ -146,4 +150,53 @@ func (tx *Tx) loadDealPage(ctx context.Context, actor *dealgate.User, id int64) 
 		p.Screening, err = tx.storedScreening(ctx, *sid) // screening.go
 	}
 	return p, err
+}
+
+// The deal page's stamp read with the session.
+//
+// GET /deals/:id reads DealPageStamp (the viewer's relation to the deal and
+// the deal's page stamp) in the statement that reads the session
+// (FindSession), so a page this instance holds at that stamp costs that
+// one round trip. The slot is dropped when the request commits a change.
+
+type dealPageSeen struct {
+	id  int64
+	row atomic.Pointer[dealPageStampRead]
+}
+
+type dealPageStampRead struct {
+	viewer int64
+	row    sqlc.DealPageStampRow
+}
+
+type dealPageSeenKey struct{}
+
+// WithDealPageSlot returns ctx with an empty slot that FindSession fills
+// with deal id's page stamp and the session user's relation to it.
+func WithDealPageSlot(ctx context.Context, id int64) context.Context {
+	return context.WithValue(ctx, dealPageSeenKey{}, &dealPageSeen{id: id})
+}
+
+func dealPageSeenFrom(ctx context.Context) *dealPageSeen {
+	s, _ := ctx.Value(dealPageSeenKey{}).(*dealPageSeen)
+	return s
+}
+
+// stampReadWithSession returns what the session statement read for deal id and
+// viewer, if it did.
+func stampReadWithSession(ctx context.Context, viewer, id int64) (sqlc.DealPageStampRow, bool) {
+	if s := dealPageSeenFrom(ctx); s != nil && s.id == id {
+		if r := s.row.Load(); r != nil && r.viewer == viewer {
+			return r.row, true
+		}
+	}
+	return sqlc.DealPageStampRow{}, false
+}
+
+// forgetDealPageStamp drops the stamp the request read: it has committed a
+// change, so its reads must see it.
+func forgetDealPageStamp(ctx context.Context) {
+	if s := dealPageSeenFrom(ctx); s != nil {
+		s.row.Store(nil)
+	}
 }

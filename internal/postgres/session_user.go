@@ -30,22 +30,21 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		names   int64
 		stamp   int64
 	)
-	listSlot := dealListSeenFrom(ctx)
+	listSlot, pageSlot := dealListSeenFrom(ctx), dealPageSeenFrom(ctx)
+	var (
+		dp     sqlc.DealPageStampRow
+		dpSeen bool
+	)
+	sql, args := sessionOnlySQL, []any{token, listSlot != nil}
+	if pageSlot != nil {
+		sql, args = sessionWithDealPageSQL, append(args, pageSlot.id)
+	}
 	// Without a user (LEFT JOIN), the user columns read as harmless
 	// defaults and hasUser is false.
-	err = db.Pool.QueryRow(ctx, `
-		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''),
-		       coalesce(u.roles, '{}'), coalesce(u.status, ''), coalesce(u.time_zone, ''), coalesce(u.totp_enabled, false),
-		       coalesce(u.notify_email, false), coalesce(u.session_epoch, 0),
-		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0),
-		       (SELECT count(*) FROM (SELECT 1 FROM notification n
-		         WHERE n.recipient_id = u.id AND n.in_app AND n.read_at IS NULL LIMIT 100) unread),
-		       (SELECT counter FROM register_change), (`+userNamesStampSQL+`),
-		       CASE WHEN $2 THEN `+dealListStampSQL+` ELSE -1 END
-		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
-		WHERE s.token = $1 AND current_timestamp < s.expiry`, token, listSlot != nil).Scan(
+	err = db.Pool.QueryRow(ctx, sql, args...).Scan(
 		&data, &hasUser, &u.ID, &u.Email, &u.Name, &u.Roles, &u.Status, &u.TimeZone, &u.TotpEnabled,
-		&u.NotifyEmail, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version, &unread, &counter, &names, &stamp)
+		&u.NotifyEmail, &u.SessionEpoch, &u.CreatedAt, &u.UpdatedAt, &u.LastSignInAt, &u.Version, &unread, &counter, &names, &stamp,
+		&dpSeen, &dp.Status, &dp.AuthorID, &dp.ShareAccess, &dp.Stamp)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, false, nil
 	}
@@ -58,6 +57,9 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 	}
 	if listSlot != nil {
 		listSlot.stamp.Store(stamp)
+	}
+	if pageSlot != nil && dpSeen && hasUser {
+		pageSlot.row.Store(&dealPageStampRead{viewer: u.ID, row: dp})
 	}
 	if hasUser {
 		user = toUser(u)
@@ -77,3 +79,32 @@ func (db *DB) CommitSession(ctx context.Context, token string, data []byte, expi
 		token, data, expiry.UTC(), uid)
 	return err
 }
+
+// FindSession's statement, in two forms: the second also reads the deal
+// page's stamp and the viewer's relation to deal $3 (DealPageStamp's
+// columns), for a request with a deal page slot.
+const sessionColumnsSQL = `
+		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''),
+		       coalesce(u.roles, '{}'), coalesce(u.status, ''), coalesce(u.time_zone, ''), coalesce(u.totp_enabled, false),
+		       coalesce(u.notify_email, false), coalesce(u.session_epoch, 0),
+		       coalesce(u.created_at, 'epoch'), coalesce(u.updated_at, 'epoch'), u.last_sign_in_at, coalesce(u.version, 0),
+		       (SELECT count(*) FROM (SELECT 1 FROM notification n
+		         WHERE n.recipient_id = u.id AND n.in_app AND n.read_at IS NULL LIMIT 100) unread),
+		       (SELECT counter FROM register_change), (` + userNamesStampSQL + `),
+		       CASE WHEN $2 THEN ` + dealListStampSQL + ` ELSE -1 END`
+
+var (
+	sessionOnlySQL = sessionColumnsSQL + `, false, '', 0::bigint, '', 0::bigint
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+		WHERE s.token = $1 AND current_timestamp < s.expiry`
+	// The lateral part is DealPageStamp (queries/deals.sql) for the
+	// session's user.
+	sessionWithDealPageSQL = sessionColumnsSQL + `, dp.status IS NOT NULL, coalesce(dp.status, ''), coalesce(dp.author_id, 0),
+		       coalesce(dp.share_access, ''), coalesce(dp.stamp, 0)
+		FROM sessions s LEFT JOIN users u ON u.id = s.user_id
+		LEFT JOIN LATERAL (SELECT d.status, d.author_id, coalesce(sh.access, '')::text AS share_access,
+		       (SELECT count(*) FROM deal_change c WHERE c.deal_id IN (d.id, 0))::bigint AS stamp
+		     FROM deal d LEFT JOIN deal_share sh ON sh.deal_id = d.id AND sh.user_id = u.id
+		     WHERE d.id = $3) dp ON true
+		WHERE s.token = $1 AND current_timestamp < s.expiry`
+)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -179,9 +180,17 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 				return next(c)
 			}
 			ctx := postgres.WithRegisterCounterSlot(withSessionUserSlot(c.Request().Context()))
-			if c.Request().Method == http.MethodGet && c.Path() == "/deals" {
-				// The deal list's stamp is read with the session (deals.go).
-				ctx = postgres.WithDealListStampSlot(ctx)
+			if c.Request().Method == http.MethodGet {
+				switch c.Path() {
+				case "/deals":
+					// The deal list's stamp is read with the session (deals.go).
+					ctx = postgres.WithDealListStampSlot(ctx)
+				case "/deals/:id":
+					// So is the deal page's, with the viewer's relation to the deal.
+					if id, err := strconv.ParseInt(c.Param("id"), 10, 64); err == nil && id > 0 {
+						ctx = postgres.WithDealPageSlot(ctx, id)
+					}
+				}
 			}
 			c.SetRequest(c.Request().WithContext(ctx))
 			return withSession(c)

@@ -3,6 +3,8 @@ package server_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,6 +60,25 @@ func TestKeptPageContentCarriesEachRequestsTokens(t *testing.T) {
 		return v
 	}
 	first, second, other := look(c1), look(c1), look(c2)
+
+	// Held at its stamp, the page costs one round trip: the session
+	// statement reads the deal's stamp and the viewer's relation too.
+	trips := func() float64 {
+		t.Helper()
+		m := regexp.MustCompile(`(?m)^dealgate_db_round_trips_per_request_sum\{method="GET",route="/deals/:id"\} (\S+)$`).
+			FindStringSubmatch(app.get("/metrics").body)
+		if m == nil {
+			t.Fatal("metrics lack the deal page's round trips")
+		}
+		v, _ := strconv.ParseFloat(m[1], 64)
+		return v
+	}
+	before := trips()
+	look(c1)
+	look(c2)
+	if n := trips() - before; n != 2 {
+		t.Errorf("two views of a held deal page took %v round trips, want 2", n)
+	}
 	if first.once[0] == second.once[0] {
 		t.Fatalf("two views of the page share a one-time token %q", first.once[0])
 	}

@@ -90,6 +90,7 @@ func newSessionManager(cfg *config.Config, db *postgres.DB, now func() time.Time
 	// would rewrite the session on every request.
 	sm.Store = newSessionStore(db, cfg.SessionIdleTimeout, now)
 	sm.Lifetime = cfg.SessionLifetime
+	sm.Codec = sessionCodec{}
 	sm.Cookie.Name = "dealgate_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode

@@ -87,7 +87,7 @@ func (s *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 		expiry = idle
 	}
 	var uid int64
-	if _, values, err := (scs.GobCodec{}).Decode(b); err == nil {
+	if _, values, err := (sessionCodec{}).Decode(b); err == nil {
 		uid, _ = values[sessUserID].(int64)
 	}
 	return s.db.CommitSession(ctx, token, b, expiry, uid)
