@@ -26,14 +26,11 @@ const (
 func (s TaxonomyStatus) String() string { return string(s) }
 
 // Label is the status as people read it.
-func (s TaxonomyStatus) Label() string {
-	switch s {
-	case TaxonomyDraft:
-		return "Draft"
-	case TaxonomyPublished:
-		return "Published"
-	}
-	return string(s)
+func (s TaxonomyStatus) Label() string { return labelOf(s, taxonomyStatusLabels) }
+
+var taxonomyStatusLabels = map[TaxonomyStatus]string{
+	TaxonomyDraft:     "Draft",
+	TaxonomyPublished: "Published",
 }
 
 // TaxonomyVersion is one version of the taxonomy: the draft or a published one.
@@ -378,24 +375,16 @@ const (
 )
 
 // Label is the change as people read it.
-func (k TaxonomyChangeKind) Label() string {
-	switch k {
-	case ChangeAdded:
-		return "Added"
-	case ChangeRetired:
-		return "Retired"
-	case ChangeRestored:
-		return "Restored"
-	case ChangeMoved:
-		return "Moved"
-	case ChangeRenamed:
-		return "Renamed"
-	case ChangeRedefined:
-		return "Definition changed"
-	case ChangeExamples:
-		return "Examples changed"
-	}
-	return string(k)
+func (k TaxonomyChangeKind) Label() string { return labelOf(k, taxonomyChangeKindLabels) }
+
+var taxonomyChangeKindLabels = map[TaxonomyChangeKind]string{
+	ChangeAdded:     "Added",
+	ChangeRetired:   "Retired",
+	ChangeRestored:  "Restored",
+	ChangeMoved:     "Moved",
+	ChangeRenamed:   "Renamed",
+	ChangeRedefined: "Definition changed",
+	ChangeExamples:  "Examples changed",
 }
 
 // TaxonomyChange is one difference for one category. From and To are plain
