@@ -324,13 +324,8 @@ const NegotiationSoonDays = 14
 
 // Normalize fixes paging and replaces unknown values with defaults.
 func (f DealFilter) Normalize() DealFilter {
-	f.Query = cleanLine(f.Query)
-	if tooLong(f.Query, 200) {
-		f.Query = string([]rune(f.Query)[:200])
-	}
-	if !slices.Contains(AllDealStatuses, f.Status) {
-		f.Status = ""
-	}
+	f.Query = searchQuery(f.Query)
+	f.Status = known(f.Status, AllDealStatuses)
 	if f.Negotiation != "soon" && f.Negotiation != "past" {
 		f.Negotiation = ""
 	}

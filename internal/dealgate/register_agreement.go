@@ -154,16 +154,9 @@ var AgreementSortKeys = []string{"title", "party", "kind", "status", "effective_
 // Normalize fixes paging and replaces unknown values with defaults, so
 // nothing outside the whitelist ever reaches SQL.
 func (f AgreementFilter) Normalize() AgreementFilter {
-	f.Query = cleanLine(f.Query)
-	if tooLong(f.Query, 200) {
-		f.Query = string([]rune(f.Query)[:200])
-	}
-	if !slices.Contains(AllAgreementStatuses, f.Status) {
-		f.Status = ""
-	}
-	if !slices.Contains(AllAgreementKinds, f.Kind) {
-		f.Kind = ""
-	}
+	f.Query = searchQuery(f.Query)
+	f.Status = known(f.Status, AllAgreementStatuses)
+	f.Kind = known(f.Kind, AllAgreementKinds)
 	if f.PartyID < 0 {
 		f.PartyID = 0
 	}

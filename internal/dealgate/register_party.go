@@ -152,9 +152,7 @@ func (f PartyFilter) Normalize() PartyFilter {
 	if !slices.Contains(PartySortKeys, f.Sort) {
 		f.Sort = "name"
 	}
-	if !slices.Contains(AllPartyKinds, f.Kind) {
-		f.Kind = ""
-	}
+	f.Kind = known(f.Kind, AllPartyKinds)
 	p := PageRequest{Page: f.Page, PerPage: f.PerPage}.Normalize()
 	f.Page, f.PerPage = p.Page, p.PerPage
 	return f
