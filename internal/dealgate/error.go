@@ -100,6 +100,13 @@ func (v *Validation) Add(field, msg string) {
 	v.order = append(v.order, field)
 }
 
+// maxChars adds msg for field when s is longer than n characters.
+func (v *Validation) maxChars(field, s string, n int, msg string) {
+	if tooLong(s, n) {
+		v.Add(field, msg)
+	}
+}
+
 // Has reports whether field has a problem.
 func (v *Validation) Has(field string) bool { _, ok := v.fields[field]; return ok }
 

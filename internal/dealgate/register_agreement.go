@@ -122,12 +122,8 @@ func (in *AgreementInput) ValidateInto(v *Validation, today time.Time) {
 	if in.OwnerID != nil && *in.OwnerID <= 0 {
 		in.OwnerID = nil
 	}
-	if tooLong(in.Summary, 20000) {
-		v.Add("summary", "Summary must be 20,000 characters or fewer")
-	}
-	if tooLong(in.Notes, 20000) {
-		v.Add("notes", "Notes must be 20,000 characters or fewer")
-	}
+	v.maxChars("summary", in.Summary, 20000, "Summary must be 20,000 characters or fewer")
+	v.maxChars("notes", in.Notes, 20000, "Notes must be 20,000 characters or fewer")
 }
 
 // AgreementFilter narrows, sorts and pages the agreement list. Zero values

@@ -188,9 +188,7 @@ func (in *ClauseInput) ValidateInto(v *Validation, a Agreement) {
 		}
 	}
 	in.validateWindow(v, a)
-	if tooLong(in.Section, 50) {
-		v.Add("section", "Section reference must be 50 characters or fewer")
-	}
+	v.maxChars("section", in.Section, 50, "Section reference must be 50 characters or fewer")
 	switch {
 	case in.Text == "":
 		v.Add("text", "Enter the clause text as written in the agreement")

@@ -127,9 +127,7 @@ func (in *PartyInput) ValidateInto(v *Validation) {
 			in.Website = u.String()
 		}
 	}
-	if tooLong(in.Notes, 20000) {
-		v.Add("notes", "Notes must be 20,000 characters or fewer")
-	}
+	v.maxChars("notes", in.Notes, 20000, "Notes must be 20,000 characters or fewer")
 }
 
 // PartyFilter narrows the party list. Query matches any part of a name or

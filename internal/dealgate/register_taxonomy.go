@@ -175,9 +175,7 @@ func (in *CategoryInput) ValidateInto(v *Validation, creating bool) {
 			v.Add(field, "List at most 50 examples")
 		}
 		for _, e := range ex {
-			if tooLong(e, 500) {
-				v.Add(field, "Each example must be 500 characters or fewer")
-			}
+			v.maxChars(field, e, 500, "Each example must be 500 characters or fewer")
 		}
 	}
 	for _, e := range in.InclusionExamples {

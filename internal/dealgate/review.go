@@ -176,9 +176,7 @@ func (in VoteInput) Validate() (VoteInput, error) {
 	case tooLong(in.Rationale, 5000):
 		v.Add("rationale", "Keep the rationale to 5,000 characters or fewer")
 	}
-	if tooLong(in.Conditions, 5000) {
-		v.Add("conditions", "Keep the conditions to 5,000 characters or fewer")
-	}
+	v.maxChars("conditions", in.Conditions, 5000, "Keep the conditions to 5,000 characters or fewer")
 	return in, v.Err()
 }
 
@@ -382,9 +380,7 @@ func (in DecisionInput) Validate() (DecisionInput, error) {
 	case tooLong(in.Memo, 10000):
 		v.Add("memo", "Keep the memo to 10,000 characters or fewer")
 	}
-	if tooLong(in.Conditions, 5000) {
-		v.Add("conditions", "Keep the conditions to 5,000 characters or fewer")
-	}
+	v.maxChars("conditions", in.Conditions, 5000, "Keep the conditions to 5,000 characters or fewer")
 	return in, v.Err()
 }
 
