@@ -129,6 +129,16 @@ func orNotFound(err error, what string) error {
 	return err
 }
 
+// mapFound maps a row read by its key with conv; a missing row is ENOTFOUND
+// naming what, as orNotFound says it.
+func mapFound[R, T any](r R, err error, what string, conv func(R) T) (T, error) {
+	if err != nil {
+		var zero T
+		return zero, orNotFound(err, what)
+	}
+	return conv(r), nil
+}
+
 func int32Ptr(p *int) *int32 {
 	if p == nil {
 		return nil
