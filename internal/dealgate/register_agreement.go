@@ -61,9 +61,7 @@ type AgreementInput struct {
 // Validate cleans in and reports every problem by form field; today decides
 // whether an expiry date has passed.
 func (in *AgreementInput) Validate(today time.Time) error {
-	var v Validation
-	in.ValidateInto(&v, today)
-	return v.Err()
+	return validated(func(v *Validation) { in.ValidateInto(v, today) })
 }
 
 // ValidateInto cleans in and adds its problems to v.

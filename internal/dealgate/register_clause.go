@@ -132,9 +132,7 @@ type ClauseInput struct {
 // Validate cleans in and reports every problem by form field. The window
 // must lie within the agreement's, when the agreement has one.
 func (in *ClauseInput) Validate(a Agreement) error {
-	var v Validation
-	in.ValidateInto(&v, a)
-	return v.Err()
+	return validated(func(v *Validation) { in.ValidateInto(v, a) })
 }
 
 // ValidateInto cleans in and adds its problems to v.

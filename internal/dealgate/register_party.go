@@ -61,9 +61,7 @@ func NormalizePartyName(s string) string {
 
 // Validate cleans in and reports every problem by form field.
 func (in *PartyInput) Validate() error {
-	var v Validation
-	in.ValidateInto(&v)
-	return v.Err()
+	return validated(func(v *Validation) { in.ValidateInto(v) })
 }
 
 // ValidateInto cleans in and adds its problems to v (so a handler can merge

@@ -135,9 +135,7 @@ func CategoryKeyFromName(name string) string {
 // Validate cleans in and reports every problem by form field. creating
 // says whether the key is being chosen now.
 func (in *CategoryInput) Validate(creating bool) error {
-	var v Validation
-	in.ValidateInto(&v, creating)
-	return v.Err()
+	return validated(func(v *Validation) { in.ValidateInto(v, creating) })
 }
 
 // ValidateInto cleans in and adds its problems to v.
