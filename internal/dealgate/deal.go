@@ -41,16 +41,12 @@ var AllDealStatuses = []DealStatus{DealDraft, DealSubmitted, DealWithdrawn}
 func (s DealStatus) String() string { return string(s) }
 
 // Label is the status as people read it.
-func (s DealStatus) Label() string {
-	switch s {
-	case DealDraft:
-		return "Draft"
-	case DealSubmitted:
-		return "Submitted"
-	case DealWithdrawn:
-		return "Withdrawn"
-	}
-	return string(s)
+func (s DealStatus) Label() string { return labelOf(s, dealStatusLabels) }
+
+var dealStatusLabels = map[DealStatus]string{
+	DealDraft:     "Draft",
+	DealSubmitted: "Submitted",
+	DealWithdrawn: "Withdrawn",
 }
 
 // Withdrawable reports whether a deal in this status may still be
@@ -75,20 +71,14 @@ const (
 )
 
 // Label is the state as people read it.
-func (s ScreeningState) Label() string {
-	switch s {
-	case ScreeningAwaiting:
-		return "Screening has not run yet for this version"
-	case ScreeningClear:
-		return "Clear: no clause of the register applies"
-	case ScreeningInfo:
-		return "Info: related clauses are noted for the committee"
-	case ScreeningCaution:
-		return "Caution: something must be done before negotiation"
-	case ScreeningConflict:
-		return "Conflict: the deal as described would breach a clause"
-	}
-	return string(s)
+func (s ScreeningState) Label() string { return labelOf(s, screeningStateLabels) }
+
+var screeningStateLabels = map[ScreeningState]string{
+	ScreeningAwaiting: "Screening has not run yet for this version",
+	ScreeningClear:    "Clear: no clause of the register applies",
+	ScreeningInfo:     "Info: related clauses are noted for the committee",
+	ScreeningCaution:  "Caution: something must be done before negotiation",
+	ScreeningConflict: "Conflict: the deal as described would breach a clause",
 }
 
 // ShareAccess is what a counsel a deal is shared with may do.
@@ -100,14 +90,11 @@ const (
 )
 
 // Label is the access as people read it.
-func (a ShareAccess) Label() string {
-	switch a {
-	case ShareRead:
-		return "Can read"
-	case ShareEdit:
-		return "Can edit"
-	}
-	return string(a)
+func (a ShareAccess) Label() string { return labelOf(a, shareAccessLabels) }
+
+var shareAccessLabels = map[ShareAccess]string{
+	ShareRead: "Can read",
+	ShareEdit: "Can edit",
 }
 
 // DefaultMaterialValuePercent is how far the estimated value may move, in
@@ -337,13 +324,8 @@ const NegotiationSoonDays = 14
 
 // Normalize fixes paging and replaces unknown values with defaults.
 func (f DealFilter) Normalize() DealFilter {
-	f.Query = cleanLine(f.Query)
-	if tooLong(f.Query, 200) {
-		f.Query = string([]rune(f.Query)[:200])
-	}
-	if !slices.Contains(AllDealStatuses, f.Status) {
-		f.Status = ""
-	}
+	f.Query = searchQuery(f.Query)
+	f.Status = known(f.Status, AllDealStatuses)
 	if f.Negotiation != "soon" && f.Negotiation != "past" {
 		f.Negotiation = ""
 	}

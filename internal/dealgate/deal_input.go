@@ -93,15 +93,9 @@ func (in *DealInput) checkText(v *Validation, c DealContent) {
 	case tooLong(c.Title, maxDealTitle):
 		v.Add("title", fmt.Sprintf("Title must be %d characters or fewer", maxDealTitle))
 	}
-	if tooLong(c.Description, maxDealText) {
-		v.Add("description", "Description must be 20,000 characters or fewer")
-	}
-	if tooLong(c.Rationale, maxDealText) {
-		v.Add("rationale", "Business rationale must be 20,000 characters or fewer")
-	}
-	if tooLong(c.Sponsor, maxDealSponsor) {
-		v.Add("sponsor", fmt.Sprintf("Business sponsor must be %d characters or fewer", maxDealSponsor))
-	}
+	v.maxChars("description", c.Description, maxDealText, "Description must be 20,000 characters or fewer")
+	v.maxChars("rationale", c.Rationale, maxDealText, "Business rationale must be 20,000 characters or fewer")
+	v.maxChars("sponsor", c.Sponsor, maxDealSponsor, fmt.Sprintf("Business sponsor must be %d characters or fewer", maxDealSponsor))
 }
 
 func (in *DealInput) checkCounterparty(v *Validation, c *DealContent, look DealLookup) *PartyInput {

@@ -100,6 +100,21 @@ func (v *Validation) Add(field, msg string) {
 	v.order = append(v.order, field)
 }
 
+// maxChars adds msg for field when s is longer than n characters.
+func (v *Validation) maxChars(field, s string, n int, msg string) {
+	if tooLong(s, n) {
+		v.Add(field, msg)
+	}
+}
+
+// validated runs validate on a fresh Validation and returns its error: the
+// one-call form of an input's ValidateInto.
+func validated(validate func(v *Validation)) error {
+	var v Validation
+	validate(&v)
+	return v.Err()
+}
+
 // Has reports whether field has a problem.
 func (v *Validation) Has(field string) bool { _, ok := v.fields[field]; return ok }
 

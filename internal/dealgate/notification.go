@@ -24,26 +24,17 @@ var AllNotifyEvents = []NotifyEvent{
 }
 
 // Label is the event as the preferences form names it.
-func (e NotifyEvent) Label() string {
-	switch e {
-	case NotifyReviewAssigned:
-		return "A review opens with you assigned"
-	case NotifyInformationRequested:
-		return "The committee asks for information on your deal"
-	case NotifyInformationAnswered:
-		return "Counsel answer a request for information"
-	case NotifyDecisionRecorded:
-		return "The committee records a decision"
-	case NotifyVerdictChanged:
-		return "Re-screening changes the verdict of a deal under review"
-	case NotifyNegotiationStarted:
-		return "Counsel record that negotiation started"
-	case NotifyVoteReminder:
-		return "Reminder: a review you have not voted on is nearly due"
-	case NotifyReviewOverdue:
-		return "Reminder (chairs): a review is overdue"
-	}
-	return string(e)
+func (e NotifyEvent) Label() string { return labelOf(e, notifyEventLabels) }
+
+var notifyEventLabels = map[NotifyEvent]string{
+	NotifyReviewAssigned:       "A review opens with you assigned",
+	NotifyInformationRequested: "The committee asks for information on your deal",
+	NotifyInformationAnswered:  "Counsel answer a request for information",
+	NotifyDecisionRecorded:     "The committee records a decision",
+	NotifyVerdictChanged:       "Re-screening changes the verdict of a deal under review",
+	NotifyNegotiationStarted:   "Counsel record that negotiation started",
+	NotifyVoteReminder:         "Reminder: a review you have not voted on is nearly due",
+	NotifyReviewOverdue:        "Reminder (chairs): a review is overdue",
 }
 
 // NotifyChannel is where a person wants one event: in the app, by e-mail or both.

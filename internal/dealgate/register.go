@@ -50,20 +50,14 @@ var AllPartyKinds = []PartyKind{PartyCloudProvider, PartyModelDeveloper, PartyRe
 func (k PartyKind) String() string { return string(k) }
 
 // Label is the kind as people read it.
-func (k PartyKind) Label() string {
-	switch k {
-	case PartyCloudProvider:
-		return "Cloud provider"
-	case PartyModelDeveloper:
-		return "Model developer"
-	case PartyReseller:
-		return "Reseller"
-	case PartyInvestor:
-		return "Investor"
-	case PartyOther:
-		return "Other"
-	}
-	return string(k)
+func (k PartyKind) Label() string { return labelOf(k, partyKindLabels) }
+
+var partyKindLabels = map[PartyKind]string{
+	PartyCloudProvider:  "Cloud provider",
+	PartyModelDeveloper: "Model developer",
+	PartyReseller:       "Reseller",
+	PartyInvestor:       "Investor",
+	PartyOther:          "Other",
 }
 
 // Noun is the kind inside a sentence: "any cloud provider".
@@ -97,22 +91,15 @@ var AllAgreementKinds = []AgreementKind{AgreementPartnership, AgreementInvestmen
 func (k AgreementKind) String() string { return string(k) }
 
 // Label is the kind as people read it.
-func (k AgreementKind) Label() string {
-	switch k {
-	case AgreementPartnership:
-		return "Partnership"
-	case AgreementInvestment:
-		return "Investment"
-	case AgreementCloudServices:
-		return "Cloud services"
-	case AgreementLicence:
-		return "Licence"
-	case AgreementMoU:
-		return "Memorandum of understanding"
-	case AgreementOther:
-		return "Other"
-	}
-	return string(k)
+func (k AgreementKind) Label() string { return labelOf(k, agreementKindLabels) }
+
+var agreementKindLabels = map[AgreementKind]string{
+	AgreementPartnership:   "Partnership",
+	AgreementInvestment:    "Investment",
+	AgreementCloudServices: "Cloud services",
+	AgreementLicence:       "Licence",
+	AgreementMoU:           "Memorandum of understanding",
+	AgreementOther:         "Other",
 }
 
 // ParseAgreementKind returns the kind named s (its value or its label), or EINVALID.
@@ -136,18 +123,13 @@ var AllAgreementStatuses = []AgreementStatus{StatusDraft, StatusActive, StatusEx
 func (s AgreementStatus) String() string { return string(s) }
 
 // Label is the status as people read it (the text of its tag).
-func (s AgreementStatus) Label() string {
-	switch s {
-	case StatusDraft:
-		return "Draft"
-	case StatusActive:
-		return "Active"
-	case StatusExpired:
-		return "Expired"
-	case StatusTerminated:
-		return "Terminated"
-	}
-	return string(s)
+func (s AgreementStatus) Label() string { return labelOf(s, agreementStatusLabels) }
+
+var agreementStatusLabels = map[AgreementStatus]string{
+	StatusDraft:      "Draft",
+	StatusActive:     "Active",
+	StatusExpired:    "Expired",
+	StatusTerminated: "Terminated",
 }
 
 // ParseAgreementStatus returns the status named s, or EINVALID.
@@ -186,26 +168,17 @@ var AllClauseKinds = []ClauseKind{ClauseExclusivity, ClauseRightOfFirstRefusal, 
 func (k ClauseKind) String() string { return string(k) }
 
 // Label is the kind as people read it.
-func (k ClauseKind) Label() string {
-	switch k {
-	case ClauseExclusivity:
-		return "Exclusivity"
-	case ClauseRightOfFirstRefusal:
-		return "Right of first refusal"
-	case ClauseRightOfFirstNegotiation:
-		return "Right of first negotiation"
-	case ClausePreferredProvider:
-		return "Preferred provider"
-	case ClauseNonCompete:
-		return "Non-compete"
-	case ClauseMostFavouredNation:
-		return "Most-favoured nation"
-	case ClauseNoticeRequired:
-		return "Notice required"
-	case ClauseConsentRequired:
-		return "Consent required"
-	}
-	return string(k)
+func (k ClauseKind) Label() string { return labelOf(k, clauseKindLabels) }
+
+var clauseKindLabels = map[ClauseKind]string{
+	ClauseExclusivity:             "Exclusivity",
+	ClauseRightOfFirstRefusal:     "Right of first refusal",
+	ClauseRightOfFirstNegotiation: "Right of first negotiation",
+	ClausePreferredProvider:       "Preferred provider",
+	ClauseNonCompete:              "Non-compete",
+	ClauseMostFavouredNation:      "Most-favoured nation",
+	ClauseNoticeRequired:          "Notice required",
+	ClauseConsentRequired:         "Consent required",
 }
 
 // ParseClauseKind returns the kind named s (its value or its label), or EINVALID.
@@ -228,16 +201,12 @@ var AllRestrictionScopes = []RestrictionScope{RestrictNamed, RestrictKind, Restr
 func (s RestrictionScope) String() string { return string(s) }
 
 // Label is the scope as people read it.
-func (s RestrictionScope) Label() string {
-	switch s {
-	case RestrictNamed:
-		return "Named parties"
-	case RestrictKind:
-		return "Any party of a kind"
-	case RestrictAny:
-		return "Any party"
-	}
-	return string(s)
+func (s RestrictionScope) Label() string { return labelOf(s, restrictionScopeLabels) }
+
+var restrictionScopeLabels = map[RestrictionScope]string{
+	RestrictNamed: "Named parties",
+	RestrictKind:  "Any party of a kind",
+	RestrictAny:   "Any party",
 }
 
 // ParseRestrictionScope returns the scope named s, or EINVALID.
@@ -248,6 +217,15 @@ func ParseRestrictionScope(s string) (RestrictionScope, error) {
 type enum interface {
 	~string
 	Label() string
+}
+
+// labelOf is an enumeration's value as people read it, from the type's
+// table of labels; a value missing from the table reads as itself.
+func labelOf[T ~string](v T, labels map[T]string) string {
+	if l, ok := labels[v]; ok {
+		return l
+	}
+	return string(v)
 }
 
 // parseEnum accepts a value or its label, in any case, with spaces or

@@ -61,9 +61,7 @@ type AgreementInput struct {
 // Validate cleans in and reports every problem by form field; today decides
 // whether an expiry date has passed.
 func (in *AgreementInput) Validate(today time.Time) error {
-	var v Validation
-	in.ValidateInto(&v, today)
-	return v.Err()
+	return validated(func(v *Validation) { in.ValidateInto(v, today) })
 }
 
 // ValidateInto cleans in and adds its problems to v.
@@ -122,12 +120,8 @@ func (in *AgreementInput) ValidateInto(v *Validation, today time.Time) {
 	if in.OwnerID != nil && *in.OwnerID <= 0 {
 		in.OwnerID = nil
 	}
-	if tooLong(in.Summary, 20000) {
-		v.Add("summary", "Summary must be 20,000 characters or fewer")
-	}
-	if tooLong(in.Notes, 20000) {
-		v.Add("notes", "Notes must be 20,000 characters or fewer")
-	}
+	v.maxChars("summary", in.Summary, 20000, "Summary must be 20,000 characters or fewer")
+	v.maxChars("notes", in.Notes, 20000, "Notes must be 20,000 characters or fewer")
 }
 
 // AgreementFilter narrows, sorts and pages the agreement list. Zero values
@@ -154,16 +148,9 @@ var AgreementSortKeys = []string{"title", "party", "kind", "status", "effective_
 // Normalize fixes paging and replaces unknown values with defaults, so
 // nothing outside the whitelist ever reaches SQL.
 func (f AgreementFilter) Normalize() AgreementFilter {
-	f.Query = cleanLine(f.Query)
-	if tooLong(f.Query, 200) {
-		f.Query = string([]rune(f.Query)[:200])
-	}
-	if !slices.Contains(AllAgreementStatuses, f.Status) {
-		f.Status = ""
-	}
-	if !slices.Contains(AllAgreementKinds, f.Kind) {
-		f.Kind = ""
-	}
+	f.Query = searchQuery(f.Query)
+	f.Status = known(f.Status, AllAgreementStatuses)
+	f.Kind = known(f.Kind, AllAgreementKinds)
 	if f.PartyID < 0 {
 		f.PartyID = 0
 	}

@@ -132,9 +132,7 @@ type ClauseInput struct {
 // Validate cleans in and reports every problem by form field. The window
 // must lie within the agreement's, when the agreement has one.
 func (in *ClauseInput) Validate(a Agreement) error {
-	var v Validation
-	in.ValidateInto(&v, a)
-	return v.Err()
+	return validated(func(v *Validation) { in.ValidateInto(v, a) })
 }
 
 // ValidateInto cleans in and adds its problems to v.
@@ -188,9 +186,7 @@ func (in *ClauseInput) ValidateInto(v *Validation, a Agreement) {
 		}
 	}
 	in.validateWindow(v, a)
-	if tooLong(in.Section, 50) {
-		v.Add("section", "Section reference must be 50 characters or fewer")
-	}
+	v.maxChars("section", in.Section, 50, "Section reference must be 50 characters or fewer")
 	switch {
 	case in.Text == "":
 		v.Add("text", "Enter the clause text as written in the agreement")

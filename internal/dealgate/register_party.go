@@ -61,9 +61,7 @@ func NormalizePartyName(s string) string {
 
 // Validate cleans in and reports every problem by form field.
 func (in *PartyInput) Validate() error {
-	var v Validation
-	in.ValidateInto(&v)
-	return v.Err()
+	return validated(func(v *Validation) { in.ValidateInto(v) })
 }
 
 // ValidateInto cleans in and adds its problems to v (so a handler can merge
@@ -127,9 +125,7 @@ func (in *PartyInput) ValidateInto(v *Validation) {
 			in.Website = u.String()
 		}
 	}
-	if tooLong(in.Notes, 20000) {
-		v.Add("notes", "Notes must be 20,000 characters or fewer")
-	}
+	v.maxChars("notes", in.Notes, 20000, "Notes must be 20,000 characters or fewer")
 }
 
 // PartyFilter narrows the party list. Query matches any part of a name or
@@ -152,9 +148,7 @@ func (f PartyFilter) Normalize() PartyFilter {
 	if !slices.Contains(PartySortKeys, f.Sort) {
 		f.Sort = "name"
 	}
-	if !slices.Contains(AllPartyKinds, f.Kind) {
-		f.Kind = ""
-	}
+	f.Kind = known(f.Kind, AllPartyKinds)
 	p := PageRequest{Page: f.Page, PerPage: f.PerPage}.Normalize()
 	f.Page, f.PerPage = p.Page, p.PerPage
 	return f

@@ -41,26 +41,9 @@ func (c Clause) sentence(date func(*time.Time) string) string {
 	if len(c.ExcludedCategories) > 0 {
 		cats += " (excluding " + categoryList(c.ExcludedCategories) + ")"
 	}
-	var s string
-	switch c.Kind {
-	case ClauseExclusivity:
-		s = fmt.Sprintf("Exclusive: %s is the exclusive %s of %s", b, role, cats)
-	case ClauseRightOfFirstRefusal:
-		s = fmt.Sprintf("First refusal: %s may match any offer for %s before it is accepted", b, cats)
-	case ClauseRightOfFirstNegotiation:
-		s = fmt.Sprintf("First negotiation: %s must be offered negotiations for %s before anyone else", b, cats)
-	case ClausePreferredProvider:
-		s = fmt.Sprintf("Preferred provider: %s is the preferred %s of %s", b, role, cats)
-	case ClauseNonCompete:
-		s = fmt.Sprintf("Non-compete: in favour of %s, no deals for %s", b, cats)
-	case ClauseMostFavouredNation:
-		s = fmt.Sprintf("Most-favoured nation: %s is entitled to terms no worse than anyone else's for %s", b, cats)
-	case ClauseNoticeRequired:
-		s = fmt.Sprintf("Notice required: %s must be given %s notice before any deal for %s", b, noticePeriod(c.NoticeDays), cats)
-	case ClauseConsentRequired:
-		s = fmt.Sprintf("Consent required: %s must consent before any deal for %s", b, cats)
-	default:
-		s = fmt.Sprintf("%s: in favour of %s, covering %s", c.Kind.Label(), b, cats)
+	s := fmt.Sprintf("%s: in favour of %s, covering %s", c.Kind.Label(), b, cats)
+	if form, ok := clauseSentences[c.Kind]; ok {
+		s = strings.NewReplacer("{b}", b, "{role}", role, "{cats}", cats, "{notice}", noticePeriod(c.NoticeDays)).Replace(form)
 	}
 	s += " " + c.territory()
 	if w := c.window(date); w != "" {
@@ -71,6 +54,21 @@ func (c Clause) sentence(date func(*time.Time) string) string {
 		s += "; " + noticePeriod(c.NoticeDays) + " notice"
 	}
 	return s + "."
+}
+
+// clauseSentences open a clause's sentence, by kind: {b} is the
+// beneficiary, {role} what it provides ("host" for a cloud provider), {cats}
+// the categories and {notice} the notice period. A kind not listed reads
+// "<kind>: in favour of <b>, covering <cats>".
+var clauseSentences = map[ClauseKind]string{
+	ClauseExclusivity:             "Exclusive: {b} is the exclusive {role} of {cats}",
+	ClauseRightOfFirstRefusal:     "First refusal: {b} may match any offer for {cats} before it is accepted",
+	ClauseRightOfFirstNegotiation: "First negotiation: {b} must be offered negotiations for {cats} before anyone else",
+	ClausePreferredProvider:       "Preferred provider: {b} is the preferred {role} of {cats}",
+	ClauseNonCompete:              "Non-compete: in favour of {b}, no deals for {cats}",
+	ClauseMostFavouredNation:      "Most-favoured nation: {b} is entitled to terms no worse than anyone else's for {cats}",
+	ClauseNoticeRequired:          "Notice required: {b} must be given {notice} notice before any deal for {cats}",
+	ClauseConsentRequired:         "Consent required: {b} must consent before any deal for {cats}",
 }
 
 func noticePeriod(days *int) string {

@@ -26,14 +26,11 @@ const (
 func (s TaxonomyStatus) String() string { return string(s) }
 
 // Label is the status as people read it.
-func (s TaxonomyStatus) Label() string {
-	switch s {
-	case TaxonomyDraft:
-		return "Draft"
-	case TaxonomyPublished:
-		return "Published"
-	}
-	return string(s)
+func (s TaxonomyStatus) Label() string { return labelOf(s, taxonomyStatusLabels) }
+
+var taxonomyStatusLabels = map[TaxonomyStatus]string{
+	TaxonomyDraft:     "Draft",
+	TaxonomyPublished: "Published",
 }
 
 // TaxonomyVersion is one version of the taxonomy: the draft or a published one.
@@ -138,9 +135,7 @@ func CategoryKeyFromName(name string) string {
 // Validate cleans in and reports every problem by form field. creating
 // says whether the key is being chosen now.
 func (in *CategoryInput) Validate(creating bool) error {
-	var v Validation
-	in.ValidateInto(&v, creating)
-	return v.Err()
+	return validated(func(v *Validation) { in.ValidateInto(v, creating) })
 }
 
 // ValidateInto cleans in and adds its problems to v.
@@ -178,9 +173,7 @@ func (in *CategoryInput) ValidateInto(v *Validation, creating bool) {
 			v.Add(field, "List at most 50 examples")
 		}
 		for _, e := range ex {
-			if tooLong(e, 500) {
-				v.Add(field, "Each example must be 500 characters or fewer")
-			}
+			v.maxChars(field, e, 500, "Each example must be 500 characters or fewer")
 		}
 	}
 	for _, e := range in.InclusionExamples {
@@ -378,24 +371,16 @@ const (
 )
 
 // Label is the change as people read it.
-func (k TaxonomyChangeKind) Label() string {
-	switch k {
-	case ChangeAdded:
-		return "Added"
-	case ChangeRetired:
-		return "Retired"
-	case ChangeRestored:
-		return "Restored"
-	case ChangeMoved:
-		return "Moved"
-	case ChangeRenamed:
-		return "Renamed"
-	case ChangeRedefined:
-		return "Definition changed"
-	case ChangeExamples:
-		return "Examples changed"
-	}
-	return string(k)
+func (k TaxonomyChangeKind) Label() string { return labelOf(k, taxonomyChangeKindLabels) }
+
+var taxonomyChangeKindLabels = map[TaxonomyChangeKind]string{
+	ChangeAdded:     "Added",
+	ChangeRetired:   "Retired",
+	ChangeRestored:  "Restored",
+	ChangeMoved:     "Moved",
+	ChangeRenamed:   "Renamed",
+	ChangeRedefined: "Definition changed",
+	ChangeExamples:  "Examples changed",
 }
 
 // TaxonomyChange is one difference for one category. From and To are plain

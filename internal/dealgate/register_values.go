@@ -331,6 +331,26 @@ func cleanLine(s string) string {
 
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 
+// searchQuery is a list filter's full-text query: one clean line of at most
+// 200 characters, cut rather than refused so a pasted paragraph still searches.
+func searchQuery(q string) string {
+	q = cleanLine(q)
+	if tooLong(q, 200) {
+		q = string([]rune(q)[:200])
+	}
+	return q
+}
+
+// known is v when it is one of all and the zero value otherwise, so a filter
+// never passes an unknown value on.
+func known[T comparable](v T, all []T) T {
+	if slices.Contains(all, v) {
+		return v
+	}
+	var zero T
+	return zero
+}
+
 // SplitList splits a textarea or CSV cell into trimmed, non-empty items, one
 // per line or separated by semicolons (commas are left alone: "Foo, Inc.").
 func SplitList(s string) []string {

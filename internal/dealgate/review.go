@@ -31,16 +31,12 @@ const (
 var AllMajorities = []Majority{MajoritySimple, MajorityTwoThirds, MajorityUnanimous}
 
 // Label is the majority in words.
-func (m Majority) Label() string {
-	switch m {
-	case MajoritySimple:
-		return "Simple majority"
-	case MajorityTwoThirds:
-		return "Two-thirds majority"
-	case MajorityUnanimous:
-		return "Unanimous"
-	}
-	return string(m)
+func (m Majority) Label() string { return labelOf(m, majorityLabels) }
+
+var majorityLabels = map[Majority]string{
+	MajoritySimple:    "Simple majority",
+	MajorityTwoThirds: "Two-thirds majority",
+	MajorityUnanimous: "Unanimous",
 }
 
 // CommitteeRules are the committee's settings. Members are the active users
@@ -117,16 +113,12 @@ const (
 )
 
 // Label is the state as a tag says it.
-func (s ReviewState) Label() string {
-	switch s {
-	case ReviewOpen:
-		return "In review"
-	case ReviewDecided:
-		return "Decided"
-	case ReviewClosed:
-		return "Closed"
-	}
-	return string(s)
+func (s ReviewState) Label() string { return labelOf(s, reviewStateLabels) }
+
+var reviewStateLabels = map[ReviewState]string{
+	ReviewOpen:    "In review",
+	ReviewDecided: "Decided",
+	ReviewClosed:  "Closed",
 }
 
 // VoteChoice is a member's vote.
@@ -143,18 +135,13 @@ const (
 var AllVoteChoices = []VoteChoice{VoteApprove, VoteApproveConditions, VoteFlag, VoteAbstain}
 
 // Label is the vote in words.
-func (c VoteChoice) Label() string {
-	switch c {
-	case VoteApprove:
-		return "Approve"
-	case VoteApproveConditions:
-		return "Approve with conditions"
-	case VoteFlag:
-		return "Flag"
-	case VoteAbstain:
-		return "Abstain"
-	}
-	return string(c)
+func (c VoteChoice) Label() string { return labelOf(c, voteChoiceLabels) }
+
+var voteChoiceLabels = map[VoteChoice]string{
+	VoteApprove:           "Approve",
+	VoteApproveConditions: "Approve with conditions",
+	VoteFlag:              "Flag",
+	VoteAbstain:           "Abstain",
 }
 
 // VoteInput is a vote as the form sends it.
@@ -189,9 +176,7 @@ func (in VoteInput) Validate() (VoteInput, error) {
 	case tooLong(in.Rationale, 5000):
 		v.Add("rationale", "Keep the rationale to 5,000 characters or fewer")
 	}
-	if tooLong(in.Conditions, 5000) {
-		v.Add("conditions", "Keep the conditions to 5,000 characters or fewer")
-	}
+	v.maxChars("conditions", in.Conditions, 5000, "Keep the conditions to 5,000 characters or fewer")
 	return in, v.Err()
 }
 
@@ -260,16 +245,12 @@ const (
 var AllOutcomes = []DecisionOutcome{OutcomeApproved, OutcomeApprovedConditions, OutcomeFlagged}
 
 // Label is the outcome as a tag says it.
-func (o DecisionOutcome) Label() string {
-	switch o {
-	case OutcomeApproved:
-		return "Approved"
-	case OutcomeApprovedConditions:
-		return "Approved with conditions"
-	case OutcomeFlagged:
-		return "Flagged"
-	}
-	return string(o)
+func (o DecisionOutcome) Label() string { return labelOf(o, decisionOutcomeLabels) }
+
+var decisionOutcomeLabels = map[DecisionOutcome]string{
+	OutcomeApproved:           "Approved",
+	OutcomeApprovedConditions: "Approved with conditions",
+	OutcomeFlagged:            "Flagged",
 }
 
 // Approving reports whether the outcome clears the deal.
@@ -399,9 +380,7 @@ func (in DecisionInput) Validate() (DecisionInput, error) {
 	case tooLong(in.Memo, 10000):
 		v.Add("memo", "Keep the memo to 10,000 characters or fewer")
 	}
-	if tooLong(in.Conditions, 5000) {
-		v.Add("conditions", "Keep the conditions to 5,000 characters or fewer")
-	}
+	v.maxChars("conditions", in.Conditions, 5000, "Keep the conditions to 5,000 characters or fewer")
 	return in, v.Err()
 }
 

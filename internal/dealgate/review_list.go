@@ -131,12 +131,8 @@ func (f ReviewFilter) PageRequest() PageRequest { return PageRequest{Page: f.Pag
 
 // Normalize fixes paging and replaces unknown values with defaults.
 func (f ReviewFilter) Normalize() ReviewFilter {
-	if !slices.Contains(AllReviewStates, f.State) {
-		f.State = ""
-	}
-	if !slices.Contains(AllVerdicts, f.Verdict) {
-		f.Verdict = ""
-	}
+	f.State = known(f.State, AllReviewStates)
+	f.Verdict = known(f.Verdict, AllVerdicts)
 	if !slices.Contains(ReviewSortKeys, f.Sort) {
 		f.Sort, f.Desc = "due", false
 	}

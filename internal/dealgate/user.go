@@ -31,20 +31,14 @@ func ParseRole(s string) (Role, error) {
 }
 
 // Label is the role as people read it.
-func (r Role) Label() string {
-	switch r {
-	case RoleAdmin:
-		return "Admin"
-	case RoleChair:
-		return "Committee chair"
-	case RoleMember:
-		return "Committee member"
-	case RoleCounsel:
-		return "Counsel"
-	case RoleAuditor:
-		return "Auditor"
-	}
-	return string(r)
+func (r Role) Label() string { return labelOf(r, roleLabels) }
+
+var roleLabels = map[Role]string{
+	RoleAdmin:   "Admin",
+	RoleChair:   "Committee chair",
+	RoleMember:  "Committee member",
+	RoleCounsel: "Counsel",
+	RoleAuditor: "Auditor",
 }
 
 func (r Role) String() string { return string(r) }

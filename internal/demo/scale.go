@@ -20,7 +20,7 @@ type ScaleOptions struct {
 	// zero adds none.
 	Deals, DealAttachments int
 	// OpenReviews and DecidedReviews are reviews of submitted deals, with
-	// CommitteeMembers members (see scale_reviews.go); zero adds none.
+	// CommitteeMembers members (see scale_deals.go); zero adds none.
 	OpenReviews, DecidedReviews, CommitteeMembers int
 	// Seed makes the data reproducible; the same seed gives the same data.
 	Seed uint64

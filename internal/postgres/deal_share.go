@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"slices"
@@ -218,10 +217,7 @@ func (s *Deals) RemoveAttachment(ctx context.Context, actor *dealgate.User, id i
 
 func (tx *Tx) dealAttachment(ctx context.Context, id int64) (dealgate.DealAttachment, error) {
 	r, err := tx.Q.GetDealAttachment(ctx, id)
-	if err != nil {
-		return dealgate.DealAttachment{}, orNotFound(err, "attachment")
-	}
-	return attachmentFromRow(r), nil
+	return mapFound(r, err, "attachment", attachmentFromRow)
 }
 
 func (tx *Tx) dealAttachments(ctx context.Context, dealID int64) ([]dealgate.DealAttachment, error) {
@@ -243,10 +239,7 @@ func attachmentFromRow(r sqlc.DealAttachment) dealgate.DealAttachment {
 	}
 }
 
-// attachmentSnapshot is an attachment for the audit trail, its hash in hex.
+// attachmentSnapshot is an attachment for the audit trail.
 func attachmentSnapshot(a dealgate.DealAttachment) map[string]any {
-	return map[string]any{
-		"id": a.ID, "deal_id": a.DealID, "filename": a.Filename, "content_type": a.ContentType,
-		"size_bytes": a.SizeBytes, "sha256": hex.EncodeToString(a.SHA256),
-	}
+	return fileSnapshot(a.Document(), "deal_id", a.DealID)
 }

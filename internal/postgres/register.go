@@ -129,6 +129,29 @@ func orNotFound(err error, what string) error {
 	return err
 }
 
+// mapFound maps a row read by its key with conv; a missing row is ENOTFOUND
+// naming what, as orNotFound says it.
+func mapFound[R, T any](r R, err error, what string, conv func(R) T) (T, error) {
+	if err != nil {
+		var zero T
+		return zero, orNotFound(err, what)
+	}
+	return conv(r), nil
+}
+
+// mapRows maps the rows of a list read with conv; a failed read is wrapped
+// naming what. No rows is a nil slice.
+func mapRows[R, T any](rows []R, err error, what string, conv func(R) T) ([]T, error) {
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	var out []T
+	for _, r := range rows {
+		out = append(out, conv(r))
+	}
+	return out, nil
+}
+
 func int32Ptr(p *int) *int32 {
 	if p == nil {
 		return nil

@@ -521,38 +521,52 @@ func (tx *Tx) clauses(ctx context.Context, ids []int64) ([]dealgate.Clause, erro
 			Worldwide: r.Worldwide, Regions: r.Regions, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
 			NoticeDays: intPtr(r.NoticeDays), Section: r.Section, Text: r.Text, RetiredAt: r.RetiredAt,
 			CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Version: r.Version,
-			AgreementTitle: r.AgreementTitle, AgreementBinding: r.AgreementBinding,
-			AgreementEffectiveOn: r.AgreementEffectiveOn, AgreementExpiresOn: r.AgreementExpiresOn,
 		}
-		if r.RestrictedKind != nil {
-			c.RestrictedKind = dealgate.PartyKind(*r.RestrictedKind)
-		}
-		c.AgreementStatus = dealgate.EffectiveStatus(dealgate.AgreementStatus(r.AgreementStatus), r.AgreementExpiresOn, tx.Now)
-		out[i] = c
+		out[i] = tx.withAgreement(c, r.RestrictedKind, r.AgreementTitle, r.AgreementStatus, r.AgreementBinding, r.AgreementEffectiveOn, r.AgreementExpiresOn)
 	}
 	for _, r := range cats {
-		i, ok := index[r.ClauseID]
-		if !ok {
-			continue
-		}
-		ref := dealgate.CategoryRef{ID: r.CategoryID, Key: r.Key, Name: r.Name, Retired: r.Retired}
-		if r.Excluded {
-			out[i].ExcludedCategories = append(out[i].ExcludedCategories, ref)
-		} else {
-			out[i].Categories = append(out[i].Categories, ref)
+		if i, ok := index[r.ClauseID]; ok {
+			addClauseCategory(&out[i], r.Excluded, dealgate.CategoryRef{ID: r.CategoryID, Key: r.Key, Name: r.Name, Retired: r.Retired})
 		}
 	}
 	for _, r := range parties {
-		i, ok := index[r.ClauseID]
-		if !ok {
-			continue
-		}
-		ref := dealgate.PartyRef{ID: r.PartyID, Name: r.Name, Kind: dealgate.PartyKind(r.Kind)}
-		if r.Role == "exception" {
-			out[i].Exceptions = append(out[i].Exceptions, ref)
-		} else {
-			out[i].RestrictedParties = append(out[i].RestrictedParties, ref)
+		if i, ok := index[r.ClauseID]; ok {
+			addClauseParty(&out[i], r.Role, dealgate.PartyRef{ID: r.PartyID, Name: r.Name, Kind: dealgate.PartyKind(r.Kind)})
 		}
 	}
 	return out, nil
+}
+
+// withAgreement completes a clause mapped from a row (the register's and
+// screening's queries return different row types) with its restricted kind
+// and what it carries of its agreement. The status is the one in effect at
+// tx.Now, so an agreement past its expiry reads expired.
+func (tx *Tx) withAgreement(c dealgate.Clause, restrictedKind *string, title, status string, binding bool, effectiveOn, expiresOn *time.Time) dealgate.Clause {
+	if restrictedKind != nil {
+		c.RestrictedKind = dealgate.PartyKind(*restrictedKind)
+	}
+	c.AgreementTitle, c.AgreementBinding = title, binding
+	c.AgreementEffectiveOn, c.AgreementExpiresOn = effectiveOn, expiresOn
+	c.AgreementStatus = dealgate.EffectiveStatus(dealgate.AgreementStatus(status), expiresOn, tx.Now)
+	return c
+}
+
+// addClauseCategory files a category row under the clause's exclusions or
+// its categories.
+func addClauseCategory(c *dealgate.Clause, excluded bool, ref dealgate.CategoryRef) {
+	if excluded {
+		c.ExcludedCategories = append(c.ExcludedCategories, ref)
+	} else {
+		c.Categories = append(c.Categories, ref)
+	}
+}
+
+// addClauseParty files a party row under the clause's exceptions or its
+// restricted parties, by its role.
+func addClauseParty(c *dealgate.Clause, role string, ref dealgate.PartyRef) {
+	if role == "exception" {
+		c.Exceptions = append(c.Exceptions, ref)
+	} else {
+		c.RestrictedParties = append(c.RestrictedParties, ref)
+	}
 }

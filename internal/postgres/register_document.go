@@ -142,10 +142,7 @@ func (s *Register) RemoveDocument(ctx context.Context, actor *dealgate.User, id 
 
 func (tx *Tx) document(ctx context.Context, id int64) (dealgate.Document, error) {
 	r, err := tx.Q.GetDocument(ctx, id)
-	if err != nil {
-		return dealgate.Document{}, orNotFound(err, "document")
-	}
-	return documentFromRow(r), nil
+	return mapFound(r, err, "document", documentFromRow)
 }
 
 func documentFromRow(r sqlc.AgreementDocument) dealgate.Document {
@@ -155,10 +152,17 @@ func documentFromRow(r sqlc.AgreementDocument) dealgate.Document {
 	}
 }
 
-// documentSnapshot is a document for the audit trail, its hash in hex.
+// documentSnapshot is a document for the audit trail.
 func documentSnapshot(d dealgate.Document) map[string]any {
+	return fileSnapshot(d, "agreement_id", d.AgreementID)
+}
+
+// fileSnapshot is a stored file (a document, or a deal's attachment as a
+// document) for the audit trail, its hash in hex; owner names the record it
+// belongs to.
+func fileSnapshot(d dealgate.Document, owner string, ownerID int64) map[string]any {
 	return map[string]any{
-		"id": d.ID, "agreement_id": d.AgreementID, "filename": d.Filename, "content_type": d.ContentType,
+		"id": d.ID, owner: ownerID, "filename": d.Filename, "content_type": d.ContentType,
 		"size_bytes": d.SizeBytes, "sha256": hex.EncodeToString(d.SHA256),
 	}
 }

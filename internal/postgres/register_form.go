@@ -40,6 +40,19 @@ func parseEditForm[In any](ctx context.Context, tx *Tx, version int64, v *dealga
 	return parse(v, tx.partyLookup(ctx))
 }
 
+// openEditForm loads the record an edit form changes (load), then checks
+// the version and parses the form as parseEditForm does. The record comes
+// back with every error but load's, so the form can be shown again.
+func openEditForm[R, In any](ctx context.Context, tx *Tx, load func(context.Context, int64) (R, error), id, version int64, v *dealgate.Validation, parse func(*dealgate.Validation, dealgate.PartyLookup) (In, error)) (R, In, error) {
+	current, err := load(ctx, id)
+	if err != nil {
+		var zero In
+		return current, zero, err
+	}
+	in, err := parseEditForm(ctx, tx, version, v, parse)
+	return current, in, err
+}
+
 // CreatePartyForm adds a party from its form, the parent company named.
 // Errors: EUNAUTHORIZED, EFORBIDDEN, EINVALID (form fields), ECONFLICT.
 func (s *Register) CreatePartyForm(ctx context.Context, actor *dealgate.User, f dealgate.PartyForm) (dealgate.Party, error) {
@@ -60,12 +73,8 @@ func (s *Register) CreatePartyForm(ctx context.Context, actor *dealgate.User, f 
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
 func (s *Register) UpdatePartyForm(ctx context.Context, actor *dealgate.User, id, version int64, f dealgate.PartyForm) (dealgate.Party, error) {
 	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Party, error) {
-		current, err := tx.party(ctx, id)
-		if err != nil {
-			return current, err
-		}
 		var v dealgate.Validation
-		in, err := parseEditForm(ctx, tx, version, &v, f.Input)
+		current, in, err := openEditForm(ctx, tx, tx.party, id, version, &v, f.Input)
 		if err != nil {
 			return current, err
 		}
@@ -143,12 +152,8 @@ func (s *Register) CreateAgreementForm(ctx context.Context, actor *dealgate.User
 // Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID, ECONFLICT.
 func (s *Register) UpdateAgreementForm(ctx context.Context, actor *dealgate.User, id, version int64, f dealgate.AgreementForm) (dealgate.Agreement, error) {
 	return authorized(ctx, s.DB, actor, dealgate.ActRegisterEdit, func(tx *Tx) (dealgate.Agreement, error) {
-		current, err := tx.agreement(ctx, id)
-		if err != nil {
-			return current, err
-		}
 		var v dealgate.Validation
-		in, err := parseEditForm(ctx, tx, version, &v, f.Input)
+		current, in, err := openEditForm(ctx, tx, tx.agreement, id, version, &v, f.Input)
 		if err != nil {
 			return current, err
 		}

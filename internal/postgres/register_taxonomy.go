@@ -515,10 +515,7 @@ func (tx *Tx) CurrentTaxonomy(ctx context.Context) (*dealgate.Taxonomy, error) {
 
 func (tx *Tx) taxonomyVersion(ctx context.Context, id int64) (dealgate.TaxonomyVersion, error) {
 	r, err := tx.Q.GetTaxonomyVersion(ctx, id)
-	if err != nil {
-		return dealgate.TaxonomyVersion{}, orNotFound(err, "taxonomy version")
-	}
-	return taxonomyVersionFromRow(r), nil
+	return mapFound(r, err, "taxonomy version", taxonomyVersionFromRow)
 }
 
 func taxonomyVersionFromRow(r sqlc.GetTaxonomyVersionRow) dealgate.TaxonomyVersion {

@@ -245,12 +245,8 @@ func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate
 		out := dealgate.ReviewDashboard{Today: tx.today()}
 		n := int32(dealgate.DashboardPanelSize)
 		q, err := tx.Q.ReviewQueue(ctx, n)
-		if err != nil {
-			return out, fmt.Errorf("review queue: %w", err)
-		}
-		for _, r := range q {
-			out.Queue = append(out.Queue, dealgate.QueuedDeal{DealID: r.ID, Title: r.Title, NegotiationOn: r.NegotiationOn,
-				CurrentVersion: int(r.CurrentVersion), SubmittedAt: r.SubmittedAt, Counsel: r.AuthorName})
+		if out.Queue, err = mapRows(q, err, "review queue", queuedDeal); err != nil {
+			return out, err
 		}
 		pending, dueSoon, overdue := DashboardPanels(out.Today)
 		if dealgate.Allowed(actor, dealgate.ActReviewVote) {
@@ -265,23 +261,28 @@ func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate
 			return out, err
 		}
 		conflicts, err := tx.Q.ConflictDeals(ctx, n)
-		if err != nil {
-			return out, fmt.Errorf("deals with conflicts: %w", err)
-		}
-		for _, r := range conflicts {
-			out.Conflicts = append(out.Conflicts, dealgate.ConflictDeal{DealID: r.ID, Title: r.Title, Counterparty: r.Counterparty,
-				Version: int(r.CurrentVersion), NegotiationOn: r.NegotiationOn, ReviewID: r.ReviewID})
+		if out.Conflicts, err = mapRows(conflicts, err, "deals with conflicts", conflictDeal); err != nil {
+			return out, err
 		}
 		dec, err := tx.Q.RecentDecisions(ctx, n)
-		if err != nil {
-			return out, fmt.Errorf("recent decisions: %w", err)
-		}
-		for _, r := range dec {
-			out.Decisions = append(out.Decisions, dealgate.DecisionListItem{ID: r.ID, ReviewID: r.ReviewID, DealID: r.DealID,
-				Title: r.Title, Outcome: dealgate.DecisionOutcome(r.Outcome), DecidedAt: r.DecidedAt})
-		}
-		return out, nil
+		out.Decisions, err = mapRows(dec, err, "recent decisions", recentDecision)
+		return out, err
 	})
+}
+
+func queuedDeal(r sqlc.ReviewQueueRow) dealgate.QueuedDeal {
+	return dealgate.QueuedDeal{DealID: r.ID, Title: r.Title, NegotiationOn: r.NegotiationOn,
+		CurrentVersion: int(r.CurrentVersion), SubmittedAt: r.SubmittedAt, Counsel: r.AuthorName}
+}
+
+func conflictDeal(r sqlc.ConflictDealsRow) dealgate.ConflictDeal {
+	return dealgate.ConflictDeal{DealID: r.ID, Title: r.Title, Counterparty: r.Counterparty,
+		Version: int(r.CurrentVersion), NegotiationOn: r.NegotiationOn, ReviewID: r.ReviewID}
+}
+
+func recentDecision(r sqlc.RecentDecisionsRow) dealgate.DecisionListItem {
+	return dealgate.DecisionListItem{ID: r.ID, ReviewID: r.ReviewID, DealID: r.DealID,
+		Title: r.Title, Outcome: dealgate.DecisionOutcome(r.Outcome), DecidedAt: r.DecidedAt}
 }
 
 // familyDecisions are the latest decisions on deals with any party of

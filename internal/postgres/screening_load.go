@@ -180,33 +180,17 @@ func (tx *Tx) screeningClauses(rows []sqlc.ScreeningClausesRow, cats []sqlc.Scre
 			Scope:       dealgate.RestrictionScope(r.RestrictionScope),
 			Worldwide:   r.Worldwide, Regions: r.Regions, ValidFrom: r.ValidFrom, ValidUntil: r.ValidUntil,
 			NoticeDays: intPtr(r.NoticeDays), Section: r.Section, Text: r.Text, Version: r.Version,
-			AgreementTitle: r.AgreementTitle, AgreementBinding: r.AgreementBinding,
-			AgreementEffectiveOn: r.AgreementEffectiveOn, AgreementExpiresOn: r.AgreementExpiresOn,
 		}
-		if r.RestrictedKind != nil {
-			c.RestrictedKind = dealgate.PartyKind(*r.RestrictedKind)
-		}
-		c.AgreementStatus = dealgate.EffectiveStatus(dealgate.AgreementStatus(r.AgreementStatus), r.AgreementExpiresOn, tx.Now)
-		clauses[i] = c
+		clauses[i] = tx.withAgreement(c, r.RestrictedKind, r.AgreementTitle, r.AgreementStatus, r.AgreementBinding, r.AgreementEffectiveOn, r.AgreementExpiresOn)
 	}
 	for _, r := range cats {
 		if i, ok := pos[r.ClauseID]; ok {
-			ref := dealgate.CategoryRef{ID: r.CategoryID}
-			if r.Excluded {
-				clauses[i].ExcludedCategories = append(clauses[i].ExcludedCategories, ref)
-			} else {
-				clauses[i].Categories = append(clauses[i].Categories, ref)
-			}
+			addClauseCategory(&clauses[i], r.Excluded, dealgate.CategoryRef{ID: r.CategoryID})
 		}
 	}
 	for _, r := range cps {
 		if i, ok := pos[r.ClauseID]; ok {
-			ref := dealgate.PartyRef{ID: r.PartyID, Name: r.Name, Kind: dealgate.PartyKind(r.Kind)}
-			if r.Role == "exception" {
-				clauses[i].Exceptions = append(clauses[i].Exceptions, ref)
-			} else {
-				clauses[i].RestrictedParties = append(clauses[i].RestrictedParties, ref)
-			}
+			addClauseParty(&clauses[i], r.Role, dealgate.PartyRef{ID: r.PartyID, Name: r.Name, Kind: dealgate.PartyKind(r.Kind)})
 		}
 	}
 	return clauses, versions

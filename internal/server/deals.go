@@ -190,15 +190,11 @@ func (s *Server) handleDealView(c echo.Context) error {
 // renderDeal shows the deal page; uploadErr and shareErr are the problems of
 // a refused upload or share, shown beside their forms.
 func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareErr error) error {
-	id, err := idParam(c, "id")
+	p, err := readByID(c, s.deals.DealPage)
 	if err != nil {
 		return err
 	}
 	actor := currentUser(c)
-	p, err := s.deals.DealPage(c.Request().Context(), actor, id)
-	if err != nil {
-		return err
-	}
 	// A refused upload or share shows what was typed: that page is this
 	// request's own.
 	derived := p.Derived
@@ -209,7 +205,7 @@ func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareE
 		o := p.DealOverview
 		v := dealShowView(o, actor.Location())
 		if o.Clearance.Decision != nil && dealgate.Allowed(actor, dealgate.ActDecisionPacket) {
-			v.PacketHref = dealPath(id) + "/packet.pdf"
+			v.PacketHref = dealPath(o.Deal.ID) + "/packet.pdf"
 		}
 		if p.Screening != nil {
 			r := storedReportView(p.Screening, actor.Location())

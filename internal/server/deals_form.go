@@ -31,6 +31,33 @@ func (s *Server) renderDealForm(c echo.Context, status int, v deals.FormView) er
 	return s.render(c, status, deals.Form(s.page(c, v.Title), v))
 }
 
+// showDealForm shows the deal form that view builds with the taxonomy the
+// form offers, which every showing of the form reads afresh.
+func (s *Server) showDealForm(c echo.Context, status int, view func(*dealgate.Taxonomy) deals.FormView) error {
+	tax, err := s.deals.FormContext(c.Request().Context(), currentUser(c))
+	if err != nil {
+		return err
+	}
+	return s.renderDealForm(c, status, view(tax))
+}
+
+// dealToChange reads the deal :id for its edit or revise form.
+func (s *Server) dealToChange(c echo.Context) (dealgate.Deal, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return dealgate.Deal{}, err
+	}
+	return s.deals.DealFor(c.Request().Context(), currentUser(c), id, dealgate.DealEdit)
+}
+
+// dealMovedOn answers a save refused because deal id changed state
+// (ECONFLICT: submitted, withdrawn or revised meanwhile): back to the deal,
+// with the reason.
+func (s *Server) dealMovedOn(c echo.Context, id int64, err error) error {
+	s.flash(c, "important", dealgate.ErrorMessage(err))
+	return redirectSeeOther(c, dealPath(id))
+}
+
 // dealFormStatus is the status of a refused deal form: the form's own
 // errors re-render it; anything else goes to the error handler.
 func dealFormStatus(c echo.Context, err error) (int, bool) {
@@ -42,11 +69,10 @@ func dealFormStatus(c echo.Context, err error) (int, bool) {
 }
 
 func (s *Server) handleDealNew(c echo.Context) error {
-	tax, err := s.deals.FormContext(c.Request().Context(), currentUser(c))
-	if err != nil {
-		return err
-	}
-	return s.renderDealForm(c, http.StatusOK, s.newDealFormView(dealgate.DealInput{Currency: "USD"}, tax, newOnceToken(), nil))
+	once := newOnceToken()
+	return s.showDealForm(c, http.StatusOK, func(tax *dealgate.Taxonomy) deals.FormView {
+		return s.newDealFormView(dealgate.DealInput{Currency: "USD"}, tax, once, nil)
+	})
 }
 
 func (s *Server) newDealFormView(in dealgate.DealInput, tax *dealgate.Taxonomy, once string, err error) deals.FormView {
@@ -64,11 +90,9 @@ func (s *Server) handleDealCreate(c echo.Context) error {
 		return s.alreadySubmitted(c, err, "/deals")
 	}
 	if status, ok := dealFormStatus(c, err); ok {
-		tax, terr := s.deals.FormContext(ctx, actor)
-		if terr != nil {
-			return terr
-		}
-		return s.renderDealForm(c, status, s.newDealFormView(in, tax, c.FormValue(onceField), err))
+		return s.showDealForm(c, status, func(tax *dealgate.Taxonomy) deals.FormView {
+			return s.newDealFormView(in, tax, c.FormValue(onceField), err)
+		})
 	}
 	if err != nil {
 		return err
@@ -78,23 +102,16 @@ func (s *Server) handleDealCreate(c echo.Context) error {
 }
 
 func (s *Server) handleDealEdit(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	ctx, actor := c.Request().Context(), currentUser(c)
-	d, err := s.deals.DealFor(ctx, actor, id, dealgate.DealEdit)
+	d, err := s.dealToChange(c)
 	if err != nil {
 		return err
 	}
 	if d.Status != dealgate.DealDraft {
-		return redirectSeeOther(c, dealPath(id)+"/revise")
+		return redirectSeeOther(c, dealPath(d.ID)+"/revise")
 	}
-	tax, err := s.deals.FormContext(ctx, actor)
-	if err != nil {
-		return err
-	}
-	return s.renderDealForm(c, http.StatusOK, draftFormView(d, d.Content.Input(), tax, d.Version, nil))
+	return s.showDealForm(c, http.StatusOK, func(tax *dealgate.Taxonomy) deals.FormView {
+		return draftFormView(d, d.Content.Input(), tax, d.Version, nil)
+	})
 }
 
 func draftFormView(d dealgate.Deal, in dealgate.DealInput, tax *dealgate.Taxonomy, version int64, err error) deals.FormView {
@@ -124,15 +141,12 @@ func (s *Server) handleDealUpdate(c echo.Context) error {
 		d, err = s.deals.UpdateDraft(ctx, actor, id, version, in)
 	}
 	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
-		s.flash(c, "important", dealgate.ErrorMessage(err))
-		return redirectSeeOther(c, dealPath(id))
+		return s.dealMovedOn(c, id, err)
 	}
 	if status, ok := dealFormStatus(c, err); ok {
-		tax, terr := s.deals.FormContext(ctx, actor)
-		if terr != nil {
-			return terr
-		}
-		return s.renderDealForm(c, status, draftFormView(d, in, tax, version, err))
+		return s.showDealForm(c, status, func(tax *dealgate.Taxonomy) deals.FormView {
+			return draftFormView(d, in, tax, version, err)
+		})
 	}
 	if err != nil {
 		return err
@@ -146,26 +160,19 @@ func (s *Server) handleDealUpdate(c echo.Context) error {
 }
 
 func (s *Server) handleDealRevise(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	ctx, actor := c.Request().Context(), currentUser(c)
-	d, err := s.deals.DealFor(ctx, actor, id, dealgate.DealEdit)
+	d, err := s.dealToChange(c)
 	if err != nil {
 		return err
 	}
 	if d.Status == dealgate.DealDraft {
-		return redirectSeeOther(c, dealPath(id)+"/edit")
+		return redirectSeeOther(c, dealPath(d.ID)+"/edit")
 	}
 	if d.Status != dealgate.DealSubmitted {
 		return dealgate.Errorf(dealgate.EFORBIDDEN, "This deal was withdrawn; it is read-only.")
 	}
-	tax, err := s.deals.FormContext(ctx, actor)
-	if err != nil {
-		return err
-	}
-	return s.renderDealForm(c, http.StatusOK, reviseFormView(d, d.Content.Input(), tax, d.Version, "", nil))
+	return s.showDealForm(c, http.StatusOK, func(tax *dealgate.Taxonomy) deals.FormView {
+		return reviseFormView(d, d.Content.Input(), tax, d.Version, "", nil)
+	})
 }
 
 func reviseFormView(d dealgate.Deal, in dealgate.DealInput, tax *dealgate.Taxonomy, version int64, note string, err error) deals.FormView {
@@ -186,15 +193,12 @@ func (s *Server) handleDealReviseSave(c echo.Context) error {
 	version, _ := formVersion(c) // a missing version is stale: the service says so
 	d, err := s.deals.NewVersion(ctx, actor, id, version, in, note)
 	if dealgate.ErrorCode(err) == dealgate.ECONFLICT {
-		s.flash(c, "important", dealgate.ErrorMessage(err))
-		return redirectSeeOther(c, dealPath(id))
+		return s.dealMovedOn(c, id, err)
 	}
 	if status, ok := dealFormStatus(c, err); ok {
-		tax, terr := s.deals.FormContext(ctx, actor)
-		if terr != nil {
-			return terr
-		}
-		return s.renderDealForm(c, status, reviseFormView(d, in, tax, version, note, err))
+		return s.showDealForm(c, status, func(tax *dealgate.Taxonomy) deals.FormView {
+			return reviseFormView(d, in, tax, version, note, err)
+		})
 	}
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"math"
@@ -83,6 +84,17 @@ func idParam(c echo.Context, name string) (int64, error) {
 		return 0, dealgate.Errorf(dealgate.ENOTFOUND, "There is nothing at this address.")
 	}
 	return id, nil
+}
+
+// readByID reads the record the path's :id names with read, as the
+// signed-in user.
+func readByID[T any](c echo.Context, read func(context.Context, *dealgate.User, int64) (T, error)) (T, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return read(c.Request().Context(), currentUser(c), id)
 }
 
 // checked reads a checkbox that sends "true" when ticked.

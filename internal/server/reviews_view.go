@@ -23,16 +23,11 @@ func (s *Server) handleReviewView(c echo.Context) error {
 // renderReview shows review :id; form names the form err belongs to
 // ("vote", "recuse", "decide"), whose typed input is kept.
 func (s *Server) renderReview(c echo.Context, status int, form string, err error) error {
-	id, ierr := idParam(c, "id")
-	if ierr != nil {
-		return ierr
-	}
-	actor := currentUser(c)
-	pg, rerr := s.reviews.ReviewPage(c.Request().Context(), actor, id)
+	pg, rerr := readByID(c, s.reviews.ReviewPage)
 	if rerr != nil {
 		return rerr
 	}
-	o := pg.ReviewOverview
+	actor, o := currentUser(c), pg.ReviewOverview
 	loc, now := actor.Location(), s.deals.DB.Now()
 	r, d := o.Review, o.Deal
 	v := reviews.ShowView{

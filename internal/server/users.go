@@ -197,11 +197,7 @@ func (s *Server) renderLink(c echo.Context, u *dealgate.User, link dealgate.Pass
 }
 
 func (s *Server) loadUserParam(c echo.Context) (*dealgate.User, error) {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	return s.users.Get(c.Request().Context(), currentUser(c), id)
+	return readByID(c, s.users.Get)
 }
 
 func (s *Server) handleUserView(c echo.Context) error {
