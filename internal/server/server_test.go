@@ -103,10 +103,6 @@ func failingRoutes(s *server.Server) {
 	e.GET("/test/forbidden", func(echo.Context) error {
 		return dealgate.Errorf(dealgate.EFORBIDDEN, "Only the chair may do this.")
 	})
-	e.GET("/test/slow", func(c echo.Context) error {
-		time.Sleep(300 * time.Millisecond)
-		return c.String(http.StatusOK, "finished")
-	})
 	e.GET("/test/ip", func(c echo.Context) error {
 		return c.String(http.StatusOK, dealgate.RequestMetaFrom(c.Request().Context()).ClientIP)
 	})
@@ -271,7 +267,14 @@ func TestHeadRequestsAnswerWithoutBody(t *testing.T) {
 
 func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, nil, failingRoutes)
+	started := make(chan struct{})
+	app := newTestApp(t, nil, func(s *server.Server) {
+		s.Echo().GET("/test/in-flight", func(c echo.Context) error {
+			close(started)
+			time.Sleep(300 * time.Millisecond)
+			return c.String(http.StatusOK, "finished")
+		})
+	})
 	ln := listen(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -280,7 +283,7 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 	client := &http.Client{Transport: &http.Transport{}} // not the default transport other tests' servers close
 	result := make(chan string, 1)
 	go func() {
-		resp, err := client.Get("http://" + ln.Addr().String() + "/test/slow")
+		resp, err := client.Get("http://" + ln.Addr().String() + "/test/in-flight")
 		if err != nil {
 			result <- "error: " + err.Error()
 			return
@@ -290,7 +293,13 @@ func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
 		n, _ := resp.Body.Read(b)
 		result <- string(b[:n])
 	}()
-	time.Sleep(100 * time.Millisecond) // let the request start
+	// Shut down only once the handler runs: a request still on its way
+	// in when shutdown begins meets a closed connection, by design.
+	select {
+	case <-started:
+	case got := <-result:
+		t.Fatalf("the request ended before its handler ran: %q", got)
+	}
 	cancel()
 	if got := <-result; got != "finished" {
 		t.Fatalf("in-flight request got %q", got)
