@@ -88,6 +88,8 @@ type ReviewDashboard struct {
 	Conflicts []ConflictDeal
 	Decisions []DecisionListItem
 	Today     time.Time
+	// Derived is shared by the requests served this dashboard from a cache.
+	Derived *Derived
 }
 
 // ReviewFilter narrows, sorts and pages the committee's review list.

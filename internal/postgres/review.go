@@ -34,6 +34,7 @@ type Reviews struct {
 	// review page and a vote by a member with declared interests need one,
 	// and reading it costs four statements.
 	families *versionCache[int64, []int64]
+	caches   reviewCaches // review_cache.go
 }
 
 // Within returns the service bound to a transaction the caller holds (the
@@ -47,7 +48,7 @@ func (s *Reviews) Within(tx *Tx) *Reviews {
 
 // NewReviews returns the review service on db, reading deals through deals.
 func NewReviews(db *DB, deals *Deals) *Reviews {
-	return &Reviews{DB: db, Deals: deals, families: &versionCache[int64, []int64]{}}
+	return &Reviews{DB: db, Deals: deals, families: &versionCache[int64, []int64]{}, caches: newReviewCaches()}
 }
 
 // familyIDs is tx.FamilyIDs(partyID), served from the instance's cache when

@@ -40,20 +40,30 @@ func (s *Reviews) ListReviews(ctx context.Context, actor *dealgate.User, f dealg
 	}
 	return readBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.Page[dealgate.ReviewListItem], error) {
 		f = f.Normalize()
-		page := dealgate.Page[dealgate.ReviewListItem]{Items: []dealgate.ReviewListItem{}, Page: f.Page, PerPage: f.PerPage}
-		countSQL, pageSQL, args, err := tx.reviewListSQL(ctx, actor, f)
-		if err != nil {
-			return page, err
+		key := func(rc int64) reviewListKey {
+			return reviewListKey{viewer: actor.ID, register: rc, filter: reviewFilterKey(f), day: tx.today()}
 		}
-		if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
-			return page, fmt.Errorf("count reviews: %w", err)
-		}
-		if page.Total > reviewCountCap {
-			page.Total, page.TotalIsEstimate = reviewCountCap, true
-		}
-		page.Items, err = tx.reviewItems(ctx, pageSQL, args)
-		return page, err
+		return cachedRead(ctx, s, tx, s.caches.lists, key, func() (dealgate.Page[dealgate.ReviewListItem], error) {
+			return tx.listReviews(ctx, actor, f)
+		}, func(p *dealgate.Page[dealgate.ReviewListItem]) { p.Derived = dealgate.NewDerived() })
 	})
+}
+
+// listReviews reads a page of the review list.
+func (tx *Tx) listReviews(ctx context.Context, actor *dealgate.User, f dealgate.ReviewFilter) (dealgate.Page[dealgate.ReviewListItem], error) {
+	page := dealgate.Page[dealgate.ReviewListItem]{Items: []dealgate.ReviewListItem{}, Page: f.Page, PerPage: f.PerPage}
+	countSQL, pageSQL, args, err := tx.reviewListSQL(ctx, actor, f)
+	if err != nil {
+		return page, err
+	}
+	if err := tx.QueryRow(ctx, countSQL, args[:len(args)-2]...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("count reviews: %w", err)
+	}
+	if page.Total > reviewCountCap {
+		page.Total, page.TotalIsEstimate = reviewCountCap, true
+	}
+	page.Items, err = tx.reviewItems(ctx, pageSQL, args)
+	return page, err
 }
 
 // ExplainListReviews returns the plan of the page query ListReviews runs
@@ -242,32 +252,40 @@ func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate
 		return dealgate.ReviewDashboard{}, err
 	}
 	return readBound(ctx, s.DB, s.tx, func(tx *Tx) (dealgate.ReviewDashboard, error) {
-		out := dealgate.ReviewDashboard{Today: tx.today()}
-		n := int32(dealgate.DashboardPanelSize)
-		q, err := tx.Q.ReviewQueue(ctx, n)
-		if out.Queue, err = mapRows(q, err, "review queue", queuedDeal); err != nil {
-			return out, err
-		}
-		pending, dueSoon, overdue := DashboardPanels(out.Today)
-		if dealgate.Allowed(actor, dealgate.ActReviewVote) {
-			if out.Pending, err = tx.panel(ctx, actor, pending); err != nil {
-				return out, err
-			}
-		}
-		if out.DueSoon, err = tx.panel(ctx, actor, dueSoon); err != nil {
-			return out, err
-		}
-		if out.Overdue, err = tx.panel(ctx, actor, overdue); err != nil {
-			return out, err
-		}
-		conflicts, err := tx.Q.ConflictDeals(ctx, n)
-		if out.Conflicts, err = mapRows(conflicts, err, "deals with conflicts", conflictDeal); err != nil {
-			return out, err
-		}
-		dec, err := tx.Q.RecentDecisions(ctx, n)
-		out.Decisions, err = mapRows(dec, err, "recent decisions", recentDecision)
-		return out, err
+		key := func(rc int64) dashboardKey { return dashboardKey{viewer: actor.ID, register: rc, day: tx.today()} }
+		return cachedRead(ctx, s, tx, s.caches.dashboards, key, func() (dealgate.ReviewDashboard, error) {
+			return tx.dashboard(ctx, actor)
+		}, func(d *dealgate.ReviewDashboard) { d.Derived = dealgate.NewDerived() })
 	})
+}
+
+// dashboard reads the committee's page for actor.
+func (tx *Tx) dashboard(ctx context.Context, actor *dealgate.User) (dealgate.ReviewDashboard, error) {
+	out := dealgate.ReviewDashboard{Today: tx.today()}
+	n := int32(dealgate.DashboardPanelSize)
+	q, err := tx.Q.ReviewQueue(ctx, n)
+	if out.Queue, err = mapRows(q, err, "review queue", queuedDeal); err != nil {
+		return out, err
+	}
+	pending, dueSoon, overdue := DashboardPanels(out.Today)
+	if dealgate.Allowed(actor, dealgate.ActReviewVote) {
+		if out.Pending, err = tx.panel(ctx, actor, pending); err != nil {
+			return out, err
+		}
+	}
+	if out.DueSoon, err = tx.panel(ctx, actor, dueSoon); err != nil {
+		return out, err
+	}
+	if out.Overdue, err = tx.panel(ctx, actor, overdue); err != nil {
+		return out, err
+	}
+	conflicts, err := tx.Q.ConflictDeals(ctx, n)
+	if out.Conflicts, err = mapRows(conflicts, err, "deals with conflicts", conflictDeal); err != nil {
+		return out, err
+	}
+	dec, err := tx.Q.RecentDecisions(ctx, n)
+	out.Decisions, err = mapRows(dec, err, "recent decisions", recentDecision)
+	return out, err
 }
 
 func queuedDeal(r sqlc.ReviewQueueRow) dealgate.QueuedDeal {

@@ -182,8 +182,9 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 			ctx := postgres.WithRegisterCounterSlot(withSessionUserSlot(c.Request().Context()))
 			if c.Request().Method == http.MethodGet {
 				switch c.Path() {
-				case "/deals":
-					// The deal list's stamp is read with the session (deals.go).
+				case "/deals", "/committee", "/committee/reviews":
+					// The deal list stamp is read with the session (deals.go,
+					// postgres/review_cache.go).
 					ctx = postgres.WithDealListStampSlot(ctx)
 				case "/deals/:id":
 					// So is the deal page's, with the viewer's relation to the deal.

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -26,42 +27,44 @@ func (s *Server) handleCommittee(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	loc := actor.Location()
-	pending, dueSoon, overdue := postgres.DashboardPanels(d.Today)
-	v := reviews.DashboardView{CanOpen: dealgate.Allowed(actor, dealgate.ActReviewChair), CanVote: dealgate.Allowed(actor, dealgate.ActReviewVote),
-		Pending:      reviews.Panel{Rows: reviewRows(d.Pending, d.Today, loc), AllHref: reviewListHref(pending)},
-		DueSoon:      reviews.Panel{Rows: reviewRows(d.DueSoon, d.Today, loc), AllHref: reviewListHref(dueSoon)},
-		Overdue:      reviews.Panel{Rows: reviewRows(d.Overdue, d.Today, loc), AllHref: reviewListHref(overdue)},
-		ConflictsAll: reviewListHref(dealgate.ReviewFilter{State: dealgate.ReviewOpen, Verdict: dealgate.ScreeningConflict}),
-		DecisionsAll: reviewListHref(dealgate.ReviewFilter{State: dealgate.ReviewDecided, Sort: "decided", Desc: true}),
-	}
-	for _, q := range d.Queue {
-		r := reviews.QueueRow{Title: q.Title, Href: dealPath(q.DealID), OpenHref: dealPath(q.DealID) + "/review", Counsel: q.Counsel,
-			Version: fmt.Sprintf("Version %d", q.CurrentVersion), Negotiation: "Not set"}
-		if q.NegotiationOn != nil {
-			r.Negotiation, r.NegotiationKind = formatDate(*q.NegotiationOn, d.Today, time.UTC), dueKind(*q.NegotiationOn, d.Today)
+	return s.renderDerived(c, http.StatusOK, d.Derived, s.page(c, "Committee"), func(perRequest) templ.Component {
+		loc := actor.Location()
+		pending, dueSoon, overdue := postgres.DashboardPanels(d.Today)
+		v := reviews.DashboardView{CanOpen: dealgate.Allowed(actor, dealgate.ActReviewChair), CanVote: dealgate.Allowed(actor, dealgate.ActReviewVote),
+			Pending:      reviews.Panel{Rows: reviewRows(d.Pending, d.Today, loc), AllHref: reviewListHref(pending)},
+			DueSoon:      reviews.Panel{Rows: reviewRows(d.DueSoon, d.Today, loc), AllHref: reviewListHref(dueSoon)},
+			Overdue:      reviews.Panel{Rows: reviewRows(d.Overdue, d.Today, loc), AllHref: reviewListHref(overdue)},
+			ConflictsAll: reviewListHref(dealgate.ReviewFilter{State: dealgate.ReviewOpen, Verdict: dealgate.ScreeningConflict}),
+			DecisionsAll: reviewListHref(dealgate.ReviewFilter{State: dealgate.ReviewDecided, Sort: "decided", Desc: true}),
 		}
-		v.Queue = append(v.Queue, r)
-	}
-	if len(d.Queue) == dealgate.DashboardPanelSize {
-		v.QueueAll = "/deals?status=submitted&sort=negotiation"
-	}
-	for _, x := range d.Conflicts {
-		r := reviews.ConflictRow{Title: x.Title, Href: dealPath(x.DealID), Counterparty: x.Counterparty, Version: fmt.Sprintf("version %d", x.Version),
-			Negotiation: "Not set"}
-		if x.NegotiationOn != nil {
-			r.Negotiation, r.NegotiationKind = formatDate(*x.NegotiationOn, d.Today, time.UTC), dueKind(*x.NegotiationOn, d.Today)
+		for _, q := range d.Queue {
+			r := reviews.QueueRow{Title: q.Title, Href: dealPath(q.DealID), OpenHref: dealPath(q.DealID) + "/review", Counsel: q.Counsel,
+				Version: fmt.Sprintf("Version %d", q.CurrentVersion), Negotiation: "Not set"}
+			if q.NegotiationOn != nil {
+				r.Negotiation, r.NegotiationKind = formatDate(*q.NegotiationOn, d.Today, time.UTC), dueKind(*q.NegotiationOn, d.Today)
+			}
+			v.Queue = append(v.Queue, r)
 		}
-		if x.ReviewID != 0 {
-			r.ReviewHref = reviewPath(x.ReviewID)
+		if len(d.Queue) == dealgate.DashboardPanelSize {
+			v.QueueAll = "/deals?status=submitted&sort=negotiation"
 		}
-		v.Conflicts = append(v.Conflicts, r)
-	}
-	for _, x := range d.Decisions {
-		v.Decisions = append(v.Decisions, reviews.DecisionRow{Title: x.Title, Href: reviewPath(x.ReviewID), Outcome: x.Outcome.Label(),
-			OutcomeKind: outcomeKind(x.Outcome), When: formatMoment(x.DecidedAt, loc)})
-	}
-	return s.render(c, http.StatusOK, reviews.Dashboard(s.page(c, "Committee"), v))
+		for _, x := range d.Conflicts {
+			r := reviews.ConflictRow{Title: x.Title, Href: dealPath(x.DealID), Counterparty: x.Counterparty, Version: fmt.Sprintf("version %d", x.Version),
+				Negotiation: "Not set"}
+			if x.NegotiationOn != nil {
+				r.Negotiation, r.NegotiationKind = formatDate(*x.NegotiationOn, d.Today, time.UTC), dueKind(*x.NegotiationOn, d.Today)
+			}
+			if x.ReviewID != 0 {
+				r.ReviewHref = reviewPath(x.ReviewID)
+			}
+			v.Conflicts = append(v.Conflicts, r)
+		}
+		for _, x := range d.Decisions {
+			v.Decisions = append(v.Decisions, reviews.DecisionRow{Title: x.Title, Href: reviewPath(x.ReviewID), Outcome: x.Outcome.Label(),
+				OutcomeKind: outcomeKind(x.Outcome), When: formatMoment(x.DecidedAt, loc)})
+		}
+		return reviews.DashboardContent(v)
+	})
 }
 
 // reviewListHref is the review list's address for filter f.
@@ -173,13 +176,15 @@ func (s *Server) handleReviewList(c echo.Context) error {
 	if len(summary) > 0 {
 		return s.render(c, http.StatusUnprocessableEntity, reviews.List(s.page(c, "Reviews"), view))
 	}
-	view.Active = reviewFilterTags(c, f, party, tax)
 	page, err := s.reviews.ListReviews(ctx, actor, f)
 	if err != nil {
 		return err
 	}
-	view.Rows, view.Pager = reviewRows(page.Items, s.deals.Today(), actor.Location()), pager(c, page)
-	return s.render(c, http.StatusOK, reviews.List(s.page(c, "Reviews"), view))
+	return s.renderDerived(c, http.StatusOK, page.Derived, s.page(c, "Reviews"), func(perRequest) templ.Component {
+		view.Active = reviewFilterTags(c, f, party, tax)
+		view.Rows, view.Pager = reviewRows(page.Items, s.deals.Today(), actor.Location()), pager(c, page)
+		return reviews.ListContent(view)
+	})
 }
 
 // reviewFilterFields are the review list's filters, as typed.
