@@ -48,23 +48,31 @@ func reviewFilterKey(f dealgate.ReviewFilter) string {
 		f.PartyID, f.Family, f.CategoryID, f.CategoryBelow, f.Pending, f.Sort, f.Desc, f.Page, f.PerPage)
 }
 
+type reviewPageKey struct {
+	id, viewer, register int64
+	day                  time.Time
+}
+
 // reviewCaches are Reviews' page caches.
 type reviewCaches struct {
 	dashboards *versionCache[dashboardKey, dealgate.ReviewDashboard]
 	lists      *versionCache[reviewListKey, dealgate.Page[dealgate.ReviewListItem]]
+	pages      *versionCache[reviewPageKey, ReviewPage]
 }
 
 func newReviewCaches() reviewCaches {
 	return reviewCaches{dashboards: &versionCache[dashboardKey, dealgate.ReviewDashboard]{},
-		lists: &versionCache[reviewListKey, dealgate.Page[dealgate.ReviewListItem]]{}}
+		lists: &versionCache[reviewListKey, dealgate.Page[dealgate.ReviewListItem]]{},
+		pages: &versionCache[reviewPageKey, ReviewPage]{}}
 }
 
 // cachedRead serves a committee page from cache under this request's deal
 // list stamp, or loads it and keeps it (with a fresh Derived for the
-// server's rendering) when the stamp is settled. Inside a caller's
+// server's rendering) when the stamp is settled; stale, if given, says a
+// kept page has aged out on its own (a clearance expired). Inside a caller's
 // transaction nothing is cached: its changes are not committed.
 func cachedRead[K comparable, V any](ctx context.Context, s *Reviews, tx *Tx, cache *versionCache[K, V], keyAt func(register int64) K,
-	load func() (V, error), derive func(*V)) (V, error) {
+	load func() (V, error), derive func(*V), stale func(V, time.Time) bool) (V, error) {
 	stamp, rc := int64(-1), int64(-1)
 	if s.tx == nil {
 		var err error
@@ -80,7 +88,7 @@ func cachedRead[K comparable, V any](ctx context.Context, s *Reviews, tx *Tx, ca
 		stamp = -1
 	}
 	key := keyAt(rc)
-	if v, ok := cache.get(stamp, key); ok {
+	if v, ok := cache.get(stamp, key); ok && (stale == nil || !stale(v, tx.Now)) {
 		return v, nil
 	}
 	v, err := load()

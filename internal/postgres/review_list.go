@@ -45,7 +45,7 @@ func (s *Reviews) ListReviews(ctx context.Context, actor *dealgate.User, f dealg
 		}
 		return cachedRead(ctx, s, tx, s.caches.lists, key, func() (dealgate.Page[dealgate.ReviewListItem], error) {
 			return tx.listReviews(ctx, actor, f)
-		}, func(p *dealgate.Page[dealgate.ReviewListItem]) { p.Derived = dealgate.NewDerived() })
+		}, func(p *dealgate.Page[dealgate.ReviewListItem]) { p.Derived = dealgate.NewDerived() }, nil)
 	})
 }
 
@@ -255,7 +255,7 @@ func (s *Reviews) Dashboard(ctx context.Context, actor *dealgate.User) (dealgate
 		key := func(rc int64) dashboardKey { return dashboardKey{viewer: actor.ID, register: rc, day: tx.today()} }
 		return cachedRead(ctx, s, tx, s.caches.dashboards, key, func() (dealgate.ReviewDashboard, error) {
 			return tx.dashboard(ctx, actor)
-		}, func(d *dealgate.ReviewDashboard) { d.Derived = dealgate.NewDerived() })
+		}, func(d *dealgate.ReviewDashboard) { d.Derived = dealgate.NewDerived() }, nil)
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
@@ -151,6 +152,8 @@ func (s *Reviews) Review(ctx context.Context, actor *dealgate.User, id int64) (d
 type ReviewPage struct {
 	dealgate.ReviewOverview
 	Screening *Stored
+	// Derived is shared by the requests served this page from the cache.
+	Derived *dealgate.Derived
 }
 
 // ReviewPage returns the review page. What it shows of the deal (the deal,
@@ -172,25 +175,37 @@ func (s *Reviews) ReviewPage(ctx context.Context, actor *dealgate.User, id int64
 		deals = deals.Within(s.tx)
 	}
 	return readBound(ctx, s.DB, s.tx, func(tx *Tx) (ReviewPage, error) {
-		r, err := tx.review(ctx, id)
-		if err != nil {
+		key := func(rc int64) reviewPageKey {
+			return reviewPageKey{id: id, viewer: actor.ID, register: rc, day: tx.today()}
+		}
+		return cachedRead(ctx, s, tx, s.caches.pages, key, func() (ReviewPage, error) { return s.reviewPage(ctx, tx, deals, actor, id) },
+			func(p *ReviewPage) { p.Derived = dealgate.NewDerived() },
+			func(p ReviewPage, now time.Time) bool {
+				return p.Clearance.ExpiresAt != nil && !now.Before(*p.Clearance.ExpiresAt)
+			})
+	})
+}
+
+// reviewPage reads the review page.
+func (s *Reviews) reviewPage(ctx context.Context, tx *Tx, deals *Deals, actor *dealgate.User, id int64) (ReviewPage, error) {
+	r, err := tx.review(ctx, id)
+	if err != nil {
+		return ReviewPage{}, err
+	}
+	dp, err := deals.dealPage(ctx, tx, actor, r.DealID)
+	if err != nil {
+		return ReviewPage{}, orNotFound(err, "review")
+	}
+	// The counterparty's family: for recusals by declared interest and
+	// for the earlier decisions on the family, read once.
+	var family []int64
+	if c := dp.Deal.Content.Counterparty; c != nil {
+		if family, err = s.familyIDs(ctx, tx, c.ID); err != nil {
 			return ReviewPage{}, err
 		}
-		dp, err := deals.dealPage(ctx, tx, actor, r.DealID)
-		if err != nil {
-			return ReviewPage{}, orNotFound(err, "review")
-		}
-		// The counterparty's family: for recusals by declared interest and
-		// for the earlier decisions on the family, read once.
-		var family []int64
-		if c := dp.Deal.Content.Counterparty; c != nil {
-			if family, err = s.familyIDs(ctx, tx, c.ID); err != nil {
-				return ReviewPage{}, err
-			}
-		}
-		o, err := tx.reviewOverview(ctx, actor, r, dp, family)
-		return ReviewPage{ReviewOverview: o, Screening: dp.Screening}, err
-	})
+	}
+	o, err := tx.reviewOverview(ctx, actor, r, dp, family)
+	return ReviewPage{ReviewOverview: o, Screening: dp.Screening}, err
 }
 
 // reviewOverview is the review page's overview of review r, whose deal's

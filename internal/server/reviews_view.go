@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -27,68 +28,75 @@ func (s *Server) renderReview(c echo.Context, status int, form string, err error
 	if rerr != nil {
 		return rerr
 	}
-	actor, o := currentUser(c), pg.ReviewOverview
-	loc, now := actor.Location(), s.deals.DB.Now()
-	r, d := o.Review, o.Deal
-	v := reviews.ShowView{
-		Title: d.Content.Title, DealHref: dealPath(d.ID), Round: fmt.Sprintf("round %d", r.Round), State: r.State.Label(),
-		StateKind: map[dealgate.ReviewState]string{dealgate.ReviewOpen: "in-review", dealgate.ReviewDecided: "approved", dealgate.ReviewClosed: "withdrawn"}[r.State],
-		Due:       formatDate(r.DueOn, o.Today, time.UTC), Version: fmt.Sprintf("The deal under review: version %d", d.CurrentVersion),
-		Details: dealDetails(d, o.Today, loc), CSRFToken: csrfToken(c), CanVote: o.CanVote, CanRecuse: o.CanRecuse, CanDecide: o.CanDecide,
-		VoteAction: reviewPath(r.ID) + "/vote", RecuseAction: reviewPath(r.ID) + "/recuse", DecideAction: reviewPath(r.ID) + "/decide",
-		VotesHidden: !o.VotesVisible, DealVersion: d.CurrentVersion, Tally: o.Tally.Summary(),
-		QuorumMet: o.Tally.QuorumMet, MajorityMet: o.Tally.ApprovalMet,
+	// A refused form shows what was typed: that page is this request's own.
+	derived := pg.Derived
+	if status != http.StatusOK || form != "" || err != nil {
+		derived = nil
 	}
-	if r.State == dealgate.ReviewOpen {
-		v.DueKind = dueKind(r.DueOn, o.Today)
-		if since := dealgate.PausedSince(o.RFIs); since != nil { // review_pause.go
-			v.DueKind, v.Paused = "", "Paused since "+formatMoment(*since, loc)+": waiting for counsel's answer. The due date moves by every started day the request stays open."
+	return s.renderDerived(c, status, derived, s.page(c, "Review: "+pg.Deal.Content.Title), func(fresh perRequest) templ.Component {
+		actor, o := currentUser(c), pg.ReviewOverview
+		loc, now := actor.Location(), s.deals.DB.Now()
+		r, d := o.Review, o.Deal
+		v := reviews.ShowView{
+			Title: d.Content.Title, DealHref: dealPath(d.ID), Round: fmt.Sprintf("round %d", r.Round), State: r.State.Label(),
+			StateKind: map[dealgate.ReviewState]string{dealgate.ReviewOpen: "in-review", dealgate.ReviewDecided: "approved", dealgate.ReviewClosed: "withdrawn"}[r.State],
+			Due:       formatDate(r.DueOn, o.Today, time.UTC), Version: fmt.Sprintf("The deal under review: version %d", d.CurrentVersion),
+			Details: dealDetails(d, o.Today, loc), CSRFToken: fresh.CSRF, CanVote: o.CanVote, CanRecuse: o.CanRecuse, CanDecide: o.CanDecide,
+			VoteAction: reviewPath(r.ID) + "/vote", RecuseAction: reviewPath(r.ID) + "/recuse", DecideAction: reviewPath(r.ID) + "/decide",
+			VotesHidden: !o.VotesVisible, DealVersion: d.CurrentVersion, Tally: o.Tally.Summary(),
+			QuorumMet: o.Tally.QuorumMet, MajorityMet: o.Tally.ApprovalMet,
 		}
-	}
-	v.Quorum = fmt.Sprintf("Quorum: %d of %d", o.Tally.Cast(), o.Tally.Quorum)
-	v.Majority = fmt.Sprintf("%s: %d of %d decisive votes approve", o.Tally.Majority.Label(), o.Tally.Approvals(), o.Tally.Approvals()+o.Tally.Flag)
-	v.ClearanceKind, v.Clearance, v.ClearanceBody = clearancePanel(o.Clearance, now, loc)
-	v.Versions, v.Earlier = reviewVersions(o, loc), earlierRows(o.EarlierDecisions, loc)
-	if pg.Screening != nil {
-		report := storedReportView(pg.Screening, loc)
-		v.Screening = &report
-	}
-	for _, m := range o.Members {
-		standing := "Votes"
-		if m.Recused() {
-			standing = m.RecusalText()
+		if r.State == dealgate.ReviewOpen {
+			v.DueKind = dueKind(r.DueOn, o.Today)
+			if since := dealgate.PausedSince(o.RFIs); since != nil { // review_pause.go
+				v.DueKind, v.Paused = "", "Paused since "+formatMoment(*since, loc)+": waiting for counsel's answer. The due date moves by every started day the request stays open."
+			}
 		}
-		v.Members = append(v.Members, reviews.MemberRow{Name: m.Name, Standing: standing, Recused: m.Recused()})
-	}
-	for _, vo := range o.Votes {
-		row := reviews.VoteRow{Name: vo.Name, Choice: vo.Choice.Label(), ChoiceKind: voteKind(vo.Choice), Conditions: vo.Conditions,
-			Rationale: vo.Rationale, When: formatMoment(vo.UpdatedAt, loc)}
-		if o.Superseded[vo.DealVersion] {
-			row.Note = fmt.Sprintf("cast on version %d, superseded: not counted", vo.DealVersion)
+		v.Quorum = fmt.Sprintf("Quorum: %d of %d", o.Tally.Cast(), o.Tally.Quorum)
+		v.Majority = fmt.Sprintf("%s: %d of %d decisive votes approve", o.Tally.Majority.Label(), o.Tally.Approvals(), o.Tally.Approvals()+o.Tally.Flag)
+		v.ClearanceKind, v.Clearance, v.ClearanceBody = clearancePanel(o.Clearance, now, loc)
+		v.Versions, v.Earlier = reviewVersions(o, loc), earlierRows(o.EarlierDecisions, loc)
+		if pg.Screening != nil {
+			report := storedReportView(pg.Screening, loc)
+			v.Screening = &report
 		}
-		v.Votes = append(v.Votes, row)
-	}
-	switch {
-	case o.Me == nil:
-		if dealgate.IsCommitteeMember(actor) {
-			v.MyStanding = "You are not assigned to this review."
+		for _, m := range o.Members {
+			standing := "Votes"
+			if m.Recused() {
+				standing = m.RecusalText()
+			}
+			v.Members = append(v.Members, reviews.MemberRow{Name: m.Name, Standing: standing, Recused: m.Recused()})
 		}
-	case o.Me.Recused():
-		v.MyStanding = "You do not vote on this review: " + o.Me.RecusalText() + "."
-	case o.Mine != nil:
-		v.MyStanding = "You voted: " + o.Mine.Choice.Label() + "."
-	}
-	if dec := o.Decision; dec != nil {
-		v.Decision = &reviews.DecisionView{Outcome: dec.Outcome.Label(), OutcomeKind: outcomeKind(dec.Outcome), Memo: dec.Memo,
-			Conditions: dec.Conditions, By: dec.DecidedBy, When: formatMoment(dec.DecidedAt, loc),
-			RestsOn: fmt.Sprintf("Rests on version %d of the deal; screening: %s; tally: %s", dec.DealVersion, screeningWords(dec.ScreeningState), dec.Tally.Summary())}
-		if dec.ExpiresAt != nil {
-			v.Decision.Expires = "Clearance expires on " + formatDate(*dec.ExpiresAt, now, loc) + "."
+		for _, vo := range o.Votes {
+			row := reviews.VoteRow{Name: vo.Name, Choice: vo.Choice.Label(), ChoiceKind: voteKind(vo.Choice), Conditions: vo.Conditions,
+				Rationale: vo.Rationale, When: formatMoment(vo.UpdatedAt, loc)}
+			if o.Superseded[vo.DealVersion] {
+				row.Note = fmt.Sprintf("cast on version %d, superseded: not counted", vo.DealVersion)
+			}
+			v.Votes = append(v.Votes, row)
 		}
-	}
-	reviewForms(c, &v, o, form, err)
-	reviewDiscussion(c, &v, o, form, err)
-	return s.render(c, status, reviews.Show(s.page(c, "Review: "+d.Content.Title), v))
+		switch {
+		case o.Me == nil:
+			if dealgate.IsCommitteeMember(actor) {
+				v.MyStanding = "You are not assigned to this review."
+			}
+		case o.Me.Recused():
+			v.MyStanding = "You do not vote on this review: " + o.Me.RecusalText() + "."
+		case o.Mine != nil:
+			v.MyStanding = "You voted: " + o.Mine.Choice.Label() + "."
+		}
+		if dec := o.Decision; dec != nil {
+			v.Decision = &reviews.DecisionView{Outcome: dec.Outcome.Label(), OutcomeKind: outcomeKind(dec.Outcome), Memo: dec.Memo,
+				Conditions: dec.Conditions, By: dec.DecidedBy, When: formatMoment(dec.DecidedAt, loc),
+				RestsOn: fmt.Sprintf("Rests on version %d of the deal; screening: %s; tally: %s", dec.DealVersion, screeningWords(dec.ScreeningState), dec.Tally.Summary())}
+			if dec.ExpiresAt != nil {
+				v.Decision.Expires = "Clearance expires on " + formatDate(*dec.ExpiresAt, now, loc) + "."
+			}
+		}
+		reviewForms(c, &v, o, form, err)
+		reviewDiscussion(c, &v, o, form, err)
+		return reviews.ShowContent(v)
+	})
 }
 
 // reviewForms fills in the vote, recusal and decision forms, with what was
