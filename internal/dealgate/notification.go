@@ -13,8 +13,8 @@ const (
 	NotifyDecisionRecorded     NotifyEvent = "decision_recorded"     // the chair recorded a decision
 	NotifyVerdictChanged       NotifyEvent = "verdict_changed"       // re-screening changed a deal's verdict under review
 	NotifyNegotiationStarted   NotifyEvent = "negotiation_started"   // counsel recorded the start of negotiation
-	NotifyVoteReminder         NotifyEvent = "vote_reminder"         // a review you have not voted on is nearly due
-	NotifyReviewOverdue        NotifyEvent = "review_overdue"        // (chairs) a review is past its due date
+	NotifyVoteReminder         NotifyEvent = "vote_reminder"         // daily digest: reviews you have not voted on are nearly due
+	NotifyReviewOverdue        NotifyEvent = "review_overdue"        // daily digest (chairs): reviews are past their due date
 )
 
 // AllNotifyEvents lists every event in the order the preferences form shows them.
@@ -33,8 +33,8 @@ var notifyEventLabels = map[NotifyEvent]string{
 	NotifyDecisionRecorded:     "The committee records a decision",
 	NotifyVerdictChanged:       "Re-screening changes the verdict of a deal under review",
 	NotifyNegotiationStarted:   "Counsel record that negotiation started",
-	NotifyVoteReminder:         "Reminder: a review you have not voted on is nearly due",
-	NotifyReviewOverdue:        "Reminder (chairs): a review is overdue",
+	NotifyVoteReminder:         "Daily reminder: the reviews awaiting your vote that are nearly due",
+	NotifyReviewOverdue:        "Daily reminder (chairs): the reviews past their due date",
 }
 
 // NotifyChannel is where a person wants one event: in the app, by e-mail or both.
@@ -143,7 +143,8 @@ type Notice struct {
 	Body       string
 	Link       string
 	// DedupeKey, when set, is suffixed with the recipient's id: a notice
-	// with a key already used is not written again (daily reminders).
+	// with a key already used is not written again (the daily reminder
+	// digests: one key per event and day).
 	DedupeKey string
 }
 

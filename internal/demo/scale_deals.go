@@ -4,9 +4,10 @@ package demo
 // accounts, deals in every state (drafts, submitted with one or two
 // versions, withdrawn), shares between counsel and attachments' metadata
 // (without content: downloads of these report the attachment missing). The
-// committee: members (one chair), screening verdicts on the submitted deals'
-// current versions, open reviews with every member assigned and some votes
-// and self-recusals, and decided reviews with their votes and decisions.
+// committee: members (one chair), open reviews with every member assigned
+// and some votes and self-recusals, and decided reviews with their votes and
+// decisions. The versions are not screened here: screening is the screening
+// service's.
 // Rows go in with COPY, like the rest of the scale data.
 
 import (
@@ -170,15 +171,16 @@ func (g *scaleGen) reviews(ctx context.Context, tx *postgres.Tx) error {
 	if err != nil {
 		return err
 	}
-	// Verdicts on every submitted current version (40% clear, 25% info, 25%
-	// caution, 10% conflict), so the verdict filter and "deals with
-	// conflicts" have data; no findings rows: those are the screening
-	// service's.
-	if _, err := tx.Exec(ctx, `UPDATE deal_version v SET screening_state = (ARRAY['clear','clear','clear','clear','clear','clear','clear','clear',
-		'info','info','info','info','info','caution','caution','caution','caution','caution','conflict','conflict'])[1 + (v.deal_id * 7919 % 20)]
-		FROM deal d WHERE d.id = v.deal_id AND d.status = 'submitted' AND d.id > $1 AND v.superseded_at IS NULL`, g.dealBase); err != nil {
-		return fmt.Errorf("scale verdicts: %w", err)
-	}
+	// No verdicts: the seeded versions have no screening record, so their
+	// state stays the honest "awaiting" (dealgate.ScreeningAwaiting), and
+	// so does their reviews' verdict (review.verdict, kept from it by the
+	// triggers of migration 000046). The first re-screen (the job the scale
+	// load leaves queued, or any register change) records each version's
+	// first real verdict, which tells nobody (notifyVerdictChanged), and
+	// the triggers carry it to the reviews, so the verdict filter and
+	// "deals with conflicts" then read real screenings. A made-up verdict
+	// here would make that first re-screen "change" most of them and tell
+	// every reviewer of each.
 	rows, err := tx.Query(ctx, `SELECT id, author_id, current_version, negotiation_on FROM deal
 		WHERE status = 'submitted' AND id > $1 ORDER BY id`, g.dealBase)
 	if err != nil {

@@ -71,16 +71,35 @@ func (w *Mail) Work(ctx context.Context, job *river.Job[postgres.MailJob]) error
 	return nil
 }
 
-// body is the mail's text with its link made absolute.
+// body is the mail's text with its link added and made absolute. A path
+// in the app at the end of a line of the text (a digest's reviews) is made
+// absolute too; the link is not repeated when the text already ends with it.
 func (w *Mail) body(m postgres.OutboundMail) string {
-	if m.Link == "" {
-		return m.Body
-	}
 	base := "http://localhost:8080"
 	if w.BaseURL != nil {
 		base = strings.TrimSuffix(w.BaseURL.String(), "/")
 	}
-	return m.Body + "\n\n" + base + m.Link + "\n"
+	body := absoluteLinks(m.Body, base)
+	if m.Link == "" || strings.HasSuffix(m.Body, " "+m.Link) {
+		return body
+	}
+	return body + "\n\n" + base + m.Link + "\n"
+}
+
+// absoluteLinks prefixes base to each path in the app (a word starting
+// with one "/") that ends a line of body.
+func absoluteLinks(body, base string) string {
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		k := strings.LastIndexByte(l, ' ')
+		if k < 0 {
+			continue
+		}
+		if p := l[k+1:]; strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") {
+			lines[i] = l[:k+1] + base + p
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // RemindersJob writes the daily reminders (a periodic job).
@@ -89,8 +108,8 @@ type RemindersJob struct{}
 // Kind names the job in River.
 func (RemindersJob) Kind() string { return "reminders" }
 
-// Reminders writes the daily reminders. It runs hourly; each reminder is
-// keyed by review, person and day, so only the first pass of a day writes
+// Reminders writes the daily reminder digests. It runs hourly; each digest
+// is keyed by event, person and day, so only the first pass of a day writes
 // it, whichever instance runs it.
 type Reminders struct {
 	river.WorkerDefaults[RemindersJob]
@@ -108,7 +127,8 @@ func (j *Reminders) Work(ctx context.Context, _ *river.Job[RemindersJob]) error 
 		return err
 	}
 	if res.Reminders+res.Overdue > 0 {
-		j.Log.Info("reminders written", "reviews", res.Reviews, "vote_reminders", res.Reminders, "overdue", res.Overdue)
+		j.Log.Info("reminders written", "reviews", res.Reviews, "awaited_votes", res.Awaited, "vote_digests", res.Reminders,
+			"overdue_reviews", res.OverdueReviews, "overdue_digests", res.Overdue)
 	}
 	return nil
 }

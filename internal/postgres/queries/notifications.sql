@@ -81,23 +81,49 @@ SELECT user_id FROM review_member WHERE review_id = @review_id ORDER BY user_id;
 -- name: ActiveChairIDs :many
 SELECT id FROM users WHERE status = 'active' AND 'chair' = ANY(roles) ORDER BY id;
 
--- name: ReviewsForReminders :many
--- Open reviews due within @days of @today (or overdue), or whose deal's
--- negotiation date is within @days, and whose clock is not paused by an
--- open request for information; the job reads each one's members and
--- votes through the review's own rules (review_state_due_idx serves the
--- due dates, review_rfi_open_review_idx the requests).
-SELECT r.id, r.due_on
+-- The reminder pass (notify_reminders.go) reads what it sends in three
+-- set-based statements. A review is in the window when it is open, due
+-- within the committee's reminder days of today (or overdue), or its deal's
+-- negotiation date is; a review whose clock is paused by an open request
+-- for information is never in it (review_state_due_idx serves the due
+-- dates, review_rfi_open_review_idx the requests).
+
+-- name: CountReviewsForReminders :one
+SELECT count(*)
 FROM review r
 JOIN deal d ON d.id = r.deal_id
 WHERE r.state = 'open'
   AND (r.due_on <= sqlc.arg(until)::date OR d.negotiation_on <= sqlc.arg(until)::date)
-  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
-ORDER BY r.id;
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL);
 
--- name: ReviewPaused :one
--- Whether a request for information on the review is open.
-SELECT EXISTS (SELECT 1 FROM review_rfi WHERE review_id = @review_id AND answered_at IS NULL);
+-- name: VoteReminderCandidates :many
+-- Every (member, review) pair of the window where the member may vote and
+-- has not: assigned, not self-recused, not the deal's submitter, active,
+-- and without a vote on a version that still counts (not superseded).
+-- Recusal by a declared interest in the counterparty's corporate family is
+-- applied by the caller (counterparty_id). Per member, soonest due first.
+SELECT m.user_id, r.id AS review_id, d.title, r.due_on, d.counterparty_id
+FROM review r
+JOIN deal d ON d.id = r.deal_id
+JOIN review_member m ON m.review_id = r.id AND m.recused_at IS NULL AND m.user_id <> d.author_id
+JOIN users u ON u.id = m.user_id AND u.status = 'active'
+WHERE r.state = 'open'
+  AND (r.due_on <= sqlc.arg(until)::date OR d.negotiation_on <= sqlc.arg(until)::date)
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM review_vote w
+                  JOIN deal_version wv ON wv.deal_id = r.deal_id AND wv.number = w.deal_version
+                  WHERE w.review_id = r.id AND w.user_id = m.user_id AND wv.superseded_at IS NULL)
+ORDER BY m.user_id, r.due_on, r.id;
+
+-- name: OverdueReviewsForReminders :many
+-- The open reviews due before @today whose clock is not paused, longest
+-- overdue first: the chairs' overdue digest.
+SELECT r.id AS review_id, d.title, r.due_on
+FROM review r
+JOIN deal d ON d.id = r.deal_id
+WHERE r.state = 'open' AND r.due_on < sqlc.arg(today)::date
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
+ORDER BY r.due_on, r.id;
 
 -- name: DealCounselIDs :many
 -- The counsel who can act on a deal: its author and the counsel it is

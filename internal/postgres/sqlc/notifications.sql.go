@@ -45,6 +45,29 @@ func (q *Queries) CountNotifications(ctx context.Context, recipientID int64) (in
 	return count, err
 }
 
+const countReviewsForReminders = `-- name: CountReviewsForReminders :one
+
+SELECT count(*)
+FROM review r
+JOIN deal d ON d.id = r.deal_id
+WHERE r.state = 'open'
+  AND (r.due_on <= $1::date OR d.negotiation_on <= $1::date)
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
+`
+
+// The reminder pass (notify_reminders.go) reads what it sends in three
+// set-based statements. A review is in the window when it is open, due
+// within the committee's reminder days of today (or overdue), or its deal's
+// negotiation date is; a review whose clock is paused by an open request
+// for information is never in it (review_state_due_idx serves the due
+// dates, review_rfi_open_review_idx the requests).
+func (q *Queries) CountReviewsForReminders(ctx context.Context, until time.Time) (int64, error) {
+	row := q.db.QueryRow(ctx, countReviewsForReminders, until)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const dealCounselIDs = `-- name: DealCounselIDs :many
 SELECT d.author_id AS id FROM deal d WHERE d.id = $1
 UNION
@@ -385,6 +408,43 @@ func (q *Queries) NotifyRecipients(ctx context.Context, arg NotifyRecipientsPara
 	return items, nil
 }
 
+const overdueReviewsForReminders = `-- name: OverdueReviewsForReminders :many
+SELECT r.id AS review_id, d.title, r.due_on
+FROM review r
+JOIN deal d ON d.id = r.deal_id
+WHERE r.state = 'open' AND r.due_on < $1::date
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
+ORDER BY r.due_on, r.id
+`
+
+type OverdueReviewsForRemindersRow struct {
+	ReviewID int64
+	Title    string
+	DueOn    time.Time
+}
+
+// The open reviews due before @today whose clock is not paused, longest
+// overdue first: the chairs' overdue digest.
+func (q *Queries) OverdueReviewsForReminders(ctx context.Context, today time.Time) ([]OverdueReviewsForRemindersRow, error) {
+	rows, err := q.db.Query(ctx, overdueReviewsForReminders, today)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OverdueReviewsForRemindersRow{}
+	for rows.Next() {
+		var i OverdueReviewsForRemindersRow
+		if err := rows.Scan(&i.ReviewID, &i.Title, &i.DueOn); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const reviewMemberIDs = `-- name: ReviewMemberIDs :many
 SELECT user_id FROM review_member WHERE review_id = $1 ORDER BY user_id
 `
@@ -402,58 +462,6 @@ func (q *Queries) ReviewMemberIDs(ctx context.Context, reviewID int64) ([]int64,
 			return nil, err
 		}
 		items = append(items, user_id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const reviewPaused = `-- name: ReviewPaused :one
-SELECT EXISTS (SELECT 1 FROM review_rfi WHERE review_id = $1 AND answered_at IS NULL)
-`
-
-// Whether a request for information on the review is open.
-func (q *Queries) ReviewPaused(ctx context.Context, reviewID int64) (bool, error) {
-	row := q.db.QueryRow(ctx, reviewPaused, reviewID)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
-}
-
-const reviewsForReminders = `-- name: ReviewsForReminders :many
-SELECT r.id, r.due_on
-FROM review r
-JOIN deal d ON d.id = r.deal_id
-WHERE r.state = 'open'
-  AND (r.due_on <= $1::date OR d.negotiation_on <= $1::date)
-  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
-ORDER BY r.id
-`
-
-type ReviewsForRemindersRow struct {
-	ID    int64
-	DueOn time.Time
-}
-
-// Open reviews due within @days of @today (or overdue), or whose deal's
-// negotiation date is within @days, and whose clock is not paused by an
-// open request for information; the job reads each one's members and
-// votes through the review's own rules (review_state_due_idx serves the
-// due dates, review_rfi_open_review_idx the requests).
-func (q *Queries) ReviewsForReminders(ctx context.Context, until time.Time) ([]ReviewsForRemindersRow, error) {
-	rows, err := q.db.Query(ctx, reviewsForReminders, until)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ReviewsForRemindersRow{}
-	for rows.Next() {
-		var i ReviewsForRemindersRow
-		if err := rows.Scan(&i.ID, &i.DueOn); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -523,4 +531,58 @@ type UpsertNotifyPrefParams struct {
 func (q *Queries) UpsertNotifyPref(ctx context.Context, arg UpsertNotifyPrefParams) error {
 	_, err := q.db.Exec(ctx, upsertNotifyPref, arg.UserID, arg.Event, arg.Channel)
 	return err
+}
+
+const voteReminderCandidates = `-- name: VoteReminderCandidates :many
+SELECT m.user_id, r.id AS review_id, d.title, r.due_on, d.counterparty_id
+FROM review r
+JOIN deal d ON d.id = r.deal_id
+JOIN review_member m ON m.review_id = r.id AND m.recused_at IS NULL AND m.user_id <> d.author_id
+JOIN users u ON u.id = m.user_id AND u.status = 'active'
+WHERE r.state = 'open'
+  AND (r.due_on <= $1::date OR d.negotiation_on <= $1::date)
+  AND NOT EXISTS (SELECT 1 FROM review_rfi q WHERE q.review_id = r.id AND q.answered_at IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM review_vote w
+                  JOIN deal_version wv ON wv.deal_id = r.deal_id AND wv.number = w.deal_version
+                  WHERE w.review_id = r.id AND w.user_id = m.user_id AND wv.superseded_at IS NULL)
+ORDER BY m.user_id, r.due_on, r.id
+`
+
+type VoteReminderCandidatesRow struct {
+	UserID         int64
+	ReviewID       int64
+	Title          string
+	DueOn          time.Time
+	CounterpartyID *int64
+}
+
+// Every (member, review) pair of the window where the member may vote and
+// has not: assigned, not self-recused, not the deal's submitter, active,
+// and without a vote on a version that still counts (not superseded).
+// Recusal by a declared interest in the counterparty's corporate family is
+// applied by the caller (counterparty_id). Per member, soonest due first.
+func (q *Queries) VoteReminderCandidates(ctx context.Context, until time.Time) ([]VoteReminderCandidatesRow, error) {
+	rows, err := q.db.Query(ctx, voteReminderCandidates, until)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []VoteReminderCandidatesRow{}
+	for rows.Next() {
+		var i VoteReminderCandidatesRow
+		if err := rows.Scan(
+			&i.UserID,
+			&i.ReviewID,
+			&i.Title,
+			&i.DueOn,
+			&i.CounterpartyID,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
