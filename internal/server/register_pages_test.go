@@ -59,12 +59,21 @@ func TestRegisterPagesRoundTrips(t *testing.T) {
 				t.Fatalf("%s: status %d", p.path, r.StatusCode)
 			}
 		}
-		before := metric(sum)
+		// A session's idle timeout is pushed back (one write) at most once a
+		// minute, so a slow run may see one such write in a measurement: the
+		// next measurement, right after, cannot.
 		const views = 5
-		for range views {
-			app.getWith(p.client, p.path)
+		var got float64
+		for range 2 {
+			before := metric(sum)
+			for range views {
+				app.getWith(p.client, p.path)
+			}
+			if got = (metric(sum) - before) / views; got != p.want+1.0/views {
+				break
+			}
 		}
-		if got := (metric(sum) - before) / views; got != p.want {
+		if got != p.want {
 			t.Errorf("%s: %v round trips per view, want %v", p.path, got, p.want)
 		}
 	}

@@ -73,10 +73,18 @@ func TestKeptPageContentCarriesEachRequestsTokens(t *testing.T) {
 		v, _ := strconv.ParseFloat(m[1], 64)
 		return v
 	}
-	before := trips()
-	look(c1)
-	look(c2)
-	if n := trips() - before; n != 2 {
+	// (A session's idle timeout is pushed back with one write at most once a
+	// minute: a slow run may see one in a measurement, never in two in a row.)
+	var n float64
+	for range 2 {
+		before := trips()
+		look(c1)
+		look(c2)
+		if n = trips() - before; n != 3 {
+			break
+		}
+	}
+	if n != 2 {
 		t.Errorf("two views of a held deal page took %v round trips, want 2", n)
 	}
 	if first.once[0] == second.once[0] {
