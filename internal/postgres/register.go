@@ -40,6 +40,9 @@ type Register struct {
 	partyPages        versionCache[dealgate.PartyFilter, dealgate.Page[dealgate.Party]]
 	expiringCounts    versionCache[expiringKey, int]
 	agreementClauses  versionCache[clausesKey, []dealgate.Clause]
+	// Whole agreement pages, kept under the deal list stamp instead
+	// (register_agreement_page.go).
+	agreementPagesWhole versionCache[agreementPageWholeKey, AgreementPage]
 }
 
 // NewRegister returns the register service on db with the default limits.

@@ -24,6 +24,18 @@ type AgreementPage struct {
 	Touching  []Touching
 	Job       *Job
 	History   []dealgate.AuditEvent
+	// Derived is shared by the requests served this page from the cache.
+	Derived *dealgate.Derived
+}
+
+// agreementPageWholeKey is what a cached agreement page depends on besides
+// the deal list stamp it is kept under: the agreement, the viewer (who may
+// see which touching deal), the register change counter (the agreement,
+// its clauses and their history), the timeline's length and the day.
+type agreementPageWholeKey struct {
+	id, viewer, register int64
+	historyLimit         int
+	day                  int64
 }
 
 // The page's statements, sent together in one batch (one round trip). Each
@@ -102,25 +114,51 @@ func (s *Register) AgreementPage(ctx context.Context, actor *dealgate.User, id i
 		if err != nil {
 			return AgreementPage{}, err
 		}
-		key := clausesKey{agreementID: id, includeRetired: true, day: tx.today().Unix()}
-		clauses, cached := s.agreementClauses.get(counter, key)
-		p, err := tx.agreementPageBatch(ctx, actor, id, min(max(historyLimit, 1), 500))
+		// The whole page, kept under the deal list stamp (it moves with the
+		// touching deals' screenings, the documents and the re-screening
+		// job's progress: migration 000049) and the register counter.
+		stamp, err := dealListStamp(ctx, tx)
 		if err != nil {
 			return AgreementPage{}, err
 		}
-		if !cached {
-			ids, err := tx.Q.ClauseIDsForAgreement(ctx, sqlc.ClauseIDsForAgreementParams{AgreementID: id, IncludeRetired: true})
-			if err != nil {
-				return AgreementPage{}, err
-			}
-			if clauses, err = tx.clauses(ctx, ids); err != nil {
-				return AgreementPage{}, err
-			}
-			s.agreementClauses.put(counter, key, clauses)
+		if counter < 0 {
+			stamp = -1
 		}
-		p.Clauses = clauses
-		return p, nil
+		historyLimit = min(max(historyLimit, 1), 500)
+		whole := agreementPageWholeKey{id: id, viewer: actor.ID, register: counter, historyLimit: historyLimit, day: tx.today().Unix()}
+		if p, ok := s.agreementPagesWhole.get(stamp, whole); ok {
+			return p, nil
+		}
+		p, err := s.agreementPage(ctx, tx, actor, id, counter, historyLimit)
+		if err == nil && stamp >= 0 {
+			p.Derived = dealgate.NewDerived()
+			s.agreementPagesWhole.put(stamp, whole, p)
+		}
+		return p, err
 	})
+}
+
+// agreementPage reads the agreement's page, its clauses from the cache when
+// this instance holds them at counter.
+func (s *Register) agreementPage(ctx context.Context, tx *Tx, actor *dealgate.User, id, counter int64, historyLimit int) (AgreementPage, error) {
+	key := clausesKey{agreementID: id, includeRetired: true, day: tx.today().Unix()}
+	clauses, cached := s.agreementClauses.get(counter, key)
+	p, err := tx.agreementPageBatch(ctx, actor, id, historyLimit)
+	if err != nil {
+		return AgreementPage{}, err
+	}
+	if !cached {
+		ids, err := tx.Q.ClauseIDsForAgreement(ctx, sqlc.ClauseIDsForAgreementParams{AgreementID: id, IncludeRetired: true})
+		if err != nil {
+			return AgreementPage{}, err
+		}
+		if clauses, err = tx.clauses(ctx, ids); err != nil {
+			return AgreementPage{}, err
+		}
+		s.agreementClauses.put(counter, key, clauses)
+	}
+	p.Clauses = clauses
+	return p, nil
 }
 
 // agreementPageBatch sends the page's statements in one batch and reads

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
+	"github.com/dealgate/dealgate/internal/jobs/jobstest"
 	"github.com/dealgate/dealgate/internal/postgres"
 )
 
@@ -164,6 +165,28 @@ func TestAgreementPageIsTheRecordsReads(t *testing.T) {
 	}
 	if len(p.Clauses) != 3 {
 		t.Errorf("after a new clause: %d clauses, want 3", len(p.Clauses))
+	}
+	check(p)
+
+	// The whole page is kept under the deal list stamp: a document, which
+	// the register counter does not follow, and the re-screening job the
+	// clause queued, running and completing, move it (migration 000049).
+	if _, err := e.reg.AddDocument(e.ctx, e.counsel, a.ID, "annex.txt", bytes.NewReader([]byte("%PDF-1.7\n% annex\n"))); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = other.AgreementPage(e.ctx, e.counsel, a.ID, 50); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Documents) != 2 {
+		t.Errorf("after a new document: %d documents, want 2", len(p.Documents))
+	}
+	check(p)
+	jobstest.RunRescreens(t, postgres.NewScreenings(e.db, e.reg))
+	if p, err = other.AgreementPage(e.ctx, e.counsel, a.ID, 50); err != nil {
+		t.Fatal(err)
+	}
+	if p.Job == nil || p.Job.State != "done" {
+		t.Errorf("after the re-screening: job %+v, want done", p.Job)
 	}
 	check(p)
 

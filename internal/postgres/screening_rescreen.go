@@ -71,6 +71,12 @@ func (s *Screenings) Rescreen(ctx context.Context, job RescreenJob, full bool, c
 	// screenings reflect the register at the base or later, and only the
 	// deals a changed clause touches can change.
 	since := job.RegisterChange
+	// The agreement page tells the job's progress and is cached under the
+	// deal list stamp: move it now that the job runs, and again when it
+	// completes (migration 000049).
+	if err := s.DB.Queries().NoteDealListChange(ctx); err != nil {
+		return res, fmt.Errorf("note the re-screening's start: %w", err)
+	}
 	for {
 		start, err := s.DB.Queries().RegisterChangeCounter(ctx)
 		if err != nil {
@@ -88,6 +94,9 @@ func (s *Screenings) Rescreen(ctx context.Context, job RescreenJob, full bool, c
 		done, err := inTx(ctx, s.DB, func(tx *Tx) (bool, error) {
 			now, err := tx.Q.RegisterChangeForUpdate(ctx)
 			if err != nil || now != start.Counter {
+				return false, err
+			}
+			if err := tx.Q.NoteDealListChange(ctx); err != nil {
 				return false, err
 			}
 			return true, complete(ctx, tx.Tx, res)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -148,40 +149,47 @@ func (s *Server) renderAgreement(c echo.Context, status int, uploadErr string) e
 	if err != nil {
 		return err
 	}
-	a := p.Agreement
-	loc := actor.Location()
-	canEdit := dealgate.Allowed(actor, dealgate.ActRegisterEdit)
-	v := agreements.ShowView{
-		Title: a.Title, StatusText: a.Status.Label(), StatusKind: statusKind(a.Status), Binding: bindingText(a.Binding),
-		Summary: a.Summary, Notes: a.Notes, CanEdit: canEdit, CSRFToken: csrfToken(c),
-		EditHref: agreementPath(a.ID) + "/edit", NewClause: agreementPath(a.ID) + "/clauses/new",
-		UploadHref: agreementPath(a.ID) + "/documents", UploadErr: uploadErr, OnceToken: newOnceToken(),
-		MaxUpload: sizeText(s.maxUpload()),
-		Details: []components.SummaryRow{
-			{Key: "Party", Value: a.Party.Name, ValueHref: "/parties/" + strconv.FormatInt(a.Party.ID, 10)},
-			{Key: "Kind", Value: a.Kind.Label()},
-			{Key: "Signed", Value: s.dayText(c, a.SignedOn)},
-			{Key: "Effective from", Value: s.dayText(c, a.EffectiveOn)},
-			{Key: "Expires", Value: s.dayText(c, a.ExpiresOn)},
-			{Key: "Total value", Value: moneyText(a.Value)},
-			{Key: "Owner", Value: a.OwnerName, ValueHref: ownerHref(actor, a.OwnerID)},
-			{Key: "Last changed", Value: formatMoment(a.UpdatedAt, loc)},
-		},
+	// A refused upload shows its problem: that page is this request's own.
+	derived := p.Derived
+	if status != http.StatusOK || uploadErr != "" {
+		derived = nil
 	}
-	v.Touching = touchingView(p.Touching, p.Job, loc)
-	if a.Status != a.RecordedStatus {
-		v.Details = append(v.Details, components.SummaryRow{Key: "Recorded status", Value: a.RecordedStatus.Label() + " (now " + a.Status.Label() + " by its dates)"})
-	}
-	today := s.register.Now()
-	for _, cl := range p.Clauses {
-		v.Clauses = append(v.Clauses, clauseCard(cl, today))
-	}
-	for _, d := range p.Documents {
-		v.Documents = append(v.Documents, documentRow(d, loc))
-	}
-	// The timeline gathers the agreement, its clauses and its documents.
-	v.History = registerTimeline(p.History, loc)
-	return s.render(c, status, agreements.Show(s.page(c, a.Title), v))
+	return s.renderDerived(c, status, derived, s.page(c, p.Agreement.Title), func(fresh perRequest) templ.Component {
+		a := p.Agreement
+		loc := actor.Location()
+		canEdit := dealgate.Allowed(actor, dealgate.ActRegisterEdit)
+		v := agreements.ShowView{
+			Title: a.Title, StatusText: a.Status.Label(), StatusKind: statusKind(a.Status), Binding: bindingText(a.Binding),
+			Summary: a.Summary, Notes: a.Notes, CanEdit: canEdit, CSRFToken: fresh.CSRF,
+			EditHref: agreementPath(a.ID) + "/edit", NewClause: agreementPath(a.ID) + "/clauses/new",
+			UploadHref: agreementPath(a.ID) + "/documents", UploadErr: uploadErr, OnceToken: fresh.Once,
+			MaxUpload: sizeText(s.maxUpload()),
+			Details: []components.SummaryRow{
+				{Key: "Party", Value: a.Party.Name, ValueHref: "/parties/" + strconv.FormatInt(a.Party.ID, 10)},
+				{Key: "Kind", Value: a.Kind.Label()},
+				{Key: "Signed", Value: s.dayText(c, a.SignedOn)},
+				{Key: "Effective from", Value: s.dayText(c, a.EffectiveOn)},
+				{Key: "Expires", Value: s.dayText(c, a.ExpiresOn)},
+				{Key: "Total value", Value: moneyText(a.Value)},
+				{Key: "Owner", Value: a.OwnerName, ValueHref: ownerHref(actor, a.OwnerID)},
+				{Key: "Last changed", Value: formatMoment(a.UpdatedAt, loc)},
+			},
+		}
+		v.Touching = touchingView(p.Touching, p.Job, loc)
+		if a.Status != a.RecordedStatus {
+			v.Details = append(v.Details, components.SummaryRow{Key: "Recorded status", Value: a.RecordedStatus.Label() + " (now " + a.Status.Label() + " by its dates)"})
+		}
+		today := s.register.Now()
+		for _, cl := range p.Clauses {
+			v.Clauses = append(v.Clauses, clauseCard(cl, today))
+		}
+		for _, d := range p.Documents {
+			v.Documents = append(v.Documents, documentRow(d, loc))
+		}
+		// The timeline gathers the agreement, its clauses and its documents.
+		v.History = registerTimeline(p.History, loc)
+		return agreements.ShowContent(v)
+	})
 }
 
 // clauseCard is a clause as the agreement's page shows it, in force or not

@@ -182,7 +182,7 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 			ctx := postgres.WithRegisterCounterSlot(withSessionUserSlot(c.Request().Context()))
 			if c.Request().Method == http.MethodGet {
 				switch c.Path() {
-				case "/deals", "/committee", "/committee/reviews", "/reviews/:id":
+				case "/deals", "/committee", "/committee/reviews", "/reviews/:id", "/agreements/:id":
 					// The deal list stamp is read with the session (deals.go,
 					// postgres/review_cache.go).
 					ctx = postgres.WithDealListStampSlot(ctx)

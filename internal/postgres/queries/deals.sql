@@ -143,3 +143,9 @@ SELECT d.status, d.author_id, coalesce(s.access, '')::text AS share_access,
 FROM deal d
 LEFT JOIN deal_share s ON s.deal_id = d.id AND s.user_id = @viewer_id
 WHERE d.id = @id;
+
+-- name: NoteDealListChange :exec
+-- Moves the deal list stamp (migration 000042) for what no trigger sees:
+-- a re-screening job starting and completing (the agreement page tells
+-- its progress; migration 000049).
+INSERT INTO deal_list_change (xid) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING;

@@ -637,6 +637,18 @@ func (q *Queries) LockDealRow(ctx context.Context, id int64) (LockDealRowRow, er
 	return i, err
 }
 
+const noteDealListChange = `-- name: NoteDealListChange :exec
+INSERT INTO deal_list_change (xid) VALUES (pg_current_xact_id()) ON CONFLICT DO NOTHING
+`
+
+// Moves the deal list stamp (migration 000042) for what no trigger sees:
+// a re-screening job starting and completing (the agreement page tells
+// its progress; migration 000049).
+func (q *Queries) NoteDealListChange(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, noteDealListChange)
+	return err
+}
+
 const setDealSubmitted = `-- name: SetDealSubmitted :exec
 UPDATE deal
 SET status = 'submitted', current_version = $1, submitted_at = coalesce(submitted_at, $2),

@@ -1,0 +1,1 @@
+DROP TRIGGER IF EXISTS agreement_document_page_change ON agreement_document;
