@@ -45,6 +45,66 @@ type digestItem struct {
 	due      time.Time
 }
 
+// reminderPlan is who today's reminders go to, read in one transaction.
+type reminderPlan struct {
+	res     ReminderResult
+	today   time.Time
+	waiting map[int64][]digestItem // per member, soonest due first
+	order   []int64                // the members in waiting, by id
+	overdue []digestItem
+	chairs  []int64
+}
+
+// planReminders reads today's reminders: the members awaited on reviews in
+// the window (less those recused by a declared interest), the overdue
+// reviews and the chairs.
+func (tx *Tx) planReminders(ctx context.Context) (reminderPlan, error) {
+	p := reminderPlan{today: tx.today(), waiting: map[int64][]digestItem{}}
+	rules, err := tx.committeeRules(ctx)
+	if err != nil {
+		return p, err
+	}
+	until := p.today.AddDate(0, 0, rules.ReminderDays)
+	n, err := tx.Q.CountReviewsForReminders(ctx, until)
+	if err != nil {
+		return p, fmt.Errorf("reviews for reminders: %w", err)
+	}
+	p.res.Reviews = int(n)
+	rows, err := tx.Q.VoteReminderCandidates(ctx, until)
+	if err != nil {
+		return p, fmt.Errorf("vote reminder candidates: %w", err)
+	}
+	excluded, err := tx.declaredFamiliesOf(ctx, rows)
+	if err != nil {
+		return p, err
+	}
+	for _, r := range rows {
+		// Recused by a declared interest in the counterparty's family.
+		if r.CounterpartyID != nil && excluded[r.UserID][*r.CounterpartyID] {
+			continue
+		}
+		if p.waiting[r.UserID] == nil {
+			p.order = append(p.order, r.UserID)
+		}
+		p.waiting[r.UserID] = append(p.waiting[r.UserID], digestItem{reviewID: r.ReviewID, title: r.Title, due: r.DueOn})
+		p.res.Awaited++
+	}
+	over, err := tx.Q.OverdueReviewsForReminders(ctx, p.today)
+	if err != nil {
+		return p, fmt.Errorf("overdue reviews: %w", err)
+	}
+	for _, r := range over {
+		p.overdue = append(p.overdue, digestItem{reviewID: r.ReviewID, title: r.Title, due: r.DueOn})
+	}
+	p.res.OverdueReviews = len(p.overdue)
+	if len(p.overdue) > 0 {
+		if p.chairs, err = tx.Q.ActiveChairIDs(ctx); err != nil {
+			return p, fmt.Errorf("chairs: %w", err)
+		}
+	}
+	return p, nil
+}
+
 // SendReminders writes today's reminders as daily digests: each member
 // who may vote on an open review due (or whose deal's negotiation date
 // falls) within the committee's reminder days, and has no vote that
@@ -59,60 +119,7 @@ type digestItem struct {
 // transaction. Reminders are notifications, not changes to a record, so
 // they write no audit event.
 func (s *Notifications) SendReminders(ctx context.Context) (ReminderResult, error) {
-	type plan struct {
-		res     ReminderResult
-		today   time.Time
-		waiting map[int64][]digestItem // per member, soonest due first
-		order   []int64                // the members in waiting, by id
-		overdue []digestItem
-		chairs  []int64
-	}
-	p, err := inTx(ctx, s.DB, func(tx *Tx) (plan, error) {
-		p := plan{today: tx.today(), waiting: map[int64][]digestItem{}}
-		rules, err := tx.committeeRules(ctx)
-		if err != nil {
-			return p, err
-		}
-		until := p.today.AddDate(0, 0, rules.ReminderDays)
-		n, err := tx.Q.CountReviewsForReminders(ctx, until)
-		if err != nil {
-			return p, fmt.Errorf("reviews for reminders: %w", err)
-		}
-		p.res.Reviews = int(n)
-		rows, err := tx.Q.VoteReminderCandidates(ctx, until)
-		if err != nil {
-			return p, fmt.Errorf("vote reminder candidates: %w", err)
-		}
-		excluded, err := tx.declaredFamiliesOf(ctx, rows)
-		if err != nil {
-			return p, err
-		}
-		for _, r := range rows {
-			// Recused by a declared interest in the counterparty's family.
-			if r.CounterpartyID != nil && excluded[r.UserID][*r.CounterpartyID] {
-				continue
-			}
-			if p.waiting[r.UserID] == nil {
-				p.order = append(p.order, r.UserID)
-			}
-			p.waiting[r.UserID] = append(p.waiting[r.UserID], digestItem{reviewID: r.ReviewID, title: r.Title, due: r.DueOn})
-			p.res.Awaited++
-		}
-		over, err := tx.Q.OverdueReviewsForReminders(ctx, p.today)
-		if err != nil {
-			return p, fmt.Errorf("overdue reviews: %w", err)
-		}
-		for _, r := range over {
-			p.overdue = append(p.overdue, digestItem{reviewID: r.ReviewID, title: r.Title, due: r.DueOn})
-		}
-		p.res.OverdueReviews = len(p.overdue)
-		if len(p.overdue) > 0 {
-			if p.chairs, err = tx.Q.ActiveChairIDs(ctx); err != nil {
-				return p, fmt.Errorf("chairs: %w", err)
-			}
-		}
-		return p, nil
-	})
+	p, err := inTx(ctx, s.DB, func(tx *Tx) (reminderPlan, error) { return tx.planReminders(ctx) })
 	res := p.res
 	if err != nil {
 		return res, err
