@@ -208,7 +208,7 @@ func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareE
 			v.PacketHref = dealPath(o.Deal.ID) + "/packet.pdf"
 		}
 		if p.Screening != nil {
-			r := storedReportView(p.Screening, actor.Location())
+			r := storedReportView(p.Screening, actor.Location(), c.QueryParam("info") == "all")
 			v.Report = &r
 		}
 		v.CSRFToken, v.OnceToken, v.MaxUpload, v.UploadErr = fresh.CSRF, fresh.Once, sizeText(s.maxUpload()), uploadErr

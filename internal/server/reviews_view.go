@@ -57,7 +57,7 @@ func (s *Server) renderReview(c echo.Context, status int, form string, err error
 		v.ClearanceKind, v.Clearance, v.ClearanceBody = clearancePanel(o.Clearance, now, loc)
 		v.Versions, v.Earlier = reviewVersions(o, loc), earlierRows(o.EarlierDecisions, loc)
 		if pg.Screening != nil {
-			report := storedReportView(pg.Screening, loc)
+			report := storedReportView(pg.Screening, loc, c.QueryParam("info") == "all")
 			v.Screening = &report
 		}
 		for _, m := range o.Members {

@@ -53,19 +53,38 @@ func findingCard(f screening.Finding) screeningview.FindingCard {
 }
 
 // storedReportView is a recorded screening of a deal version.
-func storedReportView(st *postgres.Stored, loc *time.Location) screeningview.ReportView {
+// infoShownFirst is how many of a screening's listed info notes a deal or
+// review page shows at first: every conflict and caution is shown, and the
+// related-category notes, which ask nothing of anyone, follow a link
+// (?info=all) past the first few.
+const infoShownFirst = 5
+
+// storedReportView is a stored screening; allInfo shows every listed info
+// note, else the first infoShownFirst with a link to the rest.
+func storedReportView(st *postgres.Stored, loc *time.Location, allInfo bool) screeningview.ReportView {
 	v := screeningview.ReportView{Heading: "Screening", Verdict: st.Verdict.Label(), VerdictKind: verdictKind(st.Verdict),
 		Summary: verdictSummary(st.Verdict, st.Conflicts, st.Cautions, st.Infos)}
 	why := map[string]string{postgres.ReasonSubmission: "on submission", postgres.ReasonVersion: "on the new version",
 		postgres.ReasonRegister: "after a register change"}[st.Reason]
 	v.Meta = fmt.Sprintf("Version %d screened %s, %s, against taxonomy %s and register state %d; dates judged on %s.",
 		st.Version, why, formatMoment(st.ScreenedAt, loc), st.TaxonomyLabel, st.RegisterChange, st.JudgedOn.Format("2 January 2006"))
+	infos, hidden := 0, 0
 	for i, f := range st.Findings {
+		if f.Severity == screening.Info {
+			if infos++; infos > infoShownFirst && !allInfo {
+				hidden++
+				continue
+			}
+		}
 		card := findingCard(f)
 		if st.ClauseChanged[i] {
 			card.Changed = "This clause has changed since; re-screening is under way."
 		}
 		v.Findings = append(v.Findings, card)
+	}
+	if hidden > 0 {
+		v.AllInfoHref = "?info=all#screening-heading"
+		v.AllInfoText = fmt.Sprintf("Show the other %d listed info notes", hidden)
 	}
 	if n := st.InfoNotStored(); n > 0 {
 		v.More = fmt.Sprintf("%s more related clauses are counted but not listed.", strconv.Itoa(n))

@@ -21,6 +21,9 @@ type ReportView struct {
 	Findings []FindingCard
 	// More says how many info findings are counted but not listed.
 	More string
+	// AllInfoHref, when set, shows the listed info notes this view leaves
+	// out (AllInfoText says how many).
+	AllInfoHref, AllInfoText string
 }
 
 // FindingCard is one finding as a card: severity tag, one-sentence verdict,
