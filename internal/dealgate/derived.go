@@ -17,8 +17,10 @@ type Derived struct {
 }
 
 // derivedMax bounds the values kept for one result (one per viewer and URL
-// that saw it); past it, new values are not kept.
-const derivedMax = 256
+// that saw it); past it, new values are not kept and later viewers' pages
+// are rendered as before. A shared list page (the committee's) seen by many
+// members would otherwise keep a copy of its HTML for each of them.
+const derivedMax = 32
 
 // NewDerived returns an empty Derived for a result about to be shared.
 func NewDerived() *Derived { return &Derived{m: map[string]any{}} }

@@ -180,6 +180,9 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 				return next(c)
 			}
 			ctx := postgres.WithRegisterCounterSlot(withSessionUserSlot(c.Request().Context()))
+			// The routes whose pages are cached under the deal list stamp read
+			// it with the session. A cached page missing here is still right:
+			// its service reads the stamp itself, one round trip more.
 			if c.Request().Method == http.MethodGet {
 				switch c.Path() {
 				case "/deals", "/committee", "/committee/reviews", "/reviews/:id", "/agreements/:id":
