@@ -19,8 +19,10 @@ import (
 // bell (capped at 100, on notification_unread_idx), so the bell costs no
 // round trip of its own, and reads the register change counter into ctx's
 // slot, if it has one, with the users' names stamp (WithRegisterCounterSlot;
-// see read_cache.go), and the deal list stamp into its slot, only if ctx has
-// one (WithDealListStampSlot; see deal_list_cache.go).
+// see read_cache.go), the deal list stamp into its slot, only if ctx has
+// one (WithDealListStampSlot; see deal_list_cache.go), and a deal page's
+// stamp with the user's relation to the deal, only if ctx has a deal page
+// slot (WithDealPageSlot; see deal_page.go).
 func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user *dealgate.User, found bool, err error) {
 	var (
 		u       sqlc.User
@@ -29,12 +31,10 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		counter int64
 		names   int64
 		stamp   int64
+		dp      sqlc.DealPageStampRow
+		dpSeen  bool
 	)
 	listSlot, pageSlot := dealListSeenFrom(ctx), dealPageSeenFrom(ctx)
-	var (
-		dp     sqlc.DealPageStampRow
-		dpSeen bool
-	)
 	sql, args := sessionOnlySQL, []any{token, listSlot != nil}
 	if pageSlot != nil {
 		sql, args = sessionWithDealPageSQL, append(args, pageSlot.id)
