@@ -14,6 +14,9 @@ type AuditPage struct {
 	PerPage       int
 	NewestID      int64
 	OldestID      int64
+	// Derived keeps what the server derives from a cached page (its
+	// rendered content); nil when the page is not cached.
+	Derived *Derived
 }
 
 // AuditCountCap bounds the count shown above the audit trail: counting

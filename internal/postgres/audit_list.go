@@ -15,10 +15,47 @@ import (
 
 // Audit is the audit trail's read service: the trail page and the history
 // shown on each record's page. Every read is authorised by the policy.
-type Audit struct{ DB *DB }
+type Audit struct {
+	DB *DB
+	// pages keeps trail pages under the audit stamp (auditStampSQL).
+	pages *versionCache[auditPageKey, auditBrowsed]
+}
 
 // NewAudit returns the audit read service on db.
-func NewAudit(db *DB) *Audit { return &Audit{DB: db} }
+func NewAudit(db *DB) *Audit {
+	return &Audit{DB: db, pages: &versionCache[auditPageKey, auditBrowsed]{}}
+}
+
+// The trail's pages, cached under the audit stamp.
+//
+// Events are only ever inserted (the chain's triggers refuse the rest), each
+// stamped with its transaction's ID (xid, migration 000028, indexed). The
+// newest such ID, once settled (no transaction with a smaller ID can still
+// commit: settledStampSQL), moves with every committed event, so a page read
+// under it is right for as long as a request reads the same stamp. The
+// session statement reads it on the trail's route (WithAuditStampSlot);
+// without the slot nothing is cached. Who may read the trail is decided
+// afresh on every request, and the page holds nothing but the events' own
+// columns, so one kept page serves every auditor.
+var auditStampSQL = settledStampSQL(`SELECT xid FROM audit_event WHERE xid IS NOT NULL ORDER BY xid DESC LIMIT 1`)
+
+// WithAuditStampSlot returns ctx with an empty slot that FindSession fills
+// with the audit stamp, so that the request's trail page needs no
+// statement when this instance holds it.
+func WithAuditStampSlot(ctx context.Context) context.Context {
+	return withStampSlot(ctx, stampAudit)
+}
+
+// auditPageKey is what a kept trail page depends on besides the stamp.
+type auditPageKey struct {
+	filter        dealgate.AuditFilter // normalised, From and To in UTC
+	list, actions bool
+}
+
+type auditBrowsed struct {
+	page  dealgate.AuditPage
+	names []string
+}
 
 // List returns a keyset page of the audit trail, newest first: no OFFSET,
 // so a page deep in millions of events costs what the first one does, and a
@@ -44,6 +81,15 @@ func (s *Audit) browse(ctx context.Context, actor *dealgate.User, f dealgate.Aud
 	if err := dealgate.Authorize(actor, dealgate.ActAuditView); err != nil {
 		return page, nil, err
 	}
+	stamp, ok := seenStamp(ctx, stampAudit)
+	if !ok {
+		stamp = -1
+	}
+	key := auditPageKey{filter: f, list: list, actions: actions}
+	key.filter.From, key.filter.To = f.From.UTC(), f.To.UTC()
+	if kept, ok := s.pages.get(stamp, key); ok {
+		return kept.page, kept.names, nil
+	}
 	b := &pgx.Batch{}
 	if list {
 		queueAuditPage(b, f, &page)
@@ -57,6 +103,10 @@ func (s *Audit) browse(ctx context.Context, actor *dealgate.User, f dealgate.Aud
 	}
 	if err := s.DB.Pool.SendBatch(ctx, b).Close(); err != nil {
 		return page, nil, translate(fmt.Errorf("list audit events: %w", err))
+	}
+	if stamp >= 0 {
+		page.Derived = dealgate.NewDerived()
+		s.pages.put(stamp, key, auditBrowsed{page: page, names: names})
 	}
 	return page, names, nil
 }

@@ -34,18 +34,24 @@ import (
 // An unsettled stamp (a change committed while an older transaction still
 // runs) is not cached under: the request reads afresh.
 
-// dealListStampSQL is the deal list stamp as a scalar subquery: the newest
-// deal_list_change ID if settled, 0 if there is none, -1 if unsettled. The
-// snapshot's xmin settles it cheaply; audit_seal_bound (migration 000028)
-// leaves out transactions of other databases, which cannot change deals.
-const dealListStampSQL = `(SELECT CASE WHEN k IS NULL THEN 0
+// settledStampSQL is a stamp as a scalar subquery: the transaction ID that
+// newest (a query of one xid8) reads, if settled; 0 if it reads none; -1 if
+// unsettled. The snapshot's xmin settles it cheaply; audit_seal_bound
+// (migration 000028) leaves out transactions of other databases, which
+// cannot change this one's rows.
+func settledStampSQL(newest string) string {
+	return `(SELECT CASE WHEN k IS NULL THEN 0
 		WHEN k < pg_snapshot_xmin(pg_current_snapshot()) THEN k::text::bigint
 		WHEN k < audit_seal_bound() THEN k::text::bigint
 		ELSE -1 END
-	FROM (SELECT (SELECT xid FROM deal_list_change ORDER BY xid DESC LIMIT 1) AS k OFFSET 0) newest)`
+	FROM (SELECT (` + newest + `) AS k OFFSET 0) newest)`
+}
 
-// dealListStampUnread marks a slot whose stamp must be read afresh.
-const dealListStampUnread = math.MinInt64
+// dealListStampSQL is the deal list stamp: the newest deal_list_change ID.
+var dealListStampSQL = settledStampSQL(`SELECT xid FROM deal_list_change ORDER BY xid DESC LIMIT 1`)
+
+// stampUnread marks a slot whose stamp must be read afresh.
+const stampUnread = math.MinInt64
 
 // dealListKey is what a cached list page depends on besides the stamp.
 type dealListKey struct {
@@ -54,41 +60,66 @@ type dealListKey struct {
 	day    time.Time           // "soon" and "past" are judged against it
 }
 
-// dealListSeen carries, per request, the deal list stamp the session
-// statement read.
-type dealListSeen struct{ stamp atomic.Int64 }
+// stampKind is which stamp a request's slot holds: the session statement
+// reads at most one.
+type stampKind int32
 
-type dealListSeenKey struct{}
+const (
+	stampDealList stampKind = 1 // dealListStampSQL
+	stampAudit    stampKind = 2 // auditStampSQL (audit_list.go)
+)
+
+// stampSeen carries, per request, the stamp of kind the session statement
+// read.
+type stampSeen struct {
+	kind  stampKind
+	stamp atomic.Int64
+}
+
+type stampSeenKey struct{}
 
 // WithDealListStampSlot returns ctx with an empty slot that FindSession
 // fills with the deal list stamp, so that the request's deal list needs no
 // statement when this instance holds the page.
 func WithDealListStampSlot(ctx context.Context) context.Context {
-	s := &dealListSeen{}
-	s.stamp.Store(dealListStampUnread)
-	return context.WithValue(ctx, dealListSeenKey{}, s)
+	return withStampSlot(ctx, stampDealList)
 }
 
-func dealListSeenFrom(ctx context.Context) *dealListSeen {
-	s, _ := ctx.Value(dealListSeenKey{}).(*dealListSeen)
+func withStampSlot(ctx context.Context, kind stampKind) context.Context {
+	s := &stampSeen{kind: kind}
+	s.stamp.Store(stampUnread)
+	return context.WithValue(ctx, stampSeenKey{}, s)
+}
+
+func stampSeenFrom(ctx context.Context) *stampSeen {
+	s, _ := ctx.Value(stampSeenKey{}).(*stampSeen)
 	return s
 }
 
-// forgetDealListStamp drops the stamp the request read: the request has
+// seenStamp is the stamp of kind the session statement read for this
+// request, if it did and the request has changed nothing since.
+func seenStamp(ctx context.Context, kind stampKind) (int64, bool) {
+	if s := stampSeenFrom(ctx); s != nil && s.kind == kind {
+		if n := s.stamp.Load(); n != stampUnread {
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+// forgetStamp drops the stamp the request read: the request has
 // committed a change, so its reads must see it.
-func forgetDealListStamp(ctx context.Context) {
-	if s := dealListSeenFrom(ctx); s != nil {
-		s.stamp.Store(dealListStampUnread)
+func forgetStamp(ctx context.Context) {
+	if s := stampSeenFrom(ctx); s != nil {
+		s.stamp.Store(stampUnread)
 	}
 }
 
 // dealListStamp is the deal list stamp for this request's reads: the one
 // read with the session, else read now. -1: do not cache.
 func dealListStamp(ctx context.Context, tx *Tx) (int64, error) {
-	if s := dealListSeenFrom(ctx); s != nil {
-		if n := s.stamp.Load(); n != dealListStampUnread {
-			return n, nil
-		}
+	if n, ok := seenStamp(ctx, stampDealList); ok {
+		return n, nil
 	}
 	var n int64
 	if err := tx.QueryRow(ctx, "SELECT "+dealListStampSQL).Scan(&n); err != nil {

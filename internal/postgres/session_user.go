@@ -19,8 +19,9 @@ import (
 // bell (capped at 100, on notification_unread_idx), so the bell costs no
 // round trip of its own, and reads the register change counter into ctx's
 // slot, if it has one, with the users' names stamp (WithRegisterCounterSlot;
-// see read_cache.go), the deal list stamp into its slot, only if ctx has
-// one (WithDealListStampSlot; see deal_list_cache.go), and a deal page's
+// see read_cache.go), the deal list stamp or the audit stamp into its slot,
+// only if ctx has one (WithDealListStampSlot, deal_list_cache.go;
+// WithAuditStampSlot, audit_list.go), and a deal page's
 // stamp with the user's relation to the deal, only if ctx has a deal page
 // slot (WithDealPageSlot; see deal_page.go).
 func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user *dealgate.User, found bool, err error) {
@@ -34,8 +35,12 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		dp      sqlc.DealPageStampRow
 		dpSeen  bool
 	)
-	listSlot, pageSlot := dealListSeenFrom(ctx), dealPageSeenFrom(ctx)
-	sql, args := sessionOnlySQL, []any{token, listSlot != nil}
+	stampSlot, pageSlot := stampSeenFrom(ctx), dealPageSeenFrom(ctx)
+	kind := stampKind(0)
+	if stampSlot != nil {
+		kind = stampSlot.kind
+	}
+	sql, args := sessionOnlySQL, []any{token, int32(kind)}
 	if pageSlot != nil {
 		sql, args = sessionWithDealPageSQL, append(args, pageSlot.id)
 	}
@@ -55,8 +60,8 @@ func (db *DB) FindSession(ctx context.Context, token string) (data []byte, user 
 		seen.counter.Store(counter)
 		seen.names.Store(names)
 	}
-	if listSlot != nil {
-		listSlot.stamp.Store(stamp)
+	if stampSlot != nil {
+		stampSlot.stamp.Store(stamp)
 	}
 	if pageSlot != nil && dpSeen && hasUser {
 		pageSlot.row.Store(&dealPageStampRead{viewer: u.ID, row: dp})
@@ -83,7 +88,7 @@ func (db *DB) CommitSession(ctx context.Context, token string, data []byte, expi
 // FindSession's statement, in two forms: the second also reads the deal
 // page's stamp and the viewer's relation to deal $3 (DealPageStamp's
 // columns), for a request with a deal page slot.
-const sessionColumnsSQL = `
+var sessionColumnsSQL = `
 		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, 0), coalesce(u.email, ''), coalesce(u.name, ''),
 		       coalesce(u.roles, '{}'), coalesce(u.status, ''), coalesce(u.time_zone, ''), coalesce(u.totp_enabled, false),
 		       coalesce(u.notify_email, false), coalesce(u.session_epoch, 0),
@@ -91,7 +96,7 @@ const sessionColumnsSQL = `
 		       (SELECT count(*) FROM (SELECT 1 FROM notification n
 		         WHERE n.recipient_id = u.id AND n.in_app AND n.read_at IS NULL LIMIT 100) unread),
 		       (SELECT counter FROM register_change), (` + userNamesStampSQL + `),
-		       CASE WHEN $2 THEN ` + dealListStampSQL + ` ELSE -1 END`
+		       CASE $2::int WHEN 1 THEN ` + dealListStampSQL + ` WHEN 2 THEN ` + auditStampSQL + ` ELSE -1 END`
 
 var (
 	sessionOnlySQL = sessionColumnsSQL + `, false, '', 0::bigint, '', 0::bigint

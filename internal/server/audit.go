@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
@@ -61,31 +62,31 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 			{ID: "entity_id", Name: "entity_id", Label: "Record number", Value: f.EntityID, MaxLength: 200},
 		},
 	}
-	status := http.StatusOK
 	if len(errs) > 0 {
-		status = http.StatusUnprocessableEntity
-		return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
+		return s.render(c, http.StatusUnprocessableEntity, audit.List(s.page(c, "Audit trail"), view))
 	}
-	for _, e := range page.Items {
-		view.Rows = append(view.Rows, audit.Row{
-			ID:         e.ID,
-			Href:       "/audit/" + strconv.FormatInt(e.ID, 10),
-			When:       formatMoment(e.OccurredAt, loc),
-			Who:        e.ActorLabel,
-			Action:     dealgate.ActionName(e.Action),
-			ActionCode: e.Action,
-			Entity:     entityLabel(e.EntityType, e.EntityID),
-			EntityHref: entityHref(e.EntityType, e.EntityID),
-			Where:      e.ClientIP,
-			Ref:        e.RequestID,
-			Change:     summariseChange(e.Before, e.After),
-		})
-	}
-	view.Pager = keysetPager(c, page)
-	view.Exports = auditExportLinks(c.QueryParams())
-	view.Prepare, view.CSRFToken = preparedFormats, csrfToken(c)
-	view.PrepareAction = "/audit/export/prepare?" + exportQuery(c.QueryParams()).Encode()
-	return s.render(c, status, audit.List(s.page(c, "Audit trail"), view))
+	return s.renderDerived(c, http.StatusOK, page.Derived, s.page(c, "Audit trail"), func(fresh perRequest) templ.Component {
+		for _, e := range page.Items {
+			view.Rows = append(view.Rows, audit.Row{
+				ID:         e.ID,
+				Href:       "/audit/" + strconv.FormatInt(e.ID, 10),
+				When:       formatMoment(e.OccurredAt, loc),
+				Who:        e.ActorLabel,
+				Action:     dealgate.ActionName(e.Action),
+				ActionCode: e.Action,
+				Entity:     entityLabel(e.EntityType, e.EntityID),
+				EntityHref: entityHref(e.EntityType, e.EntityID),
+				Where:      e.ClientIP,
+				Ref:        e.RequestID,
+				Change:     summariseChange(e.Before, e.After),
+			})
+		}
+		view.Pager = keysetPager(c, page)
+		view.Exports = auditExportLinks(c.QueryParams())
+		view.Prepare, view.CSRFToken = preparedFormats, fresh.CSRF
+		view.PrepareAction = "/audit/export/prepare?" + exportQuery(c.QueryParams()).Encode()
+		return audit.ListContent(view)
+	})
 }
 
 // keysetPager links to the newer and older pages of a keyset page.

@@ -189,6 +189,9 @@ func (s *Server) loadSession() echo.MiddlewareFunc {
 					// The deal list stamp is read with the session (deals.go,
 					// postgres/review_cache.go).
 					ctx = postgres.WithDealListStampSlot(ctx)
+				case "/audit":
+					// So is the audit stamp (postgres/audit_list.go).
+					ctx = postgres.WithAuditStampSlot(ctx)
 				case "/deals/:id":
 					// So is the deal page's, with the viewer's relation to the deal.
 					if id, err := strconv.ParseInt(c.Param("id"), 10, 64); err == nil && id > 0 {
