@@ -131,7 +131,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	// Whatever fn changed, the request's later reads must see it: they read
 	// the register change counter afresh (see read_cache.go).
 	forgetRegisterCounter(ctx)
-	forgetStamp(ctx)        // deal_list_cache.go
+	forgetStamp(ctx)         // deal_list_cache.go
 	forgetDealPageStamp(ctx) // deal_page.go
 	if err := ptx.Commit(ctx); err != nil {
 		return translate(fmt.Errorf("commit: %w", err))
