@@ -21,6 +21,21 @@ import (
 // into the chain soon after (audit_seal.go, migration 000028), and the
 // database refuses to change it afterwards.
 func (tx *Tx) Audit(ctx context.Context, e dealgate.AuditEvent) error {
+	row, err := tx.auditRow(ctx, e)
+	if err != nil {
+		return err
+	}
+	if _, err = tx.Q.InsertAuditEvent(ctx, row); err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	tx.noteAudited(e)
+	return nil
+}
+
+// auditRow is e's row as Audit inserts it. A change that sends its own
+// statement and the event's insert together (sqlc's batch_*.go) takes the
+// row from here and calls noteAudited once both are written.
+func (tx *Tx) auditRow(ctx context.Context, e dealgate.AuditEvent) (sqlc.InsertAuditEventParams, error) {
 	meta := dealgate.RequestMetaFrom(ctx)
 	if e.ActorLabel == "" {
 		e.ActorID, e.ActorLabel = meta.Actor.UserID, meta.Actor.Label
@@ -33,13 +48,13 @@ func (tx *Tx) Audit(ctx context.Context, e dealgate.AuditEvent) error {
 	}
 	before, err := marshalSnapshot(e.Before)
 	if err != nil {
-		return dealgate.Internal(fmt.Errorf("audit %s: encode before: %w", e.Action, err))
+		return sqlc.InsertAuditEventParams{}, dealgate.Internal(fmt.Errorf("audit %s: encode before: %w", e.Action, err))
 	}
 	after, err := marshalSnapshot(e.After)
 	if err != nil {
-		return dealgate.Internal(fmt.Errorf("audit %s: encode after: %w", e.Action, err))
+		return sqlc.InsertAuditEventParams{}, dealgate.Internal(fmt.Errorf("audit %s: encode after: %w", e.Action, err))
 	}
-	_, err = tx.Q.InsertAuditEvent(ctx, sqlc.InsertAuditEventParams{
+	return sqlc.InsertAuditEventParams{
 		OccurredAt: tx.Now,
 		ActorID:    e.ActorID,
 		ActorLabel: e.ActorLabel,
@@ -50,15 +65,16 @@ func (tx *Tx) Audit(ctx context.Context, e dealgate.AuditEvent) error {
 		After:      after,
 		RequestID:  e.RequestID,
 		ClientIP:   e.ClientIP,
-	})
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", e.Action, err)
-	}
+	}, nil
+}
+
+// noteAudited notes that e is written: the commit nudges the sealer, and a
+// change to the register queues re-screening.
+func (tx *Tx) noteAudited(e dealgate.AuditEvent) {
 	tx.audited = true
 	if !outsideRegister[e.EntityType] {
 		tx.mayChangeRegister = true
 	}
-	return nil
 }
 
 func marshalSnapshot(v any) ([]byte, error) {

@@ -79,6 +79,11 @@ func authorized[T any](ctx context.Context, db *DB, actor *dealgate.User, act de
 // auditAs writes e as done by actor (when nil, the request's actor: the system for
 // the demo loader and jobs).
 func (tx *Tx) auditAs(ctx context.Context, actor *dealgate.User, e dealgate.AuditEvent) error {
+	return tx.Audit(ctx, eventBy(actor, e))
+}
+
+// eventBy is e with actor as its actor (none: e as it is).
+func eventBy(actor *dealgate.User, e dealgate.AuditEvent) dealgate.AuditEvent {
 	if actor != nil {
 		id := actor.ID
 		e.ActorID, e.ActorLabel = &id, actor.Email
@@ -86,7 +91,7 @@ func (tx *Tx) auditAs(ctx context.Context, actor *dealgate.User, e dealgate.Audi
 			e.ActorLabel = actor.Name
 		}
 	}
-	return tx.Audit(ctx, e)
+	return e
 }
 
 // readAudited reads record id back with load once a change is written and

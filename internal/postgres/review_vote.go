@@ -41,19 +41,26 @@ func (s *Reviews) Vote(ctx context.Context, actor *dealgate.User, reviewID int64
 		if err != nil {
 			return dealgate.Vote{}, err
 		}
-		err = tx.Q.UpsertVote(ctx, sqlc.UpsertVoteParams{
-			ReviewID: reviewID, UserID: actor.ID, DealVersion: int32(st.dealVersion), Choice: string(in.Choice),
-			Conditions: in.Conditions, Rationale: in.Rationale, Now: tx.Now,
-		})
-		if err != nil {
-			return dealgate.Vote{}, fmt.Errorf("vote: %w", err)
-		}
 		v := dealgate.Vote{UserID: actor.ID, Name: actor.Name, DealVersion: st.dealVersion, VoteInput: in, CastAt: tx.Now, UpdatedAt: tx.Now}
 		e := dealgate.AuditEvent{Action: "review.vote_cast", EntityType: dealgate.EntityReview, EntityID: idString(reviewID), After: voteSnapshot(v)}
 		if st.before != nil {
 			e.Action, e.Before = "review.vote_changed", voteSnapshot(*st.before)
 		}
-		return v, tx.auditAs(ctx, actor, e)
+		e = eventBy(actor, e)
+		row, err := tx.auditRow(ctx, e)
+		if err != nil {
+			return dealgate.Vote{}, err
+		}
+		// The vote and its audit event in one round trip.
+		err = tx.Q.UpsertVoteAudited(ctx, sqlc.UpsertVoteParams{
+			ReviewID: reviewID, UserID: actor.ID, DealVersion: int32(st.dealVersion), Choice: string(in.Choice),
+			Conditions: in.Conditions, Rationale: in.Rationale, Now: tx.Now,
+		}, row)
+		if err != nil {
+			return dealgate.Vote{}, fmt.Errorf("vote: %w", err)
+		}
+		tx.noteAudited(e)
+		return v, nil
 	})
 }
 
@@ -68,22 +75,21 @@ type voterState struct {
 }
 
 // lockVoter takes a vote's locks (the deal's in share mode, then the
-// voter's assignment) and reads the voter's state after them.
+// voter's assignment) and reads the voter's state after them, pipelined.
 func (s *Reviews) lockVoter(ctx context.Context, tx *Tx, actor *dealgate.User, reviewID int64) (voterState, error) {
-	if _, err := tx.Q.LockReviewDealShared(ctx, reviewID); err != nil {
-		return voterState{}, orNotFound(err, "review")
-	}
-	m, err := tx.Q.LockVoter(ctx, sqlc.LockVoterParams{ReviewID: reviewID, UserID: actor.ID})
-	if isNotFound(err) {
-		return voterState{}, tx.notAVoter(ctx, actor, reviewID)
-	}
-	if err != nil {
+	// The two locks and the read after them, in one round trip.
+	l, err := tx.Q.LockVoterAndState(ctx, reviewID, actor.ID)
+	switch {
+	case err != nil:
 		return voterState{}, err
+	case !l.DealFound:
+		return voterState{}, notFound("review")
+	case !l.MemberFound:
+		return voterState{}, tx.notAVoter(ctx, actor, reviewID)
+	case !l.StateFound:
+		return voterState{}, notFound("review")
 	}
-	r, err := tx.Q.VoterState(ctx, sqlc.VoterStateParams{ReviewID: reviewID, UserID: actor.ID})
-	if err != nil {
-		return voterState{}, orNotFound(err, "review")
-	}
+	m, r := l.Member, l.State
 	rel := dealgate.DealRelation{Status: dealgate.DealStatus(r.Status), Author: r.AuthorID == actor.ID, Share: dealgate.ShareAccess(r.ShareAccess)}
 	if err := dealgate.AuthorizeDeal(actor, rel, dealgate.DealRead); err != nil {
 		return voterState{}, orNotFound(err, "review")
