@@ -87,28 +87,27 @@ func (s *Audit) browse(ctx context.Context, actor *dealgate.User, f dealgate.Aud
 	}
 	key := auditPageKey{filter: f, list: list, actions: actions}
 	key.filter.From, key.filter.To = f.From.UTC(), f.To.UTC()
-	if kept, ok := s.pages.get(stamp, key); ok {
-		return kept.page, kept.names, nil
-	}
-	b := &pgx.Batch{}
-	if list {
-		queueAuditPage(b, f, &page)
-	}
-	var names []string
-	if actions {
-		b.Queue(auditActionsSQL).Query(func(rows pgx.Rows) (err error) {
-			names, err = pgx.CollectRows(rows, pgx.RowTo[string])
-			return err
-		})
-	}
-	if err := s.DB.Pool.SendBatch(ctx, b).Close(); err != nil {
-		return page, nil, translate(fmt.Errorf("list audit events: %w", err))
-	}
-	if stamp >= 0 {
-		page.Derived = dealgate.NewDerived()
-		s.pages.put(stamp, key, auditBrowsed{page: page, names: names})
-	}
-	return page, names, nil
+	got, err := s.pages.load(ctx, nil, stamp, key, loader[auditBrowsed]{
+		read: func() (auditBrowsed, error) {
+			b := &pgx.Batch{}
+			if list {
+				queueAuditPage(b, f, &page)
+			}
+			var names []string
+			if actions {
+				b.Queue(auditActionsSQL).Query(func(rows pgx.Rows) (err error) {
+					names, err = pgx.CollectRows(rows, pgx.RowTo[string])
+					return err
+				})
+			}
+			if err := s.DB.Pool.SendBatch(ctx, b).Close(); err != nil {
+				return auditBrowsed{}, translate(fmt.Errorf("list audit events: %w", err))
+			}
+			return auditBrowsed{page: page, names: names}, nil
+		},
+		kept: func(a *auditBrowsed) { a.page.Derived = dealgate.NewDerived() },
+	})
+	return got.page, got.names, err
 }
 
 // queueAuditPage queues the count and the rows of f's page, filling page

@@ -150,15 +150,11 @@ func (s *Deals) ListDeals(ctx context.Context, actor *dealgate.User, f dealgate.
 				return dealgate.Page[dealgate.DealListItem]{}, err
 			}
 		}
-		if page, ok := s.lists.get(stamp, key); ok && !clearanceExpired(page.Items, tx.Now) {
-			return page, nil
-		}
-		page, err := tx.listDeals(ctx, actor.ID, f)
-		if err == nil && stamp >= 0 {
-			page.Derived = dealgate.NewDerived()
-			s.lists.put(stamp, key, page)
-		}
-		return page, err
+		return s.lists.load(ctx, tx, stamp, key, loader[dealgate.Page[dealgate.DealListItem]]{
+			read:   func() (dealgate.Page[dealgate.DealListItem], error) { return tx.listDeals(ctx, actor.ID, f) },
+			usable: func(p dealgate.Page[dealgate.DealListItem]) bool { return !clearanceExpired(p.Items, tx.Now) },
+			kept:   func(p *dealgate.Page[dealgate.DealListItem]) { p.Derived = dealgate.NewDerived() },
+		})
 	})
 }
 

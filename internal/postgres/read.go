@@ -151,3 +151,18 @@ func (t *noTx) Conn() *pgx.Conn {
 type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
+
+// mayWait reports whether tx's request may wait for another request's read
+// (versionCache.load): only outside a transaction, and only after giving
+// back its connection (noTx takes one again at its next statement), so that
+// no waiter holds a connection the read it waits for needs.
+func (tx *Tx) mayWait() bool {
+	if tx == nil {
+		return true
+	}
+	nt, ok := tx.Tx.(*noTx)
+	if ok {
+		nt.release()
+	}
+	return ok
+}

@@ -41,6 +41,90 @@ type versionCache[K comparable, V any] struct {
 	mu      sync.Mutex
 	counter int64
 	m       map[K]V
+	// loads are the reads in progress, by the counter they run under.
+	loads map[flightKey[K]]*flight[V]
+}
+
+type flightKey[K comparable] struct {
+	counter int64
+	k       K
+}
+
+// flight is one read in progress; done is closed when v and err are set.
+type flight[V any] struct {
+	done chan struct{}
+	v    V
+	err  error
+}
+
+// loader says how versionCache.load reads and keeps one value.
+type loader[V any] struct {
+	read   func() (V, error) // reads the value afresh
+	usable func(V) bool      // whether a kept value may still be served (nil: always)
+	kept   func(*V)          // prepares a value read for keeping (nil: nothing)
+}
+
+// load returns the value kept under counter and k, or reads it and keeps
+// it. A counter below 0 means "do not cache": the value is read and not
+// kept. Reads of one key under one counter run once at a time: when a
+// cached page's stamp moves, the requests that miss together wait for the
+// first one's read instead of each running the same statements (a
+// stampede that, under load, kept a busy page's statements running
+// back to back for as long as the stamp kept moving). A request waits only
+// if it holds no connection the read may need (tx.mayWait); one inside a
+// transaction reads for itself.
+func (c *versionCache[K, V]) load(ctx context.Context, tx *Tx, counter int64, k K, l loader[V]) (V, error) {
+	if counter < 0 {
+		return l.read()
+	}
+	fk := flightKey[K]{counter, k}
+	for {
+		c.mu.Lock()
+		if v, ok := c.m[k]; ok && c.counter == counter && c.m != nil && (l.usable == nil || l.usable(v)) {
+			c.mu.Unlock()
+			return v, nil
+		}
+		f, running := c.loads[fk]
+		if !running || !tx.mayWait() {
+			break
+		}
+		c.mu.Unlock()
+		select {
+		case <-f.done:
+			if f.err == nil && (l.usable == nil || l.usable(f.v)) {
+				return f.v, nil
+			}
+			// Its read failed or is already stale: read afresh.
+		case <-ctx.Done():
+			var zero V
+			return zero, ctx.Err()
+		}
+	}
+	// Holding c.mu: this request reads.
+	f := &flight[V]{done: make(chan struct{})}
+	if c.loads == nil {
+		c.loads = map[flightKey[K]]*flight[V]{}
+	}
+	if _, running := c.loads[fk]; !running {
+		c.loads[fk] = f
+	}
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		if c.loads[fk] == f {
+			delete(c.loads, fk)
+		}
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	f.v, f.err = l.read()
+	if f.err == nil {
+		if l.kept != nil {
+			l.kept(&f.v)
+		}
+		c.put(counter, k, f.v)
+	}
+	return f.v, f.err
 }
 
 func (c *versionCache[K, V]) get(counter int64, k K) (V, bool) {

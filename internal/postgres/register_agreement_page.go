@@ -126,15 +126,10 @@ func (s *Register) AgreementPage(ctx context.Context, actor *dealgate.User, id i
 		}
 		historyLimit = min(max(historyLimit, 1), 500)
 		whole := agreementPageWholeKey{id: id, viewer: actor.ID, register: counter, historyLimit: historyLimit, day: tx.today().Unix()}
-		if p, ok := s.agreementPagesWhole.get(stamp, whole); ok {
-			return p, nil
-		}
-		p, err := s.agreementPage(ctx, tx, actor, id, counter, historyLimit)
-		if err == nil && stamp >= 0 {
-			p.Derived = dealgate.NewDerived()
-			s.agreementPagesWhole.put(stamp, whole, p)
-		}
-		return p, err
+		return s.agreementPagesWhole.load(ctx, tx, stamp, whole, loader[AgreementPage]{
+			read: func() (AgreementPage, error) { return s.agreementPage(ctx, tx, actor, id, counter, historyLimit) },
+			kept: func(p *AgreementPage) { p.Derived = dealgate.NewDerived() },
+		})
 	})
 }
 

@@ -80,15 +80,10 @@ func (s *Register) ListParties(ctx context.Context, actor *dealgate.User, f deal
 		// Every column shown comes from party and party_name, whose
 		// changes bump the counter: the whole page is cached. Its items
 		// are shared; callers only read them.
-		if page, ok := s.partyPages.get(counter, f); ok {
-			return page, nil
-		}
-		page, err := tx.listParties(ctx, f)
-		if err == nil && counter >= 0 {
-			page.Derived = dealgate.NewDerived()
-			s.partyPages.put(counter, f, page)
-		}
-		return page, err
+		return s.partyPages.load(ctx, tx, counter, f, loader[dealgate.Page[dealgate.Party]]{
+			read: func() (dealgate.Page[dealgate.Party], error) { return tx.listParties(ctx, f) },
+			kept: func(p *dealgate.Page[dealgate.Party]) { p.Derived = dealgate.NewDerived() },
+		})
 	})
 }
 
@@ -183,18 +178,16 @@ func (s *Register) ListAgreements(ctx context.Context, actor *dealgate.User, f d
 		// keyed by the day and the users' names stamp (read_cache.go), so
 		// a page served from the cache costs no round trip of its own. Its
 		// items are shared; callers only read them.
-		if page, ok := s.agreementPages.get(key.counter, key); ok {
-			return page, nil
-		}
-		page, err := tx.ListAgreements(ctx, f)
-		if err == nil && f.CategoryID > 0 {
-			err = s.coverPaths(ctx, tx, page.Items, f.CategoryID)
-		}
-		if err == nil && key.counter >= 0 {
-			page.Derived = dealgate.NewDerived()
-			s.agreementPages.put(key.counter, key, page)
-		}
-		return page, err
+		return s.agreementPages.load(ctx, tx, key.counter, key, loader[dealgate.Page[dealgate.AgreementListItem]]{
+			read: func() (dealgate.Page[dealgate.AgreementListItem], error) {
+				page, err := tx.ListAgreements(ctx, f)
+				if err == nil && f.CategoryID > 0 {
+					err = s.coverPaths(ctx, tx, page.Items, f.CategoryID)
+				}
+				return page, err
+			},
+			kept: func(p *dealgate.Page[dealgate.AgreementListItem]) { p.Derived = dealgate.NewDerived() },
+		})
 	})
 }
 

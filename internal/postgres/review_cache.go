@@ -87,14 +87,9 @@ func cachedRead[K comparable, V any](ctx context.Context, s *Reviews, tx *Tx, ca
 	if rc < 0 {
 		stamp = -1
 	}
-	key := keyAt(rc)
-	if v, ok := cache.get(stamp, key); ok && (stale == nil || !stale(v, tx.Now)) {
-		return v, nil
+	l := loader[V]{read: load, kept: derive}
+	if stale != nil {
+		l.usable = func(v V) bool { return !stale(v, tx.Now) }
 	}
-	v, err := load()
-	if err == nil && stamp >= 0 {
-		derive(&v)
-		cache.put(stamp, key, v)
-	}
-	return v, err
+	return cache.load(ctx, tx, stamp, keyAt(rc), l)
 }
