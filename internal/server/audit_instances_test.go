@@ -3,8 +3,6 @@ package server_test
 import (
 	"net/http"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -30,16 +28,6 @@ func TestAuditTrailFollowsEventsOnEveryInstance(t *testing.T) {
 		}
 		return strings.Join(strings.Fields(r.doc(t).Find(`[data-testid="audit-row"]`).First().Text()), " ")
 	}
-	trips := func() float64 {
-		t.Helper()
-		m := regexp.MustCompile(`(?m)^dealgate_db_round_trips_per_request_sum\{method="GET",route="/audit"\} (\S+)$`).
-			FindStringSubmatch(a.get("/metrics").body)
-		if m == nil {
-			t.Fatal("metrics lack the audit trail's round trips")
-		}
-		v, _ := strconv.ParseFloat(m[1], 64)
-		return v
-	}
 	const parties = "/audit?action=party."
 	first := top("/audit")
 	if top(parties) != "" {
@@ -51,11 +39,11 @@ func TestAuditTrailFollowsEventsOnEveryInstance(t *testing.T) {
 	// a measurement, never in two in a row.)
 	var n float64
 	for range 2 {
-		before := trips()
+		before := a.getTrips(t, "/audit")
 		if top("/audit") != first || top(parties) != "" {
 			t.Fatal("the held page changed by itself")
 		}
-		if n = trips() - before; n != 3 {
+		if n = a.getTrips(t, "/audit") - before; n != 3 {
 			break
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -174,4 +176,17 @@ func (a *testApp) postForm(c *http.Client, path string, values url.Values, token
 	req, _ := http.NewRequest(http.MethodPost, a.ts.URL+path, strings.NewReader(values.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return a.do(c, req)
+}
+
+// getTrips is the sum, as /metrics reports it, of the database round trips
+// of every GET request to route so far (0 before the first).
+func (a *testApp) getTrips(t *testing.T, route string) float64 {
+	t.Helper()
+	series := `dealgate_db_round_trips_per_request_sum{method="GET",route="` + route + `"}`
+	m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(series) + ` (\S+)$`).FindStringSubmatch(a.get("/metrics").body)
+	if m == nil {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	return v
 }

@@ -3,8 +3,6 @@ package server_test
 import (
 	"net/http"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -63,24 +61,14 @@ func TestKeptPageContentCarriesEachRequestsTokens(t *testing.T) {
 
 	// Held at its stamp, the page costs one round trip: the session
 	// statement reads the deal's stamp and the viewer's relation too.
-	trips := func() float64 {
-		t.Helper()
-		m := regexp.MustCompile(`(?m)^dealgate_db_round_trips_per_request_sum\{method="GET",route="/deals/:id"\} (\S+)$`).
-			FindStringSubmatch(app.get("/metrics").body)
-		if m == nil {
-			t.Fatal("metrics lack the deal page's round trips")
-		}
-		v, _ := strconv.ParseFloat(m[1], 64)
-		return v
-	}
 	// (A session's idle timeout is pushed back with one write at most once a
 	// minute: a slow run may see one in a measurement, never in two in a row.)
 	var n float64
 	for range 2 {
-		before := trips()
+		before := app.getTrips(t, "/deals/:id")
 		look(c1)
 		look(c2)
-		if n = trips() - before; n != 3 {
+		if n = app.getTrips(t, "/deals/:id") - before; n != 3 {
 			break
 		}
 	}
