@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -53,7 +54,48 @@ func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in 
 			// (/account/notifications); stored flags are kept as they are.
 		},
 	}
-	return s.render(c, status, account.Profile(s.page(c, "Your account"), v))
+	if err != nil {
+		return s.render(c, status, account.Profile(s.page(c, "Your account"), v))
+	}
+	// The record as it is: its content is kept for the person's next view.
+	return s.renderDerived(c, status, s.accountPages.of(u), s.page(c, "Your account"), func(fresh perRequest) templ.Component {
+		v.CSRFToken = fresh.CSRF
+		return account.ProfileContent(v)
+	})
+}
+
+// accountPages keeps, per person, the Derived their account page's content
+// hangs on. The page shows nothing but the person's own record: every edit
+// to it moves its version, except a sign-in (bookkeeping, which leaves the
+// version alone so that an admin's open form stays valid), so the record's
+// last sign-in keys it too.
+type accountPages struct {
+	mu sync.Mutex
+	m  map[accountPageKey]*dealgate.Derived
+}
+
+type accountPageKey struct{ user, version, lastSignIn int64 }
+
+// accountPagesMax bounds the people whose account page is kept; past it the
+// next one starts afresh.
+const accountPagesMax = 1024
+
+func (a *accountPages) of(u *dealgate.User) *dealgate.Derived {
+	k := accountPageKey{user: u.ID, version: u.Version}
+	if u.LastSignInAt != nil {
+		k.lastSignIn = u.LastSignInAt.UnixNano()
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if d, ok := a.m[k]; ok {
+		return d
+	}
+	if a.m == nil || len(a.m) >= accountPagesMax {
+		a.m = map[accountPageKey]*dealgate.Derived{}
+	}
+	d := dealgate.NewDerived()
+	a.m[k] = d
+	return d
 }
 
 func (s *Server) handleAccount(c echo.Context) error {

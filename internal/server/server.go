@@ -50,6 +50,8 @@ type Server struct {
 	uploadLimits map[string]int64
 	// clockSkew moves the clock sessions slide by (see now), for tests.
 	clockSkew atomic.Int64
+	// accountPages keeps account pages' content (account.go).
+	accountPages accountPages
 }
 
 // now is the clock sessions slide by.
