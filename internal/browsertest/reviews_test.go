@@ -85,6 +85,8 @@ func TestCommitteeReviewJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="ask-form"] button[type="submit"]`)))
 	chair.waitFor(t, `[data-testid="rfi"]`)
 	chair.waitFor(t, `[data-testid="review-paused"]`) // the clock stops until counsel answer
+	chair.waitFor(t, `[data-testid="decide-open-rfis"]`) // and the decision form says so
+	chair.shots(t, "review-open-request")
 	counsel := NewBrowser(t)
 	counsel.signIn(t, app, "counsel@example.com")
 	counsel.waitFor(t, `[data-testid="user-name"]`)

@@ -73,6 +73,10 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	if !strings.Contains(app.getWith(member, "/committee").doc(t).Find(`[data-testid="pending"]`).Text(), "Paused, due") {
 		t.Fatalf("the committee's page does not say the review is paused")
 	}
+	// The decision form warns the chair that counsel have not answered.
+	if w := app.getWith(chair, review).doc(t).Find(`[data-testid="decide-open-rfis"]`).Text(); !strings.Contains(w, "still unanswered") {
+		t.Fatalf("the decision form does not warn of the open request: %q", w)
+	}
 	answer := app.getWith(cc, dealPath).doc(t).Find(`[data-testid="deal-rfi"] a`).AttrOr("href", "")
 	if !strings.Contains(answer, "/answer?request=") {
 		t.Fatalf("no answer link on the deal page")
@@ -93,6 +97,9 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	doc := app.getWith(member, review).doc(t)
 	if doc.Find(`[data-testid="rfi-answer"]`).Length() != 1 {
 		t.Fatalf("the answer is not on the review page")
+	}
+	if app.getWith(chair, review).doc(t).Find(`[data-testid="decide-open-rfis"]`).Length() != 0 {
+		t.Fatal("the decision form still warns of an answered request")
 	}
 	if doc.Find(`[data-testid="review-paused"]`).Length() != 0 || !strings.Contains(doc.Find(`[data-testid="rfi-due-moved"]`).Text(), "moved the due date by 1 day") {
 		t.Fatalf("after the answer: paused %d, moved %q", doc.Find(`[data-testid="review-paused"]`).Length(), doc.Find(`[data-testid="rfi-due-moved"]`).Text())

@@ -178,6 +178,9 @@ func reviewDiscussion(c echo.Context, v *reviews.ShowView, o dealgate.ReviewOver
 			row.Attachments = append(row.Attachments, reviews.AttachmentLink{Name: a.Filename, Href: attachmentPath(a.ID), Size: sizeText(a.SizeBytes)})
 		}
 		v.RFIs = append(v.RFIs, row)
+		if row.Open {
+			v.OpenRFIs++
+		}
 	}
 	body, question := "", ""
 	switch form {

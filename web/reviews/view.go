@@ -6,6 +6,8 @@
 package reviews
 
 import (
+	"strconv"
+
 	"github.com/dealgate/dealgate/web/components"
 	"github.com/dealgate/dealgate/web/screening"
 )
@@ -102,6 +104,9 @@ type ShowView struct {
 	// Paused says since when an open request for information stopped the
 	// review's clock; "" when none is open.
 	Paused                                  string
+	// OpenRFIs is how many requests for information still wait for an
+	// answer: the decision form warns the chair of them.
+	OpenRFIs int
 	ClearanceKind, Clearance, ClearanceBody string
 	Details                                 []components.SummaryRow
 	Versions                                []VersionRow
@@ -197,4 +202,13 @@ type InterestsView struct {
 // DeclarationRow is one declared interest.
 type DeclarationRow struct {
 	Party, Note, When, PartyID string
+}
+
+// openRFIWarning tells the chair, above the decision form, that counsel
+// have not yet answered n requests.
+func openRFIWarning(n int) string {
+	if n == 1 {
+		return "A request for information to counsel is still unanswered (see below). You can decide now; counsel can still answer it, and the answer stays on this review."
+	}
+	return strconv.Itoa(n) + " requests for information to counsel are still unanswered (see below). You can decide now; counsel can still answer them, and the answers stay on this review."
 }
