@@ -84,7 +84,7 @@ func TestCommitteeReviewJourney(t *testing.T) {
 	chair.Do(t, chromedp.SendKeys(chromedp.ID("question"), "Is the failover region exclusive to Azurine?"),
 		chromedp.Click(chromedp.CSS(`[data-testid="ask-form"] button[type="submit"]`)))
 	chair.waitFor(t, `[data-testid="rfi"]`)
-	chair.waitFor(t, `[data-testid="review-paused"]`) // the clock stops until counsel answer
+	chair.waitFor(t, `[data-testid="review-paused"]`)    // the clock stops until counsel answer
 	chair.waitFor(t, `[data-testid="decide-open-rfis"]`) // and the decision form says so
 	chair.shots(t, "review-open-request")
 	counsel := NewBrowser(t)

@@ -103,10 +103,10 @@ type ShowView struct {
 	Title, DealHref, Round, State, StateKind, Due, DueKind, Version string
 	// Paused says since when an open request for information stopped the
 	// review's clock; "" when none is open.
-	Paused                                  string
+	Paused string
 	// OpenRFIs is how many requests for information still wait for an
 	// answer: the decision form warns the chair of them.
-	OpenRFIs int
+	OpenRFIs                                int
 	ClearanceKind, Clearance, ClearanceBody string
 	Details                                 []components.SummaryRow
 	Versions                                []VersionRow
