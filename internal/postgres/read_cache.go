@@ -80,7 +80,7 @@ func (c *versionCache[K, V]) load(ctx context.Context, tx *Tx, counter int64, k 
 	fk := flightKey[K]{counter, k}
 	for {
 		c.mu.Lock()
-		if v, ok := c.m[k]; ok && c.counter == counter && c.m != nil && (l.usable == nil || l.usable(v)) {
+		if v, ok := c.m[k]; ok && c.counter == counter && (l.usable == nil || l.usable(v)) {
 			c.mu.Unlock()
 			return v, nil
 		}

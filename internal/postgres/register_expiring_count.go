@@ -26,21 +26,19 @@ func (s *Register) ExpiringSoonCount(ctx context.Context, actor *dealgate.User, 
 			return 0, err
 		}
 		key := expiringKey{from: from.Unix(), days: days}
-		if n, ok := s.expiringCounts.get(counter, key); ok {
+		return s.expiringCounts.load(ctx, tx, counter, key, loader[int]{read: func() (int, error) {
+			var n int
+			err := tx.QueryRow(ctx, `
+				SELECT (SELECT count(*) FROM agreement a
+				        WHERE a.status = 'active' AND a.expires_on BETWEEN $1 AND $2)
+				     + (SELECT count(*) FROM clause c JOIN agreement a ON a.id = c.agreement_id
+				        WHERE c.retired_at IS NULL AND c.valid_until IS NOT NULL AND c.valid_until BETWEEN $1 AND $2
+				          AND a.status = 'active' AND (a.expires_on IS NULL OR a.expires_on >= $1))`, from, until).Scan(&n)
+			if err != nil {
+				return 0, fmt.Errorf("expiry watch count: %w", err)
+			}
 			return n, nil
-		}
-		var n int
-		err = tx.QueryRow(ctx, `
-			SELECT (SELECT count(*) FROM agreement a
-			        WHERE a.status = 'active' AND a.expires_on BETWEEN $1 AND $2)
-			     + (SELECT count(*) FROM clause c JOIN agreement a ON a.id = c.agreement_id
-			        WHERE c.retired_at IS NULL AND c.valid_until IS NOT NULL AND c.valid_until BETWEEN $1 AND $2
-			          AND a.status = 'active' AND (a.expires_on IS NULL OR a.expires_on >= $1))`, from, until).Scan(&n)
-		if err != nil {
-			return 0, fmt.Errorf("expiry watch count: %w", err)
-		}
-		s.expiringCounts.put(counter, key, n)
-		return n, nil
+		}})
 	})
 }
 

@@ -138,13 +138,13 @@ func (s *Register) CurrentTaxonomy(ctx context.Context, actor *dealgate.User) (*
 		if err != nil {
 			return nil, err
 		}
-		id, ok := s.currentTaxonomyID.get(counter, struct{}{})
-		if !ok {
-			if id, err = tx.Q.CurrentTaxonomyVersionID(ctx); err != nil {
-				return nil, orNotFound(err, "published taxonomy")
-			}
-			// Publishing a version bumps the counter (migration 000012).
-			s.currentTaxonomyID.put(counter, struct{}{}, id)
+		// Publishing a version bumps the counter (migration 000012).
+		id, err := s.currentTaxonomyID.load(ctx, tx, counter, struct{}{}, loader[int64]{read: func() (int64, error) {
+			id, err := tx.Q.CurrentTaxonomyVersionID(ctx)
+			return id, orNotFound(err, "published taxonomy")
+		}})
+		if err != nil {
+			return nil, err
 		}
 		return s.published.get(ctx, tx, id)
 	})

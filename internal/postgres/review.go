@@ -61,14 +61,7 @@ func (s *Reviews) familyIDs(ctx context.Context, tx *Tx, partyID int64) ([]int64
 			return nil, err
 		}
 	}
-	if ids, ok := s.families.get(rc, partyID); ok {
-		return ids, nil
-	}
-	ids, err := tx.FamilyIDs(ctx, partyID)
-	if err == nil {
-		s.families.put(rc, partyID, ids)
-	}
-	return ids, err
+	return s.families.load(ctx, tx, rc, partyID, loader[[]int64]{read: func() ([]int64, error) { return tx.FamilyIDs(ctx, partyID) }})
 }
 
 // ---------------------------------------------------------------------------

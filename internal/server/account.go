@@ -33,32 +33,37 @@ type profileInput struct {
 }
 
 func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in profileInput, err error) error {
-	errs, summary := formErrors(err, "name", "time_zone")
-	lastSignIn, twoFactor := signInFacts(u, u.Location())
-	v := account.ProfileView{
-		CSRFToken: csrfToken(c),
-		Version:   u.Version,
-		Errors:    summary,
-		Details: []components.SummaryRow{
-			{Key: "Email", Value: u.Email},
-			{Key: "Roles", Value: roleLabels(u.Roles)},
-			{Key: "Password", Value: "Set", ActionHref: "/account/password", ActionLabel: "Change"},
-			{Key: "Two-step verification", Value: twoFactor, ActionHref: "/account/two-factor", ActionLabel: "Manage"},
-			{Key: "Last sign-in", Value: lastSignIn},
-			{Key: "Notifications", Value: "In the app and by e-mail, as you choose per kind", ActionHref: "/account/notifications", ActionLabel: "Choose"},
-		},
-		Fields: []templ.Component{
-			components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Value: in.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "name"}),
-			components.SelectField(components.TimeZoneField(in.TimeZone, errs["time_zone"])),
-			// Notification choices have their own form
-			// (/account/notifications); stored flags are kept as they are.
-		},
+	// The view, built only when the content is rendered: a repeat view's
+	// content is kept (renderDerived).
+	profileView := func() account.ProfileView {
+		errs, summary := formErrors(err, "name", "time_zone")
+		lastSignIn, twoFactor := signInFacts(u, u.Location())
+		return account.ProfileView{
+			CSRFToken: csrfToken(c),
+			Version:   u.Version,
+			Errors:    summary,
+			Details: []components.SummaryRow{
+				{Key: "Email", Value: u.Email},
+				{Key: "Roles", Value: roleLabels(u.Roles)},
+				{Key: "Password", Value: "Set", ActionHref: "/account/password", ActionLabel: "Change"},
+				{Key: "Two-step verification", Value: twoFactor, ActionHref: "/account/two-factor", ActionLabel: "Manage"},
+				{Key: "Last sign-in", Value: lastSignIn},
+				{Key: "Notifications", Value: "In the app and by e-mail, as you choose per kind", ActionHref: "/account/notifications", ActionLabel: "Choose"},
+			},
+			Fields: []templ.Component{
+				components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Value: in.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "name"}),
+				components.SelectField(components.TimeZoneField(in.TimeZone, errs["time_zone"])),
+				// Notification choices have their own form
+				// (/account/notifications); stored flags are kept as they are.
+			},
+		}
 	}
 	if err != nil {
-		return s.render(c, status, account.Profile(s.page(c, "Your account"), v))
+		return s.render(c, status, account.Profile(s.page(c, "Your account"), profileView()))
 	}
 	// The record as it is: its content is kept for the person's next view.
 	return s.renderDerived(c, status, s.accountPages.of(u), s.page(c, "Your account"), func(fresh perRequest) templ.Component {
+		v := profileView()
 		v.CSRFToken = fresh.CSRF
 		return account.ProfileContent(v)
 	})

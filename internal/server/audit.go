@@ -46,26 +46,31 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	view := audit.ListView{
-		Filtered: f.ActionPrefix != "" || f.EntityType != "" || f.EntityID != "" || f.Actor != "" || f.Deal != "" ||
-			f.Agreement != "" || f.Text != "" || c.QueryParam("from") != "" || c.QueryParam("to") != "",
-		Errors: errs,
-		Filters: []components.Field{
-			{ID: "q", Name: "q", Label: "Search", Hint: "A name, email, record ID, request reference or any value in a change", Value: f.Text, MaxLength: 200},
-			{ID: "action", Name: "action", Label: "What happened", Type: "select", Options: actionOptions(actions, f.ActionPrefix)},
-			{ID: "actor", Name: "actor", Label: "Who (email)", Value: f.Actor, Type: "email", MaxLength: 200},
-			{ID: "from", Name: "from", Label: "From", Hint: "In your time zone, " + loc.String(), Type: "date", Value: c.QueryParam("from"), Error: fieldErr["from"]},
-			{ID: "to", Name: "to", Label: "To", Type: "date", Value: c.QueryParam("to"), Error: fieldErr["to"]},
-			{ID: "deal", Name: "deal", Label: "Deal number", Hint: "The deal and its attachments and shares", Value: f.Deal, MaxLength: 20, Inputmode: "numeric"},
-			{ID: "agreement", Name: "agreement", Label: "Agreement number", Hint: "The agreement and its clauses and documents", Value: f.Agreement, MaxLength: 20, Inputmode: "numeric"},
-			{ID: "entity_type", Name: "entity_type", Label: "Record type", Hint: "For example user, party or clause", Value: f.EntityType, MaxLength: 200},
-			{ID: "entity_id", Name: "entity_id", Label: "Record number", Value: f.EntityID, MaxLength: 200},
-		},
+	// The view, built only when the content is rendered: a held page's
+	// content is kept (renderDerived).
+	listView := func() audit.ListView {
+		return audit.ListView{
+			Filtered: f.ActionPrefix != "" || f.EntityType != "" || f.EntityID != "" || f.Actor != "" || f.Deal != "" ||
+				f.Agreement != "" || f.Text != "" || c.QueryParam("from") != "" || c.QueryParam("to") != "",
+			Errors: errs,
+			Filters: []components.Field{
+				{ID: "q", Name: "q", Label: "Search", Hint: "A name, email, record ID, request reference or any value in a change", Value: f.Text, MaxLength: 200},
+				{ID: "action", Name: "action", Label: "What happened", Type: "select", Options: actionOptions(actions, f.ActionPrefix)},
+				{ID: "actor", Name: "actor", Label: "Who (email)", Value: f.Actor, Type: "email", MaxLength: 200},
+				{ID: "from", Name: "from", Label: "From", Hint: "In your time zone, " + loc.String(), Type: "date", Value: c.QueryParam("from"), Error: fieldErr["from"]},
+				{ID: "to", Name: "to", Label: "To", Type: "date", Value: c.QueryParam("to"), Error: fieldErr["to"]},
+				{ID: "deal", Name: "deal", Label: "Deal number", Hint: "The deal and its attachments and shares", Value: f.Deal, MaxLength: 20, Inputmode: "numeric"},
+				{ID: "agreement", Name: "agreement", Label: "Agreement number", Hint: "The agreement and its clauses and documents", Value: f.Agreement, MaxLength: 20, Inputmode: "numeric"},
+				{ID: "entity_type", Name: "entity_type", Label: "Record type", Hint: "For example user, party or clause", Value: f.EntityType, MaxLength: 200},
+				{ID: "entity_id", Name: "entity_id", Label: "Record number", Value: f.EntityID, MaxLength: 200},
+			},
+		}
 	}
 	if len(errs) > 0 {
-		return s.render(c, http.StatusUnprocessableEntity, audit.List(s.page(c, "Audit trail"), view))
+		return s.render(c, http.StatusUnprocessableEntity, audit.List(s.page(c, "Audit trail"), listView()))
 	}
 	return s.renderDerived(c, http.StatusOK, page.Derived, s.page(c, "Audit trail"), func(fresh perRequest) templ.Component {
+		view := listView()
 		for _, e := range page.Items {
 			view.Rows = append(view.Rows, audit.Row{
 				ID:         e.ID,
