@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -96,7 +97,8 @@ var sessionColumnsSQL = `
 		       (SELECT count(*) FROM (SELECT 1 FROM notification n
 		         WHERE n.recipient_id = u.id AND n.in_app AND n.read_at IS NULL LIMIT 100) unread),
 		       (SELECT counter FROM register_change), (` + userNamesStampSQL + `),
-		       CASE $2::int WHEN 1 THEN ` + dealListStampSQL + ` WHEN 2 THEN ` + auditStampSQL + ` ELSE -1 END`
+		       CASE $2::int WHEN ` + strconv.Itoa(int(stampDealList)) + ` THEN ` + dealListStampSQL +
+	` WHEN ` + strconv.Itoa(int(stampAudit)) + ` THEN ` + auditStampSQL + ` ELSE -1 END`
 
 var (
 	sessionOnlySQL = sessionColumnsSQL + `, false, '', 0::bigint, '', 0::bigint
