@@ -295,8 +295,10 @@ type fortune struct {
 }
 
 // startReference runs the reference handler (echo + pgx + html/template,
-// one query, 12 escaped rows) on its own pool of the same size.
-func startReference(b *testing.B, dbURL string, maxConns int32) string {
+// one query, 12 escaped rows) on its own pool of the same size. Its
+// requests count as the server's foreground (fg), as the pages' do: the
+// server's re-screening gives way to both alike.
+func startReference(b *testing.B, dbURL string, maxConns int32, fg *postgres.Foreground) string {
 	b.Helper()
 	cfg, err := pgxpool.ParseConfig(dbURL)
 	if err != nil {
@@ -311,6 +313,7 @@ func startReference(b *testing.B, dbURL string, maxConns int32) string {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/fortunes", func(c echo.Context) error {
+		defer fg.Begin()()
 		rows, err := pool.Query(c.Request().Context(), `SELECT id, title FROM agreement ORDER BY id LIMIT 12`)
 		if err != nil {
 			return err
@@ -501,7 +504,7 @@ func BenchmarkHTTP(b *testing.B) {
 	started := time.Now()
 	base, cfg, db := startServer(b, dbURL)
 	settle(b, dbURL, started)
-	ref := startReference(b, dbURL, cfg.DBMaxConns)
+	ref := startReference(b, dbURL, cfg.DBMaxConns, &db.Foreground)
 	var rescreen *rescreenProbe
 	switch during := os.Getenv("HTTPBENCH_DURING"); during {
 	case "":

@@ -34,6 +34,9 @@ type DB struct {
 	sealer *sealer
 	// jobs queues River jobs in transactions (jobs_enqueue.go).
 	jobs *river.Client[pgx.Tx]
+	// Foreground counts the requests this instance serves; background
+	// work on the same pool gives way to them (foreground.go).
+	Foreground Foreground
 }
 
 // Options tune the pool.

@@ -108,10 +108,14 @@ func (s *Screenings) Rescreen(ctx context.Context, job RescreenJob, full bool, c
 	}
 }
 
-// screenAll screens deals[i] for each i in todo, on every core.
-func screenAll(idx *screening.Index, deals []screening.Deal, todo []int, today time.Time) ([]screening.Report, []error) {
+// screenAll screens deals[i] for each i in todo: on every core while the
+// instance serves no request, else on one, leaving the others to requests.
+func (s *Screenings) screenAll(idx *screening.Index, deals []screening.Deal, todo []int, today time.Time) ([]screening.Report, []error) {
 	reps, errs := make([]screening.Report, len(todo)), make([]error, len(todo))
 	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	if s.DB.Foreground.Busy() {
+		workers = 1
+	}
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
@@ -176,11 +180,13 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 				todo = append(todo, i)
 			}
 			after = rows[len(rows)-1].DealID
-			// In chunks: a report at scale holds thousands of findings.
+			// In chunks: a report at scale holds thousands of findings, and
+			// between chunks the re-screening gives way to page requests.
 			for len(todo) > 0 {
 				chunk := todo[:min(len(todo), 32)]
 				todo = todo[len(chunk):]
-				reps, errs := screenAll(l.idx, deals, chunk, today)
+				burst := time.Now()
+				reps, errs := s.screenAll(l.idx, deals, chunk, today)
 				for k, i := range chunk {
 					r := rows[i]
 					res.Deals++
@@ -201,6 +207,7 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 						}
 					}
 				}
+				s.DB.Foreground.giveWay(ctx, time.Since(burst))
 			}
 			return len(rows), nil
 		})

@@ -45,7 +45,11 @@ func newMetrics(db *postgres.DB) *metrics {
 			Buckets: []float64{.0001, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1},
 		}, []string{"route", "method"}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.roundTrips, m.poolWait,
+	inFlight := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "dealgate_http_requests_in_flight",
+		Help: "HTTP requests this instance is serving, the scrape included; re-screening gives way while there are any.",
+	}, func() float64 { return float64(db.Foreground.InFlight()) })
+	m.reg.MustRegister(m.requests, m.duration, m.roundTrips, m.poolWait, inFlight,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		poolCollector{db})
 	return m

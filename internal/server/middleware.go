@@ -113,6 +113,7 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
+		defer s.foreground.Begin()()
 		ctx, dbStats := postgres.WithRequestStats(c.Request().Context())
 		c.SetRequest(c.Request().WithContext(ctx))
 		if err := next(c); err != nil {

@@ -52,6 +52,9 @@ type Server struct {
 	clockSkew atomic.Int64
 	// accountPages keeps account pages' content (account.go).
 	accountPages accountPages
+	// foreground counts the requests in flight; the instance's
+	// re-screening gives way to them (postgres.Foreground).
+	foreground *postgres.Foreground
 }
 
 // now is the clock sessions slide by.
@@ -76,6 +79,7 @@ func New(cfg *config.Config, db *postgres.DB, log *slog.Logger, version string) 
 	s.screenings = s.deals.Screenings
 	s.sessions = newSessionManager(cfg, db, s.now)
 	s.metrics = newMetrics(db)
+	s.foreground = &db.Foreground
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError

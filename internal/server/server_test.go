@@ -226,6 +226,8 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 		`dealgate_http_requests_total{method="GET",route="unmatched",status="404"} 1`,
 		`dealgate_http_request_duration_seconds_bucket{method="GET",route="/sign-in"`,
 		`dealgate_db_pool_max_conns`,
+		// The scrape itself, and no other: each request ends its count.
+		"dealgate_http_requests_in_flight 1\n",
 	} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("metrics lack %s", want)
