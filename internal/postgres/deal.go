@@ -34,7 +34,7 @@ type Deals struct {
 	// tx, when set, runs every use case inside this transaction (see Within).
 	tx *Tx
 	// pages caches deal pages under their page stamps (deal_page.go).
-	pages *dealPageCache
+	pages *versionCache[dealPageKey, DealPage]
 	// lists caches deal list pages under the deal list stamp (deal_list_cache.go).
 	lists *versionCache[dealListKey, dealgate.Page[dealgate.DealListItem]]
 }
@@ -68,7 +68,7 @@ func dealReadAuthorized[T any](ctx context.Context, s *Deals, actor *dealgate.Us
 
 // NewDeals returns the deal service on db, sharing reg's caches and limits.
 func NewDeals(db *DB, reg *Register) *Deals {
-	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg), pages: &dealPageCache{},
+	return &Deals{DB: db, Register: reg, Screenings: NewScreenings(db, reg), pages: newDealPageCache(),
 		lists: &versionCache[dealListKey, dealgate.Page[dealgate.DealListItem]]{}}
 }
 

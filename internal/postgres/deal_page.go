@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -26,7 +25,8 @@ import (
 // instance is seen by every instance's next request. Who may see the page and
 // what they may do are decided afresh on every request.
 
-// dealPageCacheMax bounds the deals whose pages one instance keeps.
+// dealPageCacheMax bounds the pages one instance keeps at one register
+// change counter.
 const dealPageCacheMax = 2048
 
 // DealPage is what the deal page shows: the overview and the current
@@ -38,48 +38,15 @@ type DealPage struct {
 	Derived *dealgate.Derived
 }
 
+// dealPageKey is a deal's page at one page stamp and day; the cache's
+// counter is the register change counter.
 type dealPageKey struct {
-	stamp, register int64
-	day             time.Time
+	id, stamp int64
+	day       time.Time
 }
 
-type dealPageEntry struct {
-	key  dealPageKey
-	page DealPage
-}
-
-// dealPageCache keeps one page per deal, under the key it was loaded at.
-type dealPageCache struct {
-	mu sync.Mutex
-	m  map[int64]dealPageEntry
-}
-
-func (c *dealPageCache) get(id int64, k dealPageKey) (DealPage, bool) {
-	if c == nil {
-		return DealPage{}, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[id]
-	if !ok || e.key != k {
-		return DealPage{}, false
-	}
-	return e.page, true
-}
-
-func (c *dealPageCache) put(id int64, k dealPageKey, p DealPage) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.m[id]; ok && (e.key.stamp > k.stamp || e.key.register > k.register) {
-		return // loaded at an older state than the entry it would replace
-	}
-	if c.m == nil || len(c.m) >= dealPageCacheMax {
-		c.m = make(map[int64]dealPageEntry)
-	}
-	c.m[id] = dealPageEntry{key: k, page: p}
+func newDealPageCache() *versionCache[dealPageKey, DealPage] {
+	return &versionCache[dealPageKey, DealPage]{limit: dealPageCacheMax}
 }
 
 // DealPage returns everything the deal page shows, if actor may see the deal:
@@ -111,20 +78,18 @@ func (s *Deals) dealPage(ctx context.Context, tx *Tx, actor *dealgate.User, id i
 	if err != nil {
 		return DealPage{}, err
 	}
-	key := dealPageKey{stamp: st.Stamp, register: rc, day: tx.today()}
-	cache := s.pages
-	if s.tx != nil || rc < 0 {
-		cache = nil // inside a caller's transaction: its changes are not committed
+	if s.tx != nil {
+		rc = -1 // inside a caller's transaction: its changes are not committed
 	}
-	p, ok := cache.get(id, key)
-	if !ok || p.Clearance.ExpiresAt != nil && !tx.Now.Before(*p.Clearance.ExpiresAt) {
-		if p, err = tx.loadDealPage(ctx, actor, id); err != nil {
-			return DealPage{}, err
-		}
-		if cache != nil {
-			p.Derived = dealgate.NewDerived()
-		}
-		cache.put(id, key, p)
+	// Viewers who miss together wait for one read (versionCache.load).
+	p, err := s.pages.load(ctx, tx, rc, dealPageKey{id: id, stamp: st.Stamp, day: tx.today()}, loader[DealPage]{
+		read: func() (DealPage, error) { return tx.loadDealPage(ctx, actor, id) },
+		// A clearance that has lapsed since the page was read changes it.
+		usable: func(p DealPage) bool { return p.Clearance.ExpiresAt == nil || tx.Now.Before(*p.Clearance.ExpiresAt) },
+		kept:   func(p *DealPage) { p.Derived = dealgate.NewDerived() },
+	})
+	if err != nil {
+		return DealPage{}, err
 	}
 	p.CanEdit = dealgate.AuthorizeDeal(actor, rel, dealgate.DealEdit) == nil && rel.Status != dealgate.DealWithdrawn
 	p.CanManage = dealgate.AuthorizeDeal(actor, rel, dealgate.DealManage) == nil && rel.Status != dealgate.DealWithdrawn

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sync"
@@ -38,6 +39,8 @@ const versionCacheMax = 512
 // entry is served only for that counter; a put at a higher counter drops
 // every entry of the lower one.
 type versionCache[K comparable, V any] struct {
+	// limit bounds the entries kept for one counter value (0: versionCacheMax).
+	limit   int
 	mu      sync.Mutex
 	counter int64
 	m       map[K]V
@@ -151,7 +154,7 @@ func (c *versionCache[K, V]) put(counter int64, k K, v V) {
 	switch {
 	case counter < c.counter:
 		return // computed at an older counter than the cache holds
-	case counter > c.counter || c.m == nil || len(c.m) >= versionCacheMax:
+	case counter > c.counter || c.m == nil || len(c.m) >= cmp.Or(c.limit, versionCacheMax):
 		c.counter, c.m = counter, map[K]V{}
 	}
 	c.m[k] = v
