@@ -11,3 +11,6 @@ const AuditActionsSQL = auditActionsSQL
 func QueueMail(ctx context.Context, tx *Tx, to, subject, body string) error {
 	return tx.queueMail(ctx, nil, to, "", subject, body, "")
 }
+
+// RescreenBusyBatch is rescreenBusyBatch, for the re-screening tests.
+const RescreenBusyBatch = rescreenBusyBatch

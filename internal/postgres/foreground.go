@@ -44,16 +44,18 @@ func (f *Foreground) rest(busy time.Duration) time.Duration {
 }
 
 // giveWay rests after a burst of background work that took busy (see
-// rest). It returns early when ctx ends.
-func (f *Foreground) giveWay(ctx context.Context, busy time.Duration) {
+// rest) and returns how long it rested. It returns early when ctx ends.
+func (f *Foreground) giveWay(ctx context.Context, busy time.Duration) time.Duration {
 	d := f.rest(busy)
 	if d <= 0 {
-		return
+		return 0
 	}
+	start := time.Now()
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+	return time.Since(start)
 }

@@ -40,6 +40,9 @@ type RescreenResult struct {
 	Unaffected int `json:"unaffected"` // open deals no changed clause touches, not screened again
 	Written    int `json:"written"`    // screenings recorded (the result differed)
 	Changed    int `json:"changed"`    // verdicts changed
+	// RestedMS is how long the re-screening gave way to page requests
+	// (Foreground), in milliseconds.
+	RestedMS int64 `json:"rested_ms"`
 }
 
 func (r *RescreenResult) add(o RescreenResult) {
@@ -48,10 +51,17 @@ func (r *RescreenResult) add(o RescreenResult) {
 	r.Unaffected += o.Unaffected
 	r.Written += o.Written
 	r.Changed += o.Changed
+	r.RestedMS += o.RestedMS
 }
 
-// rescreenBatch is how many open deals one transaction re-screens.
-const rescreenBatch = 500
+// rescreenBatch is how many open deals one transaction re-screens;
+// rescreenBusyBatch, how many while the instance serves requests, when the
+// re-screening rests between its bursts inside the transaction (see
+// Foreground): fewer, so that the transaction stays short.
+const (
+	rescreenBatch     = 500
+	rescreenBusyBatch = 128
+)
 
 // Rescreen serves a re-screening job: it re-screens every open deal
 // against the register as it now is, recording a screening for each deal
@@ -131,7 +141,8 @@ func (s *Screenings) screenAll(idx *screening.Index, deals []screening.Deal, tod
 }
 
 // RescreenOpen re-screens the current version of every submitted deal
-// against the register as it now is, in batches of rescreenBatch deals per
+// against the register as it now is, in batches of rescreenBatch (or
+// rescreenBusyBatch) deals per
 // transaction.
 func (s *Screenings) RescreenOpen(ctx context.Context) (RescreenResult, error) {
 	return s.rescreen(ctx, nil)
@@ -148,8 +159,13 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 	var changed []int64
 	incremental := false
 	for {
+		batch := int32(rescreenBatch)
+		if s.DB.Foreground.Busy() {
+			batch = rescreenBusyBatch
+		}
 		n, err := inTx(ctx, s.DB, func(tx *Tx) (int, error) {
-			rows, err := tx.Q.OpenDealVersions(ctx, sqlc.OpenDealVersionsParams{AfterID: after, MaxRows: rescreenBatch})
+			burst := time.Now()
+			rows, err := tx.Q.OpenDealVersions(ctx, sqlc.OpenDealVersionsParams{AfterID: after, MaxRows: batch})
 			if err != nil || len(rows) == 0 {
 				return 0, err
 			}
@@ -180,12 +196,13 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 				todo = append(todo, i)
 			}
 			after = rows[len(rows)-1].DealID
+			res.rest(ctx, &s.DB.Foreground, burst)
 			// In chunks: a report at scale holds thousands of findings, and
 			// between chunks the re-screening gives way to page requests.
 			for len(todo) > 0 {
 				chunk := todo[:min(len(todo), 32)]
 				todo = todo[len(chunk):]
-				burst := time.Now()
+				burst = time.Now()
 				reps, errs := s.screenAll(l.idx, deals, chunk, today)
 				for k, i := range chunk {
 					r := rows[i]
@@ -207,17 +224,22 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 						}
 					}
 				}
-				s.DB.Foreground.giveWay(ctx, time.Since(burst))
+				res.rest(ctx, &s.DB.Foreground, burst)
 			}
 			return len(rows), nil
 		})
 		if err != nil {
 			return res, err
 		}
-		if n < rescreenBatch {
+		if n < int(batch) {
 			return res, nil
 		}
 	}
+}
+
+// rest gives way to fg after a burst that began at start, counting the rest.
+func (r *RescreenResult) rest(ctx context.Context, fg *Foreground, start time.Time) {
+	r.RestedMS += fg.giveWay(ctx, time.Since(start)).Milliseconds()
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
