@@ -100,18 +100,13 @@ type sessionReader struct {
 	err error
 }
 
-func (r *sessionReader) varint() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errSessionData
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r *sessionReader) varint() int64 { return readVarint(r, binary.Varint) }
 
-func (r *sessionReader) uvarint() uint64 {
-	v, n := binary.Uvarint(r.b)
+func (r *sessionReader) uvarint() uint64 { return readVarint(r, binary.Uvarint) }
+
+// readVarint reads one signed or unsigned varint with decode.
+func readVarint[T int64 | uint64](r *sessionReader, decode func([]byte) (T, int)) T {
+	v, n := decode(r.b)
 	if n <= 0 {
 		r.err = errSessionData
 		return 0
