@@ -243,21 +243,16 @@ func (s *Register) Clauses(ctx context.Context, actor *dealgate.User, agreementI
 			return nil, err
 		}
 		key := clausesKey{agreementID: agreementID, includeRetired: includeRetired, day: tx.today().Unix()}
-		if cls, ok := s.agreementClauses.get(counter, key); ok {
-			return cls, nil
-		}
-		if _, err := tx.Q.GetAgreement(ctx, agreementID); err != nil {
-			return nil, orNotFound(err, "agreement")
-		}
-		ids, err := tx.Q.ClauseIDsForAgreement(ctx, sqlc.ClauseIDsForAgreementParams{AgreementID: agreementID, IncludeRetired: includeRetired})
-		if err != nil {
-			return nil, err
-		}
-		cls, err := tx.clauses(ctx, ids)
-		if err == nil {
-			s.agreementClauses.put(counter, key, cls)
-		}
-		return cls, err
+		return s.agreementClauses.load(ctx, tx, counter, key, loader[[]dealgate.Clause]{read: func() ([]dealgate.Clause, error) {
+			if _, err := tx.Q.GetAgreement(ctx, agreementID); err != nil {
+				return nil, orNotFound(err, "agreement")
+			}
+			ids, err := tx.Q.ClauseIDsForAgreement(ctx, sqlc.ClauseIDsForAgreementParams{AgreementID: agreementID, IncludeRetired: includeRetired})
+			if err != nil {
+				return nil, err
+			}
+			return tx.clauses(ctx, ids)
+		}})
 	})
 }
 
