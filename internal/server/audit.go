@@ -190,29 +190,9 @@ func readAuditFilter(c echo.Context, loc *time.Location) (dealgate.AuditFilter, 
 		Agreement:    strings.TrimSpace(c.QueryParam("agreement")),
 		Text:         strings.TrimSpace(c.QueryParam("q")),
 	}
+	var fieldErr map[string]string
 	var errs []components.FieldError
-	fieldErr := map[string]string{}
-	parseDay := func(name string) time.Time {
-		v := strings.TrimSpace(c.QueryParam(name))
-		if v == "" {
-			return time.Time{}
-		}
-		d, err := time.ParseInLocation("2006-01-02", v, loc)
-		if err != nil {
-			fieldErr[name] = "Enter a date like 2027-03-12"
-			errs = append(errs, components.FieldError{Field: name, Message: fieldErr[name]})
-			return time.Time{}
-		}
-		return d
-	}
-	f.From = parseDay("from")
-	if to := parseDay("to"); !to.IsZero() {
-		f.To = to.AddDate(0, 0, 1) // "to" includes the whole day
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
-		fieldErr["to"] = "The end date must be on or after the start date"
-		errs = append(errs, components.FieldError{Field: "to", Message: fieldErr["to"]})
-	}
+	f.From, f.To, fieldErr, errs = readPeriod(c, loc)
 	for name, v := range map[string]*string{"deal": &f.Deal, "agreement": &f.Agreement} {
 		if *v != "" {
 			if n, err := strconv.ParseInt(*v, 10, 64); err != nil || n < 1 {

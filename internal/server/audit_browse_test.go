@@ -82,6 +82,19 @@ func TestAuditBrowserKeysetFiltersAndEventPage(t *testing.T) {
 	if r := app.getWith(auditor, "/audit?deal=seven"); r.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad deal number: %d", r.StatusCode)
 	}
+	// The period reads as the reports' does (readPeriod): a bad day, an end
+	// before the start.
+	if r := app.getWith(auditor, "/audit?from=+12/03/2027"); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.body, "Enter a date like") {
+		t.Fatalf("bad start day: %d", r.StatusCode)
+	}
+	if r := app.getWith(auditor, "/audit?from=2027-03-12&to=2027-03-11"); r.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(r.body, "on or after the start date") {
+		t.Fatalf("end before start: %d", r.StatusCode)
+	}
+	if r := app.getWith(auditor, "/audit?from=+2027-03-12+&to=2027-03-12"); r.StatusCode != http.StatusOK {
+		t.Fatalf("one whole day, spaces around the start: %d", r.StatusCode)
+	}
 
 	// The event page shows the whole before and after; a field the after
 	// snapshot leaves out is not shown as deleted.

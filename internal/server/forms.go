@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -153,3 +154,30 @@ func conflictNotice(what, noun string, norm func(string) string, fields []compar
 
 // historyLimit is how many audit events a record's page shows.
 const historyLimit = 50
+
+// readPeriod reads the from and to days (in the viewer's zone; to includes
+// its whole day) of a GET form: a report's, the audit trail's filters.
+func readPeriod(c echo.Context, loc *time.Location) (from, to time.Time, fieldErr map[string]string, errs []components.FieldError) {
+	fieldErr = map[string]string{}
+	day := func(name string) time.Time {
+		v := strings.TrimSpace(c.QueryParam(name))
+		if v == "" {
+			return time.Time{}
+		}
+		d, err := time.ParseInLocation("2006-01-02", v, loc)
+		if err != nil {
+			fieldErr[name] = "Enter a date like 2027-03-12"
+			errs = append(errs, components.FieldError{Field: name, Message: fieldErr[name]})
+		}
+		return d
+	}
+	from = day("from")
+	if to = day("to"); !to.IsZero() {
+		to = to.AddDate(0, 0, 1)
+	}
+	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
+		fieldErr["to"] = "The end date must be on or after the start date"
+		errs = append(errs, components.FieldError{Field: "to", Message: fieldErr["to"]})
+	}
+	return from, to, fieldErr, errs
+}

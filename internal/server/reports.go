@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,33 +21,6 @@ func (s *Server) registerReportRoutes() {
 	s.get("/reports/decisions/export", need(dealgate.ActExport), s.handleDecisionRegisterExport)
 	s.get("/deals/:id/packet.pdf", need(dealgate.ActDecisionPacket), s.handleDecisionPacket)
 	s.registerPreparedRoutes()
-}
-
-// readPeriod reads the from and to days (in the viewer's zone; to includes
-// its whole day) of a report's GET form.
-func readPeriod(c echo.Context, loc *time.Location) (from, to time.Time, fieldErr map[string]string, errs []components.FieldError) {
-	fieldErr = map[string]string{}
-	day := func(name string) time.Time {
-		v := c.QueryParam(name)
-		if v == "" {
-			return time.Time{}
-		}
-		d, err := time.ParseInLocation("2006-01-02", v, loc)
-		if err != nil {
-			fieldErr[name] = "Enter a date like 2027-03-12"
-			errs = append(errs, components.FieldError{Field: name, Message: fieldErr[name]})
-		}
-		return d
-	}
-	from = day("from")
-	if to = day("to"); !to.IsZero() {
-		to = to.AddDate(0, 0, 1)
-	}
-	if !from.IsZero() && !to.IsZero() && !from.Before(to) {
-		fieldErr["to"] = "The end date must be on or after the start date"
-		errs = append(errs, components.FieldError{Field: "to", Message: fieldErr["to"]})
-	}
-	return from, to, fieldErr, errs
 }
 
 // handleDecisionRegister shows the decisions of a period, a page at a time,
