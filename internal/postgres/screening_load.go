@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"maps"
 
 	"github.com/dealgate/dealgate/internal/dealgate"
 	"github.com/dealgate/dealgate/internal/postgres/sqlc"
@@ -103,13 +104,25 @@ func (tx *Tx) screeningParties(ctx context.Context) ([]dealgate.Party, [32]byte,
 
 // updateIndex builds l's index from base's by loading only the clauses
 // whose identity (clause version, agreement version, in force) differs.
-// It reports false, having done nothing, when too many differ.
+// The candidates are the clauses the register changes after base's counter
+// touched (RegisterChangedClauses, migration 000050), not every live
+// clause. It reports false, having done nothing, when too many differ.
 func (tx *Tx) updateIndex(ctx context.Context, base, l *loadedIndex) (bool, error) {
-	ids, err := tx.Q.ScreeningClauseIdentities(ctx)
+	touched, err := tx.Q.RegisterChangedClauses(ctx, sqlc.RegisterChangedClausesParams{AfterCounter: base.counter, UpTo: l.counter})
 	if err != nil {
 		return false, translate(err)
 	}
-	l.rows = make(map[int64][2]int64, len(ids))
+	if len(touched) > maxIncremental {
+		return false, nil
+	}
+	ids, err := tx.Q.ScreeningClauseIdentitiesByID(ctx, touched)
+	if err != nil {
+		return false, translate(err)
+	}
+	l.rows = maps.Clone(base.rows)
+	for _, id := range touched {
+		delete(l.rows, id)
+	}
 	var changed []int64
 	for _, r := range ids {
 		if dealgate.EffectiveStatus(dealgate.StatusActive, r.AgreementExpiresOn, tx.Now) != dealgate.StatusActive {
@@ -122,13 +135,12 @@ func (tx *Tx) updateIndex(ctx context.Context, base, l *loadedIndex) (bool, erro
 		}
 	}
 	var drop []int64
-	for id := range base.rows {
-		if _, in := l.rows[id]; !in {
-			drop = append(drop, id)
+	for _, id := range touched {
+		if _, was := base.rows[id]; was {
+			if _, in := l.rows[id]; !in {
+				drop = append(drop, id)
+			}
 		}
-	}
-	if len(changed)+len(drop) > maxIncremental {
-		return false, nil
 	}
 	var clauses []dealgate.Clause
 	versions := map[int64]int64{}

@@ -294,6 +294,29 @@ func TestScreeningIncrementalLoad(t *testing.T) {
 		t.Fatalf("incremental %v (%s) vs full %v (%s)", sev, got.Report.Verdict, severities(want.Report.Findings), want.Report.Verdict)
 	}
 
+	// An edit of the agreement touches every clause of it (migration
+	// 000050 lists them): a non-binding agreement's exclusivity is a caution.
+	a, err := e.reg.Agreement(e.ctx, e.admin, e.agreement.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ain := a.Input()
+	ain.Binding = false
+	if _, err := e.reg.UpdateAgreement(e.ctx, e.admin, a.ID, a.Version, ain); err != nil {
+		t.Fatal(err, dealgate.ErrorFields(err))
+	}
+	got, err = b.PreCheck(e.ctx, e.counsel, deals, d.ID, e.input())
+	if err != nil || !b.LoadedIncrementally() {
+		t.Fatalf("after an agreement edit: incremental %v, %v", b.LoadedIncrementally(), err)
+	}
+	fresh = postgres.NewDeals(e.db, postgres.NewRegister(e.db))
+	if want, err = fresh.Screenings.PreCheck(e.ctx, e.counsel, fresh, d.ID, e.input()); err != nil {
+		t.Fatal(err)
+	}
+	if sev := severities(got.Report.Findings); !reflect.DeepEqual(got.Report, want.Report) || sev["4.2"] != screening.Caution {
+		t.Fatalf("after an agreement edit: incremental %v vs full %v", sev, severities(want.Report.Findings))
+	}
+
 	// A renamed party changes every explanation naming it: a full load.
 	p, err := e.reg.Party(e.ctx, e.admin, e.exclusivity.Beneficiary.ID)
 	if err != nil {

@@ -34,15 +34,22 @@ SELECT cp.clause_id, cp.party_id, cp.role, p.name, p.kind
 FROM clause_party cp
 JOIN party p ON p.id = cp.party_id;
 
--- name: ScreeningClauseIdentities :many
--- The identity of every clause ScreeningClauses returns: an instance with
--- an index loaded diffs these against it and loads only the clauses that
--- differ (every edit of a clause or its links bumps its version, every
--- edit of an agreement the agreement's).
+-- name: RegisterChangedClauses :many
+-- The clauses the register changes after counter @after_counter, up to
+-- @up_to, touched (migration 000050).
+SELECT DISTINCT clause_id FROM register_change_clause
+WHERE counter > @after_counter AND counter <= @up_to;
+
+-- name: ScreeningClauseIdentitiesByID :many
+-- The identity of the clauses ids that ScreeningClauses would return: an
+-- instance with an index loaded reads them for the clauses the register
+-- changes since touched and loads only those that differ (every edit of a
+-- clause or its links bumps its version, every edit of an agreement the
+-- agreement's).
 SELECT c.id, c.version, a.version AS agreement_version, a.expires_on AS agreement_expires_on
 FROM clause c
 JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active';
+WHERE c.id = ANY(@ids::bigint[]) AND c.retired_at IS NULL AND a.status = 'active';
 
 -- name: ScreeningClausesByID :many
 -- ScreeningClauses for the clauses ids.

@@ -394,6 +394,11 @@ type RegisterChange struct {
 	ChangedAt *time.Time
 }
 
+type RegisterChangeClause struct {
+	Counter  int64
+	ClauseID int64
+}
+
 type Review struct {
 	ID          int64
 	DealID      int64

@@ -398,6 +398,38 @@ func (q *Queries) RegisterChangeForUpdate(ctx context.Context) (int64, error) {
 	return counter, err
 }
 
+const registerChangedClauses = `-- name: RegisterChangedClauses :many
+SELECT DISTINCT clause_id FROM register_change_clause
+WHERE counter > $1 AND counter <= $2
+`
+
+type RegisterChangedClausesParams struct {
+	AfterCounter int64
+	UpTo         int64
+}
+
+// The clauses the register changes after counter @after_counter, up to
+// @up_to, touched (migration 000050).
+func (q *Queries) RegisterChangedClauses(ctx context.Context, arg RegisterChangedClausesParams) ([]int64, error) {
+	rows, err := q.db.Query(ctx, registerChangedClauses, arg.AfterCounter, arg.UpTo)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int64{}
+	for rows.Next() {
+		var clause_id int64
+		if err := rows.Scan(&clause_id); err != nil {
+			return nil, err
+		}
+		items = append(items, clause_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const screeningClauseCategories = `-- name: ScreeningClauseCategories :many
 SELECT cc.clause_id, cc.category_id, cc.excluded
 FROM clause_category cc
@@ -464,33 +496,34 @@ func (q *Queries) ScreeningClauseCategoriesByID(ctx context.Context, ids []int64
 	return items, nil
 }
 
-const screeningClauseIdentities = `-- name: ScreeningClauseIdentities :many
+const screeningClauseIdentitiesByID = `-- name: ScreeningClauseIdentitiesByID :many
 SELECT c.id, c.version, a.version AS agreement_version, a.expires_on AS agreement_expires_on
 FROM clause c
 JOIN agreement a ON a.id = c.agreement_id
-WHERE c.retired_at IS NULL AND a.status = 'active'
+WHERE c.id = ANY($1::bigint[]) AND c.retired_at IS NULL AND a.status = 'active'
 `
 
-type ScreeningClauseIdentitiesRow struct {
+type ScreeningClauseIdentitiesByIDRow struct {
 	ID                 int64
 	Version            int64
 	AgreementVersion   int64
 	AgreementExpiresOn *time.Time
 }
 
-// The identity of every clause ScreeningClauses returns: an instance with
-// an index loaded diffs these against it and loads only the clauses that
-// differ (every edit of a clause or its links bumps its version, every
-// edit of an agreement the agreement's).
-func (q *Queries) ScreeningClauseIdentities(ctx context.Context) ([]ScreeningClauseIdentitiesRow, error) {
-	rows, err := q.db.Query(ctx, screeningClauseIdentities)
+// The identity of the clauses ids that ScreeningClauses would return: an
+// instance with an index loaded reads them for the clauses the register
+// changes since touched and loads only those that differ (every edit of a
+// clause or its links bumps its version, every edit of an agreement the
+// agreement's).
+func (q *Queries) ScreeningClauseIdentitiesByID(ctx context.Context, ids []int64) ([]ScreeningClauseIdentitiesByIDRow, error) {
+	rows, err := q.db.Query(ctx, screeningClauseIdentitiesByID, ids)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []ScreeningClauseIdentitiesRow{}
+	items := []ScreeningClauseIdentitiesByIDRow{}
 	for rows.Next() {
-		var i ScreeningClauseIdentitiesRow
+		var i ScreeningClauseIdentitiesByIDRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.Version,
