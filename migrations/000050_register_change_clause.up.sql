@@ -34,6 +34,15 @@ BEGIN
 END
 $$;
 
+-- The row triggers of migrations 000012 and 000041 bump it the same way.
+CREATE OR REPLACE FUNCTION register_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM register_change_counter();
+    RETURN NULL;
+END
+$$;
+
 CREATE FUNCTION register_clause_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
