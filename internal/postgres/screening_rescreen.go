@@ -41,8 +41,9 @@ type RescreenResult struct {
 	Written    int `json:"written"`    // screenings recorded (the result differed)
 	Changed    int `json:"changed"`    // verdicts changed
 	// RestedMS is how long the re-screening gave way to page requests
-	// (Foreground), in milliseconds.
+	// (Foreground), in milliseconds, summed from rested.
 	RestedMS int64 `json:"rested_ms"`
+	rested   time.Duration
 }
 
 func (r *RescreenResult) add(o RescreenResult) {
@@ -51,7 +52,8 @@ func (r *RescreenResult) add(o RescreenResult) {
 	r.Unaffected += o.Unaffected
 	r.Written += o.Written
 	r.Changed += o.Changed
-	r.RestedMS += o.RestedMS
+	r.rested += o.rested
+	r.RestedMS = r.rested.Milliseconds()
 }
 
 // rescreenBatch is how many open deals one transaction re-screens;
@@ -239,7 +241,8 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 
 // rest gives way to fg after a burst that began at start, counting the rest.
 func (r *RescreenResult) rest(ctx context.Context, fg *Foreground, start time.Time) {
-	r.RestedMS += fg.giveWay(ctx, time.Since(start)).Milliseconds()
+	r.rested += fg.giveWay(ctx, time.Since(start))
+	r.RestedMS = r.rested.Milliseconds()
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
