@@ -313,7 +313,8 @@ func startReference(b *testing.B, dbURL string, maxConns int32, fg *postgres.For
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.GET("/fortunes", func(c echo.Context) error {
-		defer fg.Begin()()
+		fg.Begin()
+		defer fg.End()
 		rows, err := pool.Query(c.Request().Context(), `SELECT id, title FROM agreement ORDER BY id LIMIT 12`)
 		if err != nil {
 			return err

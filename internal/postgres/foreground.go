@@ -13,11 +13,12 @@ import (
 // of two, and every page request's latency grows by as much.
 type Foreground struct{ serving atomic.Int64 }
 
-// Begin marks one request in flight until the returned func is called.
-func (f *Foreground) Begin() (end func()) {
-	f.serving.Add(1)
-	return func() { f.serving.Add(-1) }
-}
+// Begin marks one request in flight until End. A pair of calls, not a
+// returned func: it runs on every request, and a closure would allocate.
+func (f *Foreground) Begin() { f.serving.Add(1) }
+
+// End marks the request Begin marked as done.
+func (f *Foreground) End() { f.serving.Add(-1) }
 
 // InFlight is the number of requests in flight.
 func (f *Foreground) InFlight() int64 { return f.serving.Load() }

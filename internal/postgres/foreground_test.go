@@ -12,7 +12,8 @@ func TestForegroundRestsBackgroundWorkOnlyWhileServing(t *testing.T) {
 	if f.Busy() || f.rest(40*time.Millisecond) != 0 {
 		t.Fatal("an idle instance: background work should not rest")
 	}
-	end1, end2 := f.Begin(), f.Begin()
+	f.Begin()
+	f.Begin()
 	if !f.Busy() {
 		t.Fatal("two requests in flight: want busy")
 	}
@@ -24,7 +25,7 @@ func TestForegroundRestsBackgroundWorkOnlyWhileServing(t *testing.T) {
 	if got := f.rest(time.Second); got != maxRest {
 		t.Errorf("rest after 1 s = %s, want %s", got, maxRest)
 	}
-	end1()
+	f.End()
 	if !f.Busy() {
 		t.Fatal("one request still in flight: want busy")
 	}
@@ -36,7 +37,7 @@ func TestForegroundRestsBackgroundWorkOnlyWhileServing(t *testing.T) {
 	if waited := time.Since(start); waited >= maxRest {
 		t.Errorf("giveWay with an ended context waited %s", waited)
 	}
-	end2()
+	f.End()
 	if f.Busy() || f.rest(time.Second) != 0 {
 		t.Fatal("every request ended: want idle")
 	}

@@ -143,9 +143,8 @@ func (s *Screenings) screenAll(idx *screening.Index, deals []screening.Deal, tod
 }
 
 // RescreenOpen re-screens the current version of every submitted deal
-// against the register as it now is, in batches of rescreenBatch (or
-// rescreenBusyBatch) deals per
-// transaction.
+// against the register as it now is, in batches of rescreenBatch deals per
+// transaction (rescreenBusyBatch while the instance serves requests).
 func (s *Screenings) RescreenOpen(ctx context.Context) (RescreenResult, error) {
 	return s.rescreen(ctx, nil)
 }

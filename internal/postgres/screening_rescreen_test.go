@@ -26,9 +26,9 @@ func TestRescreenGivesWayWhileRequestsAreServed(t *testing.T) {
 	if idle.Deals != open || idle.RestedMS != 0 {
 		t.Fatalf("idle instance: screened %d of %d open deals, rested %d ms", idle.Deals, open, idle.RestedMS)
 	}
-	end := e.db.Foreground.Begin()
+	e.db.Foreground.Begin()
 	busy, err := s.RescreenOpen(e.ctx)
-	end()
+	e.db.Foreground.End()
 	if err != nil {
 		t.Fatal(err)
 	}

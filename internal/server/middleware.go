@@ -113,7 +113,8 @@ func (s *Server) fromTrustedProxy(r *http.Request) bool {
 func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
-		defer s.foreground.Begin()()
+		s.foreground.Begin()
+		defer s.foreground.End()
 		ctx, dbStats := postgres.WithRequestStats(c.Request().Context())
 		c.SetRequest(c.Request().WithContext(ctx))
 		if err := next(c); err != nil {
