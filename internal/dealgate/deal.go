@@ -239,27 +239,12 @@ type DealVersion struct {
 // DealAttachment is a file attached to a deal, without its content. The
 // rules are those of agreement documents (see ValidateDocument).
 type DealAttachment struct {
-	ID          int64     `json:"id"`
-	DealID      int64     `json:"deal_id"`
-	Filename    string    `json:"filename"`
-	ContentType string    `json:"content_type"`
-	SizeBytes   int64     `json:"size_bytes"`
-	SHA256      []byte    `json:"sha256"`
-	UploadedAt  time.Time `json:"uploaded_at"`
-	UploadedBy  *int64    `json:"uploaded_by"`
-}
-
-// Document returns the attachment as a document, for the shared naming and
-// extension rules.
-func (a DealAttachment) Document() Document {
-	return Document{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, SizeBytes: a.SizeBytes, SHA256: a.SHA256}
+	StoredFile
+	DealID int64 `json:"deal_id"`
 }
 
 // DownloadName is the server-chosen, header-safe file name of a download.
-func (a DealAttachment) DownloadName() string {
-	name := a.Document().DownloadName() // "agreement-0-stem-ID.ext"
-	return "deal-" + strconv.FormatInt(a.DealID, 10) + strings.TrimPrefix(name, "agreement-0")
-}
+func (a DealAttachment) DownloadName() string { return a.downloadName("deal", a.DealID) }
 
 // DealOverview is everything the deal page shows, read in one snapshot.
 type DealOverview struct {

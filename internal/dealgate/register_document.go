@@ -108,10 +108,10 @@ const (
 // DefaultMaxDocumentBytes is the upload limit unless configured otherwise.
 const DefaultMaxDocumentBytes = 20 << 20
 
-// Document is an agreement's document, without its content.
-type Document struct {
+// StoredFile is what is kept of an uploaded file besides its content: an
+// agreement's document and a deal's attachment alike.
+type StoredFile struct {
 	ID          int64     `json:"id"`
-	AgreementID int64     `json:"agreement_id"`
 	Filename    string    `json:"filename"` // as uploaded; shown, never used to serve
 	ContentType string    `json:"content_type"`
 	SizeBytes   int64     `json:"size_bytes"`
@@ -120,9 +120,19 @@ type Document struct {
 	UploadedBy  *int64    `json:"uploaded_by"`
 }
 
-// Extension is the file extension for the document's content type.
-func (d Document) Extension() string {
-	switch d.ContentType {
+// Document is an agreement's document, without its content.
+type Document struct {
+	StoredFile
+	AgreementID int64 `json:"agreement_id"`
+}
+
+// DownloadName is the server-chosen file name for a download (see
+// StoredFile.downloadName).
+func (d Document) DownloadName() string { return d.downloadName("agreement", d.AgreementID) }
+
+// Extension is the file extension for the file's content type.
+func (f StoredFile) Extension() string {
+	switch f.ContentType {
 	case ContentTypePDF:
 		return ".pdf"
 	case ContentTypeDOCX:
@@ -132,12 +142,12 @@ func (d Document) Extension() string {
 	}
 }
 
-// DownloadName is the server-chosen file name for a download: ASCII letters,
-// digits and hyphens from the uploaded name's stem, the document ID, and the
-// extension of the sniffed type. It never contains quotes, slashes or
-// control characters, so it is safe in a Content-Disposition header.
-func (d Document) DownloadName() string {
-	stem := d.Filename
+// downloadName is "owner-ownerID-stem-ID.ext": ASCII letters, digits and
+// hyphens from the uploaded name's stem, the file's ID, and the extension of
+// the sniffed type. It never contains quotes, slashes or control characters,
+// so it is safe in a Content-Disposition header.
+func (f StoredFile) downloadName(owner string, ownerID int64) string {
+	stem := f.Filename
 	if i := strings.LastIndexByte(stem, '.'); i > 0 {
 		stem = stem[:i]
 	}
@@ -159,5 +169,5 @@ func (d Document) DownloadName() string {
 	if s == "" {
 		s = "document"
 	}
-	return fmt.Sprintf("agreement-%d-%s-%d%s", d.AgreementID, s, d.ID, d.Extension())
+	return fmt.Sprintf("%s-%d-%s-%d%s", owner, ownerID, s, f.ID, f.Extension())
 }

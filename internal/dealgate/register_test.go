@@ -444,11 +444,11 @@ func TestDocuments(t *testing.T) {
 		t.Errorf("too large accepted: %v", err)
 	}
 	// A PDF named .txt is served as a PDF with a server-chosen name.
-	d := dealgate.Document{ID: 7, AgreementID: 3, Filename: `../../"evil"\r\n name.txt`, ContentType: dealgate.ContentTypePDF}
+	d := dealgate.Document{AgreementID: 3, StoredFile: dealgate.StoredFile{ID: 7, Filename: `../../"evil"\r\n name.txt`, ContentType: dealgate.ContentTypePDF}}
 	if got := d.DownloadName(); got != "agreement-3-evil-r-n-name-7.pdf" {
 		t.Errorf("download name %q", got)
 	}
-	if got := (dealgate.Document{ID: 1, AgreementID: 2, Filename: "文書.docx", ContentType: dealgate.ContentTypeDOCX}).DownloadName(); got != "agreement-2-document-1.docx" {
+	if got := (dealgate.Document{AgreementID: 2, StoredFile: dealgate.StoredFile{ID: 1, Filename: "文書.docx", ContentType: dealgate.ContentTypeDOCX}}).DownloadName(); got != "agreement-2-document-1.docx" {
 		t.Errorf("download name %q", got)
 	}
 }

@@ -257,9 +257,6 @@ func (tx *Tx) dealHistory(ctx context.Context, id int64, atts []dealgate.DealAtt
 // ---------------------------------------------------------------------------
 // "My deals"
 
-// dealCountCap is how far the deal list counts exactly.
-const dealCountCap = 5000
-
 var dealSorts = map[string]string{
 	"negotiation": "d.negotiation_on",
 	"title":       "lower(d.title)",
@@ -356,6 +353,9 @@ func (s *Deals) ExplainListDeals(ctx context.Context, actor *dealgate.User, f de
 		return strings.Join(lines, "\n"), err
 	})
 }
+
+// dealCountCap is how far the deal list counts exactly.
+const dealCountCap = 5000
 
 // dealListSQL builds the count and page statements of the deal list; the
 // page's arguments are the count's plus the limit and offset. A user's own

@@ -83,7 +83,7 @@ func (s *Deals) AddAttachment(ctx context.Context, actor *dealgate.User, dealID 
 	if err := dealgate.Authorize(actor, dealgate.ActDealDraft); err != nil {
 		return dealgate.DealAttachment{}, err
 	}
-	content, limit, err := s.readUpload(r)
+	content, limit, err := s.Register.readUpload(r)
 	if err != nil {
 		return dealgate.DealAttachment{}, err
 	}
@@ -99,17 +99,6 @@ func (s *Deals) AddAttachment(ctx context.Context, actor *dealgate.User, dealID 
 		}
 		return tx.insertAttachment(ctx, actor, dealID, nil, filename, content, limit)
 	})
-}
-
-// readUpload reads an upload up to one byte past the attachment limit, so
-// that ValidateDocument can refuse what is too large.
-func (s *Deals) readUpload(r io.Reader) ([]byte, int64, error) {
-	limit := s.Register.maxDocumentBytes()
-	content, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, limit, dealgate.Internal(fmt.Errorf("read upload: %w", err))
-	}
-	return content, limit, nil
 }
 
 // insertAttachment validates and stores an attachment of deal dealID (sent
@@ -233,13 +222,13 @@ func (tx *Tx) dealAttachments(ctx context.Context, dealID int64) ([]dealgate.Dea
 }
 
 func attachmentFromRow(r sqlc.DealAttachment) dealgate.DealAttachment {
-	return dealgate.DealAttachment{
-		ID: r.ID, DealID: r.DealID, Filename: r.Filename, ContentType: r.ContentType,
+	return dealgate.DealAttachment{DealID: r.DealID, StoredFile: dealgate.StoredFile{
+		ID: r.ID, Filename: r.Filename, ContentType: r.ContentType,
 		SizeBytes: r.SizeBytes, SHA256: r.Sha256, UploadedAt: r.UploadedAt, UploadedBy: r.UploadedBy,
-	}
+	}}
 }
 
 // attachmentSnapshot is an attachment for the audit trail.
 func attachmentSnapshot(a dealgate.DealAttachment) map[string]any {
-	return fileSnapshot(a.Document(), "deal_id", a.DealID)
+	return fileSnapshot(a.StoredFile, "deal_id", a.DealID)
 }

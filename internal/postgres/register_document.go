@@ -37,10 +37,9 @@ func (s *Register) addDocument(ctx context.Context, actor *dealgate.User, agreem
 	if err := dealgate.Authorize(actor, dealgate.ActRegisterEdit); err != nil {
 		return dealgate.Document{}, err
 	}
-	limit := s.maxDocumentBytes()
-	content, err := io.ReadAll(io.LimitReader(r, limit+1))
+	content, limit, err := s.readUpload(r)
 	if err != nil {
-		return dealgate.Document{}, dealgate.Internal(fmt.Errorf("read upload: %w", err))
+		return dealgate.Document{}, err
 	}
 	contentType, err := dealgate.ValidateDocument(filename, content, limit)
 	if err != nil {
@@ -74,6 +73,18 @@ func (s *Register) addDocument(ctx context.Context, actor *dealgate.User, agreem
 			Action: "agreement_document.added", EntityType: dealgate.EntityDocument, EntityID: idString(id), After: documentSnapshot(d),
 		})
 	})
+}
+
+// readUpload reads an upload (a document, a deal's attachment) up to one
+// byte past the size limit, so that ValidateDocument can refuse what is too
+// large.
+func (s *Register) readUpload(r io.Reader) ([]byte, int64, error) {
+	limit := s.maxDocumentBytes()
+	content, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, limit, dealgate.Internal(fmt.Errorf("read upload: %w", err))
+	}
+	return content, limit, nil
 }
 
 // Documents lists an agreement's documents (metadata only).
@@ -146,21 +157,20 @@ func (tx *Tx) document(ctx context.Context, id int64) (dealgate.Document, error)
 }
 
 func documentFromRow(r sqlc.AgreementDocument) dealgate.Document {
-	return dealgate.Document{
-		ID: r.ID, AgreementID: r.AgreementID, Filename: r.Filename, ContentType: r.ContentType,
+	return dealgate.Document{AgreementID: r.AgreementID, StoredFile: dealgate.StoredFile{
+		ID: r.ID, Filename: r.Filename, ContentType: r.ContentType,
 		SizeBytes: r.SizeBytes, SHA256: r.Sha256, UploadedAt: r.UploadedAt, UploadedBy: r.UploadedBy,
-	}
+	}}
 }
 
 // documentSnapshot is a document for the audit trail.
 func documentSnapshot(d dealgate.Document) map[string]any {
-	return fileSnapshot(d, "agreement_id", d.AgreementID)
+	return fileSnapshot(d.StoredFile, "agreement_id", d.AgreementID)
 }
 
-// fileSnapshot is a stored file (a document, or a deal's attachment as a
-// document) for the audit trail, its hash in hex; owner names the record it
-// belongs to.
-func fileSnapshot(d dealgate.Document, owner string, ownerID int64) map[string]any {
+// fileSnapshot is a stored file (a document or a deal's attachment) for the
+// audit trail, its hash in hex; owner names the record it belongs to.
+func fileSnapshot(d dealgate.StoredFile, owner string, ownerID int64) map[string]any {
 	return map[string]any{
 		"id": d.ID, owner: ownerID, "filename": d.Filename, "content_type": d.ContentType,
 		"size_bytes": d.SizeBytes, "sha256": hex.EncodeToString(d.SHA256),

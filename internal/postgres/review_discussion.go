@@ -121,7 +121,7 @@ func (s *Reviews) AnswerInformation(ctx context.Context, actor *dealgate.User, d
 	var limit int64
 	for i, f := range files {
 		var err error
-		if contents[i], limit, err = s.Deals.readUpload(f.Content); err != nil {
+		if contents[i], limit, err = s.Deals.Register.readUpload(f.Content); err != nil {
 			return err
 		}
 	}

@@ -16,13 +16,10 @@ import (
 )
 
 func (s *Server) registerAccountRoutes() {
-	s.get("/account", signedIn, s.handleAccount)
-	s.post("/account", signedIn, s.handleAccountUpdate)
+	s.form("/account", signedIn, s.handleAccount, s.handleAccountUpdate)
 	s.post("/account/sign-out-everywhere", signedIn, s.handleSignOutEverywhere)
-	s.get("/account/password", signedIn, s.handlePasswordForm)
-	s.post("/account/password", signedIn, s.handlePasswordChange)
-	s.get("/account/two-factor", setupAccess, s.handleTwoFactor)
-	s.post("/account/two-factor", setupAccess, s.handleTwoFactorConfirm)
+	s.form("/account/password", signedIn, s.handlePasswordForm, s.handlePasswordChange)
+	s.form("/account/two-factor", setupAccess, s.handleTwoFactor, s.handleTwoFactorConfirm)
 	s.post("/account/two-factor/remove", signedIn, s.handleTwoFactorRemove)
 	s.post("/account/two-factor/recovery-codes", signedIn, s.handleRecoveryCodes)
 }

@@ -24,8 +24,7 @@ func (s *Server) registerAgreementRoutes() {
 	s.get("/agreements/new", edit, s.handleAgreementNew)
 	s.post("/agreements", edit, s.handleAgreementCreate)
 	s.get("/agreements/:id", view, s.handleAgreementView)
-	s.get("/agreements/:id/edit", edit, s.handleAgreementEdit)
-	s.post("/agreements/:id/edit", edit, s.handleAgreementUpdate)
+	s.form("/agreements/:id/edit", edit, s.handleAgreementEdit, s.handleAgreementUpdate)
 }
 
 func agreementPath(id int64) string { return "/agreements/" + strconv.FormatInt(id, 10) }

@@ -13,13 +13,10 @@ import (
 )
 
 func (s *Server) registerAuthRoutes() {
-	s.get("/sign-in", publicAccess, s.handleSignInForm)
-	s.post("/sign-in", publicAccess, s.handleSignIn)
-	s.get("/sign-in/two-factor", publicAccess, s.handleSecondFactorForm)
-	s.post("/sign-in/two-factor", publicAccess, s.handleSecondFactor)
+	s.form("/sign-in", publicAccess, s.handleSignInForm, s.handleSignIn)
+	s.form("/sign-in/two-factor", publicAccess, s.handleSecondFactorForm, s.handleSecondFactor)
 	s.post("/sign-out", setupAccess, s.handleSignOut)
-	s.get("/password/:token", publicAccess, s.handlePasswordLinkForm)
-	s.post("/password/:token", publicAccess, s.handlePasswordLink)
+	s.form("/password/:token", publicAccess, s.handlePasswordLinkForm, s.handlePasswordLink)
 }
 
 func (s *Server) signInView(c echo.Context, email string, errs map[string]string, summary []components.FieldError) pages.FormView {

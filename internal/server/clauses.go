@@ -28,12 +28,9 @@ func (s *Server) registerClauseRoutes() {
 	edit := need(dealgate.ActRegisterEdit)
 	s.get("/agreements/:id/clauses/new", edit, s.handleClauseNew)
 	s.post("/agreements/:id/clauses", edit, s.handleClauseCreate)
-	s.get("/clauses/:id/edit", edit, s.handleClauseEdit)
-	s.post("/clauses/:id/edit", edit, s.handleClauseUpdate)
-	s.get("/clauses/:id/retire", edit, s.handleClauseRetireConfirm)
-	s.post("/clauses/:id/retire", edit, s.handleClauseRetire)
-	s.get("/clauses/:id/restore", edit, s.handleClauseRestoreConfirm)
-	s.post("/clauses/:id/restore", edit, s.handleClauseRestore)
+	s.form("/clauses/:id/edit", edit, s.handleClauseEdit, s.handleClauseUpdate)
+	s.form("/clauses/:id/retire", edit, s.handleClauseRetireConfirm, s.handleClauseRetire)
+	s.form("/clauses/:id/restore", edit, s.handleClauseRestoreConfirm, s.handleClauseRestore)
 }
 
 var clauseFieldOrder = []string{"kind", "section", "beneficiary", components.GroupID("category_ids"), components.GroupID("excluded_category_ids"),

@@ -64,7 +64,7 @@ func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {
 	for _, a := range o.Attachments {
 		id := strconv.FormatInt(a.ID, 10)
 		v.Attachments = append(v.Attachments, deals.AttachmentRow{
-			Name: a.Filename, Type: strings.TrimPrefix(a.Document().Extension(), "."), Size: sizeText(a.SizeBytes),
+			Name: a.Filename, Type: strings.TrimPrefix(a.Extension(), "."), Size: sizeText(a.SizeBytes),
 			Uploaded: formatMoment(a.UploadedAt, loc), SHA256: hex.EncodeToString(a.SHA256),
 			DownloadHref: "/deal-attachments/" + id, RemoveHref: "/deal-attachments/" + id + "/remove",
 		})

@@ -15,8 +15,7 @@ func (s *Server) registerDocumentRoutes() {
 	s.post("/agreements/:id/documents", edit, s.handleDocumentUpload)
 	s.upload(http.MethodPost, "/agreements/:id/documents", s.maxUpload()+multipartOverhead)
 	s.get("/documents/:id", view, s.handleDocumentDownload)
-	s.get("/documents/:id/remove", edit, s.handleDocumentRemoveConfirm)
-	s.post("/documents/:id/remove", edit, s.handleDocumentRemove)
+	s.form("/documents/:id/remove", edit, s.handleDocumentRemoveConfirm, s.handleDocumentRemove)
 }
 
 // multipartOverhead is room for the form's other fields and boundaries

@@ -17,8 +17,7 @@ func (s *Server) registerNotificationRoutes() {
 	s.get("/notifications", signedIn, s.handleNotificationIndex)
 	s.post("/notifications/read-all", signedIn, s.handleNotificationsReadAll)
 	s.post("/notifications/:id/open", signedIn, s.handleNotificationOpen)
-	s.get("/account/notifications", signedIn, s.handleNotifyPrefs)
-	s.post("/account/notifications", signedIn, s.handleNotifyPrefsSave)
+	s.form("/account/notifications", signedIn, s.handleNotifyPrefs, s.handleNotifyPrefsSave)
 }
 
 // bell puts the notifications link and the unread count in the header. The

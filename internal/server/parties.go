@@ -26,11 +26,9 @@ func (s *Server) registerPartyRoutes() {
 	s.get("/parties/suggest", view, s.handlePartySuggest)
 	s.post("/parties", edit, s.handlePartyCreate)
 	s.get("/parties/:id", view, s.handlePartyView)
-	s.get("/parties/:id/edit", edit, s.handlePartyEdit)
-	s.post("/parties/:id/edit", edit, s.handlePartyUpdate)
+	s.form("/parties/:id/edit", edit, s.handlePartyEdit, s.handlePartyUpdate)
 	for _, a := range partyActions {
-		s.get("/parties/:id/"+a.slug, edit, s.handlePartyActionConfirm(a))
-		s.post("/parties/:id/"+a.slug, edit, s.handlePartyAction(a))
+		s.form("/parties/:id/"+a.slug, edit, s.handlePartyActionConfirm(a), s.handlePartyAction(a))
 	}
 }
 

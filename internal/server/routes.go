@@ -68,6 +68,13 @@ func (s *Server) post(path string, acc access, h echo.HandlerFunc) {
 	s.route([]string{http.MethodPost}, path, acc, h)
 }
 
+// form registers a page and the form it posts back to the same path: show
+// answers GET and HEAD, submit answers POST, under the same access rule.
+func (s *Server) form(path string, acc access, show, submit echo.HandlerFunc) {
+	s.get(path, acc, show)
+	s.post(path, acc, submit)
+}
+
 // upload lets one route accept a body up to limit bytes, above the
 // configured default, for file uploads.
 func (s *Server) upload(method, path string, limit int64) {

@@ -28,17 +28,13 @@ func (s *Server) registerTaxonomyRoutes() {
 	s.post("/taxonomy/draft", edit, s.handleDraftStart)
 	s.get("/taxonomy/draft/categories/new", edit, s.handleCategoryNew)
 	s.post("/taxonomy/draft/categories", edit, s.handleCategoryCreate)
-	s.get("/taxonomy/draft/categories/:id/edit", edit, s.handleCategoryEdit)
-	s.post("/taxonomy/draft/categories/:id/edit", edit, s.handleCategoryUpdate)
+	s.form("/taxonomy/draft/categories/:id/edit", edit, s.handleCategoryEdit, s.handleCategoryUpdate)
 	for _, a := range categoryActions {
-		s.get("/taxonomy/draft/categories/:id/"+a.slug, edit, s.handleCategoryActionConfirm(a))
-		s.post("/taxonomy/draft/categories/:id/"+a.slug, edit, s.handleCategoryAction(a))
+		s.form("/taxonomy/draft/categories/:id/"+a.slug, edit, s.handleCategoryActionConfirm(a), s.handleCategoryAction(a))
 	}
-	s.get("/taxonomy/draft/publish", publish, s.handleDraftPublishForm)
-	s.post("/taxonomy/draft/publish", publish, s.handleDraftPublish)
+	s.form("/taxonomy/draft/publish", publish, s.handleDraftPublishForm, s.handleDraftPublish)
 	// The service lets only those who may publish throw a draft away.
-	s.get("/taxonomy/draft/discard", publish, s.handleDraftDiscardConfirm)
-	s.post("/taxonomy/draft/discard", publish, s.handleDraftDiscard)
+	s.form("/taxonomy/draft/discard", publish, s.handleDraftDiscardConfirm, s.handleDraftDiscard)
 }
 
 const taxonomyDraftPath = "/taxonomy/draft"

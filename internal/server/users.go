@@ -22,11 +22,9 @@ func (s *Server) registerUserRoutes() {
 	s.get("/admin/users/new", admin, s.handleUserNew)
 	s.post("/admin/users", admin, s.handleUserCreate)
 	s.get("/admin/users/:id", admin, s.handleUserView)
-	s.get("/admin/users/:id/edit", admin, s.handleUserEdit)
-	s.post("/admin/users/:id/edit", admin, s.handleUserUpdate)
+	s.form("/admin/users/:id/edit", admin, s.handleUserEdit, s.handleUserUpdate)
 	for _, a := range userActions {
-		s.get("/admin/users/:id/"+string(a.action), admin, s.handleUserActionConfirm(a))
-		s.post("/admin/users/:id/"+string(a.action), admin, s.handleUserAction(a))
+		s.form("/admin/users/:id/"+string(a.action), admin, s.handleUserActionConfirm(a), s.handleUserAction(a))
 	}
 }
 
