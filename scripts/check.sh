@@ -3,6 +3,8 @@
 #
 # Runs every step, then fails listing the steps that failed:
 #   gofmt        gofmt -l finds no file (all .go files but .git/, .data/, bin/)
+#   imports      hand-written Go files declare one import per line, never an
+#                import ( … ) group (see docs/contributing.md)
 #   go mod tidy  go mod tidy -diff shows no diff
 #   go vet       go vet ./...
 #   staticcheck  go tool staticcheck ./...
@@ -36,6 +38,21 @@ if ! unformatted="$(go_files | xargs -0 -r gofmt -l 2>&1)"; then
 elif [ -n "$unformatted" ]; then
 	printf '%s\n' "$unformatted" | sed 's/^/  needs gofmt: /' >&2
 	fail "gofmt (run: make fmt)"
+fi
+
+# --- one import per line ------------------------------------------------------------
+# `duplicates` passes over import lines but reads the lines of an import ( … )
+# group as code, so shared import lists would hide the real repeats among them.
+step "imports"
+grouped=()
+while IFS= read -r -d '' f; do
+	if grep -q '^import ($' "$f" && ! grep -q '^// Code generated .* DO NOT EDIT\.$' "$f"; then
+		grouped+=("$f")
+	fi
+done < <(go_files)
+if [ "${#grouped[@]}" -gt 0 ]; then
+	printf '  grouped imports: %s\n' "${grouped[@]}" >&2
+	fail "imports (write one import declaration per line: import \"fmt\")"
 fi
 
 # --- go mod tidy -----------------------------------------------------------------

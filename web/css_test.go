@@ -1,16 +1,14 @@
 package web_test
 
-import (
-	"fmt"
-	"io/fs"
-	"math"
-	"regexp"
-	"strconv"
-	"strings"
-	"testing"
+import "fmt"
+import "io/fs"
+import "math"
+import "regexp"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/web"
-)
+import "github.com/dealgate/dealgate/web"
 
 var customProperty = regexp.MustCompile(`(--[a-z0-9-]+):\s*(#[0-9a-fA-F]{6})\s*;`)
 

@@ -5,14 +5,12 @@
 // for a year: a changed file gets a new URL.
 package web
 
-import (
-	"crypto/sha256"
-	"embed"
-	"encoding/hex"
-	"io/fs"
-	"strings"
-	"sync"
-)
+import "crypto/sha256"
+import "embed"
+import "encoding/hex"
+import "io/fs"
+import "strings"
+import "sync"
 
 // HTMXScript is the vendored, pinned htmx file (see static/js/htmx.LICENSE).
 const HTMXScript = "js/htmx-2.0.11.min.js"

@@ -1,15 +1,13 @@
 package web_test
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"io/fs"
-	"strings"
-	"sync"
-	"testing"
+import "crypto/sha256"
+import "encoding/hex"
+import "io/fs"
+import "strings"
+import "sync"
+import "testing"
 
-	"github.com/dealgate/dealgate/web"
-)
+import "github.com/dealgate/dealgate/web"
 
 func TestStaticFSRootedAtStatic(t *testing.T) {
 	for _, name := range []string{web.Stylesheet, web.AppScript, web.HTMXScript, "js/htmx.LICENSE"} {

@@ -1,20 +1,18 @@
 package main
 
-import (
-	"context"
-	"encoding/hex"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-	"time"
+import "context"
+import "encoding/hex"
+import "flag"
+import "fmt"
+import "os"
+import "path/filepath"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/checkpoint"
-	"github.com/dealgate/dealgate/internal/config"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-)
+import "github.com/dealgate/dealgate/internal/checkpoint"
+import "github.com/dealgate/dealgate/internal/config"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
 
 // fileList is a repeatable flag.
 type fileList []string

@@ -1,18 +1,16 @@
 package main
 
-import (
-	"context"
-	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"strings"
-	"time"
+import "context"
+import "fmt"
+import "io"
+import "os"
+import "path/filepath"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func cmdExport(ctx context.Context, args []string, env Env) error {
 	fs := newFlags(env, "export", "export audit [--from DATE] [--to DATE] [--format csv|xlsx|jsonl|pdf] [filters] -o FILE",

@@ -1,14 +1,12 @@
 package main
 
-import (
-	"os"
-	"path/filepath"
-	"strings"
-	"testing"
-	"time"
+import "os"
+import "path/filepath"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/pgtest"
-)
+import "github.com/dealgate/dealgate/internal/pgtest"
 
 func TestExportAuditAndVerifyExport(t *testing.T) {
 	t.Parallel()

@@ -1,17 +1,15 @@
 package main
 
-import (
-	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-	"testing"
+import "context"
+import "fmt"
+import "os"
+import "path/filepath"
+import "strings"
+import "testing"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/pgtest"
-)
+import "github.com/dealgate/dealgate/internal/pgtest"
 
 // TestAuditCheckpointCommands: keygen, a checkpoint to a directory and to
 // standard output, verify --checkpoint on an intact chain, then a rewrite of

@@ -1,11 +1,9 @@
 package main
 
-import (
-	"context"
-	"fmt"
+import "context"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/secretbox"
-)
+import "github.com/dealgate/dealgate/internal/secretbox"
 
 func cmdKeys(ctx context.Context, args []string, env Env) error {
 	fs := newFlags(env, "keys", "keys generate | keys rotate",

@@ -2,26 +2,24 @@
 // main only wires the process to run, which tests call directly.
 package main
 
-import (
-	"context"
-	"errors"
-	"flag"
-	"fmt"
-	"io"
-	"log/slog"
-	"net"
-	"os"
-	"os/signal"
-	"strconv"
-	"strings"
-	"syscall"
+import "context"
+import "errors"
+import "flag"
+import "fmt"
+import "io"
+import "log/slog"
+import "net"
+import "os"
+import "os/signal"
+import "strconv"
+import "strings"
+import "syscall"
 
-	"github.com/dealgate/dealgate/internal/config"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/server"
-)
+import "github.com/dealgate/dealgate/internal/config"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/demo"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/server"
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"

@@ -1,17 +1,15 @@
 package main
 
-import (
-	"bytes"
-	"context"
-	"net/http"
-	"strings"
-	"testing"
-	"time"
+import "bytes"
+import "context"
+import "net/http"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/pgtest"
-)
+import "github.com/dealgate/dealgate/internal/pgtest"
 
 // cli runs the program as main would, with its own environment.
 func cli(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, err error) {

@@ -1,18 +1,16 @@
 package main
 
-import (
-	"bufio"
-	"context"
-	"fmt"
-	"io"
-	"os"
-	"strings"
+import "bufio"
+import "context"
+import "fmt"
+import "io"
+import "os"
+import "strings"
 
-	"golang.org/x/term"
+import "golang.org/x/term"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // roleFlags collects repeated --role flags.
 type roleFlags []string

@@ -1,21 +1,19 @@
 package auditbench
 
-import (
-	"context"
-	"io"
-	"os"
-	"strconv"
-	"sync"
-	"syscall"
-	"testing"
-	"time"
+import "context"
+import "io"
+import "os"
+import "strconv"
+import "sync"
+import "syscall"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/demo"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 var (
 	once     sync.Once

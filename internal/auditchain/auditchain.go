@@ -6,11 +6,9 @@
 // use it, so the two can never disagree. It is pure: no database.
 package auditchain
 
-import (
-	"crypto/sha256"
-	"encoding/binary"
-	"time"
-)
+import "crypto/sha256"
+import "encoding/binary"
+import "time"
 
 // Size is the length of a link hash.
 const Size = sha256.Size

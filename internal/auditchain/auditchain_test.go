@@ -1,12 +1,10 @@
 package auditchain_test
 
-import (
-	"bytes"
-	"testing"
-	"time"
+import "bytes"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/auditchain"
-)
+import "github.com/dealgate/dealgate/internal/auditchain"
 
 // The database computes the same bytes (audit_payload, migration 000001):
 // internal/postgres's verify and export tests check Go against Postgres on

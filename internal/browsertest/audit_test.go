@@ -1,24 +1,22 @@
 package browsertest
 
-import (
-	"bytes"
-	"compress/zlib"
-	"context"
-	"encoding/base64"
-	"encoding/csv"
-	"fmt"
-	"io"
-	"regexp"
-	"strings"
-	"testing"
+import "bytes"
+import "compress/zlib"
+import "context"
+import "encoding/base64"
+import "encoding/csv"
+import "fmt"
+import "io"
+import "regexp"
+import "strings"
+import "testing"
 
-	"github.com/chromedp/chromedp"
-	"github.com/xuri/excelize/v2"
+import "github.com/chromedp/chromedp"
+import "github.com/xuri/excelize/v2"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // download fetches href in the browser's session, as the download link
 // would, and returns the file name it was given and its bytes.

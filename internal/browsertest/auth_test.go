@@ -1,18 +1,16 @@
 package browsertest
 
-import (
-	"context"
-	"slices"
-	"strings"
-	"testing"
-	"time"
+import "context"
+import "slices"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/chromedp/chromedp"
-	"github.com/pquerna/otp/totp"
+import "github.com/chromedp/chromedp"
+import "github.com/pquerna/otp/totp"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func init() { postgres.PasswordParams = postgres.TestPasswordParams }
 

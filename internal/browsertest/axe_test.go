@@ -1,11 +1,9 @@
 package browsertest
 
-import (
-	_ "embed"
-	"testing"
+import _ "embed"
+import "testing"
 
-	"github.com/chromedp/chromedp"
-)
+import "github.com/chromedp/chromedp"
 
 // axeSource is axe-core (testdata/axe-core, MPL-2.0), injected into pages
 // by the tests only: it is never served by the app.

@@ -3,30 +3,28 @@
 // tests skip, unless E2E=1 (as in CI), where a missing browser fails them.
 package browsertest
 
-import (
-	"context"
-	"fmt"
-	"io"
-	"log/slog"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"strings"
-	"sync"
-	"testing"
-	"time"
+import "context"
+import "fmt"
+import "io"
+import "log/slog"
+import "net"
+import "net/http"
+import "os"
+import "os/exec"
+import "strings"
+import "sync"
+import "testing"
+import "time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
-	"github.com/chromedp/chromedp"
+import "github.com/chromedp/cdproto/cdp"
+import "github.com/chromedp/cdproto/log"
+import "github.com/chromedp/cdproto/runtime"
+import "github.com/chromedp/chromedp"
 
-	"github.com/dealgate/dealgate/internal/config"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/server"
-)
+import "github.com/dealgate/dealgate/internal/config"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/server"
 
 // ChromiumPath finds the browser: $DEALGATE_CHROMIUM, then the usual names.
 func ChromiumPath() string {

@@ -1,11 +1,9 @@
 package browsertest
 
-import (
-	"strings"
-	"testing"
+import "strings"
+import "testing"
 
-	"github.com/chromedp/chromedp"
-)
+import "github.com/chromedp/chromedp"
 
 // TestCategoryCoverPaths: on the demo register, the agreement list
 // filtered by Agent hosting and Agent hosting's category page both find the

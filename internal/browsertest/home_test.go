@@ -1,12 +1,10 @@
 package browsertest
 
-import (
-	"strings"
-	"testing"
+import "strings"
+import "testing"
 
-	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
-)
+import "github.com/chromedp/chromedp"
+import "github.com/chromedp/chromedp/kb"
 
 // TestShellLayoutAndSkipLink loads the app in Chromium (anonymous visitors
 // land on sign-in) and checks the shell: landmarks, one h1, a skip link that

@@ -1,18 +1,16 @@
 package browsertest
 
-import (
-	"bytes"
-	"context"
-	"fmt"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "fmt"
+import "strings"
+import "testing"
 
-	"github.com/chromedp/chromedp"
-	"github.com/xuri/excelize/v2"
+import "github.com/chromedp/chromedp"
+import "github.com/xuri/excelize/v2"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/demo"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/demo"
 
 // TestAuditorReportsPacketAndPreparedDownload: on the demo data an auditor
 // reads the decision register, opens a decided deal and downloads its

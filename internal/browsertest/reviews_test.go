@@ -1,14 +1,12 @@
 package browsertest
 
-import (
-	"context"
-	"strings"
-	"testing"
+import "context"
+import "strings"
+import "testing"
 
-	"github.com/chromedp/chromedp"
+import "github.com/chromedp/chromedp"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestCommitteeReviewJourney walks the review in a real browser: a member
 // declares an interest in the counterparty; the chair opens the review from

@@ -1,17 +1,15 @@
 package browsertest
 
-import (
-	"context"
-	"strconv"
-	"strings"
-	"testing"
-	"time"
+import "context"
+import "strconv"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/chromedp/chromedp"
+import "github.com/chromedp/chromedp"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestScreeningFollowsTheRegister: counsel pre-checks a draft and sees a
 // caution with its explanation, submits it, an admin turns the clause into

@@ -1,19 +1,17 @@
 package browsertest
 
-import (
-	"context"
-	"fmt"
-	"os"
-	"path/filepath"
-	"regexp"
-	"strings"
-	"testing"
+import "context"
+import "fmt"
+import "os"
+import "path/filepath"
+import "regexp"
+import "strings"
+import "testing"
 
-	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/chromedp"
+import "github.com/chromedp/cdproto/emulation"
+import "github.com/chromedp/chromedp"
 
-	"github.com/dealgate/dealgate/internal/demo"
-)
+import "github.com/dealgate/dealgate/internal/demo"
 
 // demoApp starts the app with the demo data and signs counsel in.
 func demoApp(t *testing.T) (*App, *Browser) {

@@ -15,22 +15,20 @@
 //	signature: <base64 Ed25519 signature of the lines above, each ending in \n>
 package checkpoint
 
-import (
-	"bytes"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/x509"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/pem"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"time"
-)
+import "bytes"
+import "crypto/ed25519"
+import "crypto/rand"
+import "crypto/x509"
+import "encoding/base64"
+import "encoding/hex"
+import "encoding/pem"
+import "errors"
+import "fmt"
+import "os"
+import "path/filepath"
+import "strconv"
+import "strings"
+import "time"
 
 const header = "dealgate audit checkpoint v1"
 

@@ -1,16 +1,14 @@
 package checkpoint
 
-import (
-	"bytes"
-	"crypto/ed25519"
-	"crypto/sha256"
-	"errors"
-	"os"
-	"path/filepath"
-	"strings"
-	"testing"
-	"time"
-)
+import "bytes"
+import "crypto/ed25519"
+import "crypto/sha256"
+import "errors"
+import "os"
+import "path/filepath"
+import "strings"
+import "testing"
+import "time"
 
 func TestSignParseAndForgeries(t *testing.T) {
 	dir := t.TempDir()

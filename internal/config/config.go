@@ -3,20 +3,18 @@
 // the program with one line naming the variable.
 package config
 
-import (
-	"fmt"
-	"log/slog"
-	"net/netip"
-	"net/url"
-	"os"
-	"strconv"
-	"strings"
-	"time"
+import "fmt"
+import "log/slog"
+import "net/netip"
+import "net/url"
+import "os"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/mail"
-	"github.com/dealgate/dealgate/internal/secretbox"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/mail"
+import "github.com/dealgate/dealgate/internal/secretbox"
 
 // Config is every setting the program reads. README.md documents each one.
 type Config struct {

@@ -1,10 +1,8 @@
 package config
 
-import (
-	"strconv"
+import "strconv"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // loadDealSettings reads the deal intake's settings into c.
 func loadDealSettings(get func(name, def string) string, bad func(name, format string, args ...any), c *Config) {

@@ -1,11 +1,9 @@
 package config_test
 
-import (
-	"strings"
-	"testing"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/config"
-)
+import "github.com/dealgate/dealgate/internal/config"
 
 func TestMaterialValuePercent(t *testing.T) {
 	env := func(v string) func(string) string {

@@ -1,12 +1,10 @@
 package config
 
-import (
-	"os"
-	"path/filepath"
-	"strings"
-	"testing"
-	"time"
-)
+import "os"
+import "path/filepath"
+import "strings"
+import "testing"
+import "time"
 
 func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }

@@ -1,18 +1,16 @@
 package credentials_test
 
-import (
-	"bytes"
-	"context"
-	"strings"
-	"testing"
-	"time"
+import "bytes"
+import "context"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
+import "github.com/pquerna/otp"
+import "github.com/pquerna/otp/totp"
 
-	"github.com/dealgate/dealgate/internal/credentials"
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/credentials"
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func TestPasswordHashVerifyRehash(t *testing.T) {
 	t.Parallel()

@@ -4,19 +4,17 @@
 // internal/postgres stores what these functions make.
 package credentials
 
-import (
-	"context"
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
-	"fmt"
-	"runtime"
-	"strconv"
-	"strings"
-	"sync"
+import "context"
+import "crypto/rand"
+import "crypto/subtle"
+import "encoding/base64"
+import "fmt"
+import "runtime"
+import "strconv"
+import "strings"
+import "sync"
 
-	"golang.org/x/crypto/argon2"
-)
+import "golang.org/x/crypto/argon2"
 
 // Argon2Params are the cost parameters of argon2id password hashes.
 type Argon2Params struct {

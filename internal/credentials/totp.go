@@ -1,22 +1,20 @@
 package credentials
 
-import (
-	"bytes"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base32"
-	"fmt"
-	"image/png"
-	"slices"
-	"strings"
-	"time"
+import "bytes"
+import "crypto/rand"
+import "crypto/sha256"
+import "crypto/subtle"
+import "encoding/base32"
+import "fmt"
+import "image/png"
+import "slices"
+import "strings"
+import "time"
 
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
+import "github.com/pquerna/otp"
+import "github.com/pquerna/otp/totp"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // totpOpts are what authenticator apps assume: 6 digits, 30 s, SHA-1.
 var totpOpts = totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}

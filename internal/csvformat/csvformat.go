@@ -57,13 +57,11 @@
 // spreadsheets would run as formulas) lose it on import.
 package csvformat
 
-import (
-	"encoding/csv"
-	"errors"
-	"fmt"
-	"io"
-	"strings"
-)
+import "encoding/csv"
+import "errors"
+import "fmt"
+import "io"
+import "strings"
 
 // Columns are the template's columns in the order the export writes them.
 var Columns = []string{

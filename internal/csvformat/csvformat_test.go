@@ -1,12 +1,10 @@
 package csvformat_test
 
-import (
-	"strings"
-	"testing"
-	"unicode/utf8"
+import "strings"
+import "testing"
+import "unicode/utf8"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
 
 func TestEscapeCellRoundTrip(t *testing.T) {
 	t.Parallel()

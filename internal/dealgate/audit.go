@@ -1,9 +1,7 @@
 package dealgate
 
-import (
-	"context"
-	"time"
-)
+import "context"
+import "time"
 
 // AuditEvent is one append-only entry of the audit trail. Before and After are
 // JSON-encodable snapshots of the entity; secrets never go in them.

@@ -11,13 +11,11 @@ package dealgate
 //
 // Field names in validation errors are the deal form's field names.
 
-import (
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
-)
+import "fmt"
+import "slices"
+import "strconv"
+import "strings"
+import "time"
 
 // Deal audit entity types.
 const (

@@ -1,10 +1,8 @@
 package dealgate
 
-import (
-	"slices"
-	"strings"
-	"time"
-)
+import "slices"
+import "strings"
+import "time"
 
 // DealField is one field of a deal as the versions page compares it.
 type DealField struct {

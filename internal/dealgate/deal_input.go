@@ -1,12 +1,10 @@
 package dealgate
 
-import (
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
-)
+import "fmt"
+import "slices"
+import "strconv"
+import "strings"
+import "time"
 
 // DealInput is what counsel type into the deal form, as the form sends it.
 // Validate turns it into DealContent.

@@ -1,9 +1,7 @@
 package dealgate
 
-import (
-	"strings"
-	"testing"
-)
+import "strings"
+import "testing"
 
 func dealTaxonomy() *Taxonomy {
 	root := int64(1)

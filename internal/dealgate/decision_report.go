@@ -1,10 +1,8 @@
 package dealgate
 
-import (
-	"math"
-	"strings"
-	"time"
-)
+import "math"
+import "strings"
+import "time"
 
 // The decision register: every decision the committee recorded in a
 // period, with what it rested on and whether negotiation waited for it.

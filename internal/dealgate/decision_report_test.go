@@ -1,11 +1,9 @@
 package dealgate_test
 
-import (
-	"testing"
-	"time"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func TestNegotiationBeforeClearance(t *testing.T) {
 	decided := time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC)

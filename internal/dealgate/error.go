@@ -4,10 +4,8 @@
 // on its own.
 package dealgate
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
+import "fmt"
 
 // Error codes. Each maps to exactly one HTTP status in internal/server.
 const (

@@ -1,20 +1,19 @@
 package dealgate
 
-import (
-	_ "embed"
-	"fmt"
-	"net/mail"
-	"net/netip"
-	"slices"
-	"strings"
-	"sync"
-	"time"
-	// The IANA database is compiled in, so time zones validate the same on
-	// a minimal container image without /usr/share/zoneinfo.
-	_ "time/tzdata"
-	"unicode"
-	"unicode/utf8"
-)
+import _ "embed"
+import "fmt"
+import "net/mail"
+import "net/netip"
+import "slices"
+import "strings"
+import "sync"
+import "time"
+
+// The IANA database is compiled in, so time zones validate the same on
+// a minimal container image without /usr/share/zoneinfo.
+import _ "time/tzdata"
+import "unicode"
+import "unicode/utf8"
 
 // Limits on identity fields. The migration's CHECKs enforce the same ones.
 const (

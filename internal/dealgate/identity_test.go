@@ -1,13 +1,11 @@
 package dealgate_test
 
-import (
-	"errors"
-	"strings"
-	"testing"
-	"time"
+import "errors"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func TestNewUserValidate(t *testing.T) {
 	t.Parallel()

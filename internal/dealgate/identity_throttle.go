@@ -1,14 +1,13 @@
 package dealgate
 
-import (
-	_ "embed"
-	"errors"
-	"fmt"
-	"time"
-	// The IANA database is compiled in, so time zones validate the same on
-	// a minimal container image without /usr/share/zoneinfo.
-	_ "time/tzdata"
-)
+import _ "embed"
+import "errors"
+import "fmt"
+import "time"
+
+// The IANA database is compiled in, so time zones validate the same on
+// a minimal container image without /usr/share/zoneinfo.
+import _ "time/tzdata"
 
 // --- throttling -------------------------------------------------------------
 

@@ -1,10 +1,8 @@
 package dealgate_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestPolicyEveryActionEveryRole states, for every action of the policy and
 // every role, whether the role alone allows it; changing any rule of

@@ -1,10 +1,8 @@
 package dealgate_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestHistoryAccessMatrix: whoever may view a record may read its history,
 // and nobody else; a record type the policy does not know is refused.

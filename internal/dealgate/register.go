@@ -13,11 +13,9 @@ package dealgate
 // an ISO 4217 code. Field names in validation errors are the form's field
 // names.
 
-import (
-	"fmt"
-	"strings"
-	"time"
-)
+import "fmt"
+import "strings"
+import "time"
 
 // Register audit entity types.
 const (

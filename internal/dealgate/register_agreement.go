@@ -1,10 +1,8 @@
 package dealgate
 
-import (
-	"fmt"
-	"slices"
-	"time"
-)
+import "fmt"
+import "slices"
+import "time"
 
 // ---------------------------------------------------------------------------
 // Agreements

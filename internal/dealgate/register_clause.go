@@ -1,11 +1,9 @@
 package dealgate
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-	"time"
-)
+import "fmt"
+import "slices"
+import "strings"
+import "time"
 
 // ---------------------------------------------------------------------------
 // Clauses

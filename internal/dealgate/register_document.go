@@ -1,14 +1,12 @@
 package dealgate
 
-import (
-	"archive/zip"
-	"bytes"
-	"fmt"
-	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
-)
+import "archive/zip"
+import "bytes"
+import "fmt"
+import "strings"
+import "time"
+import "unicode"
+import "unicode/utf8"
 
 // SniffDocument decides a document's content type from its bytes, never
 // from its name: a PDF starts with %PDF-; a DOCX is a ZIP holding

@@ -7,13 +7,11 @@ package dealgate
 // problem under the form's field names (see RenameFields), so a handler only
 // reads the form, calls the service and renders.
 
-import (
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
-)
+import "fmt"
+import "slices"
+import "strconv"
+import "strings"
+import "time"
 
 // PartyLookup finds a party's ID by its name or one of its aliases; an
 // unknown name is ENOTFOUND.

@@ -1,12 +1,10 @@
 package dealgate
 
-import (
-	"fmt"
-	"net/url"
-	"slices"
-	"strings"
-	"time"
-)
+import "fmt"
+import "net/url"
+import "slices"
+import "strings"
+import "time"
 
 // ---------------------------------------------------------------------------
 // Parties

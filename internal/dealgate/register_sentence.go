@@ -1,10 +1,8 @@
 package dealgate
 
-import (
-	"fmt"
-	"strings"
-	"time"
-)
+import "fmt"
+import "strings"
+import "time"
 
 // Sentence reads the clause back as one plain sentence, for lists, findings
 // and confirmation pages, e.g.

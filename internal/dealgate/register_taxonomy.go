@@ -1,13 +1,11 @@
 package dealgate
 
-import (
-	"cmp"
-	"fmt"
-	"regexp"
-	"slices"
-	"strings"
-	"time"
-)
+import "cmp"
+import "fmt"
+import "regexp"
+import "slices"
+import "strings"
+import "time"
 
 // The product-category taxonomy. A category is a stable identity (ID and
 // key) that clauses and deals point at; what it is called, where it sits,

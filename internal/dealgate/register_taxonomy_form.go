@@ -1,9 +1,7 @@
 package dealgate
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
+import "strings"
 
 // CategoryForm is the category form as typed: the parent is a category ID
 // as text, the examples one per line, the position a number as text. Its

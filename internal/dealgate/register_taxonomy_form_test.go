@@ -1,10 +1,8 @@
 package dealgate_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func TestCategoryFormInput(t *testing.T) {
 	var v dealgate.Validation

@@ -1,14 +1,12 @@
 package dealgate_test
 
-import (
-	"archive/zip"
-	"bytes"
-	"strings"
-	"testing"
-	"time"
+import "archive/zip"
+import "bytes"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func ptr[T any](v T) *T { return &v }
 

@@ -1,14 +1,12 @@
 package dealgate
 
-import (
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
-	"unicode"
-	"unicode/utf8"
-)
+import "fmt"
+import "slices"
+import "strconv"
+import "strings"
+import "time"
+import "unicode"
+import "unicode/utf8"
 
 // ---------------------------------------------------------------------------
 // Dates and money

@@ -4,12 +4,10 @@ package dealgate
 // tally, decisions and clearance to negotiate. Pure logic; the store
 // (internal/postgres/review*.go) loads and locks, this file decides.
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
-)
+import "fmt"
+import "strconv"
+import "strings"
+import "time"
 
 // Audit entity types of the review.
 const (

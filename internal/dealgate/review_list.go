@@ -1,10 +1,8 @@
 package dealgate
 
-import (
-	"slices"
-	"strings"
-	"time"
-)
+import "slices"
+import "strings"
+import "time"
 
 // The committee's dashboard and review list.
 

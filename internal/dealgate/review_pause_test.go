@@ -1,12 +1,10 @@
 package dealgate_test
 
-import (
-	"slices"
-	"testing"
-	"time"
+import "slices"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func TestDueDateMovesCountOverlappingRequestsOnce(t *testing.T) {
 	day0 := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)

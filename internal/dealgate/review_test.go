@@ -1,11 +1,9 @@
 package dealgate_test
 
-import (
-	"testing"
-	"time"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func TestCountVotesRules(t *testing.T) {
 	t.Parallel()

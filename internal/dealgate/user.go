@@ -1,11 +1,9 @@
 package dealgate
 
-import (
-	"slices"
-	"strings"
-	"sync"
-	"time"
-)
+import "slices"
+import "strings"
+import "sync"
+import "time"
 
 // Role is a duty a person holds; a person may hold several.
 type Role string

@@ -5,15 +5,13 @@ package demo
 // Frontier's agent hosting with Nimbus Web Services, the rival cloud: it is
 // submitted, then changed materially as version 2.
 
-import (
-	"context"
-	"fmt"
-	"strconv"
-	"strings"
+import "context"
+import "fmt"
+import "strconv"
+import "strings"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // demoDeal is one deal of the demo. Days are counted from the day of loading.
 type demoDeal struct {

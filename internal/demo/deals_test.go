@@ -1,12 +1,10 @@
 package demo_test
 
-import (
-	"context"
-	"testing"
+import "context"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/pgtest"
-)
+import "github.com/dealgate/dealgate/internal/demo"
+import "github.com/dealgate/dealgate/internal/pgtest"
 
 func TestDemoDealsCoverEveryState(t *testing.T) {
 	t.Parallel()

@@ -5,14 +5,12 @@
 // the product does.
 package demo
 
-import (
-	"context"
-	"errors"
-	"fmt"
+import "context"
+import "errors"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Step is one named, self-contained part of the demo data. Steps run in
 // order, each in its own transaction, and each at most once per database.

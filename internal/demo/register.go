@@ -1,13 +1,11 @@
 package demo
 
-import (
-	"context"
-	"fmt"
-	"time"
+import "context"
+import "fmt"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // The register of the demo: a fictional retelling of shared/seed. Lumen
 // Labs, a model developer, is the company whose committee uses Dealgate.

@@ -9,13 +9,11 @@ package demo
 // an answer. A deal reviewed and then withdrawn has a closed
 // review, and a new submission waits in the chair's queue.
 
-import (
-	"context"
-	"fmt"
+import "context"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 var reviewDemoDeals = []demoDeal{
 	{

@@ -1,17 +1,15 @@
 package demo
 
-import (
-	"context"
-	"fmt"
-	"math/rand/v2"
-	"strings"
-	"time"
+import "context"
+import "fmt"
+import "math/rand/v2"
+import "strings"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // ScaleOptions size the scale data set.
 type ScaleOptions struct {

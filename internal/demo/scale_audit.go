@@ -1,12 +1,10 @@
 package demo
 
-import (
-	"context"
-	"fmt"
-	"time"
+import "context"
+import "fmt"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // DefaultAuditEvents is the size the audit trail is tested at.
 const DefaultAuditEvents = 2000000

@@ -10,16 +10,14 @@ package demo
 // service's.
 // Rows go in with COPY, like the rest of the scale data.
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "strconv"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // scaleDealCounsel is how many counsel accounts share the scale deals, so
 // each counsel's "My deals" holds a realistic few hundred to thousand.

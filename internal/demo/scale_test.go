@@ -1,13 +1,11 @@
 package demo_test
 
-import (
-	"context"
-	"testing"
+import "context"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/demo"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // The scale seeder writes no screening records, so its versions stay
 // "awaiting" (and so do their reviews' verdicts): the first real re-screen

@@ -1,15 +1,13 @@
 package demo_test
 
-import (
-	"context"
-	"slices"
-	"testing"
+import "context"
+import "slices"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/demo"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func TestDemoUsersStepIdempotent(t *testing.T) {
 	t.Parallel()

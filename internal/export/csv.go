@@ -1,13 +1,11 @@
 package export
 
-import (
-	"encoding/csv"
-	"encoding/hex"
-	"io"
-	"strconv"
+import "encoding/csv"
+import "encoding/hex"
+import "io"
+import "strconv"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
 
 // Columns are the CSV export's columns. before and after are the snapshots'
 // canonical JSON (blank: none); hashes are hexadecimal.

@@ -1,11 +1,9 @@
 package export
 
-import (
-	"io"
-	"strings"
+import "io"
+import "strings"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // DecisionColumns are the decision register's columns. The PDF, a
 // landscape table, leaves out the longer ones.

@@ -15,16 +15,14 @@
 // edited, deleted or reordered line is detected.
 package export
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"sort"
-	"strings"
-	"time"
+import "crypto/sha256"
+import "encoding/hex"
+import "fmt"
+import "sort"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/auditchain"
-)
+import "github.com/dealgate/dealgate/internal/auditchain"
 
 // Row is one audit event of an export with its chain link.
 type Row struct {

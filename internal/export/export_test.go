@@ -1,20 +1,18 @@
 package export
 
-import (
-	"bytes"
-	"compress/zlib"
-	"encoding/csv"
-	"io"
-	"regexp"
-	"strconv"
-	"strings"
-	"testing"
-	"time"
+import "bytes"
+import "compress/zlib"
+import "encoding/csv"
+import "io"
+import "regexp"
+import "strconv"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/xuri/excelize/v2"
+import "github.com/xuri/excelize/v2"
 
-	"github.com/dealgate/dealgate/internal/auditchain"
-)
+import "github.com/dealgate/dealgate/internal/auditchain"
 
 // chain returns n chained rows; every third one is left out (as a filtered
 // view would), so the export has both consecutive and separate events.

@@ -1,13 +1,11 @@
 package export
 
-import (
-	"bufio"
-	"encoding/hex"
-	"encoding/json"
-	"io"
-	"strconv"
-	"unicode/utf8"
-)
+import "bufio"
+import "encoding/hex"
+import "encoding/json"
+import "io"
+import "strconv"
+import "unicode/utf8"
 
 type jsonlWriter struct {
 	w     *bufio.Writer

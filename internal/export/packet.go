@@ -1,16 +1,14 @@
 package export
 
-import (
-	"encoding/hex"
-	"fmt"
-	"io"
-	"strconv"
-	"strings"
-	"time"
+import "encoding/hex"
+import "fmt"
+import "io"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // PacketData is what a deal's decision packet holds: the decision and the
 // deal version it rests on, the screening it relied on (findings with their

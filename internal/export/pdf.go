@@ -1,12 +1,10 @@
 package export
 
-import (
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"io"
-	"strconv"
-)
+import "encoding/hex"
+import "errors"
+import "fmt"
+import "io"
+import "strconv"
 
 // MaxPDFRows bounds a PDF report: a longer one belongs in CSV or XLSX.
 const MaxPDFRows = 100000

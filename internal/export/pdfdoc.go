@@ -1,10 +1,8 @@
 package export
 
-import (
-	"fmt"
+import "fmt"
 
-	"github.com/go-pdf/fpdf"
-)
+import "github.com/go-pdf/fpdf"
 
 // pdfDoc is what every PDF report shares: the page set-up, a footer with
 // the report's name, period and "page n of m", labelled lines, headings,

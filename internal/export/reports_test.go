@@ -1,18 +1,16 @@
 package export
 
-import (
-	"bytes"
-	"encoding/csv"
-	"regexp"
-	"strconv"
-	"strings"
-	"testing"
-	"time"
+import "bytes"
+import "encoding/csv"
+import "regexp"
+import "strconv"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/xuri/excelize/v2"
+import "github.com/xuri/excelize/v2"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func decisionRecords() []dealgate.DecisionRecord {
 	at := time.Date(2026, 3, 5, 14, 30, 0, 0, time.UTC)

@@ -1,16 +1,14 @@
 package export
 
-import (
-	"encoding/csv"
-	"fmt"
-	"io"
-	"strconv"
-	"time"
+import "encoding/csv"
+import "fmt"
+import "io"
+import "strconv"
+import "time"
 
-	"github.com/xuri/excelize/v2"
+import "github.com/xuri/excelize/v2"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
 
 // A table report is a flat list of records (the decision register) written
 // as CSV, XLSX or a PDF table, with the same description (Meta) as the audit

@@ -1,21 +1,19 @@
 package export
 
-import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"strconv"
-	"strings"
-	"time"
+import "bufio"
+import "bytes"
+import "encoding/csv"
+import "encoding/hex"
+import "encoding/json"
+import "errors"
+import "fmt"
+import "io"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/auditchain"
-	"github.com/dealgate/dealgate/internal/csvformat"
-)
+import "github.com/dealgate/dealgate/internal/auditchain"
+import "github.com/dealgate/dealgate/internal/csvformat"
 
 // Verified is what Verify proved about an export.
 type Verified struct {

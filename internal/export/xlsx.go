@@ -1,14 +1,12 @@
 package export
 
-import (
-	"archive/zip"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"time"
+import "archive/zip"
+import "encoding/hex"
+import "fmt"
+import "io"
+import "time"
 
-	"github.com/xuri/excelize/v2"
-)
+import "github.com/xuri/excelize/v2"
 
 // MaxSheetRows is Excel's row limit per sheet, the header included.
 const MaxSheetRows = excelize.TotalRows

@@ -1,15 +1,13 @@
 package httpbench_test
 
-import (
-	"context"
-	"fmt"
-	"testing"
-	"time"
+import "context"
+import "fmt"
+import "testing"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // With HTTPBENCH_DURING=rescreen every page is measured while the server
 // re-screens the open deals after one clause change (the screening issue's

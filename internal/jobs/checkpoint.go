@@ -1,19 +1,17 @@
 package jobs
 
-import (
-	"context"
-	"crypto/ed25519"
-	"errors"
-	"fmt"
-	"log/slog"
-	"sync"
-	"time"
+import "context"
+import "crypto/ed25519"
+import "errors"
+import "fmt"
+import "log/slog"
+import "sync"
+import "time"
 
-	"github.com/riverqueue/river"
+import "github.com/riverqueue/river"
 
-	"github.com/dealgate/dealgate/internal/checkpoint"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/checkpoint"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Checkpoints writes a signed checkpoint of the audit chain's head into
 // Dir, when the head has moved since the last one it wrote. It verifies

@@ -1,17 +1,15 @@
 package jobs_test
 
-import (
-	"context"
-	"crypto/ed25519"
-	"os"
-	"testing"
+import "context"
+import "crypto/ed25519"
+import "os"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/checkpoint"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/jobs"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/checkpoint"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/jobs"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func TestCheckpointsJobSignsTheHeadWhenItMoves(t *testing.T) {
 	t.Parallel()

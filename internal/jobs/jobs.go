@@ -8,20 +8,18 @@
 // however many instances there are.
 package jobs
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-	"net/url"
-	"time"
+import "context"
+import "fmt"
+import "log/slog"
+import "net/url"
+import "time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+import "github.com/jackc/pgx/v5"
+import "github.com/riverqueue/river"
+import "github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/dealgate/dealgate/internal/mail"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/mail"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Config is what the workers need.
 type Config struct {

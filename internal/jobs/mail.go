@@ -1,18 +1,16 @@
 package jobs
 
-import (
-	"context"
-	"errors"
-	"log/slog"
-	"net/url"
-	"strings"
-	"time"
+import "context"
+import "errors"
+import "log/slog"
+import "net/url"
+import "strings"
+import "time"
 
-	"github.com/riverqueue/river"
+import "github.com/riverqueue/river"
 
-	"github.com/dealgate/dealgate/internal/mail"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/mail"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Mail sends one mail of the outbox (postgres.MailJob). A failed send is
 // retried by River after postgres.MailBackoff, up to MaxMailAttempts; see

@@ -1,10 +1,8 @@
 package jobs
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func TestMailBodyMakesLinksAtLineEndsAbsolute(t *testing.T) {
 	w := &Mail{}

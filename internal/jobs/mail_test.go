@@ -1,22 +1,20 @@
 package jobs_test
 
-import (
-	"context"
-	"fmt"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
-	"time"
+import "context"
+import "fmt"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/jobs"
-	"github.com/dealgate/dealgate/internal/jobs/jobstest"
-	"github.com/dealgate/dealgate/internal/mail"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/smtptest"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/jobs"
+import "github.com/dealgate/dealgate/internal/jobs/jobstest"
+import "github.com/dealgate/dealgate/internal/mail"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/smtptest"
 
 // startMail starts one instance's River client on db, sending to srv
 // over SMTP; a failed send is retried after backoff.

@@ -1,15 +1,13 @@
 package jobs
 
-import (
-	"context"
-	"errors"
-	"log/slog"
-	"time"
+import "context"
+import "errors"
+import "log/slog"
+import "time"
 
-	"github.com/riverqueue/river"
+import "github.com/riverqueue/river"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Maintenance keeps stored state in step with time: agreements whose expiry
 // date has passed are recorded as expired (with an audit event each), and

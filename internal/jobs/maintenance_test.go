@@ -1,18 +1,16 @@
 package jobs_test
 
-import (
-	"context"
-	"io"
-	"log/slog"
-	"strconv"
-	"testing"
-	"time"
+import "context"
+import "io"
+import "log/slog"
+import "strconv"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/jobs"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/jobs"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Cheap password hashing for the package's tests, set once before any runs
 // (parallel tests must not write it).

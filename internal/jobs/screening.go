@@ -1,15 +1,13 @@
 package jobs
 
-import (
-	"context"
-	"log/slog"
+import "context"
+import "log/slog"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+import "github.com/jackc/pgx/v5"
+import "github.com/riverqueue/river"
+import "github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Rescreen re-screens every open deal after a register change
 // (postgres.RescreenJob, queued in the change's transaction). A retry

@@ -4,19 +4,17 @@
 // at a time.
 package mail
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-	"net/mail"
-	"net/url"
-	"regexp"
-	"strconv"
-	"strings"
-	"time"
+import "context"
+import "fmt"
+import "log/slog"
+import "net/mail"
+import "net/url"
+import "regexp"
+import "strconv"
+import "strings"
+import "time"
 
-	gomail "github.com/wneessen/go-mail"
-)
+import gomail "github.com/wneessen/go-mail"
 
 // Message is one mail to one person, as plain text.
 type Message struct {

@@ -1,14 +1,12 @@
 package mail_test
 
-import (
-	"bytes"
-	"context"
-	"log/slog"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "log/slog"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/mail"
-)
+import "github.com/dealgate/dealgate/internal/mail"
 
 func TestParseURL(t *testing.T) {
 	t.Parallel()

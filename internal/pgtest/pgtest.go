@@ -7,27 +7,25 @@
 // silent skip.
 package pgtest
 
-import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io/fs"
-	"net/url"
-	"os"
-	"strconv"
-	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
-	"testing"
-	"time"
+import "context"
+import "crypto/sha256"
+import "encoding/hex"
+import "fmt"
+import "io/fs"
+import "net/url"
+import "os"
+import "strconv"
+import "strings"
+import "sync"
+import "sync/atomic"
+import "syscall"
+import "testing"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/migrations"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/migrations"
 
 // DefaultServerURL is used when neither TEST_DATABASE_URL nor DATABASE_URL is set.
 const DefaultServerURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"

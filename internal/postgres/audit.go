@@ -1,19 +1,17 @@
 package postgres
 
-import (
-	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/json"
-	"fmt"
-	"time"
+import "bytes"
+import "context"
+import "crypto/sha256"
+import "encoding/json"
+import "fmt"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/auditchain"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/auditchain"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Audit appends e to the audit trail inside tx: the one audit writer. The
 // actor, request ID and client IP come from ctx unless e sets them; the time

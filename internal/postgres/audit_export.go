@@ -1,22 +1,20 @@
 package postgres
 
-import (
-	"context"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"io"
-	"log/slog"
-	"sync"
-	"time"
+import "context"
+import "encoding/hex"
+import "errors"
+import "fmt"
+import "io"
+import "log/slog"
+import "sync"
+import "time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+import "github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // AuditExports writes audit reports. Exports read on a pool of their own
 // (ExportOptions.Conns connections, opened on first use), so a long export

@@ -1,19 +1,17 @@
 package postgres_test
 
-import (
-	"bytes"
-	"context"
-	"encoding/csv"
-	"encoding/json"
-	"io"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "encoding/csv"
+import "encoding/json"
+import "io"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func TestAuditExportVerifiesAndIsAudited(t *testing.T) {
 	t.Parallel()

@@ -1,17 +1,15 @@
 package postgres
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"slices"
-	"strings"
+import "context"
+import "encoding/json"
+import "fmt"
+import "slices"
+import "strings"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Audit is the audit trail's read service: the trail page and the history
 // shown on each record's page. Every read is authorised by the policy.

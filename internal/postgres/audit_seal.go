@@ -1,13 +1,11 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"log/slog"
-	"sync"
-	"sync/atomic"
-	"time"
-)
+import "context"
+import "fmt"
+import "log/slog"
+import "sync"
+import "sync/atomic"
+import "time"
 
 // Sealing (migration 000028). An audit event commits unsealed; the sealer
 // then links committed events into the chain in batches, one sealer at a

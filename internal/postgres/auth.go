@@ -1,16 +1,14 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"strings"
-	"time"
-	"unicode/utf8"
+import "context"
+import "fmt"
+import "strings"
+import "time"
+import "unicode/utf8"
 
-	"github.com/dealgate/dealgate/internal/credentials"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/credentials"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // anonymousActor labels audit events of someone not (yet) signed in.
 const anonymousActor = "anonymous"

@@ -1,20 +1,18 @@
 package postgres_test
 
-import (
-	"bytes"
-	"context"
-	"fmt"
-	"runtime"
-	"strings"
-	"sync"
-	"testing"
-	"time"
+import "bytes"
+import "context"
+import "fmt"
+import "runtime"
+import "strings"
+import "sync"
+import "testing"
+import "time"
 
-	"github.com/pquerna/otp/totp"
+import "github.com/pquerna/otp/totp"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func TestSignInSuccessRecordsSignInAndAudit(t *testing.T) {
 	t.Parallel()

@@ -1,15 +1,13 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"slices"
-	"strings"
-	"time"
+import "context"
+import "fmt"
+import "slices"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // --- throttling -------------------------------------------------------------------
 

@@ -1,10 +1,8 @@
 package postgres
 
-import (
-	"context"
+import "context"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // inBound runs fn in bound, the transaction a caller holds when a service
 // was made with Within (the demo loader), or else in a new transaction.

@@ -1,14 +1,12 @@
 package postgres
 
-import (
-	"bytes"
-	"context"
-	"encoding/hex"
-	"fmt"
+import "bytes"
+import "context"
+import "encoding/hex"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/checkpoint"
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/checkpoint"
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // VerifyAuditCheckpoints verifies the chain and proves that it still
 // extends each checkpoint: the event at each checkpoint's sequence number

@@ -1,15 +1,13 @@
 package postgres_test
 
-import (
-	"context"
-	"crypto/ed25519"
-	"fmt"
-	"testing"
-	"time"
+import "context"
+import "crypto/ed25519"
+import "fmt"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/checkpoint"
-	"github.com/dealgate/dealgate/internal/pgtest"
-)
+import "github.com/dealgate/dealgate/internal/checkpoint"
+import "github.com/dealgate/dealgate/internal/pgtest"
 
 // rewriteFrom edits event seq's contents as a superuser with the guards off
 // and recomputes every seal from there on, head row included: a rewrite that

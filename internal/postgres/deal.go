@@ -9,15 +9,13 @@ package postgres
 // Files: deal.go (drafts, submission, versions, withdrawal), deal_share.go
 // (sharing, attachments), deal_read.go (reads, history, "My deals").
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Deals is the deal intake service.
 type Deals struct {

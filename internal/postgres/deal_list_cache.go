@@ -1,14 +1,12 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"math"
-	"sync/atomic"
-	"time"
+import "context"
+import "fmt"
+import "math"
+import "sync/atomic"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // The deal lists, cached under the deal list stamp.
 //

@@ -1,11 +1,9 @@
 package postgres_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // listed is the deal of id on list's page for who, through instance s.
 func listed(t *testing.T, e *dealEnv, s *postgres.Deals, who *dealgate.User, f dealgate.DealFilter, id int64) (dealgate.DealListItem, bool) {

@@ -1,14 +1,12 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"sync/atomic"
-	"time"
+import "context"
+import "fmt"
+import "sync/atomic"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // The deal page, cached under the deal's page stamp.
 //

@@ -1,12 +1,10 @@
 package postgres_test
 
-import (
-	"bytes"
-	"testing"
+import "bytes"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestDealPageFollowsChangesOnEveryInstance runs two deal services (two
 // instances) on one database. Instance a caches the deal page; every change

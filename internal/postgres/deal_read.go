@@ -1,18 +1,16 @@
 package postgres
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Deal returns one deal with its shares, if actor may see it.
 // Errors: EUNAUTHORIZED, ENOTFOUND (no such deal, or one actor may not see).

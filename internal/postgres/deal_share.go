@@ -1,15 +1,13 @@
 package postgres
 
-import (
-	"context"
-	"crypto/sha256"
-	"fmt"
-	"io"
-	"slices"
+import "context"
+import "crypto/sha256"
+import "fmt"
+import "io"
+import "slices"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Share lets another counsel read or edit a deal. Sharing again changes
 // the access.

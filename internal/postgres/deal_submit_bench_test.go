@@ -1,17 +1,15 @@
 package postgres_test
 
-import (
-	"context"
-	"fmt"
-	"os"
-	"slices"
-	"strconv"
-	"testing"
-	"time"
+import "context"
+import "fmt"
+import "os"
+import "slices"
+import "strconv"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // BenchmarkDealSubmitScale times submitting a complete draft on a database
 // already holding the scale data set (DEALGATE_BENCH_DATABASE_URL, a copy of

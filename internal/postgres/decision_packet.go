@@ -1,17 +1,15 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"io"
-	"strconv"
-	"time"
+import "context"
+import "fmt"
+import "io"
+import "strconv"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // MaxPacketEvents bounds the audit events one decision packet lists.
 const MaxPacketEvents = 2000

@@ -1,10 +1,8 @@
 package postgres
 
-import (
-	"context"
-	"sync/atomic"
-	"time"
-)
+import "context"
+import "sync/atomic"
+import "time"
 
 // Foreground counts the requests an instance is serving, so that its
 // background work (re-screening) can give way to them. Both share the

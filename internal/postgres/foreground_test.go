@@ -1,10 +1,8 @@
 package postgres
 
-import (
-	"context"
-	"testing"
-	"time"
-)
+import "context"
+import "testing"
+import "time"
 
 func TestForegroundRestsBackgroundWorkOnlyWhileServing(t *testing.T) {
 	t.Parallel()

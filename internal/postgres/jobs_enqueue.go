@@ -4,18 +4,16 @@ package postgres
 // makes the change, so the job exists exactly when the change commits.
 // The workers are in internal/jobs.
 
-import (
-	"context"
-	"fmt"
+import "context"
+import "fmt"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
-	"github.com/riverqueue/river/rivertype"
+import "github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5/pgxpool"
+import "github.com/riverqueue/river"
+import "github.com/riverqueue/river/riverdriver/riverpgxv5"
+import "github.com/riverqueue/river/rivertype"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // MailJob sends one mail of the outbox.
 type MailJob struct {

@@ -1,23 +1,21 @@
 package postgres
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"io/fs"
-	"net/url"
-	"regexp"
-	"sort"
-	"strconv"
-	"sync"
+import "context"
+import "errors"
+import "fmt"
+import "io/fs"
+import "net/url"
+import "regexp"
+import "sort"
+import "strconv"
+import "sync"
 
-	"github.com/golang-migrate/migrate/v4"
-	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers the pgx5:// driver
-	"github.com/golang-migrate/migrate/v4/source/iofs"
-	"github.com/jackc/pgx/v5"
+import "github.com/golang-migrate/migrate/v4"
+import _ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // registers the pgx5:// driver
+import "github.com/golang-migrate/migrate/v4/source/iofs"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/migrations"
-)
+import "github.com/dealgate/dealgate/migrations"
 
 // newMigrate opens golang-migrate on the embedded migrations. Its driver
 // holds a Postgres advisory lock while it works, so instances that start

@@ -1,13 +1,11 @@
 package postgres_test
 
-import (
-	"context"
-	"sync"
-	"testing"
+import "context"
+import "sync"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestMigrateUpConcurrently starts several "instances" migrating an empty
 // database at once: golang-migrate's advisory lock must make each migration

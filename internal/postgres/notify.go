@@ -8,15 +8,13 @@ package postgres
 // each and marks it sent (notify_outbox.go); reminders are in
 // notify_reminders.go.
 
-import (
-	"context"
-	"fmt"
-	"strconv"
-	"time"
+import "context"
+import "fmt"
+import "strconv"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 var mailLinkColumn = sealedColumn{"mail_outbox", "link"}
 

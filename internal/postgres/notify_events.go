@@ -1,11 +1,9 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
+import "context"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // The notices each change sends through tx.notify, worded in one place.
 

@@ -1,12 +1,10 @@
 package postgres
 
-import (
-	"context"
-	"errors"
-	"fmt"
+import "context"
+import "errors"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Outbox is the mail worker's side of the outbox. Each mail has one River
 // job (queued with it, notify.go); River hands a job to one worker at a

@@ -1,16 +1,14 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
-	"unicode/utf8"
+import "context"
+import "fmt"
+import "strconv"
+import "strings"
+import "time"
+import "unicode/utf8"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // ReminderResult is what one reminder pass found and wrote.
 type ReminderResult struct {

@@ -1,17 +1,15 @@
 package postgres_test
 
-import (
-	"errors"
-	"strconv"
-	"strings"
-	"sync"
-	"testing"
-	"time"
+import "errors"
+import "strconv"
+import "strings"
+import "sync"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/jobs/jobstest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/jobs/jobstest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // notified counts the notifications of an event to a user, and their mails.
 func (e *reviewEnv) notified(t *testing.T, u *dealgate.User, event dealgate.NotifyEvent) (rows, inApp, mails int) {

@@ -1,10 +1,8 @@
 package postgres
 
-import (
-	"context"
+import "context"
 
-	"github.com/dealgate/dealgate/internal/credentials"
-)
+import "github.com/dealgate/dealgate/internal/credentials"
 
 // Argon2Params are the cost parameters of argon2id password hashes.
 type Argon2Params = credentials.Argon2Params

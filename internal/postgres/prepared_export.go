@@ -1,17 +1,15 @@
 package postgres
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
-	"os"
-	"time"
+import "context"
+import "errors"
+import "fmt"
+import "io"
+import "os"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Prepared downloads: a large XLSX or PDF export is built in the background
 // instead of holding the browser's request open. The row (prepared_export)

@@ -1,12 +1,10 @@
 package postgres
 
-import (
-	"cmp"
-	"context"
-	"fmt"
-	"sync"
-	"sync/atomic"
-)
+import "cmp"
+import "context"
+import "fmt"
+import "sync"
+import "sync/atomic"
 
 // Caches of register reads, keyed by the register change counter.
 //

@@ -1,13 +1,11 @@
 package postgres
 
-import (
-	"context"
-	"errors"
-	"sync"
-	"sync/atomic"
-	"testing"
-	"time"
-)
+import "context"
+import "errors"
+import "sync"
+import "sync/atomic"
+import "testing"
+import "time"
 
 // TestVersionCacheLoadReadsOncePerStamp: requests that miss one key under
 // one counter together share the first one's read; a failed read is not

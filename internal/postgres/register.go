@@ -15,17 +15,15 @@ package postgres
 // register_list.go (lists, full-text search), register_expiry.go,
 // register_csv.go and register_csv_resolve.go (import), register_export.go.
 
-import (
-	"context"
-	"fmt"
-	"slices"
-	"sort"
-	"strconv"
-	"time"
+import "context"
+import "fmt"
+import "slices"
+import "sort"
+import "strconv"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Register is the agreement register service.
 type Register struct {

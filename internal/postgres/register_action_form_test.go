@@ -1,12 +1,10 @@
 package postgres_test
 
-import (
-	"strconv"
-	"strings"
-	"testing"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestPartyRetireFormOneCall: retiring from the confirmation page is one
 // call that returns the party; a repeat no longer applies, a stale or

@@ -1,14 +1,12 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"slices"
-	"time"
+import "context"
+import "fmt"
+import "slices"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // ---------------------------------------------------------------------------
 // Agreements

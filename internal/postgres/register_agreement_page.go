@@ -1,16 +1,14 @@
 package postgres
 
-import (
-	"context"
-	"errors"
-	"fmt"
+import "context"
+import "errors"
+import "fmt"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // AgreementPage is everything the agreement's page shows: the agreement,
 // its clauses (retired ones too) and documents, the open deals its clauses

@@ -1,13 +1,11 @@
 package postgres_test
 
-import (
-	"maps"
-	"slices"
-	"strings"
-	"testing"
+import "maps"
+import "slices"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // The "covers category" filter speaks the screening engine's relation: a
 // clause on a parent category covers its subcategories unless it excludes

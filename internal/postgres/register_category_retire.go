@@ -2,13 +2,11 @@ package postgres
 
 // Retiring and restoring a category of the taxonomy draft.
 
-import (
-	"context"
-	"strings"
+import "context"
+import "strings"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 func (tx *Tx) setCategoryRetired(ctx context.Context, actor *dealgate.User, id, version int64, retire bool) (dealgate.Category, error) {
 	draftID, before, err := tx.lockCategory(ctx, actor, id, version)

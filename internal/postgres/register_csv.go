@@ -5,15 +5,13 @@ package postgres
 // the services: they resolve names, validate, write in one transaction with
 // the audit event, and read the register for the export.
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
+import "context"
+import "errors"
+import "fmt"
+import "io"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // ImportReport says what an import did, or would do in a dry run.
 type ImportReport = csvformat.Report

@@ -1,13 +1,11 @@
 package postgres_test
 
-import (
-	"bytes"
-	"encoding/csv"
-	"strings"
-	"testing"
+import "bytes"
+import "encoding/csv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestExportCSVNeutralisesEveryFormulaLead exports a cell starting with each
 // character a spreadsheet reads as the start of a formula (= + - @, tab and

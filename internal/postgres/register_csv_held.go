@@ -1,17 +1,15 @@
 package postgres
 
-import (
-	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
-	"time"
+import "bytes"
+import "context"
+import "crypto/sha256"
+import "encoding/hex"
+import "fmt"
+import "io"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 const (
 	// ImportHoldTTL is how long a checked CSV file is held for its import.

@@ -1,10 +1,8 @@
 package postgres_test
 
-import (
-	"fmt"
-	"strings"
-	"testing"
-)
+import "fmt"
+import "strings"
+import "testing"
 
 // TestImportCSVSaysEachBadCellOnceInTheUsersWords checks the problem
 // report: an unknown restricted party is one message (not also "choose the

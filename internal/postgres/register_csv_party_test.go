@@ -1,16 +1,14 @@
 package postgres_test
 
-import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
-	"slices"
-	"strings"
-	"testing"
+import "bytes"
+import "encoding/csv"
+import "fmt"
+import "slices"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // csvFile is a file in the full template: each row gives only the
 // columns it fills in.

@@ -1,16 +1,14 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
+import "context"
+import "fmt"
+import "slices"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // resolver turns names in the file into IDs, with caches, and creates the
 // parties the file adds.

@@ -1,14 +1,12 @@
 package postgres_test
 
-import (
-	"bytes"
-	"encoding/csv"
-	"slices"
-	"strings"
-	"testing"
+import "bytes"
+import "encoding/csv"
+import "slices"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // exportRecords exports e's register as counsel (who keep the register, so
 // may export it) and reads it back.

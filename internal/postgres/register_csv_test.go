@@ -1,14 +1,12 @@
 package postgres_test
 
-import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
-	"strings"
-	"testing"
+import "bytes"
+import "encoding/csv"
+import "fmt"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func (e *regEnv) countAgreements(t *testing.T) (agreements, clauses int) {
 	t.Helper()

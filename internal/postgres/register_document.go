@@ -1,15 +1,13 @@
 package postgres
 
-import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"fmt"
-	"io"
+import "context"
+import "crypto/sha256"
+import "encoding/hex"
+import "fmt"
+import "io"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Document returns one document's metadata, without its content and without
 // recording a download (for confirmation pages).

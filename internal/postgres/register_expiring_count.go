@@ -1,11 +1,9 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
+import "context"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // ExpiringSoonCount is how many entries ExpiringSoon would list for the
 // same window (active agreements expiring in it, and live clauses ending in

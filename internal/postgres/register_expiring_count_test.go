@@ -1,11 +1,9 @@
 package postgres_test
 
-import (
-	"testing"
-	"time"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestExpiringSoonCountMatchesTheList: the home page's count is the total
 // of the expiry watch list, for every window.

@@ -1,17 +1,15 @@
 package postgres
 
-import (
-	"context"
-	"encoding/csv"
-	"fmt"
-	"io"
-	"strconv"
-	"strings"
+import "context"
+import "encoding/csv"
+import "fmt"
+import "io"
+import "strconv"
+import "strings"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // ExportCSV writes the whole register in the import template: first one
 // party-only row per party (parents before their affiliates, then by name),

@@ -7,15 +7,13 @@ package postgres
 // under the form's field names. It also returns what the form needs to be
 // shown again (the clause's agreement), so the handler makes no other call.
 
-import (
-	"context"
-	"fmt"
-	"io"
-	"strings"
+import "context"
+import "fmt"
+import "io"
+import "strings"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // partyLookup resolves a party's name or alias inside tx.
 func (tx *Tx) partyLookup(ctx context.Context) dealgate.PartyLookup {

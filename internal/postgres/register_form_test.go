@@ -1,12 +1,10 @@
 package postgres_test
 
-import (
-	"strconv"
-	"testing"
+import "strconv"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestClauseFormOneCall: the clause form's service resolves the names typed
 // in the form, validates once and reports problems under the form's field

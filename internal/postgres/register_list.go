@@ -1,16 +1,14 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
+import "context"
+import "fmt"
+import "slices"
+import "strconv"
+import "strings"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // List screens with optional filters build their SQL here: column and sort
 // expressions come only from the whitelists below, and every value is a

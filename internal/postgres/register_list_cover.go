@@ -1,12 +1,10 @@
 package postgres
 
-import (
-	"context"
+import "context"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // coverPaths labels a page of the agreement list filtered by category with
 // the path that matched: for each agreement, the live clause whose

@@ -1,16 +1,14 @@
 package postgres_test
 
-import (
-	"bytes"
-	"context"
-	"reflect"
-	"strconv"
-	"testing"
+import "bytes"
+import "context"
+import "reflect"
+import "strconv"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/jobs/jobstest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/jobs/jobstest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestAgreementListPagesFollowChangesOnEveryInstance: a list or search page
 // is cached whole, rows included, by each instance. An edit through one

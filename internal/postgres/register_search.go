@@ -1,13 +1,11 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"strings"
-	"time"
+import "context"
+import "fmt"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // The agreement search's statements (see Register.ListAgreements).
 

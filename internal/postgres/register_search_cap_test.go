@@ -1,14 +1,12 @@
 package postgres_test
 
-import (
-	"context"
-	"testing"
+import "context"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/demo"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestBroadSearchReportsALowerBound: a word in most agreements is ranked
 // over a bounded candidate set and its total says "more than 1,000"; a

@@ -1,13 +1,11 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"sync"
+import "context"
+import "fmt"
+import "sync"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // The taxonomy is edited in the one draft version. Every draft edit locks
 // the draft's row first, so edits to the tree serialise and the placement

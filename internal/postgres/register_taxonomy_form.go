@@ -5,11 +5,9 @@ package postgres
 // each parses the form, validates once and returns what the page needs to
 // be shown again (the category as it is now, the tree it sits in).
 
-import (
-	"context"
+import "context"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // CategoryResult is a category form's outcome: the category, and the tree
 // the form places categories in, which a form shown again needs.

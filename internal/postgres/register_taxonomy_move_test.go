@@ -1,10 +1,8 @@
 package postgres_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestRetiredCategoryMoveKeepsTheTreeATree: a retired category's text stays
 // editable under a retired parent, but it cannot be moved under itself or

@@ -1,16 +1,14 @@
 package postgres
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"io"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "io"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Reports are the committee's reports: the decision register and a deal's
 // decision packet. They are small (one row per decision, one deal), so they

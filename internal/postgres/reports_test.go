@@ -1,24 +1,22 @@
 package postgres_test
 
-import (
-	"bytes"
-	"compress/zlib"
-	"context"
-	"encoding/csv"
-	"encoding/hex"
-	"io"
-	"regexp"
-	"strconv"
-	"strings"
-	"testing"
-	"time"
+import "bytes"
+import "compress/zlib"
+import "context"
+import "encoding/csv"
+import "encoding/hex"
+import "io"
+import "regexp"
+import "strconv"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/xuri/excelize/v2"
+import "github.com/xuri/excelize/v2"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 var pdfStreamRE = regexp.MustCompile(`(?s)stream\r?\n(.*?)endstream`)
 

@@ -13,15 +13,13 @@ package postgres
 // review_read.go (the review page, the dashboard, clearance),
 // review_negotiation.go (the negotiation gate).
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Reviews is the committee review service.
 type Reviews struct {

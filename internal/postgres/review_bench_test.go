@@ -1,13 +1,11 @@
 package postgres_test
 
-import (
-	"slices"
-	"sync"
-	"testing"
-	"time"
+import "slices"
+import "sync"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // BenchmarkVoteConcurrent16 casts votes with 16 members voting on one
 // review at once (each round, every member changes their vote), as the

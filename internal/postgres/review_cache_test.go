@@ -1,11 +1,9 @@
 package postgres_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestCommitteePagesFollowChangesOnEveryInstance: the dashboard and the
 // review list are cached per instance under the deal list stamp; a vote or

@@ -1,10 +1,8 @@
 package postgres_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestConflictVerdictRequiresUnanimity: when the current version's screening
 // verdict is a conflict and the rules say so, a simple majority no longer

@@ -1,10 +1,8 @@
 package postgres_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // Every counsel who can act on a deal (its author and those it is shared
 // with for editing) is told of the committee's requests and its decision,

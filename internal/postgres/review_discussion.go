@@ -1,13 +1,11 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"io"
+import "context"
+import "fmt"
+import "io"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Comment adds a committee member's comment to a review, or a reply to
 // one of its comments (parentID).

@@ -5,19 +5,17 @@ package postgres
 // the dashboard's review panels are the same list with a panel's filter, so
 // each panel's "see all" link opens exactly its rows.
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 var reviewSorts = map[string]string{
 	"due":     "r.due_on",

@@ -1,12 +1,10 @@
 package postgres_test
 
-import (
-	"strings"
-	"testing"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // dealIDs are the deal IDs of a panel's or page's reviews.
 func dealIDs(items []dealgate.ReviewListItem) map[int64]bool {

@@ -1,12 +1,10 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
+import "context"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // StartNegotiation records that counsel started negotiating a deal they
 // opened at version. It is refused unless the deal is cleared to negotiate

@@ -1,12 +1,10 @@
 package postgres_test
 
-import (
-	"testing"
-	"time"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // An open request for information pauses the review: no vote reminder and
 // no overdue reminder while it is open; once answered the due date moves

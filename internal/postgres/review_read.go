@@ -1,14 +1,12 @@
 package postgres
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // reviewState is a review as its use cases need it: the review, its deal,
 // the rules, its members with their recusals (self, declared interest,

@@ -1,11 +1,9 @@
 package postgres_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestReviewVerdictFollowsScreeningAndVersions checks that the verdict kept
 // on the review (migration 000046), which the review list filters and

@@ -1,13 +1,11 @@
 package postgres_test
 
-import (
-	"sync"
-	"testing"
-	"time"
+import "sync"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 type reviewEnv struct {
 	*dealEnv

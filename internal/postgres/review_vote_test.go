@@ -1,10 +1,8 @@
 package postgres_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestVoteRefusalsAndEvents covers what a vote's pipelined statements
 // decide: a missing review is ENOTFOUND, someone not assigned is

@@ -12,20 +12,18 @@ package postgres
 // register again, so no instance screens against a register older than the
 // one it has seen committed.
 
-import (
-	"context"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/json"
-	"fmt"
-	"strconv"
-	"sync"
-	"time"
+import "context"
+import "crypto/sha256"
+import "encoding/binary"
+import "encoding/json"
+import "fmt"
+import "strconv"
+import "sync"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // MaxStoredInfo is how many info findings a screening keeps as rows; the
 // rest are counted. On the scale register a deal draws thousands of related

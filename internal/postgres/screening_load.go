@@ -5,16 +5,14 @@ package postgres
 // the instance already holds an index on the same taxonomy version, parties
 // and day, only the clauses whose identity differs from the ones it holds.
 
-import (
-	"context"
-	"crypto/sha256"
-	"fmt"
-	"maps"
+import "context"
+import "crypto/sha256"
+import "fmt"
+import "maps"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // maxIncremental is how many changed clauses an index is updated for in
 // place (Index.With); beyond it, the register is loaded again in full.

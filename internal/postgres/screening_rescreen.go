@@ -2,20 +2,18 @@ package postgres
 
 // Re-screening the open deals after register changes (jobs).
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"runtime"
-	"sync"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "runtime"
+import "sync"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // Job is the latest re-screening job, as the agreement page tells it.
 type Job struct {

@@ -1,10 +1,8 @@
 package postgres_test
 
-import (
-	"testing"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestRescreenGivesWayWhileRequestsAreServed: a re-screening on an idle
 // instance never rests; while a request is in flight it rests between its

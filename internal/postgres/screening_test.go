@@ -1,16 +1,14 @@
 package postgres_test
 
-import (
-	"reflect"
-	"strconv"
-	"strings"
-	"testing"
+import "reflect"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/jobs/jobstest"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/jobs/jobstest"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // screeningEnv is the deal environment with the seed story's two clauses:
 // an exclusivity on stateless model APIs (related to agent hosting: info)

@@ -1,17 +1,15 @@
 package postgres
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"strconv"
-	"strings"
+import "context"
+import "errors"
+import "fmt"
+import "strconv"
+import "strings"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/secretbox"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/secretbox"
 
 // sealedColumn is a column that holds secrets sealed with DB.Secrets (see
 // internal/secretbox), keyed by a bigint "id". A feature that stores a

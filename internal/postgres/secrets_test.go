@@ -1,15 +1,13 @@
 package postgres_test
 
-import (
-	"context"
-	"strings"
-	"testing"
+import "context"
+import "strings"
+import "testing"
 
-	"github.com/pquerna/otp/totp"
+import "github.com/pquerna/otp/totp"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/secretbox"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/secretbox"
 
 func storedTOTP(t *testing.T, e *identityEnv, id int64) string {
 	t.Helper()

@@ -1,16 +1,14 @@
 package postgres
 
-import (
-	"context"
-	"errors"
-	"strconv"
-	"time"
+import "context"
+import "errors"
+import "strconv"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // FindSession reads a live session's data and, in the same statement, the
 // user the session row names (nil when it names none or the user is gone).

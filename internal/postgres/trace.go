@@ -1,13 +1,11 @@
 package postgres
 
-import (
-	"context"
-	"sync/atomic"
-	"time"
+import "context"
+import "sync/atomic"
+import "time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-)
+import "github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5/pgxpool"
 
 // RequestStats counts what one request asked of the database: round trips
 // (each statement, batch, COPY or prepare sent to the server, BEGIN and

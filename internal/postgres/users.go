@@ -1,18 +1,16 @@
 package postgres
 
-import (
-	"context"
-	"fmt"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
+import "context"
+import "fmt"
+import "slices"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/jackc/pgx/v5"
+import "github.com/jackc/pgx/v5"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Users is the identity service: accounts, sign-in, second factor, password
 // links and throttling. Every method authorises first, then does its work and

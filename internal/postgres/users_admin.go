@@ -5,14 +5,12 @@ package postgres
 // programmatic callers, and ActOnAccount is the one call behind the
 // buttons on an account's page.
 
-import (
-	"context"
-	"fmt"
-	"slices"
+import "context"
+import "fmt"
+import "slices"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // administer runs an admin's change a of account id in one transaction: the
 // actor is authorised and re-read (someone demoted a moment ago cannot act),

@@ -1,15 +1,13 @@
 package postgres
 
-import (
-	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"fmt"
+import "context"
+import "crypto/rand"
+import "crypto/sha256"
+import "encoding/base64"
+import "fmt"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // --- password links ---------------------------------------------------------------
 

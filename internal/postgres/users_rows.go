@@ -1,17 +1,15 @@
 package postgres
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"slices"
-	"strconv"
+import "context"
+import "errors"
+import "fmt"
+import "slices"
+import "strconv"
 
-	"github.com/jackc/pgx/v5/pgconn"
+import "github.com/jackc/pgx/v5/pgconn"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres/sqlc"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // --- helpers ------------------------------------------------------------------------
 

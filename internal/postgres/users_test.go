@@ -1,19 +1,17 @@
 package postgres_test
 
-import (
-	"context"
-	"encoding/json"
-	"fmt"
-	"regexp"
-	"strings"
-	"sync/atomic"
-	"testing"
-	"time"
+import "context"
+import "encoding/json"
+import "fmt"
+import "regexp"
+import "strings"
+import "sync/atomic"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Cheap argon2 for every test in this package; set before any test runs.
 func init() { postgres.PasswordParams = postgres.TestPasswordParams }

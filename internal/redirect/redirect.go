@@ -5,11 +5,9 @@
 // on the site that sent the redirect.
 package redirect
 
-import (
-	"net/url"
-	"path"
-	"strings"
-)
+import "net/url"
+import "path"
+import "strings"
 
 // MaxLen is the longest destination kept.
 const MaxLen = 2000

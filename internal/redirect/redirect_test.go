@@ -1,10 +1,8 @@
 package redirect
 
-import (
-	"net/url"
-	"strings"
-	"testing"
-)
+import "net/url"
+import "strings"
+import "testing"
 
 // base is the page that answers with the redirect.
 const baseScheme, baseHost = "https", "dealgate.example"

@@ -1,24 +1,22 @@
 package registerbench_test
 
-import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
-	"net/url"
-	"regexp"
-	"strings"
-	"sync"
-	"testing"
-	"time"
+import "context"
+import "io"
+import "log/slog"
+import "net/http"
+import "net/http/cookiejar"
+import "net/http/httptest"
+import "net/url"
+import "regexp"
+import "strings"
+import "sync"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/config"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/server"
-)
+import "github.com/dealgate/dealgate/internal/config"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/server"
 
 var (
 	httpOnce    sync.Once

@@ -1,16 +1,14 @@
 package registerbench_test
 
-import (
-	"context"
-	"fmt"
-	"strings"
-	"testing"
+import "context"
+import "fmt"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/demo"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestReviewListPlansUseIndexes checks that the review list's default sort
 // and its common filters read the review indexes of migration 000020 (and

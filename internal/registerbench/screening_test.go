@@ -1,19 +1,17 @@
 package registerbench_test
 
-import (
-	"context"
-	"runtime"
-	"sync"
-	"syscall"
-	"testing"
-	"time"
+import "context"
+import "runtime"
+import "sync"
+import "syscall"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/demo"
-	"github.com/dealgate/dealgate/internal/jobs/jobstest"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/demo"
+import "github.com/dealgate/dealgate/internal/jobs/jobstest"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // The screening benchmarks use their own database: the scale register with
 // 15,400 deals, of which about 10,000 are open (submitted), so that

@@ -1,16 +1,14 @@
 package screening_test
 
-import (
-	"math/rand/v2"
-	"runtime"
-	"slices"
-	"sync"
-	"syscall"
-	"testing"
-	"time"
+import "math/rand/v2"
+import "runtime"
+import "slices"
+import "sync"
+import "syscall"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/screening"
 
 // Benchmarks on a register of the scale seeder's size: 5,000 parties,
 // 20,000 agreements, 100,000 clauses, a 2,000-node taxonomy. Run with

@@ -1,12 +1,10 @@
 package screening
 
-import (
-	"fmt"
-	"strings"
-	"time"
+import "fmt"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // Explanations are written for committee members: each names the clause,
 // says in plain words why the counterparty is restricted and how the

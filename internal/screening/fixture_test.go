@@ -1,13 +1,11 @@
 package screening_test
 
-import (
-	"fmt"
-	"testing"
-	"time"
+import "fmt"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // The demo register (internal/demo/register.go) as plain values: its
 // taxonomy, parties and agreements with their clauses. Dates that the demo

@@ -1,15 +1,13 @@
 package screening
 
-import (
-	"cmp"
-	"fmt"
-	"math"
-	"slices"
-	"sync"
-	"time"
+import "cmp"
+import "fmt"
+import "math"
+import "slices"
+import "sync"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // Index is the loaded inputs laid out for screening: the taxonomy tree,
 // the parties' corporate families, and the clauses in force posted under

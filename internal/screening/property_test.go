@@ -1,16 +1,14 @@
 package screening_test
 
-import (
-	"fmt"
-	"math/rand/v2"
-	"reflect"
-	"slices"
-	"sync"
-	"testing"
+import "fmt"
+import "math/rand/v2"
+import "reflect"
+import "slices"
+import "sync"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/screening"
 
 var smallSize = synthSize{parties: 150, agreements: 300, clauses: 3000, categories: 200}
 

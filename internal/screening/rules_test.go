@@ -1,13 +1,11 @@
 package screening_test
 
-import (
-	"strings"
-	"testing"
-	"time"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // One clause, one deal: every rule and its boundaries. The base clause is a
 // binding exclusivity in favour of Azurine Cloud on Stateless model APIs,

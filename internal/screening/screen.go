@@ -1,13 +1,11 @@
 package screening
 
-import (
-	"fmt"
-	"math"
-	"slices"
-	"time"
+import "fmt"
+import "math"
+import "slices"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // AllInfo asks ScreenUpTo for every info finding.
 const AllInfo = -1

@@ -5,13 +5,11 @@
 // docs/screening.md.
 package screening
 
-import (
-	"cmp"
-	"slices"
-	"time"
+import "cmp"
+import "slices"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // Severity is how serious a finding is; a report's verdict is its worst
 // finding, Clear when there is none.

@@ -1,12 +1,10 @@
 package screening_test
 
-import (
-	"strings"
-	"testing"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // The seed story (shared/seed): Lumen wants Nimbus Web Services, the rival
 // cloud, as the exclusive provider for Frontier, its agent platform, while

@@ -1,13 +1,11 @@
 package screening_test
 
-import (
-	"fmt"
-	"math/rand/v2"
-	"time"
+import "fmt"
+import "math/rand/v2"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // synthetic generates a register shaped like the scale seeder's
 // (internal/demo/scale.go): the same mix of party kinds and families,

@@ -1,10 +1,8 @@
 package screening_test
 
-import (
-	"syscall"
-	"time"
-	"unsafe"
-)
+import "syscall"
+import "time"
+import "unsafe"
 
 // threadCPU is the CPU time of the calling OS thread (the caller locks
 // its goroutine to the thread): a screening's own CPU time, which the

@@ -1,10 +1,8 @@
 package screening
 
-import (
-	"slices"
+import "slices"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // Relation is how a deal's product category stands to the categories a
 // clause covers, on one taxonomy version's tree.

@@ -1,10 +1,8 @@
 package screening
 
-import (
-	"slices"
+import "slices"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // With returns a new index on the same taxonomy version and parties that
 // holds idx's clauses less those whose IDs are in drop, plus clauses

@@ -1,14 +1,12 @@
 package screening_test
 
-import (
-	"math/rand/v2"
-	"reflect"
-	"slices"
-	"testing"
+import "math/rand/v2"
+import "reflect"
+import "slices"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // An index updated in place for a few changed, added and retired clauses
 // screens every deal exactly as one built from scratch on the changed

@@ -12,17 +12,15 @@
 // value copied to another row or column does not open.
 package secretbox
 
-import (
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"strings"
-)
+import "crypto/aes"
+import "crypto/cipher"
+import "crypto/rand"
+import "crypto/sha256"
+import "encoding/base64"
+import "encoding/hex"
+import "errors"
+import "fmt"
+import "strings"
 
 // KeySize is the length of a key in bytes (AES-256).
 const KeySize = 32

@@ -1,10 +1,8 @@
 package secretbox
 
-import (
-	"errors"
-	"strings"
-	"testing"
-)
+import "errors"
+import "strings"
+import "testing"
 
 func TestSealOpenRotateAndTamper(t *testing.T) {
 	oldKey, newKey := Generate(), Generate()

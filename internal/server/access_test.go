@@ -1,18 +1,16 @@
 package server_test
 
-import (
-	"context"
-	"fmt"
-	"net/http"
-	"net/url"
-	"sort"
-	"strconv"
-	"strings"
-	"testing"
+import "context"
+import "fmt"
+import "net/http"
+import "net/url"
+import "sort"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 const testPassword = "correct horse battery staple 42"
 

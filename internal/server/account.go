@@ -1,19 +1,17 @@
 package server
 
-import (
-	"encoding/base64"
-	"net/http"
-	"strings"
-	"sync"
+import "encoding/base64"
+import "net/http"
+import "strings"
+import "sync"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/account"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/pages"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/account"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/pages"
 
 func (s *Server) registerAccountRoutes() {
 	s.form("/account", signedIn, s.handleAccount, s.handleAccountUpdate)

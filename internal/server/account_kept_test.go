@@ -1,16 +1,14 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"net/url"
-	"strings"
-	"testing"
+import "context"
+import "net/http"
+import "net/url"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
+import "github.com/PuerkitoBio/goquery"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // TestAccountPageFollowsTheRecord: the account page's content is kept per
 // person (Server.accountPages), so a second view renders only the shell;

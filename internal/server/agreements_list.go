@@ -1,18 +1,16 @@
 package server
 
-import (
-	"fmt"
-	"net/http"
-	"strconv"
-	"strings"
+import "fmt"
+import "net/http"
+import "strconv"
+import "strings"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/agreements"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/agreements"
+import "github.com/dealgate/dealgate/web/components"
 
 func (s *Server) handleAgreementIndex(c echo.Context) error {
 	ctx := c.Request().Context()

@@ -1,19 +1,17 @@
 package server_test
 
-import (
-	"bytes"
-	"context"
-	"fmt"
-	"mime/multipart"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "fmt"
+import "mime/multipart"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // registerSetup gives a test app an admin, a counsel and a member, two
 // parties and a published taxonomy with two categories.

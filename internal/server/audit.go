@@ -1,21 +1,19 @@
 package server
 
-import (
-	"encoding/json"
-	"fmt"
-	"net/http"
-	"sort"
-	"strconv"
-	"strings"
-	"time"
+import "encoding/json"
+import "fmt"
+import "net/http"
+import "sort"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/audit"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/audit"
+import "github.com/dealgate/dealgate/web/components"
 
 func (s *Server) registerAuditRoutes() {
 	s.get("/audit", need(dealgate.ActAuditView), s.handleAuditIndex)

@@ -1,18 +1,16 @@
 package server_test
 
-import (
-	"context"
-	"fmt"
-	"net/http"
-	"net/url"
-	"strings"
-	"testing"
+import "context"
+import "fmt"
+import "net/http"
+import "net/url"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
+import "github.com/PuerkitoBio/goquery"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func TestAuditBrowserKeysetFiltersAndEventPage(t *testing.T) {
 	t.Parallel()

@@ -1,25 +1,23 @@
 package server
 
-import (
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"sort"
-	"strconv"
-	"strings"
-	"time"
+import "encoding/hex"
+import "encoding/json"
+import "fmt"
+import "io"
+import "net/http"
+import "net/url"
+import "sort"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/web/audit"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/web/audit"
+import "github.com/dealgate/dealgate/web/components"
 
 func (s *Server) registerAuditExportRoutes() {
 	s.get("/audit/export", need(dealgate.ActAuditView), s.handleAuditExport)

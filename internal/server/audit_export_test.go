@@ -1,20 +1,18 @@
 package server_test
 
-import (
-	"bytes"
-	"context"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/xuri/excelize/v2"
+import "github.com/xuri/excelize/v2"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func TestAuditExportDownloadsVerifyAndAreAudited(t *testing.T) {
 	t.Parallel()

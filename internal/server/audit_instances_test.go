@@ -1,11 +1,9 @@
 package server_test
 
-import (
-	"net/http"
-	"net/url"
-	"strings"
-	"testing"
-)
+import "net/http"
+import "net/url"
+import "strings"
+import "testing"
 
 // TestAuditTrailFollowsEventsOnEveryInstance runs two servers on one
 // database. Instance a serves the audit trail's pages from its cache while

@@ -1,16 +1,14 @@
 package server
 
-import (
-	"net/http"
-	"strings"
+import "net/http"
+import "strings"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/pages"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/pages"
 
 func (s *Server) registerAuthRoutes() {
 	s.form("/sign-in", publicAccess, s.handleSignInForm, s.handleSignIn)

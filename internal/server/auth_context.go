@@ -1,10 +1,8 @@
 package server
 
-import (
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 const userContextKey = "dealgate.user"
 

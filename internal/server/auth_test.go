@@ -1,19 +1,17 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
-	"time"
+import "context"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/pquerna/otp/totp"
+import "github.com/pquerna/otp/totp"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 func mustUser(t *testing.T, app *testApp, email string, roles ...dealgate.Role) *dealgate.User {
 	t.Helper()

@@ -1,17 +1,15 @@
 package server
 
-import (
-	"fmt"
-	"net/http"
-	"strconv"
+import "fmt"
+import "net/http"
+import "strconv"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/agreements"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/pages"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/agreements"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/pages"
 
 func readClauseForm(c echo.Context) dealgate.ClauseForm {
 	params, _ := c.FormParams()

@@ -6,20 +6,18 @@ package server
 // authorises with internal/dealgate/policy.go, and renders a typed view
 // from web/deals.
 
-import (
-	"fmt"
-	"net/http"
-	"strconv"
-	"time"
+import "fmt"
+import "net/http"
+import "strconv"
+import "time"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/screening"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/deals"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/screening"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/deals"
 
 func (s *Server) registerDealRoutes() {
 	view, draft := need(dealgate.ActDealView), need(dealgate.ActDealDraft)

@@ -1,14 +1,12 @@
 package server_test
 
-import (
-	"context"
-	"strconv"
-	"strings"
-	"testing"
+import "context"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // The deal routes in the access matrix. A deal's "own" record is one the
 // role may see: counsel's own draft, and for everyone else a deal another

@@ -1,15 +1,13 @@
 package server
 
-import (
-	"net/http"
-	"strconv"
+import "net/http"
+import "strconv"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/deals"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/deals"
 
 func itoa(n int) string { return strconv.Itoa(n) }
 

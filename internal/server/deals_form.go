@@ -1,14 +1,12 @@
 package server
 
-import (
-	"net/http"
-	"strings"
+import "net/http"
+import "strings"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/deals"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/deals"
 
 // readDealInput reads the deal form. Only the form's own fields are read:
 // nothing else a request carries (an author, a status, an ID) reaches the

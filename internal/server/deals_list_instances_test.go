@@ -1,14 +1,12 @@
 package server_test
 
-import (
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
-)
+import "github.com/PuerkitoBio/goquery"
 
 // TestDealListFollowsChangesOnEveryInstance runs two servers on one
 // database. Instance a serves "My deals" and the committee's list, from its

@@ -1,18 +1,16 @@
 package server_test
 
-import (
-	"bytes"
-	"context"
-	"mime/multipart"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "mime/multipart"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // dealForm is a complete deal form over the register fixture.
 func dealForm(t *testing.T, p *people) url.Values {

@@ -1,16 +1,14 @@
 package server
 
-import (
-	"encoding/hex"
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
+import "encoding/hex"
+import "fmt"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/deals"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/deals"
 
 // dealShowView builds the deal page's view model from the overview.
 func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {

@@ -1,14 +1,12 @@
 package server
 
-import (
-	"net/http"
-	"strconv"
+import "net/http"
+import "strconv"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/pages"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/pages"
 
 func (s *Server) registerDocumentRoutes() {
 	view, edit := need(dealgate.ActRegisterView), need(dealgate.ActRegisterEdit)

@@ -1,15 +1,13 @@
 package server
 
-import (
-	"errors"
-	"net/http"
-	"strings"
+import "errors"
+import "net/http"
+import "strings"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/pages"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/pages"
 
 // statusOf maps each domain error code to its one HTTP status.
 var statusOf = map[string]int{

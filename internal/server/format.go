@@ -1,9 +1,7 @@
 package server
 
-import (
-	"fmt"
-	"time"
-)
+import "fmt"
+import "time"
 
 // formatMoment shows an instant in the viewer's time zone,
 // e.g. "12 March 2027, 14:05 GMT".

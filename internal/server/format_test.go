@@ -1,9 +1,7 @@
 package server
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
+import "time"
 
 func TestFormatDateInWords(t *testing.T) {
 	london, _ := time.LoadLocation("Europe/London")

@@ -1,22 +1,20 @@
 package server
 
-import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"math"
-	"net/http"
-	"strconv"
-	"strings"
-	"time"
+import "context"
+import "crypto/rand"
+import "encoding/hex"
+import "math"
+import "net/http"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/pages"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/pages"
 
 // formErrors turns a domain error into the messages a form shows: one per
 // field (beside the input) and the summary in the order fields appear. A

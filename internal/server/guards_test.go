@@ -1,14 +1,12 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"strings"
-	"testing"
+import "context"
+import "net/http"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestCSRFCookieFlags: the CSRF cookie is HttpOnly (scripts read the token
 // from the page, never the cookie) and SameSite=Lax, over HTTP and HTTPS.

@@ -1,26 +1,24 @@
 package server_test
 
-import (
-	"bytes"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
-	"net/url"
-	"regexp"
-	"strconv"
-	"strings"
-	"sync"
-	"testing"
+import "bytes"
+import "io"
+import "log/slog"
+import "net/http"
+import "net/http/cookiejar"
+import "net/http/httptest"
+import "net/url"
+import "regexp"
+import "strconv"
+import "strings"
+import "sync"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
+import "github.com/PuerkitoBio/goquery"
 
-	"github.com/dealgate/dealgate/internal/config"
-	"github.com/dealgate/dealgate/internal/pgtest"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/server"
-)
+import "github.com/dealgate/dealgate/internal/config"
+import "github.com/dealgate/dealgate/internal/pgtest"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/server"
 
 // Accounts made in these tests hash passwords cheaply; production
 // parameters are measured in internal/postgres.

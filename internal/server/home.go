@@ -1,14 +1,12 @@
 package server
 
-import (
-	"fmt"
-	"net/http"
+import "fmt"
+import "net/http"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/pages"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/pages"
 
 func (s *Server) registerHomeRoutes() {
 	s.get("/", signedIn, s.handleHome)

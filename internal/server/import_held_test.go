@@ -1,14 +1,12 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"net/url"
-	"strings"
-	"testing"
+import "context"
+import "net/http"
+import "net/url"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
-)
+import "github.com/PuerkitoBio/goquery"
 
 // checkedForm returns the fields of the "Import these N rows" form on r.
 func checkedForm(t *testing.T, r response) url.Values {

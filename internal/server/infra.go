@@ -1,18 +1,16 @@
 package server
 
-import (
-	"context"
-	"io/fs"
-	"mime"
-	"net/http"
-	"path"
-	"strings"
-	"time"
+import "context"
+import "io/fs"
+import "mime"
+import "net/http"
+import "path"
+import "strings"
+import "time"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/web"
-)
+import "github.com/dealgate/dealgate/web"
 
 func (s *Server) registerInfraRoutes() {
 	s.get("/healthz", publicAccess, s.handleHealthz)

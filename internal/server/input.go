@@ -1,12 +1,10 @@
 package server
 
-import (
-	"net/http"
-	"strings"
-	"unicode/utf8"
+import "net/http"
+import "strings"
+import "unicode/utf8"
 
-	"github.com/labstack/echo/v4"
-)
+import "github.com/labstack/echo/v4"
 
 // errUnreadableText answers a request whose path, query or form carries a
 // NUL byte or bytes that are not UTF-8: Postgres cannot store such text,

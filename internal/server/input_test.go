@@ -1,20 +1,18 @@
 package server_test
 
-import (
-	"bytes"
-	"io"
-	"mime/multipart"
-	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
-	"regexp"
-	"sort"
-	"strings"
-	"testing"
+import "bytes"
+import "io"
+import "mime/multipart"
+import "net/http"
+import "net/url"
+import "os"
+import "path/filepath"
+import "regexp"
+import "sort"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // unreadable are values Postgres refuses in a text column.
 var unreadable = []string{"a\x00b", "a\xffb\xc3"}

@@ -1,16 +1,14 @@
 package server
 
-import (
-	"context"
-	"fmt"
+import "context"
+import "fmt"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
+import "github.com/jackc/pgx/v5"
+import "github.com/riverqueue/river"
 
-	"github.com/dealgate/dealgate/internal/checkpoint"
-	"github.com/dealgate/dealgate/internal/jobs"
-	"github.com/dealgate/dealgate/internal/mail"
-)
+import "github.com/dealgate/dealgate/internal/checkpoint"
+import "github.com/dealgate/dealgate/internal/jobs"
+import "github.com/dealgate/dealgate/internal/mail"
 
 // startJobs starts this instance's River client, which works the
 // background jobs every instance shares (internal/jobs). Serve stops it

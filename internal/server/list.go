@@ -1,15 +1,13 @@
 package server
 
-import (
-	"fmt"
-	"net/url"
-	"strconv"
+import "fmt"
+import "net/url"
+import "strconv"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
 
 // pageRequest reads ?page= and ?per_page=; nonsense becomes the defaults.
 func pageRequest(c echo.Context) dealgate.PageRequest {

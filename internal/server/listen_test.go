@@ -1,9 +1,7 @@
 package server_test
 
-import (
-	"net"
-	"testing"
-)
+import "net"
+import "testing"
 
 func listen(t testing.TB) net.Listener {
 	t.Helper()

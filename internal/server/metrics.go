@@ -1,16 +1,14 @@
 package server
 
-import (
-	"strconv"
-	"time"
+import "strconv"
+import "time"
 
-	"github.com/labstack/echo/v4"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+import "github.com/labstack/echo/v4"
+import "github.com/prometheus/client_golang/prometheus"
+import "github.com/prometheus/client_golang/prometheus/collectors"
+import "github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // metrics lives in a registry of its own per server, so tests can run many.
 type metrics struct {

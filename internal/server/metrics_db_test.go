@@ -1,12 +1,10 @@
 package server_test
 
-import (
-	"regexp"
-	"strconv"
-	"testing"
+import "regexp"
+import "strconv"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func TestMetricsCountDatabaseRoundTripsAndPoolWaitByRoute(t *testing.T) {
 	t.Parallel()

@@ -1,23 +1,21 @@
 package server
 
-import (
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
-	"log/slog"
-	"net/http"
-	"net/netip"
-	"regexp"
-	"strconv"
-	"strings"
-	"time"
+import "crypto/rand"
+import "encoding/hex"
+import "errors"
+import "log/slog"
+import "net/http"
+import "net/netip"
+import "regexp"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
+import "github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4/middleware"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // contentSecurityPolicy allows no inline script or style and no framing.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +

@@ -1,17 +1,15 @@
 package server
 
-import (
-	"net/http"
-	"strconv"
+import "net/http"
+import "strconv"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/layout"
-	"github.com/dealgate/dealgate/web/notifications"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/layout"
+import "github.com/dealgate/dealgate/web/notifications"
 
 func (s *Server) registerNotificationRoutes() {
 	s.get("/notifications", signedIn, s.handleNotificationIndex)

@@ -1,10 +1,8 @@
 package server_test
 
-import (
-	"context"
-	"strconv"
-	"testing"
-)
+import "context"
+import "strconv"
+import "testing"
 
 // The notification routes in the access matrix. Everyone signed in has
 // their own notifications; another person's is not found (never opened).

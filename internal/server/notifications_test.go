@@ -1,14 +1,12 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"net/url"
-	"strings"
-	"testing"
+import "context"
+import "net/http"
+import "net/url"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 func TestNotificationsBellListAndPreferences(t *testing.T) {
 	t.Parallel()

@@ -1,23 +1,21 @@
 package server
 
-import (
-	"encoding/json"
-	"net/http"
-	"net/url"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
+import "encoding/json"
+import "net/http"
+import "net/url"
+import "slices"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/redirect"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/pages"
-	"github.com/dealgate/dealgate/web/parties"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/redirect"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/pages"
+import "github.com/dealgate/dealgate/web/parties"
 
 func (s *Server) registerPartyRoutes() {
 	view, edit := need(dealgate.ActRegisterView), need(dealgate.ActRegisterEdit)

@@ -1,19 +1,17 @@
 package server_test
 
-import (
-	"context"
-	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
+import "context"
+import "fmt"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
+import "github.com/PuerkitoBio/goquery"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // partySetup is a test app with a signed-in admin, counsel, member and
 // auditor, and the register service to make fixtures with.

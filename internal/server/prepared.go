@@ -1,20 +1,18 @@
 package server
 
-import (
-	"io"
-	"net/http"
-	"strconv"
-	"strings"
+import "io"
+import "net/http"
+import "strconv"
+import "strings"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/web/audit"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/reports"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/web/audit"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/reports"
 
 // Prepared downloads: a long audit view's XLSX or PDF is built in the
 // background (postgres.AuditExports.Prepare) and fetched from its status

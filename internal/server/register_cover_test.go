@@ -1,14 +1,12 @@
 package server_test
 
-import (
-	"context"
-	"strconv"
-	"strings"
-	"testing"
+import "context"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // The agreement list filtered by a category, and the category's page, find
 // an agreement whose clause covers the category's parent, and label it with

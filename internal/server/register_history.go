@@ -4,17 +4,15 @@ package server
 // with the labels and choices of its form ("Kind: Memorandum of
 // understanding → Licence"), never raw codes.
 
-import (
-	"encoding/json"
-	"fmt"
-	"slices"
-	"sort"
-	"strings"
-	"time"
+import "encoding/json"
+import "fmt"
+import "slices"
+import "sort"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
 
 // registerFieldLabels are the register forms' labels, by snapshot key.
 var registerFieldLabels = map[string]string{

@@ -1,9 +1,7 @@
 package server
 
-import (
-	"encoding/json"
-	"testing"
-)
+import "encoding/json"
+import "testing"
 
 func TestRegisterChangeSpeaksTheFormsLabels(t *testing.T) {
 	raw := func(s string) json.RawMessage { return json.RawMessage(s) }

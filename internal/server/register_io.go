@@ -1,27 +1,25 @@
 package server
 
-import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
-	"io"
-	"mime"
-	"net/http"
-	"path"
-	"slices"
-	"sort"
-	"strconv"
-	"strings"
-	"unicode/utf8"
+import "bytes"
+import "encoding/csv"
+import "fmt"
+import "io"
+import "mime"
+import "net/http"
+import "path"
+import "slices"
+import "sort"
+import "strconv"
+import "strings"
+import "unicode/utf8"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/registerio"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/registerio"
 
 // The register's bulk screens: the expiry watch, the CSV import and the CSV
 // export (docs/register-import.md describes the template).

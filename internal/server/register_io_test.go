@@ -1,25 +1,23 @@
 package server_test
 
-import (
-	"bytes"
-	"context"
-	"encoding/csv"
-	"fmt"
-	"mime/multipart"
-	"net/http"
-	"net/textproto"
-	"regexp"
-	"strconv"
-	"strings"
-	"testing"
-	"time"
+import "bytes"
+import "context"
+import "encoding/csv"
+import "fmt"
+import "mime/multipart"
+import "net/http"
+import "net/textproto"
+import "regexp"
+import "strconv"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/PuerkitoBio/goquery"
+import "github.com/PuerkitoBio/goquery"
 
-	"github.com/dealgate/dealgate/internal/csvformat"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/csvformat"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // rioEnv is a register with two parties and a published taxonomy, and
 // signed-in counsel, admin, member and auditor.

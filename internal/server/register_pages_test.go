@@ -1,14 +1,12 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"strconv"
-	"testing"
+import "context"
+import "net/http"
+import "strconv"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestRegisterPagesRoundTrips: with its caches warm, each register and audit
 // page costs the session's statement and at most one more round trip (one

@@ -1,24 +1,22 @@
 package server
 
-import (
-	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"io"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"sync"
-	"time"
+import "bytes"
+import "context"
+import "crypto/rand"
+import "encoding/hex"
+import "io"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "sync"
+import "time"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/layout"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/layout"
 
 // render is the one way a handler writes HTML: into a buffer with the
 // request's context first, so a template error becomes a clean 500 instead

@@ -1,13 +1,11 @@
 package server_test
 
-import (
-	"net/http"
-	"net/url"
-	"strings"
-	"testing"
+import "net/http"
+import "net/url"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
-)
+import "github.com/PuerkitoBio/goquery"
 
 // TestKeptPageContentCarriesEachRequestsTokens views a deal page whose
 // content is kept between requests (Server.renderDerived): every view

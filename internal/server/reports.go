@@ -1,20 +1,18 @@
 package server
 
-import (
-	"fmt"
-	"io"
-	"net/http"
-	"net/url"
-	"os"
-	"strconv"
+import "fmt"
+import "io"
+import "net/http"
+import "net/url"
+import "os"
+import "strconv"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/export"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/reports"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/export"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/reports"
 
 func (s *Server) registerReportRoutes() {
 	s.get("/reports/decisions", need(dealgate.ActExport), s.handleDecisionRegister)

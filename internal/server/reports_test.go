@@ -1,21 +1,19 @@
 package server_test
 
-import (
-	"bytes"
-	"context"
-	"encoding/csv"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
-	"time"
+import "bytes"
+import "context"
+import "encoding/csv"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/xuri/excelize/v2"
+import "github.com/xuri/excelize/v2"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // decideFixture approves the matrix's submitted deal: the chair and a
 // member approve, the chair records the decision. It returns the deal's ID.

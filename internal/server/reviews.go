@@ -7,18 +7,16 @@ package server
 // which authorises with internal/dealgate/policy.go, and renders a typed view
 // from web/reviews.
 
-import (
-	"fmt"
-	"net/http"
-	"strconv"
-	"time"
+import "fmt"
+import "net/http"
+import "strconv"
+import "time"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/reviews"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/reviews"
 
 func (s *Server) registerReviewRoutes() {
 	view, chair, vote := need(dealgate.ActReviewView), need(dealgate.ActReviewChair), need(dealgate.ActReviewVote)

@@ -1,12 +1,10 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"testing"
+import "context"
+import "net/http"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // The committee review's routes in the access matrix. Reviews have no
 // owner: everyone who sees reviews sees each of them, so "own" and "other"

@@ -4,22 +4,20 @@ package server
 // reviews is the review list's first rows under the panel's filter
 // (postgres.DashboardPanels), and its "see all" link opens that filter.
 
-import (
-	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"time"
+import "fmt"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/reviews"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/reviews"
 
 func (s *Server) handleCommittee(c echo.Context) error {
 	actor := currentUser(c)

@@ -1,16 +1,14 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
+import "context"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // TestReviewWithoutJavaScript walks the review with plain form posts: the
 // chair opens a review, the negotiation gate refuses an uncleared deal,

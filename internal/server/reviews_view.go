@@ -2,20 +2,18 @@ package server
 
 // The review page and counsel's answer to a request for information.
 
-import (
-	"fmt"
-	"net/http"
-	"strconv"
-	"time"
+import "fmt"
+import "net/http"
+import "strconv"
+import "time"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/reviews"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/reviews"
 
 func (s *Server) handleReviewView(c echo.Context) error {
 	return s.renderReview(c, http.StatusOK, "", nil)

@@ -1,14 +1,12 @@
 package server
 
-import (
-	"net/http"
-	"net/url"
+import "net/http"
+import "net/url"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/redirect"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/redirect"
 
 // access says who may reach a route at all. Services then authorise the
 // specific record with the same policy; this is the first gate, applied

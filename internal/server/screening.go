@@ -1,15 +1,13 @@
 package server
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-	"time"
+import "fmt"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/screening"
-	screeningview "github.com/dealgate/dealgate/web/screening"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/screening"
+import screeningview "github.com/dealgate/dealgate/web/screening"
 
 // Screening results as views: the deal page's screening, the draft's
 // pre-check and the agreement page's open deals.

@@ -1,13 +1,11 @@
 package server
 
-import (
-	"strings"
-	"testing"
-	"time"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/screening"
-)
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/screening"
 
 // A stored screening's page shows every conflict and caution and the first
 // few info notes, with a link to the other listed ones.

@@ -4,24 +4,22 @@
 // they never decide access or touch SQL themselves.
 package server
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"log/slog"
-	"net"
-	"net/http"
-	"sync/atomic"
-	"time"
+import "context"
+import "errors"
+import "fmt"
+import "log/slog"
+import "net"
+import "net/http"
+import "sync/atomic"
+import "time"
 
-	"github.com/alexedwards/scs/v2"
-	"github.com/labstack/echo/v4"
-	"github.com/prometheus/client_golang/prometheus"
+import "github.com/alexedwards/scs/v2"
+import "github.com/labstack/echo/v4"
+import "github.com/prometheus/client_golang/prometheus"
 
-	"github.com/dealgate/dealgate/internal/config"
-	"github.com/dealgate/dealgate/internal/jobs"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/config"
+import "github.com/dealgate/dealgate/internal/jobs"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Server wires the router to the configuration and the database.
 type Server struct {

@@ -1,20 +1,18 @@
 package server_test
 
-import (
-	"context"
-	"errors"
-	"net/http"
-	"net/url"
-	"strings"
-	"testing"
-	"time"
+import "context"
+import "errors"
+import "net/http"
+import "net/url"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/server"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/server"
 
 func TestSecureHeadersOnPages(t *testing.T) {
 	t.Parallel()

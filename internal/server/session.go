@@ -1,14 +1,12 @@
 package server
 
-import (
-	"context"
-	"slices"
-	"strings"
+import "context"
+import "slices"
+import "strings"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // Session keys. The session stores only IDs and the epoch: the user is read
 // fresh on every request, so a deactivation or role change applies at once.

@@ -1,13 +1,11 @@
 package server
 
-import (
-	"encoding/binary"
-	"errors"
-	"fmt"
-	"time"
+import "encoding/binary"
+import "errors"
+import "fmt"
+import "time"
 
-	"github.com/alexedwards/scs/v2"
-)
+import "github.com/alexedwards/scs/v2"
 
 // sessionCodec stores session data in a small binary form instead of scs's
 // default gob: every signed-in request decodes its session, and gob builds

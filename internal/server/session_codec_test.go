@@ -1,12 +1,10 @@
 package server
 
-import (
-	"strings"
-	"testing"
-	"time"
+import "strings"
+import "testing"
+import "time"
 
-	"github.com/alexedwards/scs/v2"
-)
+import "github.com/alexedwards/scs/v2"
 
 func TestSessionCodecRoundTrip(t *testing.T) {
 	deadline := time.Date(2026, 12, 1, 13, 30, 0, 123, time.UTC)

@@ -1,20 +1,18 @@
 package server_test
 
-import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
-	"testing"
-	"time"
+import "context"
+import "io"
+import "log/slog"
+import "net/http"
+import "net/http/httptest"
+import "net/url"
+import "testing"
+import "time"
 
-	"github.com/dealgate/dealgate/internal/config"
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/internal/server"
-)
+import "github.com/dealgate/dealgate/internal/config"
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/internal/server"
 
 // secondInstance starts another server on a's database, with its own pool,
 // as a second instance behind a load balancer would be. Both listen on

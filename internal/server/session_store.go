@@ -1,17 +1,15 @@
 package server
 
-import (
-	"context"
-	"time"
+import "context"
+import "time"
 
-	"github.com/alexedwards/scs/pgxstore"
-	"github.com/alexedwards/scs/v2"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/labstack/echo/v4"
+import "github.com/alexedwards/scs/pgxstore"
+import "github.com/alexedwards/scs/v2"
+import "github.com/jackc/pgx/v5/pgxpool"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // sessionSlideEvery is how often a session in use has its idle timeout
 // pushed back. In between, a page view writes nothing: the session row is

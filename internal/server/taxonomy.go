@@ -1,19 +1,17 @@
 package server
 
-import (
-	"fmt"
-	"net/http"
-	"slices"
-	"strconv"
-	"strings"
-	"time"
+import "fmt"
+import "net/http"
+import "slices"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/taxonomy"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/taxonomy"
 
 // The taxonomy screens. Published versions are read by number
 // (/taxonomy?version=3); all edits happen in the one draft, whose

@@ -1,11 +1,9 @@
 package server
 
-import (
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/taxonomy"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/taxonomy"
 
 // coveringShown is how many agreements the category page lists; the link
 // under them opens the filtered agreement list with all of them.

@@ -1,19 +1,17 @@
 package server
 
-import (
-	"fmt"
-	"net/http"
-	"strconv"
-	"strings"
+import "fmt"
+import "net/http"
+import "strconv"
+import "strings"
 
-	"github.com/a-h/templ"
-	"github.com/labstack/echo/v4"
+import "github.com/a-h/templ"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/pages"
-	"github.com/dealgate/dealgate/web/taxonomy"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/pages"
+import "github.com/dealgate/dealgate/web/taxonomy"
 
 // ---------------------------------------------------------------------------
 // The draft

@@ -1,17 +1,15 @@
 package server_test
 
-import (
-	"context"
-	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
-	"testing"
+import "context"
+import "net/http"
+import "net/url"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
+import "github.com/PuerkitoBio/goquery"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // draftCategory returns the category with key in the draft.
 func (ps *partySetup) draftCategory(t *testing.T, key string) dealgate.Category {

@@ -1,20 +1,18 @@
 package server
 
-import (
-	"fmt"
-	"net/http"
-	"strconv"
-	"strings"
-	"time"
+import "fmt"
+import "net/http"
+import "strconv"
+import "strings"
+import "time"
 
-	"github.com/labstack/echo/v4"
+import "github.com/labstack/echo/v4"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/internal/postgres"
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/pages"
-	"github.com/dealgate/dealgate/web/users"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/internal/postgres"
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/pages"
+import "github.com/dealgate/dealgate/web/users"
 
 func (s *Server) registerUserRoutes() {
 	admin := need(dealgate.ActUserManage)

@@ -1,12 +1,10 @@
 package server_test
 
-import (
-	"strconv"
-	"strings"
-	"testing"
+import "strconv"
+import "strings"
+import "testing"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
 
 // No page offers a "Weekly digest": no digest is ever sent, and a page must
 // not promise a feature that does not exist.

@@ -3,18 +3,16 @@
 // a client to deliver plain-text mail over TCP, and records what arrives.
 package smtptest
 
-import (
-	"bufio"
-	"encoding/base64"
-	"io"
-	"mime/quotedprintable"
-	"net"
-	"net/mail"
-	"net/textproto"
-	"strings"
-	"sync"
-	"testing"
-)
+import "bufio"
+import "encoding/base64"
+import "io"
+import "mime/quotedprintable"
+import "net"
+import "net/mail"
+import "net/textproto"
+import "strings"
+import "sync"
+import "testing"
 
 // Message is one delivered mail.
 type Message struct {

@@ -3,16 +3,14 @@ package agreements
 // The agreement and clause forms' fields, typed here so that handlers only
 // pass the values as typed and the messages.
 
-import (
-	"slices"
-	"strconv"
-	"strings"
+import "slices"
+import "strconv"
+import "strings"
 
-	"github.com/a-h/templ"
+import "github.com/a-h/templ"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
 
 // AgreementFields are the agreement form's fields, filled in with f as
 // typed and each field's message from errs.

@@ -2,11 +2,9 @@
 // an agreement with its clauses, documents and history, and their forms.
 package agreements
 
-import (
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-	screeningview "github.com/dealgate/dealgate/web/screening"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
+import screeningview "github.com/dealgate/dealgate/web/screening"
 
 // Row is one agreement in the list. Title and Snippet are highlight
 // segments, rendered escaped with <mark> around hits.

@@ -1,16 +1,14 @@
 package components_test
 
-import (
-	"bytes"
-	"context"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
-	"github.com/a-h/templ"
+import "github.com/PuerkitoBio/goquery"
+import "github.com/a-h/templ"
 
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/web/components"
 
 // render renders c and parses the result as an HTML fragment.
 func render(t *testing.T, c templ.Component) (*goquery.Document, string) {

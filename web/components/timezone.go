@@ -1,9 +1,7 @@
 package components
 
-import (
-	"slices"
-	"strings"
-)
+import "slices"
+import "strings"
 
 // CommonTimeZones are offered first; any other IANA zone a user already
 // has stays selectable.

@@ -4,12 +4,10 @@
 // timelines); the class names are styled by web/static/css/app.css.
 package components
 
-import (
-	"crypto/sha256"
-	"encoding/hex"
-	"strconv"
-	"strings"
-)
+import "crypto/sha256"
+import "encoding/hex"
+import "strconv"
+import "strings"
 
 // FieldError is one entry of an error summary. Field is the id of the input
 // the entry links to (for a CheckboxGroup or RadioGroup, GroupID(name)).

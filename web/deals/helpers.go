@@ -1,10 +1,8 @@
 package deals
 
-import (
-	"github.com/dealgate/dealgate/web/components"
-	"strconv"
-	"strings"
-)
+import "github.com/dealgate/dealgate/web/components"
+import "strconv"
+import "strings"
 
 // indent is the class that shifts a category under its parent in the picker.
 func indent(depth int) string {

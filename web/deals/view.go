@@ -4,10 +4,8 @@
 // and the withdraw and delete confirmations.
 package deals
 
-import (
-	"github.com/dealgate/dealgate/web/components"
-	screeningview "github.com/dealgate/dealgate/web/screening"
-)
+import "github.com/dealgate/dealgate/web/components"
+import screeningview "github.com/dealgate/dealgate/web/screening"
 
 // ListRow is one deal in "My deals".
 type ListRow struct {

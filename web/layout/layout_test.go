@@ -1,17 +1,15 @@
 package layout_test
 
-import (
-	"bytes"
-	"context"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
-	"github.com/a-h/templ"
+import "github.com/PuerkitoBio/goquery"
+import "github.com/a-h/templ"
 
-	"github.com/dealgate/dealgate/web"
-	"github.com/dealgate/dealgate/web/layout"
-)
+import "github.com/dealgate/dealgate/web"
+import "github.com/dealgate/dealgate/web/layout"
 
 func renderPage(t *testing.T, p layout.Page, body string) *goquery.Document {
 	t.Helper()

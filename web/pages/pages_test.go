@@ -1,18 +1,16 @@
 package pages_test
 
-import (
-	"bytes"
-	"context"
-	"regexp"
-	"strings"
-	"testing"
+import "bytes"
+import "context"
+import "regexp"
+import "strings"
+import "testing"
 
-	"github.com/PuerkitoBio/goquery"
-	"github.com/a-h/templ"
+import "github.com/PuerkitoBio/goquery"
+import "github.com/a-h/templ"
 
-	"github.com/dealgate/dealgate/web/layout"
-	"github.com/dealgate/dealgate/web/pages"
-)
+import "github.com/dealgate/dealgate/web/layout"
+import "github.com/dealgate/dealgate/web/pages"
 
 func render(t *testing.T, c templ.Component) (*goquery.Document, string) {
 	t.Helper()

@@ -3,12 +3,10 @@ package parties
 // The party form's fields, typed here so that handlers only pass the
 // values as typed and the messages.
 
-import (
-	"github.com/a-h/templ"
+import "github.com/a-h/templ"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
 
 // PartyFields are the party form's fields, filled in with f as typed and
 // each field's message from errs.

@@ -2,11 +2,9 @@
 // and the CSV import (the export is a plain download).
 package registerio
 
-import (
-	"strconv"
+import "strconv"
 
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/web/components"
 
 // ExpiryRow is one agreement or clause ending within the window. What says
 // which ("Agreement", "Exclusivity clause, section 4.2"); EndsOn is already

@@ -5,12 +5,10 @@
 // and members' declarations of interest.
 package reviews
 
-import (
-	"strconv"
+import "strconv"
 
-	"github.com/dealgate/dealgate/web/components"
-	"github.com/dealgate/dealgate/web/screening"
-)
+import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/screening"
 
 // DashboardView is the committee's page. Each panel holds a few rows and
 // links to the review list filtered to all of them.

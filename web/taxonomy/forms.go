@@ -3,15 +3,13 @@ package taxonomy
 // The category form's fields, typed here so that handlers only pass the
 // values as typed and the messages.
 
-import (
-	"slices"
-	"strconv"
+import "slices"
+import "strconv"
 
-	"github.com/a-h/templ"
+import "github.com/a-h/templ"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
 
 // CategoryForm is the category form as typed.
 type CategoryForm struct {

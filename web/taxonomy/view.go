@@ -3,11 +3,9 @@
 // between two versions, one category's history, and the draft being edited.
 package taxonomy
 
-import (
-	"strconv"
+import "strconv"
 
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/web/components"
 
 // Tag is a status label on a category ("Retired", "Moved in version 2").
 type Tag struct {

@@ -3,14 +3,12 @@ package users
 // The account form, typed here so that handlers only pass the values as
 // typed and the messages.
 
-import (
-	"strings"
+import "strings"
 
-	"github.com/a-h/templ"
+import "github.com/a-h/templ"
 
-	"github.com/dealgate/dealgate/internal/dealgate"
-	"github.com/dealgate/dealgate/web/components"
-)
+import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/components"
 
 // Form is the account form as typed.
 type Form struct {

@@ -2,20 +2,18 @@
 // workers, or only the re-screening queue, until its work is done.
 package jobstest
 
-import (
-	"context"
-	"io"
-	"log/slog"
-	"testing"
-	"time"
+import "context"
+import "io"
+import "log/slog"
+import "testing"
+import "time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+import "github.com/jackc/pgx/v5"
+import "github.com/riverqueue/river"
+import "github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/dealgate/dealgate/internal/jobs"
-	"github.com/dealgate/dealgate/internal/postgres"
-)
+import "github.com/dealgate/dealgate/internal/jobs"
+import "github.com/dealgate/dealgate/internal/postgres"
 
 // Start starts a River client with every worker, polling often, and stops
 // it when the test ends.

@@ -3,13 +3,11 @@ package sqlc
 // Written by hand (sqlc generates the rest of this package, and leaves this
 // file alone): generated queries sent together in one round trip.
 
-import (
-	"context"
-	"errors"
-	"fmt"
+import "context"
+import "errors"
+import "fmt"
 
-	"github.com/jackc/pgx/v5"
-)
+import "github.com/jackc/pgx/v5"
 
 // VoterLocks is what LockVoterAndState read; a Found flag is false where
 // its statement matched no row.
