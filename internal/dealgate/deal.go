@@ -34,17 +34,17 @@ const (
 )
 
 // AllDealStatuses lists the statuses in the order screens show them.
-var AllDealStatuses = []DealStatus{DealDraft, DealSubmitted, DealWithdrawn}
+var AllDealStatuses = dealStatusLabels.values()
 
 func (s DealStatus) String() string { return string(s) }
 
 // Label is the status as people read it.
-func (s DealStatus) Label() string { return labelOf(s, dealStatusLabels) }
+func (s DealStatus) Label() string { return dealStatusLabels.of(s) }
 
-var dealStatusLabels = map[DealStatus]string{
-	DealDraft:     "Draft",
-	DealSubmitted: "Submitted",
-	DealWithdrawn: "Withdrawn",
+var dealStatusLabels = labels[DealStatus]{
+	{DealDraft, "Draft"},
+	{DealSubmitted, "Submitted"},
+	{DealWithdrawn, "Withdrawn"},
 }
 
 // Withdrawable reports whether a deal in this status may still be
@@ -69,14 +69,14 @@ const (
 )
 
 // Label is the state as people read it.
-func (s ScreeningState) Label() string { return labelOf(s, screeningStateLabels) }
+func (s ScreeningState) Label() string { return screeningStateLabels.of(s) }
 
-var screeningStateLabels = map[ScreeningState]string{
-	ScreeningAwaiting: "Screening has not run yet for this version",
-	ScreeningClear:    "Clear: no clause of the register applies",
-	ScreeningInfo:     "Info: related clauses are noted for the committee",
-	ScreeningCaution:  "Caution: something must be done before negotiation",
-	ScreeningConflict: "Conflict: the deal as described would breach a clause",
+var screeningStateLabels = labels[ScreeningState]{
+	{ScreeningAwaiting, "Screening has not run yet for this version"},
+	{ScreeningClear, "Clear: no clause of the register applies"},
+	{ScreeningInfo, "Info: related clauses are noted for the committee"},
+	{ScreeningCaution, "Caution: something must be done before negotiation"},
+	{ScreeningConflict, "Conflict: the deal as described would breach a clause"},
 }
 
 // ShareAccess is what a counsel a deal is shared with may do.
@@ -88,11 +88,11 @@ const (
 )
 
 // Label is the access as people read it.
-func (a ShareAccess) Label() string { return labelOf(a, shareAccessLabels) }
+func (a ShareAccess) Label() string { return shareAccessLabels.of(a) }
 
-var shareAccessLabels = map[ShareAccess]string{
-	ShareRead: "Can read",
-	ShareEdit: "Can edit",
+var shareAccessLabels = labels[ShareAccess]{
+	{ShareRead, "Can read"},
+	{ShareEdit, "Can edit"},
 }
 
 // DefaultMaterialValuePercent is how far the estimated value may move, in

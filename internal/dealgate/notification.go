@@ -18,23 +18,20 @@ const (
 )
 
 // AllNotifyEvents lists every event in the order the preferences form shows them.
-var AllNotifyEvents = []NotifyEvent{
-	NotifyReviewAssigned, NotifyInformationRequested, NotifyInformationAnswered, NotifyDecisionRecorded,
-	NotifyVerdictChanged, NotifyNegotiationStarted, NotifyVoteReminder, NotifyReviewOverdue,
-}
+var AllNotifyEvents = notifyEventLabels.values()
 
 // Label is the event as the preferences form names it.
-func (e NotifyEvent) Label() string { return labelOf(e, notifyEventLabels) }
+func (e NotifyEvent) Label() string { return notifyEventLabels.of(e) }
 
-var notifyEventLabels = map[NotifyEvent]string{
-	NotifyReviewAssigned:       "A review opens with you assigned",
-	NotifyInformationRequested: "The committee asks for information on your deal",
-	NotifyInformationAnswered:  "Counsel answer a request for information",
-	NotifyDecisionRecorded:     "The committee records a decision",
-	NotifyVerdictChanged:       "Re-screening changes the verdict of a deal under review",
-	NotifyNegotiationStarted:   "Counsel record that negotiation started",
-	NotifyVoteReminder:         "Daily reminder: the reviews awaiting your vote that are nearly due",
-	NotifyReviewOverdue:        "Daily reminder (chairs): the reviews past their due date",
+var notifyEventLabels = labels[NotifyEvent]{
+	{NotifyReviewAssigned, "A review opens with you assigned"},
+	{NotifyInformationRequested, "The committee asks for information on your deal"},
+	{NotifyInformationAnswered, "Counsel answer a request for information"},
+	{NotifyDecisionRecorded, "The committee records a decision"},
+	{NotifyVerdictChanged, "Re-screening changes the verdict of a deal under review"},
+	{NotifyNegotiationStarted, "Counsel record that negotiation started"},
+	{NotifyVoteReminder, "Daily reminder: the reviews awaiting your vote that are nearly due"},
+	{NotifyReviewOverdue, "Daily reminder (chairs): the reviews past their due date"},
 }
 
 // NotifyChannel is where a person wants one event: in the app, by e-mail or both.

@@ -43,19 +43,19 @@ const (
 )
 
 // AllPartyKinds lists the kinds in the order screens show them.
-var AllPartyKinds = []PartyKind{PartyCloudProvider, PartyModelDeveloper, PartyReseller, PartyInvestor, PartyOther}
+var AllPartyKinds = partyKindLabels.values()
 
 func (k PartyKind) String() string { return string(k) }
 
 // Label is the kind as people read it.
-func (k PartyKind) Label() string { return labelOf(k, partyKindLabels) }
+func (k PartyKind) Label() string { return partyKindLabels.of(k) }
 
-var partyKindLabels = map[PartyKind]string{
-	PartyCloudProvider:  "Cloud provider",
-	PartyModelDeveloper: "Model developer",
-	PartyReseller:       "Reseller",
-	PartyInvestor:       "Investor",
-	PartyOther:          "Other",
+var partyKindLabels = labels[PartyKind]{
+	{PartyCloudProvider, "Cloud provider"},
+	{PartyModelDeveloper, "Model developer"},
+	{PartyReseller, "Reseller"},
+	{PartyInvestor, "Investor"},
+	{PartyOther, "Other"},
 }
 
 // Noun is the kind inside a sentence: "any cloud provider".
@@ -84,20 +84,20 @@ const (
 )
 
 // AllAgreementKinds lists the kinds in the order screens show them.
-var AllAgreementKinds = []AgreementKind{AgreementPartnership, AgreementInvestment, AgreementCloudServices, AgreementLicence, AgreementMoU, AgreementOther}
+var AllAgreementKinds = agreementKindLabels.values()
 
 func (k AgreementKind) String() string { return string(k) }
 
 // Label is the kind as people read it.
-func (k AgreementKind) Label() string { return labelOf(k, agreementKindLabels) }
+func (k AgreementKind) Label() string { return agreementKindLabels.of(k) }
 
-var agreementKindLabels = map[AgreementKind]string{
-	AgreementPartnership:   "Partnership",
-	AgreementInvestment:    "Investment",
-	AgreementCloudServices: "Cloud services",
-	AgreementLicence:       "Licence",
-	AgreementMoU:           "Memorandum of understanding",
-	AgreementOther:         "Other",
+var agreementKindLabels = labels[AgreementKind]{
+	{AgreementPartnership, "Partnership"},
+	{AgreementInvestment, "Investment"},
+	{AgreementCloudServices, "Cloud services"},
+	{AgreementLicence, "Licence"},
+	{AgreementMoU, "Memorandum of understanding"},
+	{AgreementOther, "Other"},
 }
 
 // ParseAgreementKind returns the kind named s (its value or its label), or EINVALID.
@@ -116,18 +116,18 @@ const (
 )
 
 // AllAgreementStatuses lists the statuses in the order screens show them.
-var AllAgreementStatuses = []AgreementStatus{StatusDraft, StatusActive, StatusExpired, StatusTerminated}
+var AllAgreementStatuses = agreementStatusLabels.values()
 
 func (s AgreementStatus) String() string { return string(s) }
 
 // Label is the status as people read it (the text of its tag).
-func (s AgreementStatus) Label() string { return labelOf(s, agreementStatusLabels) }
+func (s AgreementStatus) Label() string { return agreementStatusLabels.of(s) }
 
-var agreementStatusLabels = map[AgreementStatus]string{
-	StatusDraft:      "Draft",
-	StatusActive:     "Active",
-	StatusExpired:    "Expired",
-	StatusTerminated: "Terminated",
+var agreementStatusLabels = labels[AgreementStatus]{
+	{StatusDraft, "Draft"},
+	{StatusActive, "Active"},
+	{StatusExpired, "Expired"},
+	{StatusTerminated, "Terminated"},
 }
 
 // ParseAgreementStatus returns the status named s, or EINVALID.
@@ -160,23 +160,22 @@ const (
 )
 
 // AllClauseKinds lists the kinds in the order screens show them.
-var AllClauseKinds = []ClauseKind{ClauseExclusivity, ClauseRightOfFirstRefusal, ClauseRightOfFirstNegotiation,
-	ClausePreferredProvider, ClauseNonCompete, ClauseMostFavouredNation, ClauseNoticeRequired, ClauseConsentRequired}
+var AllClauseKinds = clauseKindLabels.values()
 
 func (k ClauseKind) String() string { return string(k) }
 
 // Label is the kind as people read it.
-func (k ClauseKind) Label() string { return labelOf(k, clauseKindLabels) }
+func (k ClauseKind) Label() string { return clauseKindLabels.of(k) }
 
-var clauseKindLabels = map[ClauseKind]string{
-	ClauseExclusivity:             "Exclusivity",
-	ClauseRightOfFirstRefusal:     "Right of first refusal",
-	ClauseRightOfFirstNegotiation: "Right of first negotiation",
-	ClausePreferredProvider:       "Preferred provider",
-	ClauseNonCompete:              "Non-compete",
-	ClauseMostFavouredNation:      "Most-favoured nation",
-	ClauseNoticeRequired:          "Notice required",
-	ClauseConsentRequired:         "Consent required",
+var clauseKindLabels = labels[ClauseKind]{
+	{ClauseExclusivity, "Exclusivity"},
+	{ClauseRightOfFirstRefusal, "Right of first refusal"},
+	{ClauseRightOfFirstNegotiation, "Right of first negotiation"},
+	{ClausePreferredProvider, "Preferred provider"},
+	{ClauseNonCompete, "Non-compete"},
+	{ClauseMostFavouredNation, "Most-favoured nation"},
+	{ClauseNoticeRequired, "Notice required"},
+	{ClauseConsentRequired, "Consent required"},
 }
 
 // ParseClauseKind returns the kind named s (its value or its label), or EINVALID.
@@ -194,17 +193,17 @@ const (
 )
 
 // AllRestrictionScopes lists the scopes in the order screens show them.
-var AllRestrictionScopes = []RestrictionScope{RestrictNamed, RestrictKind, RestrictAny}
+var AllRestrictionScopes = restrictionScopeLabels.values()
 
 func (s RestrictionScope) String() string { return string(s) }
 
 // Label is the scope as people read it.
-func (s RestrictionScope) Label() string { return labelOf(s, restrictionScopeLabels) }
+func (s RestrictionScope) Label() string { return restrictionScopeLabels.of(s) }
 
-var restrictionScopeLabels = map[RestrictionScope]string{
-	RestrictNamed: "Named parties",
-	RestrictKind:  "Any party of a kind",
-	RestrictAny:   "Any party",
+var restrictionScopeLabels = labels[RestrictionScope]{
+	{RestrictNamed, "Named parties"},
+	{RestrictKind, "Any party of a kind"},
+	{RestrictAny, "Any party"},
 }
 
 // ParseRestrictionScope returns the scope named s, or EINVALID.
@@ -217,13 +216,32 @@ type enum interface {
 	Label() string
 }
 
-// labelOf is an enumeration's value as people read it, from the type's
-// table of labels; a value missing from the table reads as itself.
-func labelOf[T ~string](v T, labels map[T]string) string {
-	if l, ok := labels[v]; ok {
-		return l
+// labels lists an enumeration's values with their labels, in the order
+// screens show them: one list, so that no value lacks a label or a place.
+type labels[T ~string] []labelled[T]
+
+type labelled[T ~string] struct {
+	value T
+	label string
+}
+
+// of is v as people read it; a value missing from the list reads as itself.
+func (l labels[T]) of(v T) string {
+	for _, e := range l {
+		if e.value == v {
+			return e.label
+		}
 	}
 	return string(v)
+}
+
+// values are the listed values, in order.
+func (l labels[T]) values() []T {
+	out := make([]T, len(l))
+	for i, e := range l {
+		out[i] = e.value
+	}
+	return out
 }
 
 // parseEnum accepts a value or its label, in any case, with spaces or

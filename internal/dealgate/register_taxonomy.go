@@ -24,11 +24,11 @@ const (
 func (s TaxonomyStatus) String() string { return string(s) }
 
 // Label is the status as people read it.
-func (s TaxonomyStatus) Label() string { return labelOf(s, taxonomyStatusLabels) }
+func (s TaxonomyStatus) Label() string { return taxonomyStatusLabels.of(s) }
 
-var taxonomyStatusLabels = map[TaxonomyStatus]string{
-	TaxonomyDraft:     "Draft",
-	TaxonomyPublished: "Published",
+var taxonomyStatusLabels = labels[TaxonomyStatus]{
+	{TaxonomyDraft, "Draft"},
+	{TaxonomyPublished, "Published"},
 }
 
 // TaxonomyVersion is one version of the taxonomy: the draft or a published one.
@@ -369,16 +369,16 @@ const (
 )
 
 // Label is the change as people read it.
-func (k TaxonomyChangeKind) Label() string { return labelOf(k, taxonomyChangeKindLabels) }
+func (k TaxonomyChangeKind) Label() string { return taxonomyChangeKindLabels.of(k) }
 
-var taxonomyChangeKindLabels = map[TaxonomyChangeKind]string{
-	ChangeAdded:     "Added",
-	ChangeRetired:   "Retired",
-	ChangeRestored:  "Restored",
-	ChangeMoved:     "Moved",
-	ChangeRenamed:   "Renamed",
-	ChangeRedefined: "Definition changed",
-	ChangeExamples:  "Examples changed",
+var taxonomyChangeKindLabels = labels[TaxonomyChangeKind]{
+	{ChangeAdded, "Added"},
+	{ChangeRetired, "Retired"},
+	{ChangeRestored, "Restored"},
+	{ChangeMoved, "Moved"},
+	{ChangeRenamed, "Renamed"},
+	{ChangeRedefined, "Definition changed"},
+	{ChangeExamples, "Examples changed"},
 }
 
 // TaxonomyChange is one difference for one category. From and To are plain

@@ -26,15 +26,15 @@ const (
 )
 
 // AllMajorities in the order the settings form offers them.
-var AllMajorities = []Majority{MajoritySimple, MajorityTwoThirds, MajorityUnanimous}
+var AllMajorities = majorityLabels.values()
 
 // Label is the majority in words.
-func (m Majority) Label() string { return labelOf(m, majorityLabels) }
+func (m Majority) Label() string { return majorityLabels.of(m) }
 
-var majorityLabels = map[Majority]string{
-	MajoritySimple:    "Simple majority",
-	MajorityTwoThirds: "Two-thirds majority",
-	MajorityUnanimous: "Unanimous",
+var majorityLabels = labels[Majority]{
+	{MajoritySimple, "Simple majority"},
+	{MajorityTwoThirds, "Two-thirds majority"},
+	{MajorityUnanimous, "Unanimous"},
 }
 
 // CommitteeRules are the committee's settings. Members are the active users
@@ -111,12 +111,12 @@ const (
 )
 
 // Label is the state as a tag says it.
-func (s ReviewState) Label() string { return labelOf(s, reviewStateLabels) }
+func (s ReviewState) Label() string { return reviewStateLabels.of(s) }
 
-var reviewStateLabels = map[ReviewState]string{
-	ReviewOpen:    "In review",
-	ReviewDecided: "Decided",
-	ReviewClosed:  "Closed",
+var reviewStateLabels = labels[ReviewState]{
+	{ReviewOpen, "In review"},
+	{ReviewDecided, "Decided"},
+	{ReviewClosed, "Closed"},
 }
 
 // VoteChoice is a member's vote.
@@ -130,16 +130,16 @@ const (
 )
 
 // AllVoteChoices in the order the vote form offers them.
-var AllVoteChoices = []VoteChoice{VoteApprove, VoteApproveConditions, VoteFlag, VoteAbstain}
+var AllVoteChoices = voteChoiceLabels.values()
 
 // Label is the vote in words.
-func (c VoteChoice) Label() string { return labelOf(c, voteChoiceLabels) }
+func (c VoteChoice) Label() string { return voteChoiceLabels.of(c) }
 
-var voteChoiceLabels = map[VoteChoice]string{
-	VoteApprove:           "Approve",
-	VoteApproveConditions: "Approve with conditions",
-	VoteFlag:              "Flag",
-	VoteAbstain:           "Abstain",
+var voteChoiceLabels = labels[VoteChoice]{
+	{VoteApprove, "Approve"},
+	{VoteApproveConditions, "Approve with conditions"},
+	{VoteFlag, "Flag"},
+	{VoteAbstain, "Abstain"},
 }
 
 // VoteInput is a vote as the form sends it.
@@ -240,15 +240,15 @@ const (
 )
 
 // AllOutcomes in the order the decision form offers them.
-var AllOutcomes = []DecisionOutcome{OutcomeApproved, OutcomeApprovedConditions, OutcomeFlagged}
+var AllOutcomes = decisionOutcomeLabels.values()
 
 // Label is the outcome as a tag says it.
-func (o DecisionOutcome) Label() string { return labelOf(o, decisionOutcomeLabels) }
+func (o DecisionOutcome) Label() string { return decisionOutcomeLabels.of(o) }
 
-var decisionOutcomeLabels = map[DecisionOutcome]string{
-	OutcomeApproved:           "Approved",
-	OutcomeApprovedConditions: "Approved with conditions",
-	OutcomeFlagged:            "Flagged",
+var decisionOutcomeLabels = labels[DecisionOutcome]{
+	{OutcomeApproved, "Approved"},
+	{OutcomeApprovedConditions, "Approved with conditions"},
+	{OutcomeFlagged, "Flagged"},
 }
 
 // Approving reports whether the outcome clears the deal.

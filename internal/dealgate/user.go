@@ -17,7 +17,7 @@ const (
 )
 
 // AllRoles lists every role in the order screens show them.
-var AllRoles = []Role{RoleAdmin, RoleChair, RoleMember, RoleCounsel, RoleAuditor}
+var AllRoles = roleLabels.values()
 
 // ParseRole returns the role named s, or EINVALID.
 func ParseRole(s string) (Role, error) {
@@ -29,14 +29,14 @@ func ParseRole(s string) (Role, error) {
 }
 
 // Label is the role as people read it.
-func (r Role) Label() string { return labelOf(r, roleLabels) }
+func (r Role) Label() string { return roleLabels.of(r) }
 
-var roleLabels = map[Role]string{
-	RoleAdmin:   "Admin",
-	RoleChair:   "Committee chair",
-	RoleMember:  "Committee member",
-	RoleCounsel: "Counsel",
-	RoleAuditor: "Auditor",
+var roleLabels = labels[Role]{
+	{RoleAdmin, "Admin"},
+	{RoleChair, "Committee chair"},
+	{RoleMember, "Committee member"},
+	{RoleCounsel, "Counsel"},
+	{RoleAuditor, "Auditor"},
 }
 
 func (r Role) String() string { return string(r) }
