@@ -33,6 +33,12 @@ const (
 	DealWithdrawn DealStatus = "withdrawn"
 )
 
+var dealStatusLabels = labels[DealStatus]{
+	{DealDraft, "Draft"},
+	{DealSubmitted, "Submitted"},
+	{DealWithdrawn, "Withdrawn"},
+}
+
 // AllDealStatuses lists the statuses in the order screens show them.
 var AllDealStatuses = dealStatusLabels.values()
 
@@ -40,12 +46,6 @@ func (s DealStatus) String() string { return string(s) }
 
 // Label is the status as people read it.
 func (s DealStatus) Label() string { return dealStatusLabels.of(s) }
-
-var dealStatusLabels = labels[DealStatus]{
-	{DealDraft, "Draft"},
-	{DealSubmitted, "Submitted"},
-	{DealWithdrawn, "Withdrawn"},
-}
 
 // Withdrawable reports whether a deal in this status may still be
 // withdrawn: any time after submission and before a decision.
@@ -68,9 +68,6 @@ const (
 	ScreeningConflict ScreeningState = "conflict"
 )
 
-// Label is the state as people read it.
-func (s ScreeningState) Label() string { return screeningStateLabels.of(s) }
-
 var screeningStateLabels = labels[ScreeningState]{
 	{ScreeningAwaiting, "Screening has not run yet for this version"},
 	{ScreeningClear, "Clear: no clause of the register applies"},
@@ -78,6 +75,9 @@ var screeningStateLabels = labels[ScreeningState]{
 	{ScreeningCaution, "Caution: something must be done before negotiation"},
 	{ScreeningConflict, "Conflict: the deal as described would breach a clause"},
 }
+
+// Label is the state as people read it.
+func (s ScreeningState) Label() string { return screeningStateLabels.of(s) }
 
 // ShareAccess is what a counsel a deal is shared with may do.
 type ShareAccess string
@@ -87,13 +87,13 @@ const (
 	ShareEdit ShareAccess = "edit"
 )
 
-// Label is the access as people read it.
-func (a ShareAccess) Label() string { return shareAccessLabels.of(a) }
-
 var shareAccessLabels = labels[ShareAccess]{
 	{ShareRead, "Can read"},
 	{ShareEdit, "Can edit"},
 }
+
+// Label is the access as people read it.
+func (a ShareAccess) Label() string { return shareAccessLabels.of(a) }
 
 // DefaultMaterialValuePercent is how far the estimated value may move, in
 // per cent of the previous version's, before the change is material.

@@ -3,25 +3,20 @@ package dealgate
 import "time"
 
 // NotifyEvent is a kind of notification. Each person chooses, per event,
-// whether it reaches them in the app, by e-mail or both.
+// whether it reaches them in the app, by e-mail or both; the labels below
+// say when each is sent.
 type NotifyEvent string
 
 const (
-	NotifyReviewAssigned       NotifyEvent = "review_assigned"       // a review opened with you assigned
-	NotifyInformationRequested NotifyEvent = "information_requested" // the chair asks counsel for information
-	NotifyInformationAnswered  NotifyEvent = "information_answered"  // counsel answered a request
-	NotifyDecisionRecorded     NotifyEvent = "decision_recorded"     // the chair recorded a decision
-	NotifyVerdictChanged       NotifyEvent = "verdict_changed"       // re-screening changed a deal's verdict under review
-	NotifyNegotiationStarted   NotifyEvent = "negotiation_started"   // counsel recorded the start of negotiation
-	NotifyVoteReminder         NotifyEvent = "vote_reminder"         // daily digest: reviews you have not voted on are nearly due
-	NotifyReviewOverdue        NotifyEvent = "review_overdue"        // daily digest (chairs): reviews are past their due date
+	NotifyReviewAssigned       NotifyEvent = "review_assigned"
+	NotifyInformationRequested NotifyEvent = "information_requested"
+	NotifyInformationAnswered  NotifyEvent = "information_answered"
+	NotifyDecisionRecorded     NotifyEvent = "decision_recorded"
+	NotifyVerdictChanged       NotifyEvent = "verdict_changed"
+	NotifyNegotiationStarted   NotifyEvent = "negotiation_started"
+	NotifyVoteReminder         NotifyEvent = "vote_reminder"
+	NotifyReviewOverdue        NotifyEvent = "review_overdue"
 )
-
-// AllNotifyEvents lists every event in the order the preferences form shows them.
-var AllNotifyEvents = notifyEventLabels.values()
-
-// Label is the event as the preferences form names it.
-func (e NotifyEvent) Label() string { return notifyEventLabels.of(e) }
 
 var notifyEventLabels = labels[NotifyEvent]{
 	{NotifyReviewAssigned, "A review opens with you assigned"},
@@ -33,6 +28,12 @@ var notifyEventLabels = labels[NotifyEvent]{
 	{NotifyVoteReminder, "Daily reminder: the reviews awaiting your vote that are nearly due"},
 	{NotifyReviewOverdue, "Daily reminder (chairs): the reviews past their due date"},
 }
+
+// AllNotifyEvents lists every event in the order the preferences form shows them.
+var AllNotifyEvents = notifyEventLabels.values()
+
+// Label is the event as the preferences form names it.
+func (e NotifyEvent) Label() string { return notifyEventLabels.of(e) }
 
 // NotifyChannel is where a person wants one event: in the app, by e-mail or both.
 type NotifyChannel string

@@ -42,14 +42,6 @@ const (
 	PartyOther          PartyKind = "other"
 )
 
-// AllPartyKinds lists the kinds in the order screens show them.
-var AllPartyKinds = partyKindLabels.values()
-
-func (k PartyKind) String() string { return string(k) }
-
-// Label is the kind as people read it.
-func (k PartyKind) Label() string { return partyKindLabels.of(k) }
-
 var partyKindLabels = labels[PartyKind]{
 	{PartyCloudProvider, "Cloud provider"},
 	{PartyModelDeveloper, "Model developer"},
@@ -57,6 +49,14 @@ var partyKindLabels = labels[PartyKind]{
 	{PartyInvestor, "Investor"},
 	{PartyOther, "Other"},
 }
+
+// AllPartyKinds lists the kinds in the order screens show them.
+var AllPartyKinds = partyKindLabels.values()
+
+func (k PartyKind) String() string { return string(k) }
+
+// Label is the kind as people read it.
+func (k PartyKind) Label() string { return partyKindLabels.of(k) }
 
 // Noun is the kind inside a sentence: "any cloud provider".
 func (k PartyKind) Noun() string {
@@ -83,14 +83,6 @@ const (
 	AgreementOther         AgreementKind = "other"
 )
 
-// AllAgreementKinds lists the kinds in the order screens show them.
-var AllAgreementKinds = agreementKindLabels.values()
-
-func (k AgreementKind) String() string { return string(k) }
-
-// Label is the kind as people read it.
-func (k AgreementKind) Label() string { return agreementKindLabels.of(k) }
-
 var agreementKindLabels = labels[AgreementKind]{
 	{AgreementPartnership, "Partnership"},
 	{AgreementInvestment, "Investment"},
@@ -99,6 +91,14 @@ var agreementKindLabels = labels[AgreementKind]{
 	{AgreementMoU, "Memorandum of understanding"},
 	{AgreementOther, "Other"},
 }
+
+// AllAgreementKinds lists the kinds in the order screens show them.
+var AllAgreementKinds = agreementKindLabels.values()
+
+func (k AgreementKind) String() string { return string(k) }
+
+// Label is the kind as people read it.
+func (k AgreementKind) Label() string { return agreementKindLabels.of(k) }
 
 // ParseAgreementKind returns the kind named s (its value or its label), or EINVALID.
 func ParseAgreementKind(s string) (AgreementKind, error) {
@@ -115,6 +115,13 @@ const (
 	StatusTerminated AgreementStatus = "terminated"
 )
 
+var agreementStatusLabels = labels[AgreementStatus]{
+	{StatusDraft, "Draft"},
+	{StatusActive, "Active"},
+	{StatusExpired, "Expired"},
+	{StatusTerminated, "Terminated"},
+}
+
 // AllAgreementStatuses lists the statuses in the order screens show them.
 var AllAgreementStatuses = agreementStatusLabels.values()
 
@@ -122,13 +129,6 @@ func (s AgreementStatus) String() string { return string(s) }
 
 // Label is the status as people read it (the text of its tag).
 func (s AgreementStatus) Label() string { return agreementStatusLabels.of(s) }
-
-var agreementStatusLabels = labels[AgreementStatus]{
-	{StatusDraft, "Draft"},
-	{StatusActive, "Active"},
-	{StatusExpired, "Expired"},
-	{StatusTerminated, "Terminated"},
-}
 
 // ParseAgreementStatus returns the status named s, or EINVALID.
 func ParseAgreementStatus(s string) (AgreementStatus, error) {
@@ -159,14 +159,6 @@ const (
 	ClauseConsentRequired         ClauseKind = "consent_required"
 )
 
-// AllClauseKinds lists the kinds in the order screens show them.
-var AllClauseKinds = clauseKindLabels.values()
-
-func (k ClauseKind) String() string { return string(k) }
-
-// Label is the kind as people read it.
-func (k ClauseKind) Label() string { return clauseKindLabels.of(k) }
-
 var clauseKindLabels = labels[ClauseKind]{
 	{ClauseExclusivity, "Exclusivity"},
 	{ClauseRightOfFirstRefusal, "Right of first refusal"},
@@ -177,6 +169,14 @@ var clauseKindLabels = labels[ClauseKind]{
 	{ClauseNoticeRequired, "Notice required"},
 	{ClauseConsentRequired, "Consent required"},
 }
+
+// AllClauseKinds lists the kinds in the order screens show them.
+var AllClauseKinds = clauseKindLabels.values()
+
+func (k ClauseKind) String() string { return string(k) }
+
+// Label is the kind as people read it.
+func (k ClauseKind) Label() string { return clauseKindLabels.of(k) }
 
 // ParseClauseKind returns the kind named s (its value or its label), or EINVALID.
 func ParseClauseKind(s string) (ClauseKind, error) {
@@ -192,6 +192,12 @@ const (
 	RestrictAny   RestrictionScope = "any"   // anyone, less exceptions
 )
 
+var restrictionScopeLabels = labels[RestrictionScope]{
+	{RestrictNamed, "Named parties"},
+	{RestrictKind, "Any party of a kind"},
+	{RestrictAny, "Any party"},
+}
+
 // AllRestrictionScopes lists the scopes in the order screens show them.
 var AllRestrictionScopes = restrictionScopeLabels.values()
 
@@ -199,12 +205,6 @@ func (s RestrictionScope) String() string { return string(s) }
 
 // Label is the scope as people read it.
 func (s RestrictionScope) Label() string { return restrictionScopeLabels.of(s) }
-
-var restrictionScopeLabels = labels[RestrictionScope]{
-	{RestrictNamed, "Named parties"},
-	{RestrictKind, "Any party of a kind"},
-	{RestrictAny, "Any party"},
-}
 
 // ParseRestrictionScope returns the scope named s, or EINVALID.
 func ParseRestrictionScope(s string) (RestrictionScope, error) {

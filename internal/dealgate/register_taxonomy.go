@@ -21,15 +21,15 @@ const (
 	TaxonomyPublished TaxonomyStatus = "published"
 )
 
-func (s TaxonomyStatus) String() string { return string(s) }
-
-// Label is the status as people read it.
-func (s TaxonomyStatus) Label() string { return taxonomyStatusLabels.of(s) }
-
 var taxonomyStatusLabels = labels[TaxonomyStatus]{
 	{TaxonomyDraft, "Draft"},
 	{TaxonomyPublished, "Published"},
 }
+
+func (s TaxonomyStatus) String() string { return string(s) }
+
+// Label is the status as people read it.
+func (s TaxonomyStatus) Label() string { return taxonomyStatusLabels.of(s) }
 
 // TaxonomyVersion is one version of the taxonomy: the draft or a published one.
 type TaxonomyVersion struct {
@@ -368,9 +368,6 @@ const (
 	ChangeExamples  TaxonomyChangeKind = "examples_changed"
 )
 
-// Label is the change as people read it.
-func (k TaxonomyChangeKind) Label() string { return taxonomyChangeKindLabels.of(k) }
-
 var taxonomyChangeKindLabels = labels[TaxonomyChangeKind]{
 	{ChangeAdded, "Added"},
 	{ChangeRetired, "Retired"},
@@ -380,6 +377,9 @@ var taxonomyChangeKindLabels = labels[TaxonomyChangeKind]{
 	{ChangeRedefined, "Definition changed"},
 	{ChangeExamples, "Examples changed"},
 }
+
+// Label is the change as people read it.
+func (k TaxonomyChangeKind) Label() string { return taxonomyChangeKindLabels.of(k) }
 
 // TaxonomyChange is one difference for one category. From and To are plain
 // text: names, paths, definitions or example lists (one per line).

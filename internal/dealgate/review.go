@@ -25,17 +25,17 @@ const (
 	MajorityUnanimous Majority = "unanimous"  // every decisive vote approves
 )
 
-// AllMajorities in the order the settings form offers them.
-var AllMajorities = majorityLabels.values()
-
-// Label is the majority in words.
-func (m Majority) Label() string { return majorityLabels.of(m) }
-
 var majorityLabels = labels[Majority]{
 	{MajoritySimple, "Simple majority"},
 	{MajorityTwoThirds, "Two-thirds majority"},
 	{MajorityUnanimous, "Unanimous"},
 }
+
+// AllMajorities in the order the settings form offers them.
+var AllMajorities = majorityLabels.values()
+
+// Label is the majority in words.
+func (m Majority) Label() string { return majorityLabels.of(m) }
 
 // CommitteeRules are the committee's settings. Members are the active users
 // with the member or chair role (managed on the users screen).
@@ -110,14 +110,14 @@ const (
 	ReviewClosed  ReviewState = "closed" // the deal was withdrawn or superseded before a decision
 )
 
-// Label is the state as a tag says it.
-func (s ReviewState) Label() string { return reviewStateLabels.of(s) }
-
 var reviewStateLabels = labels[ReviewState]{
 	{ReviewOpen, "In review"},
 	{ReviewDecided, "Decided"},
 	{ReviewClosed, "Closed"},
 }
+
+// Label is the state as a tag says it.
+func (s ReviewState) Label() string { return reviewStateLabels.of(s) }
 
 // VoteChoice is a member's vote.
 type VoteChoice string
@@ -129,18 +129,18 @@ const (
 	VoteAbstain           VoteChoice = "abstain"
 )
 
-// AllVoteChoices in the order the vote form offers them.
-var AllVoteChoices = voteChoiceLabels.values()
-
-// Label is the vote in words.
-func (c VoteChoice) Label() string { return voteChoiceLabels.of(c) }
-
 var voteChoiceLabels = labels[VoteChoice]{
 	{VoteApprove, "Approve"},
 	{VoteApproveConditions, "Approve with conditions"},
 	{VoteFlag, "Flag"},
 	{VoteAbstain, "Abstain"},
 }
+
+// AllVoteChoices in the order the vote form offers them.
+var AllVoteChoices = voteChoiceLabels.values()
+
+// Label is the vote in words.
+func (c VoteChoice) Label() string { return voteChoiceLabels.of(c) }
 
 // VoteInput is a vote as the form sends it.
 type VoteInput struct {
@@ -239,17 +239,17 @@ const (
 	OutcomeFlagged            DecisionOutcome = "flagged"
 )
 
-// AllOutcomes in the order the decision form offers them.
-var AllOutcomes = decisionOutcomeLabels.values()
-
-// Label is the outcome as a tag says it.
-func (o DecisionOutcome) Label() string { return decisionOutcomeLabels.of(o) }
-
 var decisionOutcomeLabels = labels[DecisionOutcome]{
 	{OutcomeApproved, "Approved"},
 	{OutcomeApprovedConditions, "Approved with conditions"},
 	{OutcomeFlagged, "Flagged"},
 }
+
+// AllOutcomes in the order the decision form offers them.
+var AllOutcomes = decisionOutcomeLabels.values()
+
+// Label is the outcome as a tag says it.
+func (o DecisionOutcome) Label() string { return decisionOutcomeLabels.of(o) }
 
 // Approving reports whether the outcome clears the deal.
 func (o DecisionOutcome) Approving() bool {

@@ -16,6 +16,14 @@ const (
 	RoleAuditor Role = "auditor" // reads everything, changes nothing, exports
 )
 
+var roleLabels = labels[Role]{
+	{RoleAdmin, "Admin"},
+	{RoleChair, "Committee chair"},
+	{RoleMember, "Committee member"},
+	{RoleCounsel, "Counsel"},
+	{RoleAuditor, "Auditor"},
+}
+
 // AllRoles lists every role in the order screens show them.
 var AllRoles = roleLabels.values()
 
@@ -30,14 +38,6 @@ func ParseRole(s string) (Role, error) {
 
 // Label is the role as people read it.
 func (r Role) Label() string { return roleLabels.of(r) }
-
-var roleLabels = labels[Role]{
-	{RoleAdmin, "Admin"},
-	{RoleChair, "Committee chair"},
-	{RoleMember, "Committee member"},
-	{RoleCounsel, "Counsel"},
-	{RoleAuditor, "Auditor"},
-}
 
 func (r Role) String() string { return string(r) }
 
