@@ -120,10 +120,6 @@ const (
 	AccountResetTwoFactor AccountAction = "reset-two-factor"
 )
 
-// AllAccountActions lists the actions in the order an account's page
-// offers them.
-var AllAccountActions = []AccountAction{AccountDeactivate, AccountReactivate, AccountResetPassword, AccountResetTwoFactor}
-
 // Applies reports whether a can be done to u as it is: only an active
 // account is deactivated or sent a password link, only a deactivated one
 // reactivated, only one with a second factor reset.
