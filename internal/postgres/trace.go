@@ -47,8 +47,9 @@ func countRoundTrip(ctx context.Context) context.Context {
 }
 
 // statsTracer is the pool's pgx tracer: it feeds RequestStats and does
-// nothing for contexts without one.
-type statsTracer struct{}
+// nothing for contexts without one. Each Trace…Start is one round trip;
+// the interfaces' other hooks are endHooks, which ignore everything.
+type statsTracer struct{ endHooks }
 
 var (
 	_ pgx.QueryTracer       = statsTracer{}
@@ -62,26 +63,26 @@ func (statsTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.Trace
 	return countRoundTrip(ctx)
 }
 
-func (statsTracer) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
-
 func (statsTracer) TraceBatchStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceBatchStartData) context.Context {
 	return countRoundTrip(ctx)
 }
-
-func (statsTracer) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (statsTracer) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
 
 func (statsTracer) TraceCopyFromStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceCopyFromStartData) context.Context {
 	return countRoundTrip(ctx)
 }
 
-func (statsTracer) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
-
 func (statsTracer) TracePrepareStart(ctx context.Context, _ *pgx.Conn, _ pgx.TracePrepareStartData) context.Context {
 	return countRoundTrip(ctx)
 }
 
-func (statsTracer) TracePrepareEnd(context.Context, *pgx.Conn, pgx.TracePrepareEndData) {}
+// endHooks are the tracer interfaces' hooks that statsTracer has no use for.
+type endHooks struct{}
+
+func (endHooks) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData)       {}
+func (endHooks) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData)   {}
+func (endHooks) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)       {}
+func (endHooks) TraceCopyFromEnd(context.Context, *pgx.Conn, pgx.TraceCopyFromEndData) {}
+func (endHooks) TracePrepareEnd(context.Context, *pgx.Conn, pgx.TracePrepareEndData)   {}
 
 type acquireStartKey struct{}
 
