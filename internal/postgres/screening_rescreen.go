@@ -179,20 +179,9 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 			// Which deals to screen again; then screen them on every core
 			// (the index is safe for concurrent use), and write in order.
 			today := tx.today()
-			var todo []int
-			deals := make([]screening.Deal, len(rows))
-			for i, r := range rows {
-				var c dealgate.DealContent
-				if err := json.Unmarshal(r.Content, &c); err != nil {
-					return 0, fmt.Errorf("deal %d content: %w", r.DealID, err)
-				}
-				deals[i] = dealOf(c)
-				if incremental && r.RegisterChange != nil &&
-					!base.idx.AppliesAny(deals[i], today, changed) && !l.idx.AppliesAny(deals[i], today, changed) {
-					res.Unaffected++
-					continue
-				}
-				todo = append(todo, i)
+			deals, todo, err := triage(rows, base, l, changed, incremental, today, &res)
+			if err != nil {
+				return 0, err
 			}
 			after = rows[len(rows)-1].DealID
 			res.rest(ctx, &s.DB.Foreground, burst)
@@ -202,26 +191,8 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 				chunk := todo[:min(len(todo), 32)]
 				todo = todo[len(chunk):]
 				burst = time.Now()
-				reps, errs := s.screenAll(l.idx, deals, chunk, today)
-				for k, i := range chunk {
-					r := rows[i]
-					res.Deals++
-					if errs[k] == nil && r.Fingerprint != nil && string(r.Fingerprint) == string(fingerprint(reps[k], l.taxID)) {
-						continue // the same result: nothing to record
-					}
-					rec, before, afterV, err := s.recordIfChanged(ctx, tx, nil, l, r.DealID, r.Number, reps[k], errs[k], ReasonRegister)
-					if err != nil {
-						return 0, err
-					}
-					if rec {
-						res.Written++
-						if before != afterV {
-							res.Changed++
-							if err := tx.notifyVerdictChanged(ctx, r.DealID, before, afterV); err != nil {
-								return 0, err
-							}
-						}
-					}
+				if err := s.recordChunk(ctx, tx, l, rows, deals, chunk, today, &res); err != nil {
+					return 0, err
 				}
 				res.rest(ctx, &s.DB.Foreground, burst)
 			}
@@ -234,6 +205,55 @@ func (s *Screenings) rescreen(ctx context.Context, base *loadedIndex) (RescreenR
 			return res, nil
 		}
 	}
+}
+
+// triage decodes a batch's deals and picks the ones to screen again: all of
+// them, unless the index changed incrementally and a deal meets none of the
+// changed clauses under the old index or the new (res.Unaffected counts it).
+func triage(rows []sqlc.OpenDealVersionsRow, base, l *loadedIndex, changed []int64, incremental bool, today time.Time, res *RescreenResult) ([]screening.Deal, []int, error) {
+	var todo []int
+	deals := make([]screening.Deal, len(rows))
+	for i, r := range rows {
+		var c dealgate.DealContent
+		if err := json.Unmarshal(r.Content, &c); err != nil {
+			return nil, nil, fmt.Errorf("deal %d content: %w", r.DealID, err)
+		}
+		deals[i] = dealOf(c)
+		if incremental && r.RegisterChange != nil &&
+			!base.idx.AppliesAny(deals[i], today, changed) && !l.idx.AppliesAny(deals[i], today, changed) {
+			res.Unaffected++
+			continue
+		}
+		todo = append(todo, i)
+	}
+	return deals, todo, nil
+}
+
+// recordChunk screens the batch's deals at the indexes in chunk and records
+// each result that differs from the last, notifying a changed verdict.
+func (s *Screenings) recordChunk(ctx context.Context, tx *Tx, l *loadedIndex, rows []sqlc.OpenDealVersionsRow, deals []screening.Deal, chunk []int, today time.Time, res *RescreenResult) error {
+	reps, errs := s.screenAll(l.idx, deals, chunk, today)
+	for k, i := range chunk {
+		r := rows[i]
+		res.Deals++
+		if errs[k] == nil && r.Fingerprint != nil && string(r.Fingerprint) == string(fingerprint(reps[k], l.taxID)) {
+			continue // the same result: nothing to record
+		}
+		rec, before, after, err := s.recordIfChanged(ctx, tx, nil, l, r.DealID, r.Number, reps[k], errs[k], ReasonRegister)
+		if err != nil {
+			return err
+		}
+		if rec {
+			res.Written++
+			if before != after {
+				res.Changed++
+				if err := tx.notifyVerdictChanged(ctx, r.DealID, before, after); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // rest gives way to fg after a burst that began at start, counting the rest.
