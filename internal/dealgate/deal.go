@@ -54,14 +54,11 @@ func (s DealStatus) Withdrawable() bool { return s == DealSubmitted }
 // ScreeningState is how far screening of one deal version has got.
 type ScreeningState string
 
-// ScreeningAwaiting is every version's state until the screening engine
-// (internal/screening) records its findings for it: the seam where screening
-// plugs in. Nothing else is recorded yet, so nothing pretends findings exist.
-const ScreeningAwaiting ScreeningState = "awaiting"
-
-// Once screened, a version's state is its latest screening's verdict
-// (internal/screening's severities).
+// A version awaits screening until the screening engine (internal/screening)
+// records its findings; from then on its state is its latest screening's
+// verdict (internal/screening's severities).
 const (
+	ScreeningAwaiting ScreeningState = "awaiting"
 	ScreeningClear    ScreeningState = "clear"
 	ScreeningInfo     ScreeningState = "info"
 	ScreeningCaution  ScreeningState = "caution"
