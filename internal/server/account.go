@@ -45,12 +45,7 @@ func (s *Server) renderAccount(c echo.Context, status int, u *dealgate.User, in 
 				{Key: "Last sign-in", Value: lastSignIn},
 				{Key: "Notifications", Value: "In the app and by e-mail, as you choose per kind", ActionHref: "/account/notifications", ActionLabel: "Choose"},
 			},
-			Fields: []templ.Component{
-				components.TextField(components.Field{ID: "name", Name: "name", Label: "Name", Value: in.Name, Error: errs["name"], MaxLength: 200, Autocomplete: "name"}),
-				components.SelectField(components.TimeZoneField(in.TimeZone, errs["time_zone"])),
-				// Notification choices have their own form
-				// (/account/notifications); stored flags are kept as they are.
-			},
+			Fields: account.ProfileFields(in.Name, in.TimeZone, errs),
 		}
 	}
 	if err != nil {
@@ -146,11 +141,7 @@ func (s *Server) passwordView(c echo.Context, errs map[string]string, summary []
 		Cancel:    "/account",
 		CSRFToken: csrfToken(c),
 		Errors:    summary,
-		Fields: []templ.Component{
-			components.PasswordField(components.Field{ID: "current_password", Name: "current_password", Label: "Current password", Autocomplete: "current-password", Error: errs["current_password"]}),
-			components.PasswordField(components.Field{ID: "new_password", Name: "new_password", Label: "New password", Hint: "At least 12 characters. Avoid common passwords and your name or email.", Autocomplete: "new-password", Error: errs["new_password"]}),
-			components.PasswordField(components.Field{ID: "confirm_password", Name: "confirm_password", Label: "Confirm new password", Autocomplete: "new-password", Error: errs["confirm_password"]}),
-		},
+		Fields:    account.PasswordFields(errs),
 	}
 }
 
@@ -206,9 +197,7 @@ func (s *Server) renderTwoFactorSetup(c echo.Context, status int, formErr error)
 		Submit:    "Turn on two-step verification",
 		CSRFToken: csrfToken(c),
 		Errors:    summary,
-		Fields: []templ.Component{
-			components.TextField(components.Field{ID: "code", Name: "code", Label: "Code from the app", Autocomplete: "one-time-code", Inputmode: "numeric", MaxLength: 10, Error: errs["code"]}),
-		},
+		Fields:    account.TwoFactorSetupFields(errs),
 	}
 	if !dealgate.MustSetUpSecondFactor(currentUser(c), s.cfg.SecondFactorRoles) {
 		v.Cancel = "/account"
@@ -225,13 +214,8 @@ func (s *Server) renderTwoFactorStatus(c echo.Context, status int, u *dealgate.U
 	required := dealgate.SecondFactorRequired(u, s.cfg.SecondFactorRoles)
 	v := account.TwoFactorView{
 		RecoveryLeft: left, CanRemove: !required, Required: required, Errors: summary, CSRFToken: csrfToken(c),
-		RemoveFields: []templ.Component{
-			components.PasswordField(components.Field{ID: "current_password", Name: "current_password", Label: "Your password", Autocomplete: "current-password", Error: errs["current_password"]}),
-			components.TextField(components.Field{ID: "code", Name: "code", Label: "Or a code from your app", Autocomplete: "one-time-code", MaxLength: 32, Error: errs["code"]}),
-		},
-		CodesFields: []templ.Component{
-			components.PasswordField(components.Field{ID: "codes_password", Name: "current_password", Label: "Your password", Autocomplete: "current-password", Error: errs["codes_password"]}),
-		},
+		RemoveFields: account.TwoFactorRemoveFields(errs),
+		CodesFields:  account.RecoveryCodesFields(errs),
 	}
 	return s.render(c, status, account.TwoFactor(s.page(c, "Two-step verification"), v))
 }

@@ -3,10 +3,10 @@ package server
 import "net/http"
 import "strings"
 
-import "github.com/a-h/templ"
 import "github.com/labstack/echo/v4"
 
 import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/account"
 import "github.com/dealgate/dealgate/web/components"
 import "github.com/dealgate/dealgate/web/pages"
 
@@ -24,13 +24,8 @@ func (s *Server) signInView(c echo.Context, email string, errs map[string]string
 		Submit:    "Sign in",
 		CSRFToken: csrfToken(c),
 		Errors:    summary,
-		Fields: []templ.Component{
-			components.TextField(components.Field{ID: "email", Name: "email", Label: "Email address", Type: "email",
-				Autocomplete: "username", Value: email, Error: errs["email"], MaxLength: 254}),
-			components.PasswordField(components.Field{ID: "password", Name: "password", Label: "Password",
-				Autocomplete: "current-password", Error: errs["password"]}),
-		},
-		After: pages.Paragraph("Forgotten your password? Ask a Dealgate admin to send you a link to set a new one."),
+		Fields:    account.SignInFields(email, errs),
+		After:     pages.Paragraph("Forgotten your password? Ask a Dealgate admin to send you a link to set a new one."),
 	}
 }
 
@@ -98,10 +93,7 @@ func (s *Server) secondFactorView(c echo.Context, errs map[string]string, summar
 		Errors:      summary,
 		Cancel:      "/sign-in",
 		CancelLabel: "Start again",
-		Fields: []templ.Component{
-			components.TextField(components.Field{ID: "code", Name: "code", Label: "Verification or recovery code",
-				Autocomplete: "one-time-code", Inputmode: "text", Error: errs["code"], MaxLength: 32}),
-		},
+		Fields:      account.SecondFactorFields(errs),
 	}
 }
 
@@ -168,12 +160,7 @@ func (s *Server) passwordLinkView(c echo.Context, u *dealgate.User, errs map[str
 		Submit:    "Set password",
 		CSRFToken: csrfToken(c),
 		Errors:    summary,
-		Fields: []templ.Component{
-			components.PasswordField(components.Field{ID: "new_password", Name: "new_password", Label: "New password",
-				Autocomplete: "new-password", Error: errs["new_password"]}),
-			components.PasswordField(components.Field{ID: "confirm_password", Name: "confirm_password", Label: "Confirm new password",
-				Autocomplete: "new-password", Error: errs["confirm_password"]}),
-		},
+		Fields:    account.PasswordLinkFields(errs),
 	}
 }
 

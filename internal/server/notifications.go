@@ -3,11 +3,9 @@ package server
 import "net/http"
 import "strconv"
 
-import "github.com/a-h/templ"
 import "github.com/labstack/echo/v4"
 
 import "github.com/dealgate/dealgate/internal/dealgate"
-import "github.com/dealgate/dealgate/web/components"
 import "github.com/dealgate/dealgate/web/layout"
 import "github.com/dealgate/dealgate/web/notifications"
 
@@ -81,15 +79,8 @@ func (s *Server) renderNotifyPrefs(c echo.Context, status int, chosen func(dealg
 		order[i] = dealgate.NotifyPrefsField(e)
 	}
 	errs, summary := formErrors(err, order...)
-	v := notifications.PrefsView{Errors: summary, EmailOff: !currentUser(c).NotifyEmail, CSRFToken: csrfToken(c)}
-	for _, e := range dealgate.AllNotifyEvents {
-		opts := make([]components.Option, len(dealgate.AllNotifyChannels))
-		for i, ch := range dealgate.AllNotifyChannels {
-			opts[i] = components.Option{Value: string(ch), Label: ch.Label(), Selected: chosen(e) == ch}
-		}
-		f := dealgate.NotifyPrefsField(e)
-		v.Groups = append(v.Groups, templ.Component(components.RadioGroup(e.Label(), f, "", errs[f], opts)))
-	}
+	v := notifications.PrefsView{Errors: summary, EmailOff: !currentUser(c).NotifyEmail, CSRFToken: csrfToken(c),
+		Groups: notifications.PrefsFields(chosen, errs)}
 	return s.render(c, status, notifications.Prefs(s.page(c, "Notification settings"), v))
 }
 

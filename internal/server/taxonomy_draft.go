@@ -350,11 +350,7 @@ func (s *Server) publishFormView(c echo.Context, draft *dealgate.Taxonomy, base 
 		Before: taxonomy.ChangeList(views, diffHref),
 		Action: taxonomyDraftPath + "/publish", Submit: fmt.Sprintf("Publish version %d", next), Cancel: taxonomyDraftPath,
 		CSRFToken: csrfToken(c), Errors: summary,
-		Fields: []templ.Component{
-			components.TextArea(components.Field{ID: "change_note", Name: "change_note", Label: "Change note",
-				Hint: "What changed and why. It is kept with the version and shown to everyone who reads it.", Value: note, Error: errs["change_note"], Rows: 5}),
-			pages.Hidden("version", strconv.FormatInt(draft.Version.Version, 10)),
-		},
+		Fields: taxonomy.PublishFields(note, draft.Version.Version, errs),
 	}
 }
 

@@ -1,7 +1,7 @@
 package taxonomy
 
-// The category form's fields, typed here so that handlers only pass the
-// values as typed and the messages.
+// The category and publish forms' fields, typed here so that handlers only
+// pass the values as typed and the messages.
 
 import "slices"
 import "strconv"
@@ -10,6 +10,7 @@ import "github.com/a-h/templ"
 
 import "github.com/dealgate/dealgate/internal/dealgate"
 import "github.com/dealgate/dealgate/web/components"
+import "github.com/dealgate/dealgate/web/pages"
 
 // CategoryForm is the category form as typed.
 type CategoryForm struct {
@@ -72,4 +73,14 @@ func parentOptions(t *dealgate.Taxonomy, self int64, selected string) []componen
 		opts = append(opts, components.Option{Value: id, Label: label})
 	}
 	return opts
+}
+
+// PublishFields are the fields of "Publish version N": the change note as
+// typed, and the draft's version the form was rendered from.
+func PublishFields(note string, version int64, errs map[string]string) []templ.Component {
+	return []templ.Component{
+		components.TextArea(components.Field{ID: "change_note", Name: "change_note", Label: "Change note",
+			Hint: "What changed and why. It is kept with the version and shown to everyone who reads it.", Value: note, Error: errs["change_note"], Rows: 5}),
+		pages.Hidden("version", strconv.FormatInt(version, 10)),
+	}
 }
