@@ -198,6 +198,39 @@ func TestCheckboxGroup(t *testing.T) {
 	}
 }
 
+func TestRadioGroupsStackOrSitInline(t *testing.T) {
+	opts := []components.Option{{Value: "both", Label: "Both"}, {Value: "app", Label: "App", Selected: true}}
+	for _, tc := range []struct {
+		name   string
+		group  templ.Component
+		inline bool
+	}{
+		{"stacked", components.RadioGroup("Review assigned", "review_assigned", "", "", opts), false},
+		{"inline", components.InlineRadioGroup("Review assigned", "review_assigned", "", "Choose one", opts), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, _ := render(t, tc.group)
+			if doc.Find("fieldset legend").Text() != "Review assigned" {
+				t.Error("legend missing")
+			}
+			list := doc.Find("fieldset .radios")
+			if list.Length() != 1 || list.HasClass("radios--inline") != tc.inline {
+				t.Errorf("radios list: %d, inline %v, want %v", list.Length(), list.HasClass("radios--inline"), tc.inline)
+			}
+			inputs := list.Find("input[type=radio][name=review_assigned]")
+			if inputs.Length() != 2 || attr(t, inputs.First(), "id") != components.GroupID("review_assigned") {
+				t.Fatalf("radios: %d", inputs.Length())
+			}
+			if _, ok := inputs.Eq(1).Attr("checked"); !ok {
+				t.Error("selected option not checked")
+			}
+			if tc.inline && attr(t, inputs.First(), "aria-invalid") != "true" {
+				t.Error("an error does not mark the radios invalid")
+			}
+		})
+	}
+}
+
 func TestPasswordFieldNeverEchoesValue(t *testing.T) {
 	doc, html := render(t, components.PasswordField(components.Field{ID: "password", Name: "password", Label: "Password", Value: "hunter2", Error: "Wrong"}))
 	if strings.Contains(html, "hunter2") {
