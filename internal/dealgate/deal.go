@@ -255,6 +255,18 @@ type DealOverview struct {
 	Clearance Clearance
 	// OpenRFIs are the committee's unanswered requests for information.
 	OpenRFIs []RFI
+	// Review is the deal's latest review round; nil before the first.
+	Review *DealReview
+}
+
+// DealReview is where the committee's review of a deal stands, as the deal
+// page tells it.
+type DealReview struct {
+	ID      int64
+	Round   int
+	Version int // the deal version under review
+	State   ReviewState
+	DueOn   time.Time
 }
 
 // Current is the current version, or nil for a draft.

@@ -75,6 +75,24 @@ func TestDealPageFollowsChangesOnEveryInstance(t *testing.T) {
 		t.Errorf("after a new screening verdict: the current version is not marked caution")
 	}
 
+	// The committee opens a review, then closes it (review, not a deal table).
+	if p := page(e.member); p.Review != nil {
+		t.Fatalf("a review before any was opened: %+v", p.Review)
+	}
+	if _, err := e.db.Pool.Exec(e.ctx, `INSERT INTO review (deal_id, round, deal_version, due_on, opened_at)
+		VALUES ($1, 1, 1, current_date + 10, now())`, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p := page(e.member); p.Review == nil || p.Review.State != dealgate.ReviewOpen || p.Review.Version != 1 {
+		t.Errorf("after a review opened: %+v", p.Review)
+	}
+	if _, err := e.db.Pool.Exec(e.ctx, `UPDATE review SET state = 'closed', closed_at = now() WHERE deal_id = $1`, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p := page(e.member); p.Review == nil || p.Review.State != dealgate.ReviewClosed {
+		t.Errorf("after the review closed: %+v", p.Review)
+	}
+
 	if _, err := b.Withdraw(e.ctx, e.counsel, d.ID, d.Version, "No longer needed."); err != nil {
 		t.Fatal(err)
 	}

@@ -60,8 +60,26 @@ func (tx *Tx) dealOverview(ctx context.Context, actor *dealgate.User, id int64) 
 	if o.Clearance, err = tx.clearance(ctx, d); err != nil {
 		return o, err
 	}
-	o.OpenRFIs, err = tx.openRFIs(ctx, d) // review_discussion.go
+	if o.OpenRFIs, err = tx.openRFIs(ctx, d); err != nil { // review_discussion.go
+		return o, err
+	}
+	o.Review, err = tx.latestReview(ctx, d)
 	return o, err
+}
+
+// latestReview is the deal's latest review round, or nil (a draft, or no
+// review opened yet).
+func (tx *Tx) latestReview(ctx context.Context, d dealgate.Deal) (*dealgate.DealReview, error) {
+	if d.Status == dealgate.DealDraft {
+		return nil, nil
+	}
+	rows, err := tx.Q.LatestReviewOfDeal(ctx, d.ID)
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	r := rows[0]
+	return &dealgate.DealReview{ID: r.ID, Round: int(r.Round), Version: int(r.DealVersion),
+		State: dealgate.ReviewState(r.State), DueOn: r.DueOn}, nil
 }
 
 // Versions returns a deal's versions, oldest first.

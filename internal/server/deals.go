@@ -200,6 +200,9 @@ func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareE
 		if o.Clearance.Decision != nil && dealgate.Allowed(actor, dealgate.ActDecisionPacket) {
 			v.PacketHref = dealPath(o.Deal.ID) + "/packet.pdf"
 		}
+		if o.Review != nil && dealgate.Allowed(actor, dealgate.ActReviewView) {
+			v.ReviewHref = reviewPath(o.Review.ID)
+		}
 		if p.Screening != nil {
 			r := storedReportView(p.Screening, actor.Location(), c.QueryParam("info") == "all")
 			v.Report = &r

@@ -28,6 +28,12 @@ func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {
 	if d.Status != dealgate.DealDraft { // the committee's decision (reviews.go)
 		kind, title, body := clearancePanel(o.Clearance, o.Today, loc)
 		v.Clearance, v.ClearanceKind = title, kind
+		if r := o.Review; r != nil && r.State == dealgate.ReviewOpen && o.Clearance.Decision == nil {
+			body = fmt.Sprintf("The committee is reviewing version %d; its decision is due %s.", r.Version, formatDate(r.DueOn, o.Today, loc))
+			if len(o.OpenRFIs) > 0 {
+				body += " The review is paused until counsel answers the request below; the due date moves by the days it waits."
+			}
+		}
 		if body != "" {
 			v.Review = body
 		}

@@ -52,6 +52,16 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	if kind := page.doc(t).Find(`[data-testid="panel"]`).AttrOr("data-kind", ""); kind != "not-cleared" || page.doc(t).Find(`[data-testid="negotiation-form"]`).Length() != 0 {
 		t.Fatalf("deal page before a decision: %s", kind)
 	}
+	// The deal page tells that the review runs; the committee get a link to it.
+	if body := page.doc(t).Find(`[data-testid="panel"]`).Text(); !strings.Contains(body, "The committee is reviewing version 1") {
+		t.Fatalf("deal page during the review: %q", body)
+	}
+	if page.doc(t).Find(`[data-testid="deal-review-link"]`).Length() != 0 {
+		t.Fatal("counsel are offered a link to the committee's review")
+	}
+	if href := app.getWith(member, dealPath).doc(t).Find(`[data-testid="deal-review-link"]`).AttrOr("href", ""); href != review {
+		t.Fatalf("the member's link to the review: %q, want %q", href, review)
+	}
 	r = app.postForm(cc, dealPath+"/negotiation", url.Values{"version": {strconv.FormatInt(d.Version, 10)}}, dealPath)
 	if r.StatusCode != http.StatusSeeOther || p.countAudit(t, "deal.negotiation_refused") != 1 {
 		t.Fatalf("negotiation before clearance: %d, %d refusals", r.StatusCode, p.countAudit(t, "deal.negotiation_refused"))
@@ -70,6 +80,9 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	}
 	if !strings.Contains(app.getWith(member, "/committee").doc(t).Find(`[data-testid="pending"]`).Text(), "Paused, due") {
 		t.Fatalf("the committee's page does not say the review is paused")
+	}
+	if !strings.Contains(app.getWith(cc, dealPath).doc(t).Find(`[data-testid="panel"]`).Text(), "paused until counsel answers") {
+		t.Fatalf("the deal page does not say the review is paused")
 	}
 	// The decision form warns the chair that counsel have not answered.
 	if w := app.getWith(chair, review).doc(t).Find(`[data-testid="decide-open-rfis"]`).Text(); !strings.Contains(w, "still unanswered") {

@@ -125,8 +125,10 @@ type ShowView struct {
 	Rationale          string
 	Screening          string
 	// Report is the current version's latest screening (nil until screened).
-	Report        *screeningview.ReportView
-	Review        string
+	Report *screeningview.ReportView
+	Review string
+	// ReviewHref links the committee's review, for those who may see it.
+	ReviewHref    string
 	Clearance     string
 	ClearanceKind string
 	// CanStartNegotiation: counsel may record that negotiation started

@@ -55,6 +55,11 @@ WHERE r.id = @id;
 -- name: OpenReviewOfDeal :one
 SELECT id FROM review WHERE deal_id = @deal_id AND state = 'open';
 
+-- name: LatestReviewOfDeal :many
+-- The deal page's review: the latest round, if any (UNIQUE (deal_id, round)).
+SELECT id, round, deal_version, state, due_on FROM review
+WHERE deal_id = @deal_id ORDER BY round DESC LIMIT 1;
+
 -- name: ListReviewMembers :many
 SELECT m.user_id, u.name, m.recused_at, m.recusal_reason
 FROM review_member m JOIN users u ON u.id = m.user_id

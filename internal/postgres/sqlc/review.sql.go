@@ -569,6 +569,46 @@ func (q *Queries) LatestDecisionsOfDeals(ctx context.Context, dealIds []int64) (
 	return items, nil
 }
 
+const latestReviewOfDeal = `-- name: LatestReviewOfDeal :many
+SELECT id, round, deal_version, state, due_on FROM review
+WHERE deal_id = $1 ORDER BY round DESC LIMIT 1
+`
+
+type LatestReviewOfDealRow struct {
+	ID          int64
+	Round       int32
+	DealVersion int32
+	State       string
+	DueOn       time.Time
+}
+
+// The deal page's review: the latest round, if any (UNIQUE (deal_id, round)).
+func (q *Queries) LatestReviewOfDeal(ctx context.Context, dealID int64) ([]LatestReviewOfDealRow, error) {
+	rows, err := q.db.Query(ctx, latestReviewOfDeal, dealID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []LatestReviewOfDealRow{}
+	for rows.Next() {
+		var i LatestReviewOfDealRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Round,
+			&i.DealVersion,
+			&i.State,
+			&i.DueOn,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listCommitteeMembers = `-- name: ListCommitteeMembers :many
 SELECT id, name, email FROM users
 WHERE status = 'active' AND roles && ARRAY['member', 'chair']::text[]
