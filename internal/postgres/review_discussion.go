@@ -2,6 +2,7 @@ package postgres
 
 import "context"
 import "fmt"
+import "strings"
 import "io"
 
 import "github.com/dealgate/dealgate/internal/dealgate"
@@ -9,13 +10,18 @@ import "github.com/dealgate/dealgate/internal/postgres/sqlc"
 
 // Comment adds a committee member's comment to a review, or a reply to
 // one of its comments (parentID).
-// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (body; parent).
+// Errors: EUNAUTHORIZED, EFORBIDDEN, ENOTFOUND, EINVALID (body; parent),
+// ECONFLICT (the review is decided or closed).
 func (s *Reviews) Comment(ctx context.Context, actor *dealgate.User, reviewID int64, parentID *int64, body string) (dealgate.Comment, error) {
 	return authorizedBound(ctx, s.DB, s.tx, actor, dealgate.ActReviewVote, func(tx *Tx) (dealgate.Comment, error) {
-		if _, err := tx.reviewState(ctx, actor, reviewID); err != nil {
+		st, err := tx.reviewState(ctx, actor, reviewID)
+		if err != nil {
 			return dealgate.Comment{}, err
 		}
-		body, err := dealgate.ValidateText("body", "your comment", 5000, body)
+		if st.review.State != dealgate.ReviewOpen {
+			return dealgate.Comment{}, dealgate.Errorf(dealgate.ECONFLICT, "This review is %s: its discussion is kept as it was when it ended.", strings.ToLower(st.review.State.Label()))
+		}
+		body, err = dealgate.ValidateText("body", "your comment", 5000, body)
 		if err != nil {
 			return dealgate.Comment{}, err
 		}

@@ -242,7 +242,7 @@ func (tx *Tx) reviewOverview(ctx context.Context, actor *dealgate.User, r dealga
 		}
 		o.Decision = &d
 	}
-	o.CanComment = dealgate.Allowed(actor, dealgate.ActReviewVote)
+	o.CanComment = dealgate.Allowed(actor, dealgate.ActReviewVote) && st.review.State == dealgate.ReviewOpen
 	o.CanAsk = o.CanDecide
 	if o.Comments, err = tx.reviewComments(ctx, r.ID); err != nil {
 		return o, err

@@ -71,6 +71,15 @@ func clearancePanel(c dealgate.Clearance, now time.Time, loc *time.Location) (ki
 	return "cleared", "Cleared to negotiate", body
 }
 
+// reviewDue is a review's due date: counted down while it is open, plain
+// once it is decided or closed.
+func reviewDue(state dealgate.ReviewState, due, today time.Time) string {
+	if state != dealgate.ReviewOpen {
+		return due.Format("2 January 2006")
+	}
+	return formatDate(due, today, time.UTC)
+}
+
 // dueKind is "overdue" once a day has passed and "due-soon" within
 // NegotiationSoonDays.
 func dueKind(day, today time.Time) string {

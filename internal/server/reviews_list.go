@@ -94,7 +94,7 @@ func reviewRows(items []dealgate.ReviewListItem, today time.Time, loc *time.Loca
 	out := make([]reviews.ReviewRow, 0, len(items))
 	for _, it := range items {
 		r := reviews.ReviewRow{Title: it.Title, Href: reviewPath(it.ID), Counterparty: it.Counterparty, Round: fmt.Sprintf("round %d", it.Round),
-			State: it.State.Label(), StateKind: reviewStateKinds[it.State], Due: formatDate(it.DueOn, today, time.UTC),
+			State: it.State.Label(), StateKind: reviewStateKinds[it.State], Due: reviewDue(it.State, it.DueOn, today),
 			Verdict: it.Verdict.VerdictLabel(), VerdictKind: verdictTagKind(it.Verdict), Opened: it.OpenedAt.In(loc).Format("2 Jan 2006")}
 		if it.State == dealgate.ReviewOpen {
 			r.DueKind = dueKind(it.DueOn, today)

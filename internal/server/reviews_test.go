@@ -146,6 +146,14 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	if page.doc(t).Find(`[data-testid="decision"]`).Length() != 1 || page.doc(t).Find(`[data-testid="vote"]`).Length() != 2 {
 		t.Fatalf("decided review: %s", page.body)
 	}
+	// Decided: no countdown to the due date, and the discussion is closed.
+	if due := page.doc(t).Find(`[data-testid="review-due"]`).Text(); strings.Contains(due, "(") || page.doc(t).Find(`[data-testid="comment-form"]`).Length() != 0 {
+		t.Fatalf("a decided review still counts down (%q) or takes comments", due)
+	}
+	if r = app.postForm(member, review+"/comments", url.Values{"body": {"Late thought."}}, review); r.StatusCode != http.StatusSeeOther ||
+		p.countAudit(t, "review.commented") != 1 || !strings.Contains(app.getWith(member, review).body, "discussion is kept") {
+		t.Fatalf("comment on a decided review: %d, %d comments", r.StatusCode, p.countAudit(t, "review.commented"))
+	}
 
 	// The committee's page and the review list show the decision.
 	if doc := app.getWith(member, "/committee").doc(t); doc.Find(`[data-testid="decisions"] li`).Length() != 1 ||
