@@ -22,8 +22,12 @@ func (s *Server) handleDealCompare(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if len(versions) == 0 {
+	switch len(versions) {
+	case 0:
 		s.flash(c, "important", "A draft has no versions yet: submit it first.")
+		return redirectSeeOther(c, dealPath(id))
+	case 1:
+		s.flash(c, "important", "This deal has one version, so there is nothing to compare yet.")
 		return redirectSeeOther(c, dealPath(id))
 	}
 	to, _ := strconv.Atoi(c.QueryParam("to"))

@@ -89,6 +89,12 @@ func TestDealIntakeWithoutJavaScript(t *testing.T) {
 		t.Fatalf("submitted page: %s", page.body)
 	}
 
+	// One version: nothing to compare yet.
+	if r := app.getWith(c, path+"/versions"); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != path ||
+		!strings.Contains(app.getWith(c, path).body, "nothing to compare yet") {
+		t.Fatalf("comparing a single version: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+
 	// A material change: a new version with a note; the comparison shows it.
 	rev := app.getWith(c, path+"/revise").doc(t)
 	form = dealForm(t, p)

@@ -377,7 +377,7 @@ func (s *Server) handleTaxonomyDiff(c echo.Context) error {
 	}
 	all = append(all, published...)
 	fromKey, toKey := strings.TrimSpace(c.QueryParam("from")), strings.TrimSpace(c.QueryParam("to"))
-	v := taxonomy.DiffView{}
+	v := taxonomy.DiffView{Choosable: len(all) >= 2}
 	if fromKey == "" && toKey == "" {
 		switch {
 		case len(published) >= 2:

@@ -44,6 +44,10 @@ func TestTaxonomyDraftEditPublishAndDiff(t *testing.T) {
 	if d := app.getWith(ps.counsel, "/taxonomy").doc(t); d.Find(`[data-testid="empty-state"] a[href="/taxonomy/draft"]`).Length() != 1 {
 		t.Error("empty taxonomy should lead counsel to the draft")
 	}
+	// Nothing to compare: a message, and no form to choose two versions with.
+	if d := app.getWith(ps.counsel, "/taxonomy/diff").doc(t); d.Find(`[data-testid="diff-message"]`).Length() != 1 || d.Find(`[data-testid="diff-form"]`).Length() != 0 {
+		t.Error("with nothing published the comparison still offers its form")
+	}
 	if d := app.getWith(ps.counsel, draft).doc(t); d.Find(`[data-testid="start-draft"]`).Length() != 1 {
 		t.Fatal("no way to start a draft")
 	}
@@ -237,7 +241,7 @@ func TestTaxonomyDraftEditPublishAndDiff(t *testing.T) {
 	if before := diff.doc(t).Find(`[data-kind="redefined"] [data-testid="change-before"]`).Text(); before != "Request-response access to a model." {
 		t.Errorf("definition before %q", before)
 	}
-	if d := app.getWith(ps.member, "/taxonomy/diff").doc(t); d.Find(`[data-testid="change"]`).Length() != 3 {
+	if d := app.getWith(ps.member, "/taxonomy/diff").doc(t); d.Find(`[data-testid="change"]`).Length() != 3 || d.Find(`[data-testid="diff-form"]`).Length() != 1 {
 		t.Error("by default the diff compares the current version with the one before")
 	}
 	for _, q := range []string{"from=2&to=2", "from=7&to=2"} {

@@ -85,6 +85,9 @@ type DiffView struct {
 	FromLabel string
 	ToLabel   string
 	Compared  bool // both versions were valid and different
+	// Choosable: there are two versions (or a version and the draft) to
+	// choose from, so the form is offered.
+	Choosable bool
 	Message   string
 	Summary   string // "3 changes: 1 added, 2 moved"
 	Changes   []Change
