@@ -337,16 +337,15 @@ func (t Tally) Allows(o DecisionOutcome) error {
 
 // Summary is the tally in words.
 func (t Tally) Summary() string {
-	q := "quorum not reached"
-	if t.QuorumMet {
-		q = "quorum reached"
+	reached := func(ok bool) string {
+		if ok {
+			return "reached"
+		}
+		return "not reached"
 	}
-	m := "approval majority not reached"
-	if t.ApprovalMet {
-		m = "approval majority reached"
-	}
-	return fmt.Sprintf("%d of %d votes needed cast (%s); %d approve, %d approve with conditions, %d flag, %d abstain; %s (%s).",
-		t.Cast(), t.Quorum, q, t.Approve, t.ApproveConditions, t.Flag, t.Abstain, m, strings.ToLower(t.Majority.Label()))
+	return fmt.Sprintf("Votes cast: %d of the %d needed for quorum (%s). Approve %d, approve with conditions %d, flag %d, abstain %d. Approval majority %s (%s).",
+		t.Cast(), t.Quorum, reached(t.QuorumMet), t.Approve, t.ApproveConditions, t.Flag, t.Abstain,
+		reached(t.ApprovalMet), strings.ToLower(t.Majority.Label()))
 }
 
 // DecisionInput is the chair's decision as the form sends it.

@@ -59,7 +59,7 @@ func (s *Server) renderReview(c echo.Context, status int, form string, err error
 			v.Screening = &report
 		}
 		for _, m := range o.Members {
-			standing := "Votes"
+			standing := "voting"
 			if m.Recused() {
 				standing = m.RecusalText()
 			}
@@ -86,7 +86,7 @@ func (s *Server) renderReview(c echo.Context, status int, form string, err error
 		if dec := o.Decision; dec != nil {
 			v.Decision = &reviews.DecisionView{Outcome: dec.Outcome.Label(), OutcomeKind: outcomeKind(dec.Outcome), Memo: dec.Memo,
 				Conditions: dec.Conditions, By: dec.DecidedBy, When: formatMoment(dec.DecidedAt, loc),
-				RestsOn: fmt.Sprintf("Rests on version %d of the deal; screening: %s; tally: %s", dec.DealVersion, screeningWords(dec.ScreeningState), dec.Tally.Summary())}
+				RestsOn: fmt.Sprintf("Rests on version %d of the deal; screening: %s. %s", dec.DealVersion, screeningWords(dec.ScreeningState), dec.Tally.Summary())}
 			if dec.ExpiresAt != nil {
 				v.Decision.Expires = "Clearance expires on " + formatDate(*dec.ExpiresAt, now, loc) + "."
 			}

@@ -516,7 +516,7 @@ func ShowContent(v ShowView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.RadioGroup("Your vote", "choice", "You can change it until the chair decides", v.ChoiceError, v.Choice).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.RadioGroup("How do you vote?", "choice", "You can change it until the chair decides", v.ChoiceError, v.Choice).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -646,7 +646,7 @@ func ShowContent(v ShowView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.RadioGroup("Decision", "outcome", "Refused until the committee's rules are met", v.OutcomeError, v.Outcome).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.RadioGroup("Decision", "outcome", "The outcome must follow the votes under the committee's rules; one they do not support is refused.", v.OutcomeError, v.Outcome).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
