@@ -42,10 +42,10 @@ var DealFields = []DealField{
 		if c.TermStart == nil && c.TermEnd == nil {
 			return ""
 		}
-		return FormatDate(c.TermStart) + " to " + FormatDate(c.TermEnd)
+		return FormatDateWords(c.TermStart) + " to " + FormatDateWords(c.TermEnd)
 	}},
 	{"territory", "Territory", true, DealContent.Territory},
-	{"negotiation_start", "Proposed negotiation start", true, func(c DealContent) string { return FormatDate(c.NegotiationStart) }},
+	{"negotiation_start", "Proposed negotiation start", true, func(c DealContent) string { return FormatDateWords(c.NegotiationStart) }},
 	{"sponsor", "Business sponsor", false, func(c DealContent) string { return c.Sponsor }},
 }
 

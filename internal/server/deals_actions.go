@@ -8,6 +8,7 @@ import "github.com/labstack/echo/v4"
 import "github.com/dealgate/dealgate/internal/dealgate"
 import "github.com/dealgate/dealgate/web/components"
 import "github.com/dealgate/dealgate/web/deals"
+import "github.com/dealgate/dealgate/web/pages"
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
@@ -27,8 +28,10 @@ func (s *Server) handleDealCompare(c echo.Context) error {
 		s.flash(c, "important", "A draft has no versions yet: submit it first.")
 		return redirectSeeOther(c, dealPath(id))
 	case 1:
-		s.flash(c, "important", "This deal has one version, so there is nothing to compare yet.")
-		return redirectSeeOther(c, dealPath(id))
+		return s.render(c, http.StatusOK, pages.Message(s.page(c, "Compare versions"), pages.MessageView{
+			Title: "Compare versions", Body: []string{d.Content.Title + " has one version, so there is nothing to compare yet."},
+			LinkHref: dealPath(id), LinkLabel: "Back to the deal",
+		}))
 	}
 	to, _ := strconv.Atoi(c.QueryParam("to"))
 	from, _ := strconv.Atoi(c.QueryParam("from"))
