@@ -94,8 +94,8 @@ func reviewRows(items []dealgate.ReviewListItem, today time.Time, loc *time.Loca
 	out := make([]reviews.ReviewRow, 0, len(items))
 	for _, it := range items {
 		r := reviews.ReviewRow{Title: it.Title, Href: reviewPath(it.ID), Counterparty: it.Counterparty, Round: fmt.Sprintf("round %d", it.Round),
-			State: it.State.Label(), StateKind: reviewStateKinds[it.State], Due: formatDate(it.DueOn, today, time.UTC),
-			Verdict: it.Verdict.VerdictLabel(), VerdictKind: verdictTagKind(it.Verdict), Opened: it.OpenedAt.In(loc).Format("2 Jan 2006")}
+			State: it.State.Label(), StateKind: reviewStateKinds[it.State], Due: formatShortDate(it.DueOn), DueIn: relativeDay(it.DueOn, today, time.UTC),
+			Verdict: it.Verdict.VerdictLabel(), VerdictKind: verdictTagKind(it.Verdict), Opened: formatShortDate(it.OpenedAt.In(loc))}
 		if it.State == dealgate.ReviewOpen {
 			r.DueKind = dueKind(it.DueOn, today)
 		}
@@ -106,7 +106,7 @@ func reviewRows(items []dealgate.ReviewListItem, today time.Time, loc *time.Loca
 			r.Outcome, r.OutcomeKind = it.Outcome.Label(), outcomeKind(it.Outcome)
 		}
 		if it.ClosedAt != nil {
-			r.Decided = it.ClosedAt.In(loc).Format("2 Jan 2006")
+			r.Decided = formatShortDate(it.ClosedAt.In(loc))
 		}
 		out = append(out, r)
 	}
