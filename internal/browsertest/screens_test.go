@@ -39,9 +39,10 @@ func demoBrowser(t *testing.T, app *App, email string) *Browser {
 }
 
 // listPages are the pages with lists (tables), by who may see them in the
-// demo data. /committee/reviews is checked by its own tests.
+// demo data.
 var listPages = map[string][]string{
-	"counsel@dealgate.example": {"/agreements", "/parties", "/register/expiring", "/deals", "/deals/1", "/agreements/1", "/taxonomy/versions"},
+	"counsel@dealgate.example": {"/agreements", "/parties", "/register/expiring", "/deals", "/deals/1", "/deals/1/versions", "/agreements/1", "/taxonomy/versions"},
+	"chair@dealgate.example":   {"/committee/reviews"},
 	"admin@dealgate.example":   {"/admin/users", "/audit"},
 }
 
@@ -73,6 +74,56 @@ func (b *Browser) checkListFitsAndStacks(t *testing.T, app *App, path string) {
 	unlabelled := b.Eval(t, `Array.from(document.querySelectorAll('main table:not(:has(tbody th[scope=row])) tbody td')).filter(td => !td.dataset.label && !td.hasAttribute('colspan') && td.textContent.trim() !== '' && !td.querySelector('.visually-hidden')).map(td => td.textContent.trim()).slice(0,3).join(' | ')`)
 	if unlabelled != "" {
 		t.Errorf("%s at 390 px: cells without a column label: %s", path, unlabelled)
+	}
+	// A stacked cell with nothing in it is not shown, so no label stands alone.
+	bare := b.Eval(t, `Array.from(document.querySelectorAll('main table tbody td[data-label]')).filter(td => td.textContent.trim() === '' && !td.querySelector('img, svg, input, button') && getComputedStyle(td).display !== 'none').map(td => td.dataset.label).slice(0,3).join(', ')`)
+	if bare != "" {
+		t.Errorf("%s at 390 px: labels shown over empty cells: %s", path, bare)
+	}
+}
+
+// checkAuditLayout fails t when, at 1280 px, a word of the audit trail's
+// short columns (when, who, action, record) is broken across lines or the
+// "Prepare" buttons are not side by side, or when at 390 px they touch.
+func (b *Browser) checkAuditLayout(t *testing.T, app *App) {
+	t.Helper()
+	b.Do(t, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(app.URL+"/audit"), chromedp.WaitVisible(chromedp.CSS(`[data-testid="audit-table"]`)))
+	// Each word (an email is two: before and from its "@") is one box.
+	broken := b.Eval(t, `(() => {
+		const out = [];
+		for (const td of document.querySelectorAll('[data-testid="audit-row"] td:is([data-label="When"], [data-label="Who"], [data-label="Action"], [data-label="Record"])')) {
+			const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+			for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+				for (const m of n.data.matchAll(/\S+/g)) {
+					const r = document.createRange();
+					r.setStart(n, m.index);
+					r.setEnd(n, m.index + m[0].length);
+					if (r.getClientRects().length > 1) out.push(m[0]);
+				}
+			}
+		}
+		return out.slice(0, 3).join(' | ');
+	})()`)
+	if broken != "" {
+		t.Errorf("/audit at 1280 px: words broken across lines: %s", broken)
+	}
+	buttons := `Array.from(document.querySelectorAll('[data-testid="audit-prepare"] button')).map(e => e.getBoundingClientRect())`
+	if rows := b.Eval(t, `String(new Set(`+buttons+`.map(r => Math.round(r.top))).size)`); rows != "1" {
+		t.Errorf("/audit at 1280 px: the Prepare buttons take %s rows", rows)
+	}
+	b.Do(t, chromedp.EmulateViewport(390, 800))
+	defer b.Do(t, chromedp.EmulateViewport(1280, 800))
+	// The gap between the buttons, and from the last to the table.
+	gap := b.evalFloat(t, `(() => {
+		const r = `+buttons+`, table = document.querySelector('[data-testid="audit-table"]').getBoundingClientRect();
+		let gap = table.top - r[r.length - 1].bottom;
+		for (let i = 1; i < r.length; i++) {
+			gap = Math.min(gap, Math.max(r[i].top - r[i-1].bottom, r[i].left - r[i-1].right));
+		}
+		return gap;
+	})()`)
+	if gap < 8 {
+		t.Errorf("/audit at 390 px: the Prepare buttons are %.0f px from each other or the table, want 8 or more", gap)
 	}
 }
 
@@ -127,6 +178,9 @@ func TestRegisterListsFitAndStack(t *testing.T) {
 		as := demoBrowser(t, app, email) // a browser's time budget each
 		for _, path := range paths {
 			as.checkListFitsAndStacks(t, app, path)
+			if path == "/audit" {
+				as.checkAuditLayout(t, app)
+			}
 		}
 	}
 	b := demoBrowser(t, app, "counsel@dealgate.example")

@@ -73,7 +73,7 @@ func (s *Server) handleAuditIndex(c echo.Context) error {
 			view.Rows = append(view.Rows, audit.Row{
 				ID:         e.ID,
 				Href:       "/audit/" + strconv.FormatInt(e.ID, 10),
-				When:       formatMoment(e.OccurredAt, loc),
+				When:       formatShortMoment(e.OccurredAt, loc),
 				Who:        e.ActorLabel,
 				Action:     dealgate.ActionName(e.Action),
 				ActionCode: e.Action,

@@ -12,6 +12,15 @@ func formatMoment(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2 January 2006, 15:04 MST")
 }
 
+// formatShortMoment is an instant as tables show it, in the viewer's time
+// zone, e.g. "12 Mar 2027, 14:05 GMT".
+func formatShortMoment(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format("2 Jan 2006, 15:04 MST")
+}
+
 // formatDate shows a calendar day with its distance from today in words,
 // e.g. "12 March 2027 (in 9 days)" or "3 May 2020 (6 years ago)".
 func formatDate(d time.Time, now time.Time, loc *time.Location) string {

@@ -94,10 +94,10 @@ func reviewRows(items []dealgate.ReviewListItem, today time.Time, loc *time.Loca
 	out := make([]reviews.ReviewRow, 0, len(items))
 	for _, it := range items {
 		r := reviews.ReviewRow{Title: it.Title, Href: reviewPath(it.ID), Counterparty: it.Counterparty, Round: fmt.Sprintf("round %d", it.Round),
-			State: it.State.Label(), StateKind: reviewStateKinds[it.State], Due: reviewDue(it.State, it.DueOn, today),
-			Verdict: it.Verdict.VerdictLabel(), VerdictKind: verdictTagKind(it.Verdict), Opened: it.OpenedAt.In(loc).Format("2 Jan 2006")}
-		if it.State == dealgate.ReviewOpen {
-			r.DueKind = dueKind(it.DueOn, today)
+			State: it.State.Label(), StateKind: reviewStateKinds[it.State], Due: formatShortDate(it.DueOn),
+			Verdict: it.Verdict.VerdictLabel(), VerdictKind: verdictTagKind(it.Verdict), Opened: formatShortDate(it.OpenedAt.In(loc))}
+		if it.State == dealgate.ReviewOpen { // a decided or closed review counts down no more
+			r.DueIn, r.DueKind = relativeDay(it.DueOn, today, time.UTC), dueKind(it.DueOn, today)
 		}
 		if it.Paused { // waiting for counsel: the due date will move
 			r.Due, r.DueKind = "Paused, due "+r.Due, "info-requested"
@@ -106,7 +106,7 @@ func reviewRows(items []dealgate.ReviewListItem, today time.Time, loc *time.Loca
 			r.Outcome, r.OutcomeKind = it.Outcome.Label(), outcomeKind(it.Outcome)
 		}
 		if it.ClosedAt != nil {
-			r.Decided = it.ClosedAt.In(loc).Format("2 Jan 2006")
+			r.Decided = formatShortDate(it.ClosedAt.In(loc))
 		}
 		out = append(out, r)
 	}

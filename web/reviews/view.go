@@ -39,7 +39,8 @@ type QueueRow struct {
 type ReviewRow struct {
 	Title, Href, Counterparty, Round string
 	State, StateKind                 string
-	Due, DueKind                     string
+	Due, DueKind                     string // Due as tables show it, "9 Dec 2026"
+	DueIn                            string // its distance in words, "in 8 days"
 	Verdict, VerdictKind             string
 	Outcome, OutcomeKind             string
 	Opened, Decided                  string
