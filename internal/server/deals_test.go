@@ -124,8 +124,8 @@ func TestDealIntakeWithoutJavaScript(t *testing.T) {
 	if !strings.Contains(page.body, "Dropped.") || strings.Contains(page.body, "Make a new version") {
 		t.Fatalf("withdrawn page: %s", page.body)
 	}
-	if r = app.getWith(c, path+"/revise"); r.StatusCode != http.StatusForbidden {
-		t.Fatalf("revise a withdrawn deal: %d", r.StatusCode)
+	if r = app.getWith(c, path+"/revise"); r.StatusCode != http.StatusForbidden || r.doc(t).Find(`header a[href="/notifications"]`).Length() != 1 {
+		t.Fatalf("revise a withdrawn deal: %d, or the error page lost the notifications link", r.StatusCode)
 	}
 }
 

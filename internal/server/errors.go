@@ -95,7 +95,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case c.Request().Header.Get("HX-Request") == "true":
 		rerr = s.render(c, status, pages.ErrorFragment(view))
 	default:
-		rerr = s.render(c, status, pages.ErrorPage(s.shell(c, view.Title), view))
+		shell := s.shell(c, view.Title)
+		s.bell(c, &shell) // the signed-in header keeps its notifications link
+		rerr = s.render(c, status, pages.ErrorPage(shell, view))
 	}
 	if rerr != nil {
 		s.log.Error("render error response", "err", rerr, "request_id", reqID)

@@ -225,7 +225,7 @@ func versionPicker(published []dealgate.TaxonomyVersion, chosen dealgate.Taxonom
 	for _, pv := range published {
 		label := pv.Label()
 		if pv.PublishedAt != nil {
-			label += ", published " + pv.PublishedAt.In(loc).Format("2 January 2006")
+			label += ", published " + formatShortDate(pv.PublishedAt.In(loc))
 		}
 		if pv.ID == published[0].ID {
 			label += " (current)"
