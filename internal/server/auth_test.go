@@ -8,6 +8,7 @@ import "strings"
 import "testing"
 import "time"
 
+import "github.com/PuerkitoBio/goquery"
 import "github.com/pquerna/otp/totp"
 
 import "github.com/dealgate/dealgate/internal/dealgate"
@@ -477,6 +478,27 @@ func TestHomeOffersWhatTheRoleMayUse(t *testing.T) {
 		}
 		if email == "member@example.com" && (strings.Contains(tasks, "Users") || strings.Contains(tasks, "Add an agreement")) {
 			t.Errorf("member offered admin or editor tasks: %s", tasks)
+		}
+	}
+}
+
+// TestHomeLinksOnlyWhatTheViewerMayOpen: every link on the home page opens
+// for the role that sees it (the chair was offered "Submit the proposed
+// deal", a 403), and counsel still get that link.
+func TestHomeLinksOnlyWhatTheViewerMayOpen(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := newPeople(t, app)
+	for _, role := range []string{"admin", "chair", "member", "counsel", "auditor"} {
+		doc := app.getWith(p.clients[role], "/").doc(t)
+		doc.Find(`main a[href^="/"]`).Each(func(_ int, a *goquery.Selection) {
+			href, _ := a.Attr("href")
+			if r := app.getWith(p.clients[role], href); r.StatusCode == http.StatusForbidden || r.StatusCode == http.StatusNotFound {
+				t.Errorf("%s: home links %s (%q), which answers %d", role, href, strings.TrimSpace(a.Text()), r.StatusCode)
+			}
+		})
+		if got := doc.Find(`main a[href="/deals/new"]`).Length() > 0; got != (role == "counsel") {
+			t.Errorf("%s: offered to start a deal = %v", role, got)
 		}
 	}
 }
