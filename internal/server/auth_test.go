@@ -502,3 +502,38 @@ func TestHomeLinksOnlyWhatTheViewerMayOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminIsNotOfferedOwnDeactivation: an admin's own account page has no
+// Deactivate button, its confirmation page sends them back saying why, and
+// a forged post is refused by the service and changes nothing. Another
+// admin's account still offers it.
+func TestAdminIsNotOfferedOwnDeactivation(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	self := mustUser(t, app, "admin@example.com", dealgate.RoleAdmin)
+	other := mustUser(t, app, "admin2@example.com", dealgate.RoleAdmin)
+	c := app.newClient()
+	app.signInAs(c, "admin@example.com", testPassword)
+	own := "/admin/users/" + strconv.FormatInt(self.ID, 10)
+	if app.getWith(c, own).doc(t).Find(`a[href="`+own+`/deactivate"]`).Length() != 0 {
+		t.Error("own account page offers Deactivate")
+	}
+	otherPath := "/admin/users/" + strconv.FormatInt(other.ID, 10)
+	if app.getWith(c, otherPath).doc(t).Find(`a[href="`+otherPath+`/deactivate"]`).Length() != 1 {
+		t.Error("another admin's page should offer Deactivate")
+	}
+	confirm := app.getWith(c, own+"/deactivate")
+	if confirm.StatusCode != http.StatusSeeOther || confirm.Header.Get("Location") != own {
+		t.Fatalf("own deactivation confirm: %d to %q", confirm.StatusCode, confirm.Header.Get("Location"))
+	}
+	if msg := app.getWith(c, own).doc(t).Find(`[data-kind="important"]`).Text(); !strings.Contains(msg, "cannot deactivate your own account") {
+		t.Errorf("flash = %q", msg)
+	}
+	r := app.postForm(c, own+"/deactivate", url.Values{"version": {strconv.FormatInt(self.Version, 10)}}, own)
+	if r.StatusCode != http.StatusSeeOther || auditCount(t, app, "user.deactivated") != 0 {
+		t.Fatalf("forged own deactivation: %d, %d events", r.StatusCode, auditCount(t, app, "user.deactivated"))
+	}
+	if r := app.getWith(c, "/"); r.StatusCode != http.StatusOK {
+		t.Errorf("admin signed out after refused self-deactivation: %d", r.StatusCode)
+	}
+}

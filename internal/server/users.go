@@ -218,7 +218,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 		},
 	}
 	for _, a := range userActions {
-		if a.applies(u) {
+		if dealgate.OffersAccountAction(actor, u, a.action) {
 			v.Actions = append(v.Actions, users.Action{Label: a.button, Href: userPath(u.ID) + "/" + string(a.action), Variant: a.variant})
 		}
 	}
@@ -342,6 +342,11 @@ func (s *Server) handleUserActionConfirm(a userAction) echo.HandlerFunc {
 		}
 		if !a.applies(u) {
 			s.flash(c, "important", "That action does not apply to "+u.Name+" now.")
+			return redirectSeeOther(c, userPath(u.ID))
+		}
+		if !dealgate.OffersAccountAction(currentUser(c), u, a.action) {
+			// Only deactivating oneself is left: the service refuses it too.
+			s.flash(c, "important", dealgate.OwnDeactivation)
 			return redirectSeeOther(c, userPath(u.ID))
 		}
 		return s.render(c, http.StatusOK, pages.Confirm(s.page(c, a.title), pages.ConfirmView{
