@@ -48,7 +48,8 @@ func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {
 	if cur := o.Current(); cur != nil {
 		v.Screening = cur.Screening.Label() + fmt.Sprintf(" (version %d, taxonomy %s).", cur.Number, taxonomyText(*cur))
 	}
-	v.VersionText = "Draft, not submitted"
+	// A draft's status tag already says "Draft": say who sees it until then.
+	v.VersionText = "Only its author and the counsel it is shared with see it until it is submitted."
 	if d.CurrentVersion > 0 {
 		v.VersionText = fmt.Sprintf("Version %d of %d", d.CurrentVersion, len(o.Versions))
 	}
