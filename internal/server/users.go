@@ -327,7 +327,7 @@ var userActions = []userAction{
 	{
 		action: dealgate.AccountResetTwoFactor, button: "Reset two-step verification", variant: "secondary", title: "Reset two-step verification?",
 		body: func(u *dealgate.User) []string {
-			return []string{u.Name + "'s authenticator app and recovery codes will stop working, and they will be signed out everywhere.",
+			return []string{dealgate.Possessive(u.Name) + " authenticator app and recovery codes will stop working, and they will be signed out everywhere.",
 				"If their role requires two-step verification, they will set it up again when they next sign in."}
 		},
 		done: saidDone(func(u *dealgate.User) string { return "Two-step verification for " + u.Name + " is reset." }),
