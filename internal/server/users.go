@@ -30,9 +30,9 @@ func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 
 
 func statusTag(u *dealgate.User) (text, kind string) {
 	if u.Active() {
-		return "Active", "active"
+		return dealgate.UserActive.Label(), "active"
 	}
-	return "Deactivated", "withdrawn"
+	return dealgate.UserDeactivated.Label(), "withdrawn"
 }
 
 // signInFacts are when u last signed in (in loc) and whether two-step
@@ -226,7 +226,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.History = timeline(events, loc)
+	v.History = userVocab.timeline(events, loc)
 	return s.render(c, http.StatusOK, users.Show(s.page(c, u.Name), v))
 }
 
