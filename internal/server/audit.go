@@ -263,8 +263,12 @@ func summariseChange(before, after any) string {
 func timeline(events []dealgate.AuditEvent, loc *time.Location) []components.TimelineEvent {
 	out := make([]components.TimelineEvent, 0, len(events))
 	for _, e := range events {
+		who := e.ActorName // by name, as the pages name people
+		if who == "" {
+			who = e.ActorLabel
+		}
 		out = append(out, components.TimelineEvent{
-			Who: e.ActorLabel, What: dealgate.ActionName(e.Action), When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
+			Who: who, What: dealgate.ActionName(e.Action), When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
 			Detail: summariseChange(e.Before, e.After),
 		})
 	}

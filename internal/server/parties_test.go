@@ -240,7 +240,7 @@ func TestPartyCreateValidatesKeepsInputAndRefusesDuplicates(t *testing.T) {
 	if !strings.Contains(d.Find(`[data-testid="summary-list"]`).Text(), "https://nws.example.com") {
 		t.Error("the website is stored as a full address")
 	}
-	if got := d.Find(`[data-testid="timeline-item"]`).Text(); !strings.Contains(got, "Party created") || !strings.Contains(got, "counsel@example.com") {
+	if got := d.Find(`[data-testid="timeline-item"]`).Text(); !strings.Contains(got, "Party created") || !strings.Contains(got, "Test counsel") {
 		t.Errorf("history %q", got)
 	}
 	if auditCount(t, app, "party.created") != 3 {
