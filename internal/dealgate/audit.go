@@ -9,7 +9,10 @@ type AuditEvent struct {
 	ID         int64 // order of writing; the chain's sequence is in audit_seal
 	OccurredAt time.Time
 	ActorID    *int64 // nil: the system
-	ActorLabel string
+	ActorLabel string // who acted, as recorded then (an email, "system")
+	// ActorName is the acting user's name now, where a record's history
+	// read it; empty for the system and elsewhere.
+	ActorName  string
 	Action     string // dotted verb, e.g. "user.created"
 	EntityType string
 	EntityID   string

@@ -147,7 +147,13 @@ func (d Deal) Snapshot() map[string]any {
 	}
 	var shares []string
 	for _, s := range d.Shares {
-		shares = append(shares, s.Email+" ("+string(s.Access)+")")
+		// By name, as the deal page lists its shares: "Colin Counsel (can
+		// read)"; the email only for a share read without its name.
+		who := s.Name
+		if who == "" {
+			who = s.Email
+		}
+		shares = append(shares, who+" ("+strings.ToLower(s.Access.Label())+")")
 	}
 	m["shared_with"] = strings.Join(shares, ", ")
 	if d.WithdrawnReason != "" {

@@ -136,6 +136,16 @@ func AuthorizeUserRead(actor *User, id int64) error {
 	return Authorize(actor, ActUserManage)
 }
 
+// OffersAccountAction reports whether an account's page offers actor action
+// a on target: a applies to the account as it is, and it is not the
+// deactivation of actor's own account, which CheckAdminRemoval refuses.
+func OffersAccountAction(actor, target *User, a AccountAction) bool {
+	if a == AccountDeactivate && actor != nil && target != nil && actor.ID == target.ID {
+		return false
+	}
+	return a.Applies(target)
+}
+
 // CheckAdminRemoval is the rule for taking an account's admin standing away,
 // by removing its admin role or, when deactivating, the account itself:
 // nobody does it to themselves, and at least one active admin must remain.
@@ -144,7 +154,7 @@ func AuthorizeUserRead(actor *User, id int64) error {
 func CheckAdminRemoval(actor *User, target int64, targetIsAdmin, deactivating bool, activeAdmins func() ([]int64, error)) error {
 	if actor != nil && actor.ID == target {
 		if deactivating {
-			return Errorf(EINVALID, "You cannot deactivate your own account; ask another admin to do it.")
+			return Errorf(EINVALID, "%s", OwnDeactivation)
 		}
 		if targetIsAdmin {
 			return fieldError("roles", "You cannot remove your own admin role; ask another admin to do it.")
@@ -164,6 +174,9 @@ func CheckAdminRemoval(actor *User, target int64, targetIsAdmin, deactivating bo
 	}
 	return fieldError("roles", "At least one active admin must remain.")
 }
+
+// OwnDeactivation is why nobody deactivates their own account.
+const OwnDeactivation = "You cannot deactivate your own account; ask another admin to do it."
 
 // fieldError is an EINVALID error whose message is also field's.
 func fieldError(field, msg string) error {

@@ -132,3 +132,20 @@ func TestAdminRemovalRule(t *testing.T) {
 		t.Error("user read rule")
 	}
 }
+
+func TestOffersAccountAction(t *testing.T) {
+	admin := &dealgate.User{ID: 1, Roles: []dealgate.Role{dealgate.RoleAdmin}, Status: dealgate.UserActive}
+	other := &dealgate.User{ID: 2, Roles: []dealgate.Role{dealgate.RoleAdmin}, Status: dealgate.UserActive}
+	if dealgate.OffersAccountAction(admin, admin, dealgate.AccountDeactivate) {
+		t.Error("own account offered Deactivate")
+	}
+	if !dealgate.OffersAccountAction(admin, other, dealgate.AccountDeactivate) {
+		t.Error("another active account not offered Deactivate")
+	}
+	if !dealgate.OffersAccountAction(admin, admin, dealgate.AccountResetPassword) {
+		t.Error("own account not offered a password link")
+	}
+	if dealgate.OffersAccountAction(admin, &dealgate.User{ID: 3, Status: dealgate.UserDeactivated}, dealgate.AccountDeactivate) {
+		t.Error("a deactivated account offered Deactivate")
+	}
+}

@@ -161,3 +161,12 @@ func JoinAnd(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
+
+// Possessive is a name's possessive as sentences use it: "Azurine Cloud's",
+// and "Meridian Ventures'" for a name that ends in s.
+func Possessive(name string) string {
+	if strings.HasSuffix(name, "s") || strings.HasSuffix(name, "S") {
+		return name + "'"
+	}
+	return name + "'s"
+}

@@ -168,7 +168,7 @@ func ParseMoney(amount, currency string) (*Money, error) {
 	amount = strings.NewReplacer(",", "", " ", "", "_", "").Replace(amount)
 	whole, frac, hasFrac := strings.Cut(amount, ".")
 	if whole == "" || !allDigits(whole) || (hasFrac && !allDigits(frac)) {
-		return bad("value", "Enter the value as a number, for example 11000000000 or 1250.50")
+		return bad("value", "Enter the value as a number, for example 11,000,000,000 or 1,250.50")
 	}
 	if len(frac) > cur.Exponent {
 		if cur.Exponent == 0 {

@@ -49,6 +49,17 @@ const (
 	UserDeactivated UserStatus = "deactivated"
 )
 
+var userStatusLabels = labels[UserStatus]{
+	{UserActive, "Active"},
+	{UserDeactivated, "Deactivated"},
+}
+
+// AllUserStatuses lists every account status in the order screens show them.
+var AllUserStatuses = userStatusLabels.values()
+
+// Label is the status as the user pages show it.
+func (s UserStatus) Label() string { return userStatusLabels.of(s) }
+
 // User is a person with an account.
 type User struct {
 	ID          int64

@@ -283,7 +283,7 @@ func (s *Audit) History(ctx context.Context, actor *dealgate.User, limit int, re
 // columns (convert their rows to this type).
 func auditEventFromRow(r sqlc.ListAuditEventsForEntitiesRow) dealgate.AuditEvent {
 	e := dealgate.AuditEvent{
-		ID: r.ID, OccurredAt: r.OccurredAt, ActorID: r.ActorID, ActorLabel: r.ActorLabel, Action: r.Action,
+		ID: r.ID, OccurredAt: r.OccurredAt, ActorID: r.ActorID, ActorLabel: r.ActorLabel, ActorName: r.ActorName, Action: r.Action,
 		EntityType: r.EntityType, EntityID: r.EntityID, RequestID: r.RequestID, ClientIP: r.ClientIP,
 	}
 	if r.Before != nil {

@@ -257,7 +257,7 @@ func (tx *Tx) dealHistory(ctx context.Context, id int64, atts []dealgate.DealAtt
 	out := make([]dealgate.AuditEvent, len(rows))
 	for i, r := range rows {
 		out[i] = dealgate.AuditEvent{
-			ID: r.ID, OccurredAt: r.OccurredAt, ActorID: r.ActorID, ActorLabel: r.ActorLabel, Action: r.Action,
+			ID: r.ID, OccurredAt: r.OccurredAt, ActorID: r.ActorID, ActorLabel: r.ActorLabel, ActorName: r.ActorName, Action: r.Action,
 			EntityType: r.EntityType, EntityID: r.EntityID, RequestID: r.RequestID, ClientIP: r.ClientIP,
 		}
 		if r.Before != nil {

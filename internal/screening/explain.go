@@ -168,9 +168,9 @@ func (f Finding) ActionSentence() string {
 		return capitalise(narrow + fmt.Sprintf("give %s written notice by %s (%s).", b, day(*f.ActBy), notice))
 	case dealgate.ClauseConsentRequired:
 		if f.ActBy != nil {
-			return capitalise(narrow + fmt.Sprintf("obtain %s's written consent by %s (%s).", b, day(*f.ActBy), notice))
+			return capitalise(narrow + fmt.Sprintf("obtain %s written consent by %s (%s).", dealgate.Possessive(b), day(*f.ActBy), notice))
 		}
-		return capitalise(narrow + fmt.Sprintf("obtain %s's written consent before negotiation starts on %s.", b, neg))
+		return capitalise(narrow + fmt.Sprintf("obtain %s written consent before negotiation starts on %s.", dealgate.Possessive(b), neg))
 	case dealgate.ClauseMostFavouredNation:
 		return capitalise(narrow + fmt.Sprintf("check that the deal's terms for %s are no better than those %s has, or offer the same terms to %s, before negotiation starts on %s.", f.Category.Clause.Name, b, b, neg))
 	case dealgate.ClausePreferredProvider:

@@ -186,7 +186,7 @@ var matrix = map[string]grant{
 	"GET /admin/users/:id":                    {"admin": {ok, ok, notFound}},
 	"GET /admin/users/:id/edit":               {"admin": {ok, ok, notFound}},
 	"POST /admin/users/:id/edit":              {"admin": {invalid, invalid, notFound}},
-	"GET /admin/users/:id/deactivate":         {"admin": {ok, ok, notFound}},
+	"GET /admin/users/:id/deactivate":         {"admin": {redirect, ok, notFound}}, // not one's own
 	"POST /admin/users/:id/deactivate":        {"admin": {redirect, redirect, notFound}},
 	"GET /admin/users/:id/reactivate":         {"admin": {redirect, redirect, notFound}},
 	"POST /admin/users/:id/reactivate":        {"admin": {redirect, redirect, notFound}},

@@ -158,20 +158,28 @@ func entityLabel(typ, id string) string {
 	return dealgate.ActionName(typ) + " " + id
 }
 
-// entityHref links to the record an event is about, when it has a page.
+// entityHref links to the record an event is about, when it has a page of
+// its own: every link it makes is a route the server serves (the audit
+// test checks each entity type against the routes). Records shown only
+// inside another record's page (a clause, a file, a declaration) get none.
 func entityHref(typ, id string) string {
-	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
 		return ""
 	}
 	switch typ {
-	case "deal":
+	case dealgate.EntityDeal:
 		return "/deals/" + id
-	case "agreement":
+	case dealgate.EntityAgreement:
 		return "/agreements/" + id
-	case "party":
+	case dealgate.EntityParty:
 		return "/parties/" + id
-	case "user":
-		return "/users/" + id
+	case dealgate.EntityUser:
+		return userPath(n)
+	case dealgate.EntityReview:
+		return "/reviews/" + id
+	case dealgate.EntityCategory:
+		return "/taxonomy/categories/" + id
 	}
 	return ""
 }
@@ -255,8 +263,12 @@ func summariseChange(before, after any) string {
 func timeline(events []dealgate.AuditEvent, loc *time.Location) []components.TimelineEvent {
 	out := make([]components.TimelineEvent, 0, len(events))
 	for _, e := range events {
+		who := e.ActorName // by name, as the pages name people
+		if who == "" {
+			who = e.ActorLabel
+		}
 		out = append(out, components.TimelineEvent{
-			Who: e.ActorLabel, What: dealgate.ActionName(e.Action), When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
+			Who: who, What: dealgate.ActionName(e.Action), When: formatMoment(e.OccurredAt, loc), Where: e.ClientIP,
 			Detail: summariseChange(e.Before, e.After),
 		})
 	}

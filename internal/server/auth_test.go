@@ -8,6 +8,7 @@ import "strings"
 import "testing"
 import "time"
 
+import "github.com/PuerkitoBio/goquery"
 import "github.com/pquerna/otp/totp"
 
 import "github.com/dealgate/dealgate/internal/dealgate"
@@ -478,5 +479,61 @@ func TestHomeOffersWhatTheRoleMayUse(t *testing.T) {
 		if email == "member@example.com" && (strings.Contains(tasks, "Users") || strings.Contains(tasks, "Add an agreement")) {
 			t.Errorf("member offered admin or editor tasks: %s", tasks)
 		}
+	}
+}
+
+// TestHomeLinksOnlyWhatTheViewerMayOpen: every link on the home page opens
+// for the role that sees it (the chair was offered "Submit the proposed
+// deal", a 403), and counsel still get that link.
+func TestHomeLinksOnlyWhatTheViewerMayOpen(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := newPeople(t, app)
+	for _, role := range []string{"admin", "chair", "member", "counsel", "auditor"} {
+		doc := app.getWith(p.clients[role], "/").doc(t)
+		doc.Find(`main a[href^="/"]`).Each(func(_ int, a *goquery.Selection) {
+			href, _ := a.Attr("href")
+			if r := app.getWith(p.clients[role], href); r.StatusCode == http.StatusForbidden || r.StatusCode == http.StatusNotFound {
+				t.Errorf("%s: home links %s (%q), which answers %d", role, href, strings.TrimSpace(a.Text()), r.StatusCode)
+			}
+		})
+		if got := doc.Find(`main a[href="/deals/new"]`).Length() > 0; got != (role == "counsel") {
+			t.Errorf("%s: offered to start a deal = %v", role, got)
+		}
+	}
+}
+
+// TestAdminIsNotOfferedOwnDeactivation: an admin's own account page has no
+// Deactivate button, its confirmation page sends them back saying why, and
+// a forged post is refused by the service and changes nothing. Another
+// admin's account still offers it.
+func TestAdminIsNotOfferedOwnDeactivation(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	self := mustUser(t, app, "admin@example.com", dealgate.RoleAdmin)
+	other := mustUser(t, app, "admin2@example.com", dealgate.RoleAdmin)
+	c := app.newClient()
+	app.signInAs(c, "admin@example.com", testPassword)
+	own := "/admin/users/" + strconv.FormatInt(self.ID, 10)
+	if app.getWith(c, own).doc(t).Find(`a[href="`+own+`/deactivate"]`).Length() != 0 {
+		t.Error("own account page offers Deactivate")
+	}
+	otherPath := "/admin/users/" + strconv.FormatInt(other.ID, 10)
+	if app.getWith(c, otherPath).doc(t).Find(`a[href="`+otherPath+`/deactivate"]`).Length() != 1 {
+		t.Error("another admin's page should offer Deactivate")
+	}
+	confirm := app.getWith(c, own+"/deactivate")
+	if confirm.StatusCode != http.StatusSeeOther || confirm.Header.Get("Location") != own {
+		t.Fatalf("own deactivation confirm: %d to %q", confirm.StatusCode, confirm.Header.Get("Location"))
+	}
+	if msg := app.getWith(c, own).doc(t).Find(`[data-kind="important"]`).Text(); !strings.Contains(msg, "cannot deactivate your own account") {
+		t.Errorf("flash = %q", msg)
+	}
+	r := app.postForm(c, own+"/deactivate", url.Values{"version": {strconv.FormatInt(self.Version, 10)}}, own)
+	if r.StatusCode != http.StatusSeeOther || auditCount(t, app, "user.deactivated") != 0 {
+		t.Fatalf("forged own deactivation: %d, %d events", r.StatusCode, auditCount(t, app, "user.deactivated"))
+	}
+	if r := app.getWith(c, "/"); r.StatusCode != http.StatusOK {
+		t.Errorf("admin signed out after refused self-deactivation: %d", r.StatusCode)
 	}
 }

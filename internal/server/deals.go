@@ -69,7 +69,8 @@ func negotiationText(d dealgate.Deal, today time.Time) (text, kind string) {
 func screeningText(d dealgate.DealListItem) string {
 	switch {
 	case d.Status == dealgate.DealDraft:
-		return "Not submitted yet"
+		// The Status column already says "Draft"; say what comes next.
+		return "Screened once submitted"
 	case d.Screening == dealgate.ScreeningAwaiting:
 		return "Screening not run yet"
 	}
@@ -134,7 +135,10 @@ func (s *Server) dealListView(c echo.Context, actor *dealgate.User, f dealgate.D
 	for _, d := range page.Items {
 		neg, kind := negotiationText(d.Deal, today)
 		clear, _ := clearanceText(d.Status)
-		if d.Status == dealgate.DealSubmitted { // the committee's decision (reviews.go)
+		switch d.Status {
+		case dealgate.DealDraft: // "Draft" in the Status column says it all
+			clear = ""
+		case dealgate.DealSubmitted: // the committee's decision (reviews.go)
 			clear = d.Clearance.Reason
 			if d.Clearance.Cleared {
 				clear = "Cleared to negotiate"

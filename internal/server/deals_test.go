@@ -58,8 +58,16 @@ func TestDealIntakeWithoutJavaScript(t *testing.T) {
 	}
 	id := dealIDFrom(t, r.Header.Get("Location"))
 	page := app.getWith(c, "/deals/"+strconv.FormatInt(id, 10))
-	if !strings.Contains(page.body, "Draft, not submitted") || !strings.Contains(page.body, "Counsel Person") {
+	if !strings.Contains(page.body, "Counsel Person") {
 		t.Fatalf("draft page: %s", page.body)
+	}
+	// The status tag says "Draft" once; the line beside it says something else.
+	if beside := page.doc(t).Find(`[data-testid="deal-version"]`).Text(); strings.Contains(strings.ToLower(beside), "draft") || strings.Contains(strings.ToLower(beside), "not submitted") {
+		t.Errorf("the draft's status is repeated beside its tag: %q", beside)
+	}
+	row := app.getWith(c, "/deals").doc(t).Find(`[data-testid="deal-row"]`).Text()
+	if !strings.Contains(row, "Draft") || strings.Count(strings.ToLower(row), "not submitted") > 0 {
+		t.Errorf("the draft's row repeats its status: %q", row)
 	}
 	path := "/deals/" + strconv.FormatInt(id, 10)
 	version := app.getWith(c, path+"/edit").doc(t).Find(`input[name="version"]`).AttrOr("value", "")

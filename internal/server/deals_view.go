@@ -54,7 +54,8 @@ func dealShowView(o dealgate.DealOverview, loc *time.Location) deals.ShowView {
 	if cur := o.Current(); cur != nil {
 		v.Screening = cur.Screening.Label() + fmt.Sprintf(" (version %d, taxonomy %s).", cur.Number, taxonomyText(*cur))
 	}
-	v.VersionText = "Draft, not submitted"
+	// A draft's status tag already says "Draft": say who sees it until then.
+	v.VersionText = "Only its author and the counsel it is shared with see it until it is submitted."
 	if d.CurrentVersion > 0 {
 		v.VersionText = fmt.Sprintf("Version %d of %d", d.CurrentVersion, len(o.Versions))
 	}
@@ -170,7 +171,7 @@ func dealFormView(mode string, in dealgate.DealInput, tax *dealgate.Taxonomy, ch
 		CategoriesError:     fields["categories"], NoTaxonomy: tax == nil,
 		Description:      components.Field{ID: "description", Name: "description", Label: "What the deal covers", Value: in.Description, Error: fields["description"], Rows: 6, MaxLength: 20000},
 		Rationale:        components.Field{ID: "rationale", Name: "rationale", Label: "Business rationale", Value: in.Rationale, Error: fields["rationale"], Rows: 4, MaxLength: 20000},
-		Value:            components.Field{ID: "value", Name: "value", Label: "Estimated value", Hint: "In major units, for example 25000000 or 1250.50", Value: in.Value, Error: fields["value"], Inputmode: "decimal", MaxLength: 30},
+		Value:            components.Field{ID: "value", Name: "value", Label: "Estimated value", Hint: "In major units, for example 25,000,000 or 1,250.50", Value: in.Value, Error: fields["value"], Inputmode: "decimal", MaxLength: 30},
 		Currency:         components.Field{ID: "currency", Name: "currency", Label: "Currency", Value: currency, Error: fields["currency"], Options: currencies},
 		TermStart:        date("term_start", "Term starts", "When the deal's term would begin", in.TermStart),
 		TermEnd:          date("term_end", "Term ends", "After the term starts", in.TermEnd),

@@ -42,3 +42,11 @@ func TestFormatShortDate(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestDecisionDaysText(t *testing.T) {
+	for days, want := range map[float64]string{0: "under 1 day", 0.4: "under 1 day", 1: "1", 2.5: "2.5", 14: "14"} {
+		if got := decisionDaysText(days); got != want {
+			t.Errorf("decisionDaysText(%v) = %q, want %q", days, got, want)
+		}
+	}
+}

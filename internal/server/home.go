@@ -33,6 +33,12 @@ var homeTasks = []struct {
 func (s *Server) handleHome(c echo.Context) error {
 	u := currentUser(c)
 	v := pages.HomeView{SignedIn: true, Greeting: "Signed in as " + u.Name + " (" + roleLabels(u.Roles) + ")"}
+	if dealgate.Allowed(u, dealgate.ActRegisterView) {
+		v.RegisterHref = "/agreements"
+	}
+	if dealgate.Allowed(u, dealgate.ActDealDraft) {
+		v.NewDealHref = "/deals/new"
+	}
 	for _, t := range homeTasks {
 		if dealgate.Allowed(u, t.action) {
 			v.Tasks = append(v.Tasks, pages.HomeTask{Label: t.label, Href: t.href, Hint: t.hint})

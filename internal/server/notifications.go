@@ -2,6 +2,7 @@ package server
 
 import "net/http"
 import "strconv"
+import "strings"
 
 import "github.com/labstack/echo/v4"
 
@@ -35,6 +36,7 @@ func (s *Server) handleNotificationIndex(c echo.Context) error {
 	}
 	p := s.page(c, "Notifications")
 	v := notifications.ListView{Unread: p.Unread, Pager: pager(c, page), CSRFToken: csrfToken(c)}
+	v.EmptyBody, v.PendingHref = notificationsPromise(u)
 	loc := u.Location()
 	for _, n := range page.Items {
 		v.Items = append(v.Items, notifications.Item{ID: n.ID, Title: n.Title, Body: n.Body,
@@ -106,4 +108,27 @@ func (s *Server) handleNotifyPrefsSave(c echo.Context) error {
 	}
 	s.flash(c, "success", "Your notification settings are saved.")
 	return redirectSeeOther(c, "/account/notifications")
+}
+
+// notificationsPromise says what u is told about: only the events that can
+// reach u's roles (postgres notify_events.go and notify_reminders.go), and,
+// for those who vote, where every review awaiting their vote is listed, since
+// a vote is reminded of only once its review is nearly due.
+func notificationsPromise(u *dealgate.User) (body, pendingHref string) {
+	var says []string
+	if dealgate.Allowed(u, dealgate.ActDealDraft) {
+		says = append(says, "You are told here when the committee asks for information on your deals or decides on them.")
+	}
+	if dealgate.Allowed(u, dealgate.ActReviewVote) {
+		says = append(says, "You are told here when a review opens with you assigned, and when counsel answer, the screening verdict changes, the committee decides or negotiation starts on it.",
+			"A review awaiting your vote is reminded of once a day when it is nearly due; all of them are listed under Reviews awaiting your vote.")
+		pendingHref = "/committee/reviews?state=open&mine=pending"
+	}
+	if dealgate.Allowed(u, dealgate.ActReviewChair) {
+		says = append(says, "As chair, you also hear once a day about reviews past their due date.")
+	}
+	if len(says) == 0 {
+		return "Notifications go to counsel and to the committee; your roles receive none.", ""
+	}
+	return strings.Join(says, " "), pendingHref
 }

@@ -99,3 +99,34 @@ func TestPasswordLinkPageSaysWhetherMailWasSent(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyNotificationsPromiseOnlyWhatIsSent: with nothing listed, the page
+// says what the viewer's roles are actually told about. A pending vote is
+// reminded of only when nearly due, so those who vote get the list of their
+// pending reviews rather than a promise of a notice for each awaited vote.
+func TestEmptyNotificationsPromiseOnlyWhatIsSent(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := newPeople(t, app)
+	for _, role := range []string{"chair", "member", "counsel", "admin", "auditor"} {
+		doc := app.getWith(p.clients[role], "/notifications").doc(t)
+		empty := doc.Find(`[data-testid="empty-state"]`)
+		text := empty.Text()
+		if strings.Contains(text, "when a vote of yours is awaited") {
+			t.Errorf("%s: promises a notice for every awaited vote: %q", role, text)
+		}
+		href, linked := empty.Find(`a`).Attr("href")
+		voter := role == "chair" || role == "member"
+		if linked != voter || voter && !strings.Contains(text, "nearly due") {
+			t.Errorf("%s: pending-votes link %v (%q): %q", role, linked, href, text)
+		}
+		if linked {
+			if r := app.getWith(p.clients[role], href); r.StatusCode != http.StatusOK {
+				t.Errorf("%s: %s answers %d", role, href, r.StatusCode)
+			}
+		}
+		if (role == "counsel") != strings.Contains(text, "your deals") {
+			t.Errorf("%s: %q", role, text)
+		}
+	}
+}

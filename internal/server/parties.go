@@ -223,7 +223,7 @@ func (s *Server) handlePartyView(c echo.Context) error {
 			}
 		}
 	}
-	v.History, err = s.recordTimeline(c, dealgate.EntityParty, p.ID, loc)
+	v.History, err = s.recordTimeline(c, &partyVocab, dealgate.EntityParty, p.ID, loc)
 	if err != nil {
 		return err
 	}
@@ -385,13 +385,17 @@ func (s *Server) handlePartyAction(a partyAction) echo.HandlerFunc {
 // recordTimeline is a register record's audit history, newest first, for
 // its page. Bookkeeping fields every change touches are left out of the
 // summaries so each entry says what actually changed.
-func (s *Server) recordTimeline(c echo.Context, entityType string, id int64, loc *time.Location) ([]components.TimelineEvent, error) {
+// A record with a vocabulary (hv) reads its changes in its form's words.
+func (s *Server) recordTimeline(c echo.Context, hv *historyVocab, entityType string, id int64, loc *time.Location) ([]components.TimelineEvent, error) {
 	events, err := s.audit.History(c.Request().Context(), currentUser(c), historyLimit, dealgate.EntityRef{Type: entityType, ID: strconv.FormatInt(id, 10)})
 	if err != nil {
 		return nil, err
 	}
 	for i := range events {
 		events[i].Before, events[i].After = withoutBookkeeping(events[i].Before), withoutBookkeeping(events[i].After)
+	}
+	if hv != nil {
+		return hv.timeline(events, loc), nil
 	}
 	return timeline(events, loc), nil
 }

@@ -7,7 +7,9 @@ package server
 import "encoding/json"
 import "fmt"
 import "slices"
+import "regexp"
 import "sort"
+import "strconv"
 import "strings"
 import "time"
 
@@ -42,6 +44,9 @@ type historyVocab struct {
 	skipped map[string]bool
 	created map[string]bool
 	words   func(key string, v any) string
+	// omit, when set, leaves out a change that says nothing to a reader
+	// (a deal's "Version: 0 → 1" on submission).
+	omit func(key string, before, after any) bool
 }
 
 var registerVocab = historyVocab{labels: registerFieldLabels, skipped: registerSkipped, created: registerCreatedKeys, words: registerWords}
@@ -78,7 +83,7 @@ func (hv historyVocab) change(before, after any) string {
 	sort.Strings(keys)
 	var parts []string
 	for _, k := range keys {
-		if hv.skipped[k] {
+		if hv.skipped[k] || hv.omit != nil && hasKey(b, k) && hv.omit(k, b[k], a[k]) {
 			continue
 		}
 		label := hv.labels[k]
@@ -112,7 +117,38 @@ func (hv historyVocab) change(before, after any) string {
 // dealVocab reads a deal's history (deal_diff.go's Snapshot, its screening
 // and its attachments) with the deal form's labels.
 var dealVocab = historyVocab{labels: dealHistoryLabels(), skipped: map[string]bool{"id": true, "sha256": true},
-	created: map[string]bool{"title": true, "filename": true}, words: dealWords}
+	created: map[string]bool{"title": true, "filename": true}, words: dealWords, omit: firstVersion}
+
+// firstVersion is a draft's submission as version 1: "Status: Draft →
+// Submitted" says it, and a version 0 means nothing to a reader.
+func firstVersion(key string, before, _ any) bool {
+	n, ok := before.(float64)
+	return ok && n == 0 && (key == "current_version" || key == "version")
+}
+
+// findingCount reads one part of a screening's stored count ("3 caution").
+var findingCount = regexp.MustCompile(`^(\d+) (conflict|caution|info)$`)
+
+// findingsWords says a screening's counts ("0 conflict, 3 caution, 3
+// info", as the audit event stores them) in words: "no conflicts, 3
+// cautions, 3 info notes".
+func findingsWords(s string) string {
+	nouns := map[string]string{"conflict": "conflict", "caution": "caution", "info": "info note"}
+	var parts []string
+	for _, p := range strings.Split(s, ", ") {
+		m := findingCount.FindStringSubmatch(p)
+		if m == nil {
+			return s
+		}
+		n, _ := strconv.Atoi(m[1])
+		if n == 0 {
+			parts = append(parts, "no "+nouns[m[2]]+"s")
+		} else {
+			parts = append(parts, plural(n, nouns[m[2]]))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
 
 func dealHistoryLabels() map[string]string {
 	m := map[string]string{"status": "Status", "current_version": "Version", "version": "Version", "author": "Counsel",
@@ -140,6 +176,8 @@ func dealWords(key string, v any) string {
 			if w, ok := screeningReasons[s]; ok {
 				return w
 			}
+		case "findings":
+			return findingsWords(s)
 		}
 	}
 	return registerWords(key, v)
@@ -234,4 +272,60 @@ func stringWords(key, s string) string {
 		return "“" + string(r[:57]) + "…”"
 	}
 	return s
+}
+
+// partyVocab reads a party's history with the party form's labels: "Kind:
+// Model developer", never kind: "model_developer".
+var partyVocab = historyVocab{
+	labels: map[string]string{"name": "Name", "kind": "Kind", "aliases": "Other names", "parent_name": "Parent company",
+		"website": "Website", "notes": "Notes", "retired_at": "Retired on"},
+	skipped: map[string]bool{"id": true, "parent_id": true, "version": true, "created_at": true, "updated_at": true},
+	created: map[string]bool{"name": true, "kind": true},
+	words: func(key string, v any) string {
+		if s, ok := v.(string); ok && key == "kind" && slices.Contains(dealgate.AllPartyKinds, dealgate.PartyKind(s)) {
+			return dealgate.PartyKind(s).Label()
+		}
+		return registerWords(key, v)
+	},
+}
+
+// userVocab reads an account's history with the user pages' labels:
+// "Roles: Admin", never roles: ["admin"].
+var userVocab = historyVocab{
+	labels: map[string]string{"name": "Full name", "email": "Email address", "roles": "Roles", "status": "Status",
+		"time_zone": "Time zone", "notify_email": "Email notifications", "totp_enabled": "Two-step verification",
+		"password_set": "Password set"},
+	skipped: map[string]bool{"id": true, "version": true, "created_at": true, "updated_at": true, "session_epoch": true},
+	created: map[string]bool{"name": true, "email": true, "roles": true},
+	words:   userWords,
+}
+
+func userWords(key string, v any) string {
+	switch x := v.(type) {
+	case string:
+		switch {
+		case key == "status" && slices.Contains(dealgate.AllUserStatuses, dealgate.UserStatus(x)):
+			return dealgate.UserStatus(x).Label()
+		case key == "roles" && slices.Contains(dealgate.AllRoles, dealgate.Role(x)):
+			return dealgate.Role(x).Label()
+		}
+		if x == "" {
+			return "none"
+		}
+		return x
+	case bool:
+		if key == "totp_enabled" {
+			return map[bool]string{true: "On", false: "Off"}[x]
+		}
+	case []any:
+		if len(x) == 0 {
+			return "none"
+		}
+		var words []string
+		for _, item := range x {
+			words = append(words, userWords(key, item))
+		}
+		return strings.Join(words, ", ")
+	}
+	return registerWords(key, v)
 }

@@ -31,7 +31,40 @@ func TestDealChangeSpeaksTheFormsLabels(t *testing.T) {
 	}
 	got = dealVocab.change(raw(`{"version":2,"screening":"Screening has not run yet for this version"}`),
 		raw(`{"version":2,"reason":"version","findings":"0 conflict, 3 caution","screening":"Caution"}`))
-	if want := "Findings: 0 conflict, 3 caution; Screened because: a new version was saved; Screening: Screening has not run yet for this version → Caution"; got != want {
+	if want := "Findings: no conflicts, 3 cautions; Screened because: a new version was saved; Screening: Screening has not run yet for this version → Caution"; got != want {
 		t.Errorf("screening: got %q\nwant %q", got, want)
+	}
+}
+
+// A draft's submission does not read "Version: 0 → 1", and screening counts
+// read as words: "no conflicts, 1 caution, 3 info notes".
+func TestDealHistoryReadsItsCounts(t *testing.T) {
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
+	if got := dealVocab.change(raw(`{"status":"draft","current_version":0}`), raw(`{"status":"submitted","current_version":1}`)); got != "Status: Draft → Submitted" {
+		t.Errorf("submission: %q", got)
+	}
+	if got := findingsWords("0 conflict, 1 caution, 3 info"); got != "no conflicts, 1 caution, 3 info notes" {
+		t.Errorf("findings: %q", got)
+	}
+}
+
+// Parties and accounts read their history in their forms' words, never
+// kind: "model_developer" or roles: ["admin"].
+func TestPartyAndUserHistorySpeakTheFormsLabels(t *testing.T) {
+	raw := func(s string) json.RawMessage { return json.RawMessage(s) }
+	if got := partyVocab.change(nil, raw(`{"id":1,"kind":"model_developer","name":"Lumen Labs","notes":"Us.","aliases":["Lumen"],"parent_id":null}`)); got != "Kind: Model developer; Name: Lumen Labs" {
+		t.Errorf("party created: %q", got)
+	}
+	if got := partyVocab.change(raw(`{"kind":"other","aliases":[],"parent_id":null}`), raw(`{"kind":"investor","aliases":["Meridian"],"parent_id":2,"parent_name":"Meridian Group"}`)); got != "Other names: none → Meridian; Kind: Other → Investor; Parent company: Meridian Group" {
+		t.Errorf("party changed: %q", got)
+	}
+	if got := userVocab.change(nil, raw(`{"id":1,"name":"Ada Admin","email":"admin@dealgate.example","roles":["admin","counsel"],"status":"active","version":1}`)); got != "Email address: admin@dealgate.example; Full name: Ada Admin; Roles: Admin, Counsel" {
+		t.Errorf("user created: %q", got)
+	}
+	if got := userVocab.change(raw(`{"status":"active"}`), raw(`{"status":"deactivated"}`)); got != "Status: Active → Deactivated" {
+		t.Errorf("user deactivated: %q", got)
+	}
+	if got := userVocab.change(raw(`{"totp_enabled":false}`), raw(`{"totp_enabled":true}`)); got != "Two-step verification: Off → On" {
+		t.Errorf("user two-step: %q", got)
 	}
 }

@@ -2,7 +2,9 @@ package server_test
 
 import "context"
 import "net/http"
+import "net/url"
 import "strconv"
+import "strings"
 import "testing"
 
 import "github.com/dealgate/dealgate/internal/dealgate"
@@ -62,5 +64,34 @@ func TestRegisterPagesRoundTrips(t *testing.T) {
 		if got != p.want {
 			t.Errorf("%s: %v round trips per view, want %v", p.path, got, p.want)
 		}
+	}
+}
+
+// TestHistoriesNameWhoActed: a party's and a deal's history name the people
+// who acted as the rest of the pages do ("Admin Person"), not by the email
+// the audit trail recorded, and a deal's shares read by name.
+func TestHistoriesNameWhoActed(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := newPeople(t, app)
+	p.registerFixture(t)
+	mustUser(t, app, "counsel2@example.com", dealgate.RoleCounsel)
+	party := app.getWith(p.clients["member"], "/parties").doc(t).Find(`a[href^="/parties/"]`).First().AttrOr("href", "")
+	who := app.getWith(p.clients["member"], party).doc(t).Find(`[data-testid="timeline-item"]`).Text()
+	if !strings.Contains(who, "Admin Person") || strings.Contains(who, "admin@example.com") {
+		t.Errorf("party history %s: %q", party, who)
+	}
+	c := p.clients["counsel"]
+	r := app.postForm(c, "/deals", url.Values{"title": {"Named history"}}, "/deals/new")
+	if r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("draft: %d", r.StatusCode)
+	}
+	path := r.Header.Get("Location")
+	if r := app.postForm(c, path+"/share", url.Values{"email": {"counsel2@example.com"}, "access": {"read"}}, path); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("share: %d %s", r.StatusCode, r.body)
+	}
+	hist := app.getWith(c, path).doc(t).Find(`[data-testid="timeline-item"]`).Text()
+	if !strings.Contains(hist, "Counsel Person") || strings.Contains(hist, "@example.com") || !strings.Contains(hist, "Test counsel2 (can read)") {
+		t.Errorf("deal history: %q", hist)
 	}
 }

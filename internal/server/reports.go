@@ -45,8 +45,8 @@ func (s *Server) handleDecisionRegister(c echo.Context) error {
 		row := reports.DecisionRow{
 			Decided: formatMoment(r.DecidedAt, loc), Deal: fmt.Sprintf("%s (deal %d, version %d)", r.Title, r.DealID, r.DealVersion),
 			DealHref: dealPath(r.DealID), Counterparty: r.Counterparty, Verdict: r.VerdictLabel(),
-			Votes:    fmt.Sprintf("%d for, %d against, %d abstained, %d recused", r.For, r.Against, r.Abstained, r.Recused),
-			Decision: r.Outcome.Label(), DecisionKind: string(r.Outcome), Days: strconv.FormatFloat(r.DaysToDecision(), 'f', 1, 64),
+			Votes:    votesText(r),
+			Decision: r.Outcome.Label(), DecisionKind: string(r.Outcome), Days: decisionDaysText(r.DaysToDecision()),
 			Negotiation: r.NegotiationBeforeClearance(),
 		}
 		row.NegotiatedEarly, _ = r.NegotiationRecordBefore()
@@ -154,4 +154,20 @@ func (s *Server) serveBuilt(c echo.Context, contentType string, build func(io.Wr
 	c.Response().WriteHeader(http.StatusOK)
 	_, err = io.Copy(c.Response(), tmp)
 	return err
+}
+
+// votesText is a decision's tally in the vote form's words: "Approve 2,
+// Flag 0, Abstain 0, Recused 0" (approvals with conditions count as Approve).
+func votesText(r dealgate.DecisionRecord) string {
+	return fmt.Sprintf("%s %d, %s %d, %s %d, Recused %d", dealgate.VoteApprove.Label(), r.For, dealgate.VoteFlag.Label(), r.Against,
+		dealgate.VoteAbstain.Label(), r.Abstained, r.Recused)
+}
+
+// decisionDaysText is the time from submission to decision as the register shows
+// it: "under 1 day", else whole or tenth days ("3", "2.5").
+func decisionDaysText(days float64) string {
+	if days < 1 {
+		return "under 1 day"
+	}
+	return strconv.FormatFloat(days, 'f', -1, 64)
 }

@@ -55,7 +55,7 @@ func TestDecisionRegisterPageDownloadsAndPacket(t *testing.T) {
 	if r.StatusCode != http.StatusOK || doc.Find(`[data-testid="decision-row"]`).Length() != 1 {
 		t.Fatalf("register page: %d, %d rows", r.StatusCode, doc.Find(`[data-testid="decision-row"]`).Length())
 	}
-	if got := doc.Find(`[data-testid="decision-row"]`).Text(); !strings.Contains(got, "2 for, 0 against") || !strings.Contains(got, "not started") {
+	if got := doc.Find(`[data-testid="decision-row"]`).Text(); !strings.Contains(got, "Approve 2, Flag 0, Abstain 0, Recused 0") || !strings.Contains(got, "under 1 day") || !strings.Contains(got, "not started") {
 		t.Errorf("row reads %q", got)
 	}
 	links := doc.Find(`[data-testid="decision-downloads"] a`)

@@ -65,7 +65,7 @@ func storedReportView(st *postgres.Stored, loc *time.Location, allInfo bool) scr
 	why := map[string]string{postgres.ReasonSubmission: "on submission", postgres.ReasonVersion: "on the new version",
 		postgres.ReasonRegister: "after a register change"}[st.Reason]
 	v.Meta = fmt.Sprintf("Version %d screened %s, %s, against taxonomy %s and register state %d; dates judged on %s.",
-		st.Version, why, formatMoment(st.ScreenedAt, loc), st.TaxonomyLabel, st.RegisterChange, st.JudgedOn.Format("2 January 2006"))
+		st.Version, why, formatMoment(st.ScreenedAt, loc), inSentence(st.TaxonomyLabel), st.RegisterChange, st.JudgedOn.Format("2 January 2006"))
 	infos, hidden := 0, 0
 	for i, f := range st.Findings {
 		if f.Severity == screening.Info {
@@ -95,7 +95,7 @@ func preCheckView(rep screening.Report) screeningview.ReportView {
 	v := screeningview.ReportView{Heading: "Check now: screening of this draft", Verdict: rep.Verdict.Label(),
 		VerdictKind: verdictKind(rep.Verdict),
 		Summary:     verdictSummary(rep.Verdict, rep.Count(screening.Conflict), rep.Count(screening.Caution), rep.Count(screening.Info)),
-		Meta:        fmt.Sprintf("Against taxonomy %s and the register as it is now; dates judged on %s.", rep.Taxonomy.Label(), rep.Today.Format("2 January 2006")),
+		Meta:        fmt.Sprintf("Against taxonomy %s and the register as it is now; dates judged on %s.", inSentence(rep.Taxonomy.Label()), rep.Today.Format("2 January 2006")),
 		Note:        "This check is not recorded: the deal is screened and the result kept when you submit it."}
 	shown := 0
 	for _, f := range rep.Findings {
@@ -143,10 +143,19 @@ func jobText(j *postgres.Job, loc *time.Location) string {
 }
 
 func changedText(n int) string {
-	if n == 1 {
-		return "1 changed verdict"
+	if n == 0 {
+		return "no verdict changed"
 	}
-	return strconv.Itoa(n) + " changed verdict"
+	return plural(n, "changed verdict")
+}
+
+// inSentence is a label ("Version 3", "Draft") as it reads inside a
+// sentence: "against taxonomy version 3".
+func inSentence(label string) string {
+	if label == "" {
+		return label
+	}
+	return strings.ToLower(label[:1]) + label[1:]
 }
 
 // clauseRefText cites a clause by its section ("§4.2"), or its number.

@@ -45,3 +45,17 @@ func TestStoredReportShowsTheFirstInfoNotes(t *testing.T) {
 		t.Errorf("counted but not stored: %q", all.More)
 	}
 }
+
+// A stored screening names its taxonomy version in lower case mid-sentence,
+// and a re-screen counts changed verdicts in proper plurals.
+func TestScreeningWordsReadAsSentences(t *testing.T) {
+	st := &postgres.Stored{Verdict: screening.Clear, Version: 2, TaxonomyLabel: "Version 1", ScreenedAt: time.Now(), JudgedOn: time.Now()}
+	if meta := storedReportView(st, time.UTC, false).Meta; !strings.Contains(meta, "against taxonomy version 1 ") {
+		t.Errorf("meta = %q", meta)
+	}
+	for n, want := range map[int]string{0: "no verdict changed", 1: "1 changed verdict", 3: "3 changed verdicts"} {
+		if got := changedText(n); got != want {
+			t.Errorf("changedText(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

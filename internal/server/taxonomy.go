@@ -513,7 +513,7 @@ func (s *Server) handleCategoryView(c echo.Context) error {
 			v.DraftNote = "To change this category, start a draft of the taxonomy."
 		}
 	}
-	v.History, err = s.recordTimeline(c, dealgate.EntityCategory, id, loc)
+	v.History, err = s.recordTimeline(c, nil, dealgate.EntityCategory, id, loc)
 	if err != nil {
 		return err
 	}

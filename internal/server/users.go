@@ -30,9 +30,9 @@ func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 
 
 func statusTag(u *dealgate.User) (text, kind string) {
 	if u.Active() {
-		return "Active", "active"
+		return dealgate.UserActive.Label(), "active"
 	}
-	return "Deactivated", "withdrawn"
+	return dealgate.UserDeactivated.Label(), "withdrawn"
 }
 
 // signInFacts are when u last signed in (in loc) and whether two-step
@@ -218,7 +218,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 		},
 	}
 	for _, a := range userActions {
-		if a.applies(u) {
+		if dealgate.OffersAccountAction(actor, u, a.action) {
 			v.Actions = append(v.Actions, users.Action{Label: a.button, Href: userPath(u.ID) + "/" + string(a.action), Variant: a.variant})
 		}
 	}
@@ -226,7 +226,7 @@ func (s *Server) handleUserView(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v.History = timeline(events, loc)
+	v.History = userVocab.timeline(events, loc)
 	return s.render(c, http.StatusOK, users.Show(s.page(c, u.Name), v))
 }
 
@@ -327,7 +327,7 @@ var userActions = []userAction{
 	{
 		action: dealgate.AccountResetTwoFactor, button: "Reset two-step verification", variant: "secondary", title: "Reset two-step verification?",
 		body: func(u *dealgate.User) []string {
-			return []string{u.Name + "'s authenticator app and recovery codes will stop working, and they will be signed out everywhere.",
+			return []string{dealgate.Possessive(u.Name) + " authenticator app and recovery codes will stop working, and they will be signed out everywhere.",
 				"If their role requires two-step verification, they will set it up again when they next sign in."}
 		},
 		done: saidDone(func(u *dealgate.User) string { return "Two-step verification for " + u.Name + " is reset." }),
@@ -342,6 +342,11 @@ func (s *Server) handleUserActionConfirm(a userAction) echo.HandlerFunc {
 		}
 		if !a.applies(u) {
 			s.flash(c, "important", "That action does not apply to "+u.Name+" now.")
+			return redirectSeeOther(c, userPath(u.ID))
+		}
+		if !dealgate.OffersAccountAction(currentUser(c), u, a.action) {
+			// Only deactivating oneself is left: the service refuses it too.
+			s.flash(c, "important", dealgate.OwnDeactivation)
 			return redirectSeeOther(c, userPath(u.ID))
 		}
 		return s.render(c, http.StatusOK, pages.Confirm(s.page(c, a.title), pages.ConfirmView{

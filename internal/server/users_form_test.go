@@ -26,3 +26,23 @@ func TestAccountFormsPromiseNoDigest(t *testing.T) {
 		}
 	}
 }
+
+// TestWordingIsConsistent: the register's and the deal form's value hints
+// give their examples alike ("for example 25,000,000"), and the users list
+// calls the second factor what the user page does.
+func TestWordingIsConsistent(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, nil)
+	p := newPeople(t, app)
+	p.registerFixture(t)
+	for _, page := range []string{"/agreements/new", "/deals/new"} {
+		hint := app.getWith(p.clients["counsel"], page).doc(t).Find(`#value-hint`).Text()
+		if !strings.HasPrefix(hint, "In major units, for example ") || !strings.Contains(hint, ",000,000 or 1,250.50") {
+			t.Errorf("%s: value hint %q", page, hint)
+		}
+	}
+	list := app.getWith(p.clients["admin"], "/admin/users").body
+	if strings.Contains(list, "Second factor") || !strings.Contains(list, "Two-step verification") {
+		t.Error("the users list should say Two-step verification, as the user page does")
+	}
+}

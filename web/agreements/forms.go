@@ -44,7 +44,7 @@ func AgreementFields(f dealgate.AgreementForm, errs map[string]string, addParty 
 		components.TextField(components.Field{ID: "signed_on", Name: "signed_on", Label: "Signed on", Type: "date", Value: f.SignedOn, Error: errs["signed_on"]}),
 		components.TextField(components.Field{ID: "effective_on", Name: "effective_on", Label: "Effective from", Type: "date", Value: f.EffectiveOn, Error: errs["effective_on"]}),
 		components.TextField(components.Field{ID: "expires_on", Name: "expires_on", Label: "Expires on", Hint: "Leave empty if it has no fixed end", Type: "date", Value: f.ExpiresOn, Error: errs["expires_on"]}),
-		components.TextField(components.Field{ID: "value", Name: "value", Label: "Total value", Hint: "In major units, e.g. 11,000,000,000 or 1250.50", Inputmode: "decimal", Value: f.Value, Error: errs["value"], MaxLength: 40}),
+		components.TextField(components.Field{ID: "value", Name: "value", Label: "Total value", Hint: "In major units, for example 11,000,000,000 or 1,250.50", Inputmode: "decimal", Value: f.Value, Error: errs["value"], MaxLength: 40}),
 		components.SelectField(components.Field{ID: "currency", Name: "currency", Label: "Currency", Value: f.Currency, Error: errs["currency"], Options: currencies}),
 		components.TextArea(components.Field{ID: "summary", Name: "summary", Label: "Summary", Hint: "What the agreement does, in plain words; searchable", Value: f.Summary, Error: errs["summary"], Rows: 5}),
 		components.TextArea(components.Field{ID: "notes", Name: "notes", Label: "Notes", Value: f.Notes, Error: errs["notes"], Rows: 3}),

@@ -12,6 +12,9 @@ type HomeView struct {
 	Greeting string
 	// Tasks are the places this person's roles let them work.
 	Tasks []HomeTask
+	// RegisterHref and NewDealHref link the two steps the page describes,
+	// each only when the viewer may open it; empty, the step is plain text.
+	RegisterHref, NewDealHref string
 }
 
 // HomeTask is one place to go from the home page.

@@ -170,7 +170,7 @@ func Decisions(p layout.Page, v DecisionsView) templ.Component {
 						}()
 					}
 					ctx = templ.InitializeContext(ctx)
-					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<table class=\"table table--dense table--stack\" data-testid=\"decision-table\"><caption class=\"visually-hidden\">Decisions recorded in the period, oldest first</caption> <thead><tr><th scope=\"col\">Decided</th><th scope=\"col\">Deal</th><th scope=\"col\">Counterparty</th><th scope=\"col\">Screening</th><th scope=\"col\">Votes</th><th scope=\"col\">Decision</th><th scope=\"col\">Days</th><th scope=\"col\">Negotiation before clearance</th></tr></thead> <tbody>")
+					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<table class=\"table table--dense table--stack\" data-testid=\"decision-table\"><caption class=\"visually-hidden\">Decisions recorded in the period, oldest first</caption> <thead><tr><th scope=\"col\">Decided</th><th scope=\"col\">Deal</th><th scope=\"col\">Counterparty</th><th scope=\"col\">Screening</th><th scope=\"col\">Votes</th><th scope=\"col\">Decision</th><th scope=\"col\"><abbr title=\"Days from submission to decision\">Days to decide</abbr></th><th scope=\"col\">Negotiation before clearance</th></tr></thead> <tbody>")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -280,14 +280,14 @@ func Decisions(p layout.Page, v DecisionsView) templ.Component {
 								return templ_7745c5c3_Err
 							}
 						}
-						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "</td><td data-label=\"Days\">")
+						templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "</td><td class=\"nowrap\" data-label=\"Days to decide\">")
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var16 string
 						templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(r.Days)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/reports/reports.templ`, Line: 66, Col: 38}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/reports/reports.templ`, Line: 66, Col: 63}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 						if templ_7745c5c3_Err != nil {

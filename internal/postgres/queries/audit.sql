@@ -49,9 +49,10 @@ WHERE e.xid IS NOT NULL AND (e.xid, e.id) > (h.sealed_xid, h.sealed_id);
 -- name: ListAuditEventsForEntities :many
 -- The newest events about any of the records named by the two arrays
 -- (entity_types[i], entity_ids[i]), newest first: one record's timeline
--- together with its parts'.
+-- together with its parts'. actor_name is the actor's name now ('' for the
+-- system), so a timeline names people as the rest of the pages do.
 SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id,
-       e.before, e.after, e.request_id, e.client_ip
+       e.before, e.after, e.request_id, e.client_ip, coalesce(u.name, '')::text AS actor_name
 FROM generate_subscripts(@entity_types::text[], 1) AS r(i)
 CROSS JOIN LATERAL (
     SELECT a.id, a.occurred_at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id,
@@ -60,5 +61,6 @@ CROSS JOIN LATERAL (
     WHERE a.entity_type = (@entity_types::text[])[r.i] AND a.entity_id = (@entity_ids::text[])[r.i]
     ORDER BY a.id DESC LIMIT @page_size
 ) e
+LEFT JOIN users u ON u.id = e.actor_id
 ORDER BY e.id DESC
 LIMIT @page_size;

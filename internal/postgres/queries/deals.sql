@@ -116,10 +116,13 @@ SELECT * FROM deal_attachment WHERE deal_id = @deal_id ORDER BY id;
 DELETE FROM deal_attachment WHERE id = @id;
 
 -- name: DealHistory :many
--- The newest audit events about a deal and its attachments.
+-- The newest audit events about a deal and its attachments, with each
+-- actor's name now ('' for the system; a rename moves the deal page stamp,
+-- migration 000032).
 SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id, e.before, e.after,
-       e.request_id, e.client_ip
+       e.request_id, e.client_ip, coalesce(u.name, '')::text AS actor_name
 FROM audit_event e
+LEFT JOIN users u ON u.id = e.actor_id
 WHERE (e.entity_type = 'deal' AND e.entity_id = @deal_id::text)
    OR (e.entity_type = 'deal_attachment' AND e.entity_id = ANY(@attachment_ids::text[]))
 ORDER BY e.id DESC

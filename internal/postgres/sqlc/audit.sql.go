@@ -204,7 +204,7 @@ func (q *Queries) ListAuditChainAfter(ctx context.Context, arg ListAuditChainAft
 
 const listAuditEventsForEntities = `-- name: ListAuditEventsForEntities :many
 SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id,
-       e.before, e.after, e.request_id, e.client_ip
+       e.before, e.after, e.request_id, e.client_ip, coalesce(u.name, '')::text AS actor_name
 FROM generate_subscripts($1::text[], 1) AS r(i)
 CROSS JOIN LATERAL (
     SELECT a.id, a.occurred_at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id,
@@ -213,6 +213,7 @@ CROSS JOIN LATERAL (
     WHERE a.entity_type = ($1::text[])[r.i] AND a.entity_id = ($2::text[])[r.i]
     ORDER BY a.id DESC LIMIT $3
 ) e
+LEFT JOIN users u ON u.id = e.actor_id
 ORDER BY e.id DESC
 LIMIT $3
 `
@@ -235,11 +236,13 @@ type ListAuditEventsForEntitiesRow struct {
 	After      []byte
 	RequestID  string
 	ClientIP   string
+	ActorName  string
 }
 
 // The newest events about any of the records named by the two arrays
 // (entity_types[i], entity_ids[i]), newest first: one record's timeline
-// together with its parts'.
+// together with its parts'. actor_name is the actor's name now (” for the
+// system), so a timeline names people as the rest of the pages do.
 func (q *Queries) ListAuditEventsForEntities(ctx context.Context, arg ListAuditEventsForEntitiesParams) ([]ListAuditEventsForEntitiesRow, error) {
 	rows, err := q.db.Query(ctx, listAuditEventsForEntities, arg.EntityTypes, arg.EntityIds, arg.PageSize)
 	if err != nil {
@@ -261,6 +264,7 @@ func (q *Queries) ListAuditEventsForEntities(ctx context.Context, arg ListAuditE
 			&i.After,
 			&i.RequestID,
 			&i.ClientIP,
+			&i.ActorName,
 		); err != nil {
 			return nil, err
 		}

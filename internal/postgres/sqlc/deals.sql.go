@@ -12,8 +12,9 @@ import (
 
 const dealHistory = `-- name: DealHistory :many
 SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id, e.before, e.after,
-       e.request_id, e.client_ip
+       e.request_id, e.client_ip, coalesce(u.name, '')::text AS actor_name
 FROM audit_event e
+LEFT JOIN users u ON u.id = e.actor_id
 WHERE (e.entity_type = 'deal' AND e.entity_id = $1::text)
    OR (e.entity_type = 'deal_attachment' AND e.entity_id = ANY($2::text[]))
 ORDER BY e.id DESC
@@ -38,9 +39,12 @@ type DealHistoryRow struct {
 	After      []byte
 	RequestID  string
 	ClientIP   string
+	ActorName  string
 }
 
-// The newest audit events about a deal and its attachments.
+// The newest audit events about a deal and its attachments, with each
+// actor's name now (” for the system; a rename moves the deal page stamp,
+// migration 000032).
 func (q *Queries) DealHistory(ctx context.Context, arg DealHistoryParams) ([]DealHistoryRow, error) {
 	rows, err := q.db.Query(ctx, dealHistory, arg.DealID, arg.AttachmentIds, arg.MaxEvents)
 	if err != nil {
@@ -62,6 +66,7 @@ func (q *Queries) DealHistory(ctx context.Context, arg DealHistoryParams) ([]Dea
 			&i.After,
 			&i.RequestID,
 			&i.ClientIP,
+			&i.ActorName,
 		); err != nil {
 			return nil, err
 		}
