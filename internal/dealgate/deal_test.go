@@ -170,7 +170,7 @@ func TestDealSnapshotReadsInWords(t *testing.T) {
 	}
 	s := Deal{Status: DealSubmitted, Content: c, Shares: []DealShare{{Name: "Bea Counsel", Email: "b@example.com", Access: ShareRead}, {Email: "c@example.com", Access: ShareEdit}}}.Snapshot()
 	if s["territory"] != "United States, European Union" || s["counterparty"] != "Nimbus" || s["value"] != "USD 1,000,000.00" ||
-		s["shared_with"] != "Bea Counsel (can read), c@example.com (can edit)" || s["negotiation_start"] != "2026-12-15" {
+		s["shared_with"] != "Bea Counsel (can read), c@example.com (can edit)" || s["negotiation_start"] != "15 December 2026" {
 		t.Fatalf("snapshot: %v", s)
 	}
 }
