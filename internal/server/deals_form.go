@@ -213,7 +213,7 @@ func (s *Server) handleDealCheck(c echo.Context) error {
 		return err
 	}
 	_, summary := formErrors(err, dealFormOrder...)
-	return s.render(c, http.StatusOK, deals.Check(deals.CheckView{Ready: err == nil, Problems: summary}))
+	return s.render(c, http.StatusOK, deals.Check(deals.CheckView{Ready: err == nil, Problems: dealSummaryTargets(summary)}))
 }
 
 // handleDealPartySuggest answers the counterparty type-ahead (htmx) with up

@@ -9,6 +9,8 @@ import "strconv"
 import "strings"
 import "testing"
 
+import "github.com/PuerkitoBio/goquery"
+
 import "github.com/dealgate/dealgate/internal/dealgate"
 import "github.com/dealgate/dealgate/internal/postgres"
 
@@ -80,6 +82,19 @@ func TestDealIntakeWithoutJavaScript(t *testing.T) {
 		doc.Find(`#title`).AttrOr("value", "") != "Agentic hosting" || !strings.Contains(r.body, "after today") ||
 		!strings.Contains(r.body, "current taxonomy") {
 		t.Fatalf("incomplete submission: %d %s", r.StatusCode, r.body)
+	}
+	// Each error summary link lands on an input; the categories' and the
+	// territory's on their group's first (the tree's, "worldwide").
+	var targets []string
+	doc.Find(`[data-testid="error-summary"] a`).Each(func(_ int, a *goquery.Selection) {
+		id := strings.TrimPrefix(a.AttrOr("href", ""), "#")
+		targets = append(targets, id)
+		if doc.Find(`[id="`+id+`"]`).Filter("input, textarea, select").Length() != 1 {
+			t.Errorf("error summary link #%s lands on no input", id)
+		}
+	})
+	if got := strings.Join(targets, " "); !strings.Contains(got, "category_ids") || !strings.Contains(got, "worldwide") {
+		t.Errorf("error summary links to %s", got)
 	}
 
 	// Submit complete: version 1, screened at once; a second click is refused.

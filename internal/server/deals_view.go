@@ -7,6 +7,7 @@ import "strings"
 import "time"
 
 import "github.com/dealgate/dealgate/internal/dealgate"
+import "github.com/dealgate/dealgate/web/agreements"
 import "github.com/dealgate/dealgate/web/components"
 import "github.com/dealgate/dealgate/web/deals"
 
@@ -146,6 +147,7 @@ func dealFormView(mode string, in dealgate.DealInput, tax *dealgate.Taxonomy, ch
 	if err == nil {
 		fields, summary = map[string]string{}, nil
 	}
+	summary = dealSummaryTargets(summary)
 	kinds := []components.Option{{Value: "", Label: "Choose a kind"}}
 	for _, k := range dealgate.AllPartyKinds {
 		kinds = append(kinds, components.Option{Value: string(k), Label: k.Label()})
@@ -168,35 +170,84 @@ func dealFormView(mode string, in dealgate.DealInput, tax *dealgate.Taxonomy, ch
 			Hint: "Type a party's name or one of its aliases, as in the party register", Value: in.Counterparty, Error: fields["counterparty"]},
 		NewCounterparty:     in.NewCounterparty,
 		NewCounterpartyKind: components.Field{ID: "new_counterparty_kind", Name: "new_counterparty_kind", Label: "Kind of the new party", Hint: "Only when proposing a new party", Value: string(in.NewCounterpartyKind), Error: fields["new_counterparty_kind"], Options: kinds},
-		CategoriesError:     fields["categories"], NoTaxonomy: tax == nil,
-		Description:      components.Field{ID: "description", Name: "description", Label: "What the deal covers", Value: in.Description, Error: fields["description"], Rows: 6, MaxLength: 20000},
-		Rationale:        components.Field{ID: "rationale", Name: "rationale", Label: "Business rationale", Value: in.Rationale, Error: fields["rationale"], Rows: 4, MaxLength: 20000},
-		Value:            components.Field{ID: "value", Name: "value", Label: "Estimated value", Hint: "In major units, for example 25,000,000 or 1,250.50", Value: in.Value, Error: fields["value"], Inputmode: "decimal", MaxLength: 30},
-		Currency:         components.Field{ID: "currency", Name: "currency", Label: "Currency", Value: currency, Error: fields["currency"], Options: currencies},
-		TermStart:        date("term_start", "Term starts", "When the deal's term would begin", in.TermStart),
-		TermEnd:          date("term_end", "Term ends", "After the term starts", in.TermEnd),
-		NegotiationStart: date("negotiation_start", "Proposed negotiation start", "When you intend to start negotiating; it must be after today", in.NegotiationStart),
-		Sponsor:          components.Field{ID: "sponsor", Name: "sponsor", Label: "Business sponsor", Hint: "The person in the business who sponsors the deal", Value: in.Sponsor, Error: fields["sponsor"], MaxLength: 200},
-		ChangeNote:       components.Field{ID: "change_note", Name: "change_note", Label: "Change note", Hint: "What changed since the current version, and why", Value: changeNote, Error: fields["change_note"], Rows: 3, MaxLength: 5000},
-		Worldwide:        in.Worldwide, RegionsError: fields["regions"],
+		CategoriesError:     fields["categories"],
+		Description:         components.Field{ID: "description", Name: "description", Label: "What the deal covers", Value: in.Description, Error: fields["description"], Rows: 6, MaxLength: 20000},
+		Rationale:           components.Field{ID: "rationale", Name: "rationale", Label: "Business rationale", Value: in.Rationale, Error: fields["rationale"], Rows: 4, MaxLength: 20000},
+		Value:               components.Field{ID: "value", Name: "value", Label: "Estimated value", Hint: "In major units, for example 25,000,000 or 1,250.50", Value: in.Value, Error: fields["value"], Inputmode: "decimal", MaxLength: 30},
+		Currency:            components.Field{ID: "currency", Name: "currency", Label: "Currency", Value: currency, Error: fields["currency"], Options: currencies},
+		TermStart:           date("term_start", "Term starts", "When the deal's term would begin", in.TermStart),
+		TermEnd:             date("term_end", "Term ends", "After the term starts", in.TermEnd),
+		NegotiationStart:    date("negotiation_start", "Proposed negotiation start", "When you intend to start negotiating; it must be after today", in.NegotiationStart),
+		Sponsor:             components.Field{ID: "sponsor", Name: "sponsor", Label: "Business sponsor", Hint: "The person in the business who sponsors the deal", Value: in.Sponsor, Error: fields["sponsor"], MaxLength: 200},
+		ChangeNote:          components.Field{ID: "change_note", Name: "change_note", Label: "Change note", Hint: "What changed since the current version, and why", Value: changeNote, Error: fields["change_note"], Rows: 3, MaxLength: 5000},
+		Worldwide:           in.Worldwide, RegionsError: fields["regions"],
 	}
 	v.Counterparty.Name = "counterparty"
 	for _, r := range dealgate.Regions {
 		v.Regions = append(v.Regions, components.Option{Value: r.Code, Label: r.Name, Selected: containsFold(in.Regions, r.Code)})
 	}
 	if tax != nil {
-		v.Categories = categoryChoices(tax, in.CategoryIDs)
+		v.CategoryTree, v.Categories = categoryTree(tax, in.CategoryIDs), categoryChoices(tax)
 	}
 	return v
 }
 
-func categoryChoices(tax *dealgate.Taxonomy, checked []string) []deals.CategoryChoice {
+// dealSummaryTargets points the error summary's entries for the two groups
+// at their first input: the category tree's (components.GroupID) and
+// "worldwide", the territory's. The messages stay keyed as the service
+// keys them.
+func dealSummaryTargets(summary []components.FieldError) []components.FieldError {
+	for i, e := range summary {
+		switch e.Field {
+		case "categories":
+			summary[i].Field = components.GroupID("category_ids")
+		case "regions":
+			summary[i].Field = "worldwide"
+		}
+	}
+	return summary
+}
+
+// categoryTree nests the taxonomy's live categories for the deal form's
+// picker, each group open when something under it is chosen.
+func categoryTree(tax *dealgate.Taxonomy, checked []string) []agreements.CatNode {
+	live := map[int64]bool{}
+	for _, cat := range tax.Live() {
+		live[cat.ID] = true
+	}
+	children := map[int64][]dealgate.Category{}
+	var roots []dealgate.Category
+	for _, cat := range tax.Live() {
+		if cat.ParentID != nil && live[*cat.ParentID] {
+			children[*cat.ParentID] = append(children[*cat.ParentID], cat)
+		} else {
+			roots = append(roots, cat)
+		}
+	}
+	var build func([]dealgate.Category) ([]agreements.CatNode, bool)
+	build = func(cats []dealgate.Category) ([]agreements.CatNode, bool) {
+		var out []agreements.CatNode
+		anyChecked := false
+		for _, cat := range cats {
+			id := strconv.FormatInt(cat.ID, 10)
+			kids, open := build(children[cat.ID])
+			n := agreements.CatNode{ID: id, Name: cat.Name, Checked: containsFold(checked, id), Open: open, Children: kids}
+			anyChecked = anyChecked || n.Checked || open
+			out = append(out, n)
+		}
+		return out, anyChecked
+	}
+	nodes, _ := build(roots)
+	return nodes
+}
+
+// categoryChoices say what each live category means, in tree order.
+func categoryChoices(tax *dealgate.Taxonomy) []deals.CategoryChoice {
 	var out []deals.CategoryChoice
 	for _, cat := range tax.Live() {
-		id := strconv.FormatInt(cat.ID, 10)
 		out = append(out, deals.CategoryChoice{
-			ID: id, Name: cat.Name, Path: tax.PathString(cat.ID), Definition: cat.Definition, Depth: cat.Depth,
-			Included: cat.InclusionExamples, Excluded: cat.ExclusionExamples, Checked: containsFold(checked, id),
+			Name: cat.Name, Path: tax.PathString(cat.ID), Definition: cat.Definition,
+			Included: cat.InclusionExamples, Excluded: cat.ExclusionExamples,
 		})
 	}
 	return out

@@ -1,12 +1,15 @@
 package deals
 
 import "github.com/dealgate/dealgate/web/components"
-import "strconv"
 import "strings"
 
-// indent is the class that shifts a category under its parent in the picker.
-func indent(depth int) string {
-	return "category-choice--depth-" + strconv.Itoa(min(max(depth, 0), 4))
+// regionsDescribedBy is what describes the territory group: its hint, and
+// its error when it has one.
+func regionsDescribedBy(err string) string {
+	if err != "" {
+		return "regions-hint regions-error"
+	}
+	return "regions-hint"
 }
 
 func joinExamples(xs []string) string { return strings.Join(xs, "; ") }

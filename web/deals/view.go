@@ -4,6 +4,7 @@
 // and the withdraw and delete confirmations.
 package deals
 
+import "github.com/dealgate/dealgate/web/agreements"
 import "github.com/dealgate/dealgate/web/components"
 import screeningview "github.com/dealgate/dealgate/web/screening"
 
@@ -34,12 +35,11 @@ type ListView struct {
 	ScopeLinks []components.PageLink
 }
 
-// CategoryChoice is one category of the picker with what it means.
+// CategoryChoice is one category with what it means, for the form's "What
+// the categories mean".
 type CategoryChoice struct {
-	ID, Name, Path, Definition string
-	Included, Excluded         []string
-	Depth                      int
-	Checked                    bool
+	Name, Path, Definition string
+	Included, Excluded     []string
 }
 
 // FormView is the deal form: a new draft, a draft being edited (save or
@@ -57,9 +57,9 @@ type FormView struct {
 	Counterparty        components.Field
 	NewCounterparty     bool
 	NewCounterpartyKind components.Field
-	Categories          []CategoryChoice
+	CategoryTree        []agreements.CatNode // the picker: the clause form's tree
+	Categories          []CategoryChoice     // what each category means
 	CategoriesError     string
-	NoTaxonomy          bool
 	Description         components.Field
 	Rationale           components.Field
 	Value, Currency     components.Field
