@@ -54,9 +54,6 @@ var userStatusLabels = labels[UserStatus]{
 	{UserDeactivated, "Deactivated"},
 }
 
-// AllUserStatuses lists every account status in the order screens show them.
-var AllUserStatuses = userStatusLabels.values()
-
 // Label is the status as the user pages show it.
 func (s UserStatus) Label() string { return userStatusLabels.of(s) }
 

@@ -303,14 +303,13 @@ var userVocab = historyVocab{
 func userWords(key string, v any) string {
 	switch x := v.(type) {
 	case string:
-		switch {
-		case key == "status" && slices.Contains(dealgate.AllUserStatuses, dealgate.UserStatus(x)):
-			return dealgate.UserStatus(x).Label()
-		case key == "roles" && slices.Contains(dealgate.AllRoles, dealgate.Role(x)):
-			return dealgate.Role(x).Label()
-		}
-		if x == "" {
+		switch { // an unknown status or role reads as recorded (labels.of)
+		case x == "":
 			return "none"
+		case key == "status":
+			return dealgate.UserStatus(x).Label()
+		case key == "roles":
+			return dealgate.Role(x).Label()
 		}
 		return x
 	case bool:

@@ -51,29 +51,6 @@
     }, 1500);
   }
 
-  // A list filter (the deal form's category picker): typing hides the items
-  // of the target list whose text does not contain what was typed. Checked
-  // items always stay visible. Without this script the box stays hidden and
-  // the whole list shows.
-  function setUpListFilters(root) {
-    (root || document).querySelectorAll('[data-list-filter]').forEach(function (box) {
-      var list = document.getElementById(box.getAttribute('data-list-filter'));
-      var wrap = box.closest('[data-list-filter-wrap]');
-      if (!list || !wrap) {
-        return;
-      }
-      wrap.hidden = false;
-      box.addEventListener('input', function () {
-        var q = box.value.trim().toLowerCase();
-        list.querySelectorAll('[data-filter-item]').forEach(function (item) {
-          var input = item.querySelector('input');
-          var match = q === '' || item.textContent.toLowerCase().indexOf(q) !== -1 || (input && input.checked);
-          item.hidden = !match;
-        });
-      });
-    });
-  }
-
   // Conditional reveal (GOV.UK pattern): the fields under a radio show only
   // while it is chosen; a block marked data-reveal-name shows while its
   // group has one of data-reveal-values chosen. Without this script every
@@ -155,7 +132,6 @@
 
   // The script is deferred, so the document has been parsed.
   focusErrorSummary(document);
-  setUpListFilters(document);
   setUpTreeFilters(document);
   updateReveals(document);
 })();
