@@ -184,7 +184,7 @@ func ListContent(v ListView) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = components.Button("Filter", "").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.Button("Apply filters", "").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
