@@ -295,11 +295,25 @@ func auditEventFromRow(r sqlc.ListAuditEventsForEntitiesRow) dealgate.AuditEvent
 	return e
 }
 
+// scanNamedAuditEvent is scanAuditEvent for a timeline that also selects
+// actor_name last.
+func scanNamedAuditEvent(row pgx.CollectableRow) (dealgate.AuditEvent, error) {
+	return scanEvent(row, true)
+}
+
 func scanAuditEvent(row pgx.CollectableRow) (dealgate.AuditEvent, error) {
+	return scanEvent(row, false)
+}
+
+func scanEvent(row pgx.CollectableRow, named bool) (dealgate.AuditEvent, error) {
 	var e dealgate.AuditEvent
 	var before, after []byte
-	err := row.Scan(&e.ID, &e.OccurredAt, &e.ActorID, &e.ActorLabel, &e.Action, &e.EntityType, &e.EntityID,
-		&before, &after, &e.RequestID, &e.ClientIP)
+	dest := []any{&e.ID, &e.OccurredAt, &e.ActorID, &e.ActorLabel, &e.Action, &e.EntityType, &e.EntityID,
+		&before, &after, &e.RequestID, &e.ClientIP}
+	if named {
+		dest = append(dest, &e.ActorName)
+	}
+	err := row.Scan(dest...)
 	if before != nil {
 		e.Before = json.RawMessage(before)
 	}

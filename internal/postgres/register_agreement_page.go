@@ -74,7 +74,8 @@ const (
 		    COALESCE((metadata->'output'->>'deals')::int, 0)::int,
 		    COALESCE((metadata->'output'->>'changed')::int, 0)::int
 		FROM river_job WHERE kind = 'rescreen' ORDER BY id DESC LIMIT 1`
-	// The timeline, as ListAuditEventsForEntities for the agreement, every
+	// The timeline, as ListAuditEventsForEntities (actor_name too: a user's
+	// new name moves the deal list stamp the page is kept under) for the agreement, every
 	// clause it has had and every document it holds ($3 to $5: their
 	// entity types).
 	agreementPageHistorySQL = `
@@ -84,7 +85,7 @@ const (
 			UNION ALL SELECT $5::text, d.id::text FROM agreement_document d WHERE d.agreement_id = $1
 		)
 		SELECT e.id, e.occurred_at, e.actor_id, e.actor_label, e.action, e.entity_type, e.entity_id,
-		       e.before, e.after, e.request_id, e.client_ip
+		       e.before, e.after, e.request_id, e.client_ip, coalesce(u.name, '')::text AS actor_name
 		FROM refs r
 		CROSS JOIN LATERAL (
 			SELECT a.id, a.occurred_at, a.actor_id, a.actor_label, a.action, a.entity_type, a.entity_id,
@@ -93,6 +94,7 @@ const (
 			WHERE a.entity_type = r.entity_type AND a.entity_id = r.entity_id
 			ORDER BY a.id DESC LIMIT $2
 		) e
+		LEFT JOIN users u ON u.id = e.actor_id
 		ORDER BY e.id DESC
 		LIMIT $2`
 )
@@ -191,7 +193,7 @@ func (tx *Tx) agreementPageBatch(ctx context.Context, actor *dealgate.User, id i
 	})
 	b.Queue(agreementPageHistorySQL, id, historyLimit,
 		dealgate.EntityAgreement, dealgate.EntityClause, dealgate.EntityDocument).Query(func(rows pgx.Rows) (err error) {
-		p.History, err = pgx.CollectRows(rows, scanAuditEvent)
+		p.History, err = pgx.CollectRows(rows, scanNamedAuditEvent)
 		return err
 	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {

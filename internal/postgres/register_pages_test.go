@@ -188,6 +188,19 @@ func TestAgreementPageIsTheRecordsReads(t *testing.T) {
 	}
 	check(p)
 
+	// The history names people as they are called now: a rename is on the
+	// other instance's next read.
+	if _, err := e.db.Pool.Exec(e.ctx, `UPDATE users SET name = 'Renamed Counsel' WHERE id = $1`, e.counsel.ID); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = other.AgreementPage(e.ctx, e.counsel, a.ID, 50); err != nil {
+		t.Fatal(err)
+	}
+	if p.History[0].ActorName != "Renamed Counsel" {
+		t.Errorf("after a rename the history names %q", p.History[0].ActorName)
+	}
+	check(p)
+
 	if _, err := other.AgreementPage(e.ctx, e.counsel, a.ID+1000, 50); dealgate.ErrorCode(err) != dealgate.ENOTFOUND {
 		t.Errorf("no such agreement: %v", err)
 	}
