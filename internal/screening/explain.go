@@ -179,7 +179,7 @@ func (f Finding) ActionSentence() string {
 	return capitalise(narrow + fmt.Sprintf("check this %s with %s before negotiation starts on %s.", strings.ToLower(f.Kind.Label()), b, neg))
 }
 
-func day(t time.Time) string { return t.Format(dealgate.DateLayout) }
+func day(t time.Time) string { return t.Format("2 January 2006") } // as the pages write dates
 
 func noticePeriod(days int) string {
 	if days == 1 {
