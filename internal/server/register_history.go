@@ -218,14 +218,7 @@ func registerWords(key string, v any) string {
 			return dealgate.Money{Minor: int64(minor), Currency: cur}.String()
 		}
 	case []any:
-		if len(x) == 0 {
-			return "none"
-		}
-		var words []string
-		for _, item := range x {
-			words = append(words, registerWords(key, item))
-		}
-		return strings.Join(words, ", ")
+		return listWords(x, func(item any) string { return registerWords(key, item) })
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
@@ -317,14 +310,19 @@ func userWords(key string, v any) string {
 			return map[bool]string{true: "On", false: "Off"}[x]
 		}
 	case []any:
-		if len(x) == 0 {
-			return "none"
-		}
-		var words []string
-		for _, item := range x {
-			words = append(words, userWords(key, item))
-		}
-		return strings.Join(words, ", ")
+		return listWords(x, func(item any) string { return userWords(key, item) })
 	}
 	return registerWords(key, v)
+}
+
+// listWords is a recorded list in words, each item by word; "none" when empty.
+func listWords(items []any, word func(any) string) string {
+	if len(items) == 0 {
+		return "none"
+	}
+	words := make([]string, len(items))
+	for i, item := range items {
+		words[i] = word(item)
+	}
+	return strings.Join(words, ", ")
 }
