@@ -204,8 +204,13 @@ func (s *Server) renderDeal(c echo.Context, status int, uploadErr string, shareE
 		if o.Clearance.Decision != nil && dealgate.Allowed(actor, dealgate.ActDecisionPacket) {
 			v.PacketHref = dealPath(o.Deal.ID) + "/packet.pdf"
 		}
-		if o.Review != nil && dealgate.Allowed(actor, dealgate.ActReviewView) {
-			v.ReviewHref = reviewPath(o.Review.ID)
+		switch r := o.Review; {
+		case r != nil && (r.State == dealgate.ReviewOpen || o.Clearance.Decision != nil):
+			if dealgate.Allowed(actor, dealgate.ActReviewView) {
+				v.ReviewHref = reviewPath(r.ID)
+			}
+		case o.Deal.Status == dealgate.DealSubmitted && dealgate.Allowed(actor, dealgate.ActReviewChair):
+			v.OpenReviewHref = dealPath(o.Deal.ID) + "/review" // no review runs: a chair may open one
 		}
 		if p.Screening != nil {
 			r := storedReportView(p.Screening, actor.Location(), c.QueryParam("info") == "all")

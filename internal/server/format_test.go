@@ -3,6 +3,8 @@ package server
 import "testing"
 import "time"
 
+import "github.com/dealgate/dealgate/internal/dealgate"
+
 func TestFormatDateInWords(t *testing.T) {
 	london, _ := time.LoadLocation("Europe/London")
 	now := time.Date(2027, 3, 3, 23, 30, 0, 0, time.UTC) // already 3 March in London (GMT)
@@ -48,5 +50,25 @@ func TestDecisionDaysText(t *testing.T) {
 		if got := decisionDaysText(days); got != want {
 			t.Errorf("decisionDaysText(%v) = %q, want %q", days, got, want)
 		}
+	}
+}
+
+func TestReviewRowsCountDownAndDateOnlyWhatApplies(t *testing.T) {
+	today := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	closed := today.Add(-24 * time.Hour)
+	item := func(st dealgate.ReviewState) dealgate.ReviewListItem {
+		return dealgate.ReviewListItem{ID: 1, State: st, DueOn: today.AddDate(0, 0, 8), OpenedAt: today.AddDate(0, 0, -3), ClosedAt: &closed}
+	}
+	rows := reviewRows([]dealgate.ReviewListItem{item(dealgate.ReviewDecided), item(dealgate.ReviewClosed)}, today, time.UTC)
+	if rows[0].Decided == "" || rows[1].Decided != "" {
+		t.Errorf("decided column: decided %q, closed %q (a closed review was never decided)", rows[0].Decided, rows[1].Decided)
+	}
+	if rows[0].DueIn != "" || rows[1].DueIn != "" {
+		t.Errorf("an ended review counts down: %q, %q", rows[0].DueIn, rows[1].DueIn)
+	}
+	open := item(dealgate.ReviewOpen)
+	open.ClosedAt = nil
+	if r := reviewRows([]dealgate.ReviewListItem{open}, today, time.UTC)[0]; r.DueIn == "" || r.Decided != "" {
+		t.Errorf("open review: due in %q, decided %q", r.DueIn, r.Decided)
 	}
 }

@@ -105,7 +105,7 @@ func reviewRows(items []dealgate.ReviewListItem, today time.Time, loc *time.Loca
 		if it.Outcome != "" {
 			r.Outcome, r.OutcomeKind = it.Outcome.Label(), outcomeKind(it.Outcome)
 		}
-		if it.ClosedAt != nil {
+		if it.ClosedAt != nil && it.State == dealgate.ReviewDecided { // a closed review was never decided
 			r.Decided = formatShortDate(it.ClosedAt.In(loc))
 		}
 		out = append(out, r)

@@ -33,6 +33,11 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	dealPath := "/deals/" + strconv.FormatInt(d.ID, 10)
 	chair, member, cc := p.clients["chair"], p.clients["member"], p.clients["counsel"]
 
+	// The deal page offers the chair, and only the chair, to open a review.
+	if app.getWith(chair, dealPath).doc(t).Find(`a[href="`+dealPath+`/review"]`).Length() != 1 ||
+		app.getWith(member, dealPath).doc(t).Find(`a[href="`+dealPath+`/review"]`).Length() != 0 {
+		t.Fatal("the deal page does not offer the chair alone to open a review")
+	}
 	// The committee's queue offers the chair to open the review.
 	if page := app.getWith(chair, "/committee"); page.doc(t).Find(`[data-testid="open-review"]`).Length() != 1 {
 		t.Fatalf("queue: %s", page.body)
@@ -58,6 +63,9 @@ func TestReviewWithoutJavaScript(t *testing.T) {
 	}
 	if page.doc(t).Find(`[data-testid="deal-review-link"]`).Length() != 0 {
 		t.Fatal("counsel are offered a link to the committee's review")
+	}
+	if app.getWith(chair, dealPath).doc(t).Find(`a[href="`+dealPath+`/review"]`).Length() != 0 {
+		t.Fatal("the deal page still offers to open a review while one runs")
 	}
 	if href := app.getWith(member, dealPath).doc(t).Find(`[data-testid="deal-review-link"]`).AttrOr("href", ""); href != review {
 		t.Fatalf("the member's link to the review: %q, want %q", href, review)

@@ -127,10 +127,11 @@ type ShowView struct {
 	// Report is the current version's latest screening (nil until screened).
 	Report *screeningview.ReportView
 	Review string
-	// ReviewHref links the committee's review, for those who may see it.
-	ReviewHref    string
-	Clearance     string
-	ClearanceKind string
+	// ReviewHref links the committee's review, for those who may see it;
+	// OpenReviewHref, for a chair when no review runs, the form to open one.
+	ReviewHref, OpenReviewHref string
+	Clearance                  string
+	ClearanceKind              string
 	// CanStartNegotiation: counsel may record that negotiation started
 	// (POST NegotiationAction with Version).
 	CanStartNegotiation bool
