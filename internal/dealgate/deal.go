@@ -152,7 +152,7 @@ func (c DealContent) Input() DealInput {
 		in.CategoryIDs = append(in.CategoryIDs, strconv.FormatInt(cat.ID, 10))
 	}
 	if c.Value != nil {
-		in.Value, in.Currency = c.Value.Amount(), c.Value.Currency
+		in.Value, in.Currency = c.Value.Typed(), c.Value.Currency
 	}
 	return in
 }

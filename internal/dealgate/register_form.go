@@ -108,7 +108,7 @@ func AgreementFormOf(a Agreement) AgreementForm {
 		Summary: a.Summary, Notes: a.Notes, Binding: a.Binding, Currency: "USD",
 	}
 	if a.Value != nil {
-		f.Value, f.Currency = a.Value.Amount(), a.Value.Currency
+		f.Value, f.Currency = a.Value.Typed(), a.Value.Currency
 	}
 	return f
 }

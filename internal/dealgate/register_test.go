@@ -193,6 +193,21 @@ func TestCategoryValidation(t *testing.T) {
 	}
 }
 
+// TestMoneyTypedReadsBack: a form shows a stored value with separators,
+// as its hint writes them, and reads it back to the same amount.
+func TestMoneyTypedReadsBack(t *testing.T) {
+	t.Parallel()
+	for _, m := range []dealgate.Money{{Minor: 30_000_000_000, Currency: "USD"}, {Minor: 1000, Currency: "JPY"}, {Minor: 7, Currency: "GBP"}} {
+		back, err := dealgate.ParseMoney(m.Typed(), m.Currency)
+		if err != nil || back == nil || *back != m {
+			t.Errorf("%+v typed as %q reads back as %+v, %v", m, m.Typed(), back, err)
+		}
+	}
+	if got := (dealgate.Money{Minor: 30_000_000_000, Currency: "USD"}).Typed(); got != "300,000,000.00" {
+		t.Errorf("typed %q", got)
+	}
+}
+
 func TestMoney(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

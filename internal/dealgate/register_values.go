@@ -85,13 +85,14 @@ type Money struct {
 
 // String writes the amount in major units with thousands separators and
 // the currency code: "USD 11,000,000,000.00".
-func (m Money) String() string {
-	c, ok := LookupCurrency(m.Currency)
-	exp := 2
-	if ok {
-		exp = c.Exponent
+func (m Money) String() string { return m.Currency + " " + m.Typed() }
+
+// exponent is how many minor digits the currency has (2 when unknown).
+func (m Money) exponent() int {
+	if c, ok := LookupCurrency(m.Currency); ok {
+		return c.Exponent
 	}
-	return m.Currency + " " + formatMinor(m.Minor, exp, true)
+	return 2
 }
 
 // Major is the amount in major units as a number, for spreadsheets (which
@@ -103,13 +104,12 @@ func (m Money) Major() float64 {
 
 // Amount writes the amount in major units without separators, as ParseMoney
 // reads it back ("11000000000.00").
-func (m Money) Amount() string {
-	exp := 2
-	if c, ok := LookupCurrency(m.Currency); ok {
-		exp = c.Exponent
-	}
-	return formatMinor(m.Minor, exp, false)
-}
+func (m Money) Amount() string { return formatMinor(m.Minor, m.exponent(), false) }
+
+// Typed writes the amount as a form shows it to edit: major units with
+// thousands separators, no currency ("11,000,000,000.00"); ParseMoney reads
+// it back.
+func (m Money) Typed() string { return formatMinor(m.Minor, m.exponent(), true) }
 
 func formatMinor(minor int64, exp int, group bool) string {
 	neg := minor < 0
