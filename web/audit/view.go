@@ -1,8 +1,6 @@
 // Package audit renders the audit trail screens.
 package audit
 
-import "strings"
-
 import "github.com/dealgate/dealgate/web/components"
 
 // Row is one audit event as the list shows it; times are already in the
@@ -15,15 +13,6 @@ type Row struct {
 	Entity, Where, Ref string
 	EntityHref         string // the record's page, when it has one
 	Change             string // a short before → after summary
-}
-
-// WhoParts splits an email address before its "@", where the list lets it
-// wrap ("counsel2" / "@dealgate.example"); anything else is all local.
-func (r Row) WhoParts() (local, domain string) {
-	if i := strings.LastIndex(r.Who, "@"); i > 0 {
-		return r.Who[:i], r.Who[i:]
-	}
-	return r.Who, ""
 }
 
 // ListView is the audit trail page.

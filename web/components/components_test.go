@@ -378,3 +378,14 @@ func TestEmptyStateAndButtons(t *testing.T) {
 		t.Error("warning button wrong")
 	}
 }
+
+func TestEmailWrapsBeforeTheAt(t *testing.T) {
+	for addr, want := range map[string]string{
+		"counsel2@dealgate.example": "counsel2<wbr>@dealgate.example",
+		"system":                    "system<wbr>",
+	} {
+		if _, html := render(t, components.Email(addr)); !strings.Contains(html, want) {
+			t.Errorf("%q renders %q, want %q", addr, html, want)
+		}
+	}
+}

@@ -242,3 +242,12 @@ func BoolValue(b bool) string {
 	}
 	return ""
 }
+
+// splitEmail splits an address before its last "@"; anything else is all
+// local part.
+func splitEmail(addr string) (local, domain string) {
+	if i := strings.LastIndex(addr, "@"); i > 0 {
+		return addr[:i], addr[i:]
+	}
+	return addr, ""
+}
