@@ -169,17 +169,17 @@ func entityHref(typ, id string) string {
 	}
 	switch typ {
 	case dealgate.EntityDeal:
-		return "/deals/" + id
+		return dealPath(n)
 	case dealgate.EntityAgreement:
-		return "/agreements/" + id
+		return agreementPath(n)
 	case dealgate.EntityParty:
-		return "/parties/" + id
+		return partyPath(n)
 	case dealgate.EntityUser:
 		return userPath(n)
 	case dealgate.EntityReview:
-		return "/reviews/" + id
+		return reviewPath(n)
 	case dealgate.EntityCategory:
-		return "/taxonomy/categories/" + id
+		return categoryPath(n)
 	}
 	return ""
 }

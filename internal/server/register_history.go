@@ -275,7 +275,7 @@ var partyVocab = historyVocab{
 	skipped: map[string]bool{"id": true, "parent_id": true, "version": true, "created_at": true, "updated_at": true},
 	created: map[string]bool{"name": true, "kind": true},
 	words: func(key string, v any) string {
-		if s, ok := v.(string); ok && key == "kind" && slices.Contains(dealgate.AllPartyKinds, dealgate.PartyKind(s)) {
+		if s, ok := v.(string); ok && key == "kind" && s != "" { // an unknown kind reads as recorded (labels.of)
 			return dealgate.PartyKind(s).Label()
 		}
 		return registerWords(key, v)

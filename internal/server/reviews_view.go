@@ -37,7 +37,7 @@ func (s *Server) renderReview(c echo.Context, status int, form string, err error
 		r, d := o.Review, o.Deal
 		v := reviews.ShowView{
 			Title: d.Content.Title, DealHref: dealPath(d.ID), Round: fmt.Sprintf("round %d", r.Round), State: r.State.Label(),
-			StateKind: map[dealgate.ReviewState]string{dealgate.ReviewOpen: "in-review", dealgate.ReviewDecided: "approved", dealgate.ReviewClosed: "withdrawn"}[r.State],
+			StateKind: reviewStateKinds[r.State],
 			Due:       reviewDue(r.State, r.DueOn, o.Today), Version: fmt.Sprintf("The deal under review: version %d", d.CurrentVersion),
 			Details: dealDetails(d, o.Today, loc), CSRFToken: fresh.CSRF, CanVote: o.CanVote, CanRecuse: o.CanRecuse, CanDecide: o.CanDecide,
 			VoteAction: reviewPath(r.ID) + "/vote", RecuseAction: reviewPath(r.ID) + "/recuse", DecideAction: reviewPath(r.ID) + "/decide",
