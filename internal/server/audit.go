@@ -163,25 +163,18 @@ func entityLabel(typ, id string) string {
 // test checks each entity type against the routes). Records shown only
 // inside another record's page (a clause, a file, a declaration) get none.
 func entityHref(typ, id string) string {
+	page, ok := entityPages[typ]
 	n, err := strconv.ParseInt(id, 10, 64)
-	if err != nil {
+	if !ok || err != nil {
 		return ""
 	}
-	switch typ {
-	case dealgate.EntityDeal:
-		return dealPath(n)
-	case dealgate.EntityAgreement:
-		return agreementPath(n)
-	case dealgate.EntityParty:
-		return partyPath(n)
-	case dealgate.EntityUser:
-		return userPath(n)
-	case dealgate.EntityReview:
-		return reviewPath(n)
-	case dealgate.EntityCategory:
-		return categoryPath(n)
-	}
-	return ""
+	return page(n)
+}
+
+// entityPages are the records with a page of their own, by entity type.
+var entityPages = map[string]func(int64) string{
+	dealgate.EntityDeal: dealPath, dealgate.EntityAgreement: agreementPath, dealgate.EntityParty: partyPath,
+	dealgate.EntityUser: userPath, dealgate.EntityReview: reviewPath, dealgate.EntityCategory: categoryPath,
 }
 
 // readAuditFilter reads the audit trail's filters from the query string;
